@@ -1,0 +1,30 @@
+from rest_framework import serializers
+
+from accounts.models import Team, User
+
+
+class UserBriefSerializer(serializers.ModelSerializer):
+    """The small nested form of a user used inside other records."""
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "display_name"]
+
+
+class MeSerializer(serializers.ModelSerializer):
+    roles = serializers.ListField(child=serializers.CharField(), read_only=True)
+    organisation = serializers.StringRelatedField()
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "display_name", "email", "roles", "organisation", "language"]
+        read_only_fields = ["id", "username", "roles", "organisation"]
+
+
+class TeamSerializer(serializers.ModelSerializer):
+    manager = UserBriefSerializer(read_only=True)
+    members = UserBriefSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Team
+        fields = ["id", "name", "description", "email", "manager", "members"]

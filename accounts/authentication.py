@@ -1,0 +1,26 @@
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import authentication, exceptions
+
+from accounts.models import ApiToken
+
+
+class ApiTokenAuthentication(authentication.TokenAuthentication):
+    """`Authorization: Token <key>` against hashed, revocable personal tokens."""
+
+    keyword = "Token"
+
+    def authenticate_credentials(self, key):
+        token = (
+            ApiToken.objects.active()
+            .select_related("user")
+            .filter(digest=ApiToken.hash_key(key))
+            .first()
+        )
+        if token is None or not token.user.is_active:
+            raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))
+        now = timezone.now()
+        # Writing on every request would serialise API traffic on one row; a minute is enough.
+        if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        return token.user, token

@@ -1,0 +1,65 @@
+"""Demo teams, organisations and one login per role (password: the role name + "-demo")."""
+
+from accounts.models import Organisation, Team, User
+from accounts.roles import Role
+from accounts.services import upsert_user
+
+DEMO_PASSWORD = "demo-pass-2026"
+
+TEAMS = [
+    ("Service Desk", "First-line support for every service."),
+    ("Network Operations", "Routers, switches, firewalls, VPN."),
+    ("Server Operations", "Physical hosts, virtualisation, storage."),
+    ("Database Administration", "PostgreSQL, Oracle, backups."),
+    ("Application Support", "ERP, groupware, HR and finance applications."),
+    ("Security Operations", "Identity, access and security incidents."),
+]
+ORGANISATIONS = [("Finance Department", "finance"), ("Human Resources", "hr"), ("Sales", "sales"),
+                 ("Seoul Branch Office", "seoul-branch"), ("Busan Branch Office", "busan-branch")]
+AGENTS = [("kim.minjun", "Kim Min-jun"), ("lee.seoyeon", "Lee Seo-yeon"), ("park.jihoon", "Park Ji-hoon"),
+          ("choi.yuna", "Choi Yu-na"), ("jung.hyunwoo", "Jung Hyun-woo"), ("kang.soyeon", "Kang So-yeon"),
+          ("yoon.taeyang", "Yoon Tae-yang"), ("han.jiwoo", "Han Ji-woo"), ("oh.sehun", "Oh Se-hun"),
+          ("shin.eunji", "Shin Eun-ji"), ("lim.dohyun", "Lim Do-hyun"), ("song.haeun", "Song Ha-eun")]
+END_USERS = ["Jang Min-seo", "Kwon Ji-ho", "Hwang Seo-jin", "Ahn Ye-jin", "Cho Woo-jin", "Yoo Na-rae",
+             "Moon Sung-min", "Bae Su-ah", "Baek Jun-seo", "Heo Da-eun", "Nam Gi-tae", "Seo Hye-rin",
+             "Jeon Hyun-soo", "Ryu Ji-an", "Go Eun-bi", "Son Min-ho", "Yang Chae-won", "Noh Jae-hyun",
+             "Ha Yoo-jin", "Kwak Tae-min", "Sung Bo-ra", "Cha Seung-woo", "Joo Hee-jin", "Woo Sang-hoon"]
+
+DEMO_LOGINS = [("enduser", Role.END_USER), ("agent", Role.AGENT), ("manager", Role.MANAGER), ("admin", Role.ADMIN)]
+
+
+def seed(ctx):
+    orgs = [Organisation.objects.get_or_create(code=code, defaults={"name": name})[0] for name, code in ORGANISATIONS]
+    teams = []
+    for name, description in TEAMS:
+        team, _ = Team.objects.get_or_create(name=name, defaults={"description": description})
+        teams.append(team)
+    upsert_user("enduser", role=Role.END_USER, email="enduser@example.com", password=DEMO_PASSWORD,
+                organisation=orgs[0].name, first_name="Demo", last_name="Requester", display_name="Demo Requester")
+    upsert_user("agent", role=Role.AGENT, email="agent@example.com", password=DEMO_PASSWORD,
+                teams=["Service Desk", "Application Support"], display_name="Demo Agent")
+    manager = upsert_user("manager", role=Role.MANAGER, email="manager@example.com", password=DEMO_PASSWORD,
+                          teams=["Service Desk"], display_name="Demo Manager")
+    upsert_user("admin", role=Role.ADMIN, email="admin@example.com", password=DEMO_PASSWORD,
+                teams=["Service Desk"], display_name="Demo Administrator")
+    agents = []
+    for index, (username, name) in enumerate(AGENTS):
+        user = upsert_user(username, role=Role.MANAGER if index < 2 else Role.AGENT,
+                           email=f"{username}@example.com", display_name=name,
+                           teams=[teams[index % len(teams)].name, teams[(index + 1) % len(teams)].name])
+        agents.append(user)
+    for index, team in enumerate(teams):
+        if team.manager_id is None:
+            team.manager = manager if index == 0 else agents[index % 2]
+            team.save(update_fields=["manager"])
+    end_users = []
+    for index, name in enumerate(END_USERS):
+        username = name.lower().replace(" ", ".").replace("-", "")
+        end_users.append(upsert_user(username, role=Role.END_USER, email=f"{username}@example.com",
+                                     display_name=name, organisation=orgs[index % len(orgs)].name))
+    ctx.shared.update(
+        teams=teams, organisations=orgs, agents=[User.objects.get(username="agent"), *agents],
+        end_users=[User.objects.get(username="enduser"), *end_users],
+        manager=manager, admin=User.objects.get(username="admin"),
+    )
+    ctx.log(f"  accounts: {len(teams)} teams, {len(agents) + 3} staff, {len(end_users) + 1} end users")

@@ -1,0 +1,27 @@
+"""Role groups and their Django permissions, and the record-level questions asked everywhere."""
+
+from django.contrib.auth.models import Group, Permission
+
+from accounts import roles
+from accounts.roles import Role
+
+# The apps whose records the desk works on: agents may view, add and change them.
+DESK_APPS = ["incidents", "problems", "changes", "releases", "cmdb", "sla", "core"]
+
+
+def sync_role_groups(sender=None, **kwargs):
+    """Create the role groups and give them their permissions (after every migrate)."""
+    groups = {role: Group.objects.get_or_create(name=role)[0] for role in Role.values}
+    desk = Permission.objects.filter(content_type__app_label__in=DESK_APPS).exclude(codename__startswith="delete_")
+    groups[Role.AGENT].permissions.set(desk)
+    groups[Role.MANAGER].permissions.set(desk)
+    groups[Role.ADMIN].permissions.set(Permission.objects.all())
+
+
+def can_view(user, record) -> bool:
+    return type(record).objects.visible_to(user).filter(pk=record.pk).exists()
+
+
+def can_change(user, record) -> bool:
+    """Desk staff change tickets; requesters may only comment on (and reopen) their own."""
+    return roles.is_agent(user) and can_view(user, record)

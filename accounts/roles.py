@@ -1,0 +1,57 @@
+"""Roles are Django groups with these names; permissions hang off the groups.
+
+Every role check in the product goes through the predicates below, so that a superuser,
+an administrator and a manager are treated consistently by the desk, the portal and the API.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    END_USER = "end_user", _("End user")
+    AGENT = "agent", _("Agent")
+    MANAGER = "manager", _("Manager / change approver")
+    ADMIN = "admin", _("Administrator")
+
+
+# Each role includes the rights of the ones before it.
+DESK_ROLES = frozenset({Role.AGENT, Role.MANAGER, Role.ADMIN})
+MANAGER_ROLES = frozenset({Role.MANAGER, Role.ADMIN})
+
+
+def role_names(user) -> frozenset[str]:
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_role_names", None)
+    if cached is None:
+        cached = frozenset(user.groups.filter(name__in=Role.values).values_list("name", flat=True))
+        if user.is_superuser:
+            cached |= {Role.ADMIN}
+        user._role_names = cached
+    return cached
+
+
+def is_agent(user) -> bool:
+    """Desk staff: agents, managers and administrators."""
+    return bool(role_names(user) & DESK_ROLES)
+
+
+def is_manager(user) -> bool:
+    return bool(role_names(user) & MANAGER_ROLES)
+
+
+def is_admin(user) -> bool:
+    return Role.ADMIN in role_names(user)
+
+
+def is_end_user(user) -> bool:
+    return getattr(user, "is_authenticated", False) and not is_agent(user)
+
+
+def primary_role(user) -> str | None:
+    names = role_names(user)
+    for role in (Role.ADMIN, Role.MANAGER, Role.AGENT, Role.END_USER):
+        if role in names:
+            return role
+    return None

@@ -1,0 +1,151 @@
+"""Fixtures every app's tests share: users per role, a team, API clients, a browser."""
+
+import os
+
+import pytest
+from rest_framework.test import APIClient
+
+from accounts.models import ApiToken, Team
+from accounts.roles import Role
+from accounts.services import upsert_user
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture
+def make_user(db):
+    counter = {"n": 0}
+
+    def make(role=Role.AGENT, username=None, teams=(), **extra):
+        counter["n"] += 1
+        username = username or f"{role}{counter['n']}"
+        return upsert_user(username, role=role, email=f"{username}@example.com", password=PASSWORD,
+                           teams=teams, **extra)
+
+    return make
+
+
+@pytest.fixture
+def team(db):
+    return Team.objects.create(name="Service Desk")
+
+
+@pytest.fixture
+def agent(make_user, team):
+    user = make_user(Role.AGENT, username="agent")
+    team.members.add(user)
+    return user
+
+
+@pytest.fixture
+def other_agent(make_user, team):
+    user = make_user(Role.AGENT, username="agent2")
+    team.members.add(user)
+    return user
+
+
+@pytest.fixture
+def manager(make_user, team):
+    user = make_user(Role.MANAGER, username="manager")
+    team.members.add(user)
+    team.manager = user
+    team.save()
+    return user
+
+
+@pytest.fixture
+def admin_user(make_user):
+    return make_user(Role.ADMIN, username="admin")
+
+
+@pytest.fixture
+def end_user(make_user):
+    return make_user(Role.END_USER, username="enduser", organisation="Finance")
+
+
+@pytest.fixture
+def other_end_user(make_user):
+    return make_user(Role.END_USER, username="enduser2", organisation="Finance")
+
+
+def _api_client(user):
+    client = APIClient()
+    if user is not None:
+        _token, key = ApiToken.issue(user, name="test")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    return client
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
+
+
+@pytest.fixture
+def agent_api(agent):
+    return _api_client(agent)
+
+
+@pytest.fixture
+def manager_api(manager):
+    return _api_client(manager)
+
+
+@pytest.fixture
+def end_user_api(end_user):
+    return _api_client(end_user)
+
+
+@pytest.fixture
+def api_as():
+    return _api_client
+
+
+# --- browser tests -------------------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run
+    # beside one unless told it is safe (it is: the loop only drives the browser).
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu",
+                  "--disable-component-update", "--no-first-run", "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium, live_server):
+    context = chromium.new_context(base_url=live_server.url, viewport={"width": 1360, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def login(page):
+    def do_login(user, password=PASSWORD):
+        page.goto("/accounts/login/")
+        page.fill("#id_username", user.username)
+        page.fill("#id_password", password)
+        page.click("button[type=submit]")
+        page.wait_for_load_state("networkidle")
+        return page
+
+    return do_login
+
+
+def screenshot(page, name):
+    """Keep a picture of what the user saw, for a human to look at."""
+    os.makedirs("test-artifacts", exist_ok=True)
+    page.screenshot(path=f"test-artifacts/{name}.png", full_page=True)

@@ -1,0 +1,35 @@
+"""Every error the API gives has the contract's shape and a 4xx status, never a 500."""
+
+from django.core.exceptions import ObjectDoesNotExist, ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from core.exceptions import DomainError
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        body = exc.as_dict()
+        if getattr(exc, "allowed", None) is not None:
+            body["allowed"] = [str(a) for a in exc.allowed]
+        if getattr(exc, "current_version", None) is not None:
+            body["current_version"] = exc.current_version
+        return Response(body, status=exc.status_code)
+    if isinstance(exc, DjangoValidationError):
+        if hasattr(exc, "error_dict"):
+            detail = {
+                ("non_field_errors" if field == "__all__" else field): [str(m) for e in errors for m in e.messages]
+                for field, errors in exc.error_dict.items()
+            }
+        else:
+            detail = {"detail": " ".join(exc.messages)}
+        return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, ObjectDoesNotExist):
+        exc = Http404()
+    if isinstance(exc, (ValueError, TypeError, OverflowError)) and not isinstance(exc, exceptions.APIException):
+        # Malformed input that slipped past a serializer (a bad number in a filter, say).
+        return Response({"detail": _("Malformed request: %(error)s") % {"error": exc}}, status=400)
+    return drf_exception_handler(exc, context)

@@ -1,0 +1,29 @@
+from django.shortcuts import get_object_or_404
+
+from core.choices import Channel
+
+
+class NumberOrIdLookupMixin:
+    """A ticket detail answers to its id and to its human number (INC0001001)."""
+
+    lookup_value_regex = "[^/]+"
+
+    def get_object(self):
+        queryset = self.filter_queryset(self.get_queryset())
+        key = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+        if key.isdigit():
+            lookup = {"pk": int(key)}
+        else:
+            lookup = {"number__iexact": key}
+        obj = get_object_or_404(queryset, **lookup)
+        self.check_object_permissions(self.request, obj)
+        return obj
+
+
+class ApiActorMixin:
+    """What services need to know about the caller."""
+
+    channel = Channel.API
+
+    def actor_kwargs(self):
+        return {"actor": self.request.user, "channel": self.channel}

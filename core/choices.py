@@ -1,0 +1,27 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    """Where a change to a record came from; every audit row names one."""
+
+    WEB = "web", _("Agent desk")
+    PORTAL = "portal", _("Self-service portal")
+    API = "api", _("API")
+    EMAIL = "email", _("E-mail")
+    MONITORING = "monitoring", _("Monitoring")
+    SYSTEM = "system", _("System")
+
+
+class AuditAction(models.TextChoices):
+    CREATED = "created", _("Created")
+    UPDATED = "updated", _("Updated")
+    TRANSITIONED = "transitioned", _("State changed")
+    ASSIGNED = "assigned", _("Assigned")
+    COMMENTED = "commented", _("Commented")
+    ATTACHED = "attached", _("File attached")
+    LINKED = "linked", _("Linked")
+    UNLINKED = "unlinked", _("Unlinked")
+    ESCALATED = "escalated", _("Escalated")
+    SLA = "sla", _("SLA event")
+    DELETED = "deleted", _("Deleted")

@@ -1,0 +1,44 @@
+import time
+import uuid
+
+import structlog
+from django.utils.cache import patch_vary_headers
+
+log = structlog.get_logger("itsm.request")
+
+
+class RequestLogMiddleware:
+    """One structured log line per request, with an id that also goes back in a header."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
+        structlog.contextvars.bind_contextvars(request_id=request_id)
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+        finally:
+            structlog.contextvars.clear_contextvars()
+        response["X-Request-ID"] = request_id
+        if not request.path.startswith(("/static/", "/healthz")):
+            user = getattr(request, "user", None)
+            log.info(
+                "request", method=request.method, path=request.path, status=response.status_code,
+                duration_ms=round((time.perf_counter() - started) * 1000, 1), request_id=request_id,
+                user=getattr(user, "pk", None),
+            )
+        return response
+
+
+class HtmxVaryMiddleware:
+    """Pages and their HTMX fragments share URLs, so caches must key on HX-Request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        patch_vary_headers(response, ("HX-Request",))
+        return response

@@ -1,0 +1,160 @@
+"""Use cases every ticket type shares. The only writers of ticket rows.
+
+Each takes the actor and the channel, runs atomically, checks `version` under a row lock,
+writes the audit trail, and tells the SLA engine what changed in the same transaction.
+Ticket-type services (incidents.services, changes.services, ...) build on these.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import roles
+from core import audit
+from core.attachments import validate_upload
+from core.choices import AuditAction
+from core.exceptions import DomainError, PermissionRefused, StaleVersion
+from core.models import Attachment, Comment, NumberSequence
+from sla import hooks as sla_hooks
+
+
+def _validate(ticket, fields=None):
+    exclude = None
+    if fields is not None:
+        exclude = [f.name for f in ticket._meta.concrete_fields if f.name not in fields]
+    ticket.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+
+
+@transaction.atomic
+def create_ticket(model, *, actor, channel, m2m=None, now=None, audit_context=None, **fields):
+    """Create a ticket with the next number of its type, audited, with its SLA clocks started."""
+    now = now or timezone.now()
+    ticket = model(created_by=actor if getattr(actor, "pk", None) else None, created_at=now, updated_at=now, **fields)
+    ticket.number = "pending"
+    _validate(ticket)
+    ticket.number = NumberSequence.format(model.NUMBER_PREFIX, NumberSequence.allocate(model.NUMBER_PREFIX))
+    ticket.save()
+    for name, values in (m2m or {}).items():
+        getattr(ticket, name).set(values)
+    audited = [f.name for f in model._meta.concrete_fields if f.name not in model.AUDIT_EXCLUDE | {"id"}]
+    audit.record_creation(ticket, actor=actor, channel=channel, fields=audited, context=audit_context)
+    sla_hooks.ticket_created(ticket, now=now)
+    return ticket
+
+
+def lock_for_update(ticket, expected_version=None):
+    """Re-read the row under a lock; refuse if the caller's copy is stale."""
+    locked = type(ticket).objects.select_for_update().get(pk=ticket.pk)
+    if expected_version is not None and int(expected_version) != locked.version:
+        raise StaleVersion(locked.version)
+    return locked
+
+
+@transaction.atomic
+def update_ticket(ticket, *, actor, channel, changes, expected_version=None, action=AuditAction.UPDATED,
+                  audit_context=None, now=None):
+    """Apply field changes to a ticket. Returns (ticket, diff) where diff maps field → (old, new).
+
+    A stale `expected_version` raises StaleVersion and nothing is written. A change that
+    alters nothing writes nothing and keeps the version.
+    """
+    now = now or timezone.now()
+    locked = lock_for_update(ticket, expected_version)
+    before = audit.snapshot(locked, changes.keys())
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    after = audit.snapshot(locked, changes.keys())
+    diff = {name: (before[name], after[name]) for name in changes if before[name] != after[name]}
+    if not diff:
+        return locked, {}
+    _validate(locked, fields=set(changes))
+    locked.version += 1
+    locked.updated_at = now
+    locked.save(update_fields=[*diff.keys(), "version", "updated_at"])
+    audited = {k: v for k, v in diff.items() if k not in locked.AUDIT_EXCLUDE}
+    audit.record_changes(locked, actor=actor, channel=channel, changes=audited, action=action,
+                         context=audit_context, at=now)
+    sla_hooks.ticket_changed(locked, diff=diff, actor=actor, now=now)
+    return locked, diff
+
+
+def touch(ticket, *, now=None):
+    """Bump the version and updated_at after a change to related rows (links, comments)."""
+    now = now or timezone.now()
+    type(ticket).objects.filter(pk=ticket.pk).update(version=ticket.version + 1, updated_at=now)
+    ticket.version += 1
+    ticket.updated_at = now
+
+
+@transaction.atomic
+def set_links(ticket, *, field, targets, actor, channel, expected_version=None):
+    """Replace a many-to-many link set (incidents of a problem, CIs of a change), audited."""
+    locked = lock_for_update(ticket, expected_version)
+    manager = getattr(locked, field)
+    old_ids = set(manager.values_list("pk", flat=True))
+    new_ids = {getattr(t, "pk", t) for t in targets}
+    if old_ids == new_ids:
+        return locked
+    manager.set(new_ids)
+    audit.record(locked, actor=actor, channel=channel, action=AuditAction.LINKED, field=field,
+                 old=sorted(old_ids), new=sorted(new_ids))
+    touch(locked)
+    return locked
+
+
+@transaction.atomic
+def add_comment(ticket, *, actor, channel, body, internal=False, files=(), now=None):
+    """Add a public comment or an internal work note (desk staff only) with optional files."""
+    body = (body or "").strip()
+    if not body and not files:
+        raise DomainError(_("Write a comment or attach a file."), field="body", code="required")
+    if internal and not roles.is_agent(actor):
+        raise PermissionRefused(_("Only service desk staff can write work notes."))
+    now = now or timezone.now()
+    comment = None
+    if body:
+        comment = Comment.objects.create(
+            content_type=ContentType.objects.get_for_model(ticket), object_id=ticket.pk,
+            author=actor, body=body, internal=internal, channel=channel, created_at=now,
+        )
+    for upload in files:
+        add_attachment(ticket, actor=actor, channel=channel, upload=upload, internal=internal, now=now)
+    if comment is not None:
+        audit.record(ticket, actor=actor, channel=channel, action=AuditAction.COMMENTED,
+                     field="work_note" if internal else "comment", new=comment.pk, at=now)
+        if not internal and roles.is_agent(actor):
+            sla_hooks.ticket_responded(ticket, actor=actor, now=now)
+        elif not internal:
+            sla_hooks.requester_replied(ticket, actor=actor, now=now)
+    touch(ticket, now=now)
+    return comment
+
+
+@transaction.atomic
+def add_attachment(ticket, *, actor, channel, upload, internal=False, now=None):
+    if internal and not roles.is_agent(actor):
+        raise PermissionRefused(_("Only service desk staff can add internal files."))
+    filename, mime_type = validate_upload(upload)
+    attachment = Attachment(
+        content_type=ContentType.objects.get_for_model(ticket), object_id=ticket.pk,
+        filename=filename, size=upload.size, mime_type=mime_type, internal=internal,
+        uploaded_by=actor, created_at=now or timezone.now(),
+    )
+    attachment.file.save(filename, upload, save=False)
+    attachment.save()
+    audit.record(ticket, actor=actor, channel=channel, action=AuditAction.ATTACHED, field="attachment",
+                 new=filename, context={"attachment_id": attachment.pk, "internal": internal})
+    return attachment
+
+
+def assignment_changes(*, group, person):
+    """Validate an assignment pair before handing it to update_ticket."""
+    if person is not None and group is not None and not group.members.filter(pk=person.pk).exists():
+        raise DomainError(
+            _("%(person)s is not a member of %(group)s.") % {"person": person, "group": group},
+            field="assigned_to", code="not_member",
+        )
+    if person is not None and not roles.is_agent(person):
+        raise DomainError(_("Only service desk staff can be assigned tickets."), field="assigned_to")
+    return {"assignment_group": group, "assigned_to": person}

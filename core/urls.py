@@ -1,0 +1,8 @@
+from django.urls import path
+
+from core import views
+
+app_name = "core"
+urlpatterns = [
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
+]

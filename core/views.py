@@ -1,0 +1,62 @@
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from accounts import roles
+from core.models import Attachment
+
+
+def home(request):
+    if not request.user.is_authenticated:
+        return redirect("accounts:login")
+    if roles.is_agent(request.user):
+        return redirect("incidents:incident_list")
+    return redirect("portal:home")
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_GET
+def readyz(request):
+    checks = {"database": _check_database(), "broker": _check_broker()}
+    ready = all(value == "ok" for value in checks.values())
+    return JsonResponse({"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503)
+
+
+def _check_database():
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return "ok"
+    except Exception as exc:  # any failure means "not ready"; the message tells the operator why
+        return f"error: {exc.__class__.__name__}"
+
+
+def _check_broker():
+    from itsm.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        return "ok"
+    except Exception as exc:
+        return f"error: {exc.__class__.__name__}"
+
+
+@login_required
+def attachment_download(request, pk):
+    """Serve a file only to someone who may see its record (and, if internal, to the desk)."""
+    attachment = get_object_or_404(Attachment.objects.select_related("content_type"), pk=pk)
+    model = attachment.content_type.model_class()
+    record = model.objects.visible_to(request.user).filter(pk=attachment.object_id).first()
+    if record is None or (attachment.internal and not roles.is_agent(request.user)):
+        raise Http404
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.filename)

@@ -1,0 +1,15 @@
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "itsm.settings")
+
+app = Celery("itsm")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# Periodic work. Each entry names a task that is safe to run twice.
+app.conf.beat_schedule = {
+    "sla-sweep": {"task": "sla.tasks.sweep", "schedule": 15.0},
+    "incidents-auto-close": {"task": "incidents.tasks.auto_close_resolved", "schedule": 3600.0},
+}

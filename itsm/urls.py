@@ -1,0 +1,41 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from core import views as core_views
+
+api_v1 = [
+    path("", include("accounts.api.urls")),
+    path("cmdb/", include("cmdb.api.urls")),
+    path("incidents/", include("incidents.api.urls")),
+    path("problems/", include("problems.api.urls")),
+    path("changes/", include("changes.api.urls")),
+    path("releases/", include("releases.api.urls")),
+    path("sla/", include("sla.api.urls")),
+]
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("accounts.urls")),
+    path("core/", include("core.urls")),
+    path("portal/", include("incidents.portal_urls")),
+    path("incidents/", include("incidents.urls")),
+    path("problems/", include("problems.urls")),
+    path("changes/", include("changes.urls")),
+    path("releases/", include("releases.urls")),
+    path("cmdb/", include("cmdb.urls")),
+    path("sla/", include("sla.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
