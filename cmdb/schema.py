@@ -1,0 +1,46 @@
+"""Validation of a CI's `attributes` against its class's JSON Schema: plain Python, no ORM.
+
+Errors name the JSON path of the offending value, e.g.
+"attributes.cpu_count: 'x' is not of type 'integer'", so forms, the API and imports can
+show the same message.
+"""
+
+from __future__ import annotations
+
+import jsonschema
+from jsonschema import Draft202012Validator
+
+
+def check_schema(schema) -> list[str]:
+    """Problems with a JSON Schema itself (empty when it is a usable schema)."""
+    if schema in (None, {}):
+        return []
+    if not isinstance(schema, dict):
+        return ["must be a JSON object"]
+    try:
+        Draft202012Validator.check_schema(schema)
+    except jsonschema.SchemaError as exc:
+        return [exc.message]
+    return []
+
+
+def error_path(error, root: str = "attributes") -> str:
+    parts = [root]
+    for part in error.absolute_path:
+        if isinstance(part, int):
+            parts[-1] = f"{parts[-1]}[{part}]"
+        else:
+            parts.append(str(part))
+    return ".".join(parts)
+
+
+def attribute_errors(schema, attributes, root: str = "attributes") -> list[str]:
+    """Every violation of `schema` by `attributes`, each as "<json path>: <message>", sorted."""
+    if not schema:
+        return [] if isinstance(attributes, dict) else [f"{root}: must be a JSON object"]
+    if check_schema(schema):
+        # A broken schema from the admin must not lock everyone out of editing CIs.
+        return []
+    validator = Draft202012Validator(schema)
+    errors = sorted(validator.iter_errors(attributes), key=lambda e: (list(map(str, e.absolute_path)), e.message))
+    return [f"{error_path(e, root)}: {e.message}" for e in errors]
