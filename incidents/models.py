@@ -1,0 +1,199 @@
+"""Incident management records: incidents, their categories and automatic routing rules."""
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.models import Ticket, TicketQuerySet
+from incidents.choices import (
+    OPEN_STATES, Impact, IncidentChannel, IncidentState, OnHoldReason, Priority, ResolutionCode, Urgency,
+)
+
+
+class Category(models.Model):
+    """An incident category (e.g. "Network"); a category with a parent is a subcategory ("VPN")."""
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent category"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="children",
+    )
+    active = models.BooleanField(_("active"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="incidents_category_unique_name"),
+        ]
+
+    def __str__(self):
+        return f"{self.parent.name} / {self.name}" if self.parent_id else self.name
+
+    def clean(self):
+        super().clean()
+        # Two levels only: category and subcategory.
+        if self.parent_id and self.parent.parent_id:
+            raise ValidationError({"parent": _("A subcategory cannot have subcategories.")})
+
+
+class IncidentQuerySet(TicketQuerySet):
+    def open(self):
+        return self.filter(state__in=OPEN_STATES)
+
+    def with_list_relations(self):
+        """What the queue rows and API list render, fetched in a constant number of queries."""
+        return self.select_related(
+            "caller", "assignment_group", "assigned_to", "category", "subcategory",
+            "service", "configuration_item",
+        )
+
+
+class Incident(Ticket):
+    """An unplanned interruption or loss of quality of an IT service (ISO/IEC 20000-1 8.6.1)."""
+
+    NUMBER_PREFIX = "INC"
+    REQUESTER_FIELD = "caller"
+
+    caller = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("caller"), on_delete=models.PROTECT,
+        related_name="called_incidents",
+    )
+    channel = models.CharField(
+        _("channel"), max_length=20, choices=IncidentChannel.choices, default=IncidentChannel.AGENT,
+    )
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="incidents", limit_choices_to={"parent__isnull": True},
+    )
+    subcategory = models.ForeignKey(
+        Category, verbose_name=_("subcategory"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="sub_incidents", limit_choices_to={"parent__isnull": False},
+    )
+    service = models.ForeignKey(
+        "cmdb.ConfigurationItem", verbose_name=_("service"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="service_incidents",
+        help_text=_("The business service the caller experiences as broken."),
+    )
+    configuration_item = models.ForeignKey(
+        "cmdb.ConfigurationItem", verbose_name=_("configuration item"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="incidents",
+    )
+    impact = models.PositiveSmallIntegerField(_("impact"), choices=Impact.choices, default=Impact.LOW)
+    urgency = models.PositiveSmallIntegerField(_("urgency"), choices=Urgency.choices, default=Urgency.LOW)
+    priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices, default=Priority.PLANNING)
+    priority_override = models.BooleanField(_("priority overridden"), default=False)
+    priority_override_reason = models.CharField(_("reason for priority override"), max_length=500, blank=True)
+    state = models.CharField(_("state"), max_length=20, choices=IncidentState.choices, default=IncidentState.NEW)
+    on_hold_reason = models.CharField(_("on-hold reason"), max_length=20, choices=OnHoldReason.choices, blank=True)
+    resolution_code = models.CharField(
+        _("resolution code"), max_length=30, choices=ResolutionCode.choices, blank=True,
+    )
+    resolution_notes = models.TextField(_("resolution notes"), blank=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    first_responded_at = models.DateTimeField(_("first responded"), null=True, blank=True)
+    is_major = models.BooleanField(_("major incident"), default=False)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("major incident"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="children", help_text=_("The major incident this one is a symptom of."),
+    )
+    reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+    # Full-text document (number, title, description, comments), maintained by the services on
+    # PostgreSQL (incidents.search). On SQLite the column exists but stays empty and search
+    # falls back to icontains; the GIN index is only created on PostgreSQL (see migrations).
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = IncidentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        indexes = [
+            # Group queues and the API list: ?state=…&assignment_group=… ordered by priority, age.
+            models.Index(fields=["state", "assignment_group", "priority", "created_at"], name="inc_queue_idx"),
+            # "My work": open incidents assigned to me.
+            models.Index(fields=["assigned_to", "state", "priority"], name="inc_assignee_idx"),
+            # The portal's "my tickets" and ?caller= newest first.
+            models.Index(fields=["caller", "-created_at"], name="inc_caller_idx"),
+            # Default list order and created_after/created_before ranges.
+            models.Index(fields=["-created_at"], name="inc_created_idx"),
+            # updated_after/updated_before ranges (integrations polling for changes).
+            models.Index(fields=["updated_at"], name="inc_updated_idx"),
+            # auto_close_resolved: resolved incidents older than N days.
+            models.Index(fields=["resolved_at"], condition=Q(state="resolved"), name="inc_resolved_idx"),
+            # The "major incidents" queue: a handful of rows in a million.
+            models.Index(fields=["state"], condition=Q(is_major=True), name="inc_major_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(impact__gte=1, impact__lte=3), name="inc_impact_range"),
+            models.CheckConstraint(condition=Q(urgency__gte=1, urgency__lte=3), name="inc_urgency_range"),
+            models.CheckConstraint(condition=Q(priority__gte=1, priority__lte=5), name="inc_priority_range"),
+        ]
+
+    def get_absolute_url(self):
+        return reverse("incidents:incident_detail", args=[self.pk])
+
+    def get_portal_url(self):
+        return reverse("portal:incident_detail", args=[self.pk])
+
+    @property
+    def is_open(self):
+        return self.state in OPEN_STATES
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.subcategory_id and self.subcategory.parent_id != self.category_id:
+            errors["subcategory"] = _("The subcategory does not belong to the category.")
+        if self.priority_override and not self.priority_override_reason.strip():
+            errors["priority_override_reason"] = _("Give a reason for overriding the priority.")
+        if self.parent_id and self.parent_id == self.pk:
+            errors["parent"] = _("An incident cannot be its own major incident.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class AssignmentRule(models.Model):
+    """Routes a new incident to an assignment group; the first matching rule (lowest order) wins.
+
+    A rule matches on category, service or CI (all given conditions must match); it assigns a
+    fixed group or, with `use_ci_owner_group`, the owner group of the incident's CI.
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    order = models.PositiveIntegerField(_("order"), default=100)
+    active = models.BooleanField(_("active"), default=True)
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+    )
+    service = models.ForeignKey(
+        "cmdb.ConfigurationItem", verbose_name=_("service"), null=True, blank=True,
+        on_delete=models.CASCADE, related_name="+",
+    )
+    use_ci_owner_group = models.BooleanField(_("assign to the CI's owner group"), default=False)
+    assignment_group = models.ForeignKey(
+        "accounts.Team", verbose_name=_("assignment group"), null=True, blank=True,
+        on_delete=models.CASCADE, related_name="+",
+    )
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("assignment rule")
+        verbose_name_plural = _("assignment rules")
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        if not self.use_ci_owner_group and not self.assignment_group_id:
+            raise ValidationError({"assignment_group": _("Choose a group or use the CI's owner group.")})

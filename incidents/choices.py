@@ -1,0 +1,76 @@
+"""Choices of incident management: states with their groupings and badge colours."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class IncidentState(models.TextChoices):
+    NEW = "new", _("New")
+    IN_PROGRESS = "in_progress", _("In progress")
+    ON_HOLD = "on_hold", _("On hold")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# Groupings the queues, SLA pause rules and the portal rely on.
+OPEN_STATES = frozenset({IncidentState.NEW, IncidentState.IN_PROGRESS, IncidentState.ON_HOLD})
+TERMINAL_STATES = frozenset({IncidentState.CLOSED, IncidentState.CANCELLED})
+
+STATE_BADGES = {
+    IncidentState.NEW: "info",
+    IncidentState.IN_PROGRESS: "primary",
+    IncidentState.ON_HOLD: "warning",
+    IncidentState.RESOLVED: "success",
+    IncidentState.CLOSED: "secondary",
+    IncidentState.CANCELLED: "dark",
+}
+
+
+class OnHoldReason(models.TextChoices):
+    AWAITING_CALLER = "awaiting_caller", _("Awaiting caller")
+    AWAITING_VENDOR = "awaiting_vendor", _("Awaiting vendor")
+    AWAITING_CHANGE = "awaiting_change", _("Awaiting change")
+
+
+class ResolutionCode(models.TextChoices):
+    SOLVED_PERMANENTLY = "solved_permanently", _("Solved (permanently)")
+    SOLVED_WORKAROUND = "solved_workaround", _("Solved (workaround)")
+    RESOLVED_BY_CHANGE = "resolved_by_change", _("Resolved by change")
+    NOT_REPRODUCIBLE = "not_reproducible", _("Not reproducible")
+    USER_ERROR = "user_error", _("User error / advice given")
+    DUPLICATE = "duplicate", _("Duplicate")
+    RESOLVED_BY_PARENT = "resolved_by_parent", _("Resolved with major incident")
+
+
+class IncidentChannel(models.TextChoices):
+    """How the incident was reported."""
+
+    PORTAL = "portal", _("Self-service portal")
+    AGENT = "agent", _("Service desk agent")
+    API = "api", _("API")
+    EMAIL = "email", _("E-mail")
+    MONITORING = "monitoring", _("Monitoring")
+
+
+class Impact(models.IntegerChoices):
+    HIGH = 1, _("1 - High")
+    MEDIUM = 2, _("2 - Medium")
+    LOW = 3, _("3 - Low")
+
+
+class Urgency(models.IntegerChoices):
+    HIGH = 1, _("1 - High")
+    MEDIUM = 2, _("2 - Medium")
+    LOW = 3, _("3 - Low")
+
+
+class Priority(models.IntegerChoices):
+    CRITICAL = 1, _("P1 - Critical")
+    HIGH = 2, _("P2 - High")
+    MODERATE = 3, _("P3 - Moderate")
+    LOW = 4, _("P4 - Low")
+    PLANNING = 5, _("P5 - Planning")
+
+
+PRIORITY_BADGES = {1: "danger", 2: "warning", 3: "primary", 4: "info", 5: "secondary"}
