@@ -1,0 +1,349 @@
+"""Problem use cases: the only writers of problems. Atomic, audited, actor and channel explicit.
+
+Built on core.services (numbering, version check under a row lock, audit rows, links).
+Effects on other record types go through their own services where those exist.
+"""
+
+import importlib
+
+from django.apps import apps
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import roles
+from core import audit
+from core import services as core_services
+from core.choices import AuditAction
+from core.exceptions import DomainError, PermissionRefused
+from problems import workflow
+from problems.choices import OPEN_STATES, ProblemState
+from problems.models import Problem
+
+# Link sets a problem keeps; each is audited by core.services.set_links.
+LINK_FIELDS = ("incidents", "configuration_items", "changes")
+
+EDITABLE_FIELDS = frozenset({
+    "title", "description", "state", "impact", "priority", "cause_category", "root_cause", "workaround",
+    "analysis_notes", "known_error", "assignment_group", "assigned_to",
+})
+
+
+def _require_desk(actor):
+    if not roles.is_agent(actor):
+        raise PermissionRefused(_("Only service desk staff can work on problems."))
+
+
+def available_link_fields():
+    """The link sets whose target model is installed (changes may be absent)."""
+    names = {f.name for f in Problem._meta.many_to_many}
+    return tuple(name for name in LINK_FIELDS if name in names)
+
+
+def _facts(values):
+    return workflow.ProblemFacts(root_cause=values.get("root_cause") or "", workaround=values.get("workaround") or "")
+
+
+def _state_stamps(current, target, now):
+    stamps = {}
+    if target == ProblemState.RESOLVED:
+        stamps["resolved_at"] = now
+    elif target == ProblemState.CLOSED:
+        stamps["closed_at"] = now
+    elif current == ProblemState.RESOLVED and target == ProblemState.INVESTIGATION:
+        stamps["resolved_at"] = None
+    return stamps
+
+
+def _check_changes(problem, changes):
+    """Run the workflow guards over the problem as it would be after `changes`."""
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise DomainError(_("These fields cannot be changed here: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
+    after = {name: getattr(problem, name) for name in ("state", "root_cause", "workaround", "known_error")}
+    after.update({k: v for k, v in changes.items() if k in after})
+    facts = _facts(after)
+    if "state" in changes:
+        workflow.check_transition(problem.state, after["state"], facts)
+    elif problem.state in (ProblemState.KNOWN_ERROR, ProblemState.RESOLVED, ProblemState.CLOSED):
+        # Editing fields the current state's guard relies on must keep the guard satisfied.
+        if problem.state == ProblemState.KNOWN_ERROR and not (facts.root_cause.strip() or facts.workaround.strip()):
+            raise DomainError(_("A known error needs a root cause or a workaround."), field="workaround")
+        if problem.state != ProblemState.KNOWN_ERROR and "root_cause" in changes and not facts.root_cause.strip():
+            raise DomainError(_("A resolved problem keeps its root cause."), field="root_cause")
+    if after["known_error"] and (changes.get("known_error") or "state" in changes or "root_cause" in changes
+                                 or "workaround" in changes):
+        workflow.check_publish_known_error(after["state"], facts)
+
+
+def create_problem(*, actor, channel, incidents=(), configuration_items=(), changes=(), now=None, **fields):
+    """Open a problem on its own or with links; a problem opened as a known error is checked as one."""
+    _require_desk(actor)
+    fields.setdefault("state", ProblemState.NEW)
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise DomainError(_("Unknown fields: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
+    facts = _facts(fields)
+    state = fields["state"]
+    if state not in (ProblemState.NEW, ProblemState.INVESTIGATION, ProblemState.KNOWN_ERROR):
+        raise DomainError(_("A new problem starts as new, under investigation or known error."), field="state")
+    if state == ProblemState.KNOWN_ERROR:
+        workflow.check_transition(ProblemState.NEW, state, facts)
+    if fields.get("known_error"):
+        workflow.check_publish_known_error(state, facts)
+    links = {"incidents": incidents, "configuration_items": configuration_items, "changes": changes}
+    m2m = {}
+    for name, targets in links.items():
+        ids = sorted({getattr(t, "pk", t) for t in targets or ()})
+        if ids:
+            if name not in available_link_fields():
+                raise DomainError(_("Linking %(field)s is not available.") % {"field": name}, field=name)
+            m2m[name] = ids
+    with transaction.atomic():
+        problem = core_services.create_ticket(Problem, actor=actor, channel=channel, m2m=m2m, now=now, **fields)
+        for name, ids in m2m.items():
+            audit.record(problem, actor=actor, channel=channel, action=AuditAction.LINKED, field=name,
+                         old=[], new=ids, at=problem.created_at)
+    return problem
+
+
+def raise_problem_from_incidents(incidents, *, actor, channel, title=None, description=None, now=None, **fields):
+    """Open one problem for one or many incidents, with their CIs linked.
+
+    Each incident gets an audit row saying which problem now covers it.
+    """
+    incidents = list(incidents)
+    if not incidents:
+        raise DomainError(_("Choose at least one incident."), field="incidents")
+    first = incidents[0]
+    title = title or first.title
+    if description is None:
+        description = "\n".join(f"{i.number}: {i.title}" for i in incidents)
+    cis = {getattr(i, "configuration_item_id", None) for i in incidents} - {None}
+    cis |= set(fields.pop("configuration_items", ()) or ())
+    with transaction.atomic():
+        problem = create_problem(actor=actor, channel=channel, title=title, description=description,
+                                 incidents=incidents, configuration_items=cis, now=now, **fields)
+        for incident in incidents:
+            audit.record(incident, actor=actor, channel=channel, action=AuditAction.LINKED, field="problems",
+                         new=[problem.pk], context={"problem": problem.number}, at=problem.created_at)
+    return problem
+
+
+def update_problem(problem, *, actor, channel, changes, expected_version=None, now=None, audit_context=None):
+    """Change fields and/or the state of a problem; the workflow guards run on the result.
+
+    Returns (problem, diff). A stale `expected_version` raises StaleVersion and nothing changes.
+    """
+    _require_desk(actor)
+    now = now or timezone.now()
+    changes = dict(changes)
+    with transaction.atomic():
+        locked = core_services.lock_for_update(problem, expected_version)
+        _check_changes(locked, changes)
+        action = AuditAction.UPDATED
+        if "state" in changes and changes["state"] != locked.state:
+            action = AuditAction.TRANSITIONED
+            changes.update(_state_stamps(locked.state, changes["state"], now))
+        if "assignment_group" in changes or "assigned_to" in changes:
+            core_services.assignment_changes(
+                group=changes.get("assignment_group", locked.assignment_group),
+                person=changes.get("assigned_to", locked.assigned_to),
+            )
+        updated, diff = core_services.update_ticket(
+            locked, actor=actor, channel=channel, changes=changes, action=action, now=now,
+            audit_context=audit_context,
+        )
+    return updated, diff
+
+
+def transition_problem(problem, target, *, actor, channel, expected_version=None, now=None, **fields):
+    """Move a problem to `target`, optionally setting fields its guard needs (root cause, workaround)."""
+    return update_problem(problem, actor=actor, channel=channel, changes={**fields, "state": target},
+                          expected_version=expected_version, now=now)
+
+
+def set_problem_links(problem, *, field, targets, actor, channel, expected_version=None):
+    """Replace one link set (incidents, configuration_items, changes), audited."""
+    _require_desk(actor)
+    if field not in available_link_fields():
+        raise DomainError(_("Unknown link: %(field)s.") % {"field": field}, field=field)
+    related = Problem._meta.get_field(field).related_model
+    ids = {getattr(t, "pk", t) for t in targets}
+    try:
+        ids = {int(i) for i in ids}
+    except (TypeError, ValueError):
+        raise DomainError(_("Give record ids."), field=field) from None
+    found = set(related._default_manager.filter(pk__in=ids).values_list("pk", flat=True))
+    if found != ids:
+        missing = ", ".join(str(i) for i in sorted(ids - found))
+        raise DomainError(_("No such records: %(ids)s.") % {"ids": missing}, field=field, code="does_not_exist")
+    return core_services.set_links(problem, field=field, targets=ids, actor=actor, channel=channel,
+                                   expected_version=expected_version)
+
+
+def link_record(problem, *, field, target, actor, channel):
+    current = set(getattr(problem, field).values_list("pk", flat=True))
+    return set_problem_links(problem, field=field, targets=current | {getattr(target, "pk", target)},
+                             actor=actor, channel=channel)
+
+
+def unlink_record(problem, *, field, target, actor, channel):
+    current = set(getattr(problem, field).values_list("pk", flat=True))
+    return set_problem_links(problem, field=field, targets=current - {getattr(target, "pk", target)},
+                             actor=actor, channel=channel)
+
+
+def apply_known_error(problem, incident, *, actor, channel):
+    """Link a known error to an incident and apply its workaround there as a work note.
+
+    The incident joins problem.incidents (audited on the problem); the work note is written on
+    the incident through core.services.add_comment (audited on the incident).
+    """
+    _require_desk(actor)
+    if not problem.known_error or problem.state == ProblemState.CANCELLED:
+        raise DomainError(_("%(number)s is not a published known error.") % {"number": problem.number})
+    with transaction.atomic():
+        already = problem.incidents.filter(pk=incident.pk).exists()
+        if not already:
+            link_record(problem, field="incidents", target=incident, actor=actor, channel=channel)
+        body = _("Known error %(number)s applied: %(title)s") % {"number": problem.number, "title": problem.title}
+        if problem.workaround:
+            body += "\n\n" + _("Workaround:") + "\n" + problem.workaround
+        elif problem.root_cause:
+            body += "\n\n" + _("Root cause:") + "\n" + problem.root_cause
+        comment = core_services.add_comment(incident, actor=actor, channel=channel, body=body, internal=True)
+    return comment
+
+
+# --- resolving incidents covered by a problem ---------------------------------------------
+
+INCIDENT_OPEN_STATES = ("new", "in_progress", "on_hold")
+RESOLUTION_CODE = "problem_resolved"
+
+
+def open_incidents(problem):
+    return problem.incidents.filter(state__in=INCIDENT_OPEN_STATES).order_by("pk")
+
+
+def _incident_resolver():
+    """The incidents app's resolve use case, when it exists."""
+    try:
+        module = importlib.import_module("incidents.services")
+    except ImportError:
+        return None
+    for name in ("resolve_incident", "resolve"):
+        func = getattr(module, name, None)
+        if callable(func):
+            return func
+    return None
+
+
+def _resolution_code(incident):
+    """A resolution code the incident model accepts, preferring one that names the problem fix."""
+    try:
+        field = type(incident)._meta.get_field("resolution_code")
+    except Exception:
+        return RESOLUTION_CODE
+    values = [value for value, _label in field.flatchoices] if field.choices else []
+    if not values:
+        return RESOLUTION_CODE
+    for preferred in ("solved_permanently", "problem_resolved", "resolved_by_change", "fixed", "resolved"):
+        if preferred in values:
+            return preferred
+    return values[0]
+
+
+def resolve_incident(incident, *, actor, channel, notes):
+    """Resolve one incident through incidents.services if available, else core.update_ticket."""
+    code = _resolution_code(incident)
+    resolver = _incident_resolver()
+    if resolver is not None:
+        return resolver(incident, actor=actor, channel=channel, resolution_code=code, resolution_notes=notes)
+    changes = {"state": "resolved", "resolution_code": code, "resolution_notes": notes}
+    if any(f.name == "resolved_at" for f in type(incident)._meta.concrete_fields):
+        changes["resolved_at"] = timezone.now()
+    return core_services.update_ticket(incident, actor=actor, channel=channel, changes=changes,
+                                       action=AuditAction.TRANSITIONED)[0]
+
+
+def resolve_problem(problem, *, actor, channel, root_cause=None, resolve_incidents=False, resolution_notes="",
+                    expected_version=None, now=None):
+    """Resolve a problem and, if asked, every open incident it covers (each audited).
+
+    Returns (problem, resolved_incidents).
+    """
+    changes = {"state": ProblemState.RESOLVED}
+    if root_cause is not None:
+        changes["root_cause"] = root_cause
+    with transaction.atomic():
+        problem, _diff = update_problem(problem, actor=actor, channel=channel, changes=changes,
+                                        expected_version=expected_version, now=now)
+        resolved = []
+        if resolve_incidents:
+            resolved = resolve_open_incidents(problem, actor=actor, channel=channel, notes=resolution_notes)
+    return problem, resolved
+
+
+def resolve_open_incidents(problem, *, actor, channel, notes=""):
+    """Resolve the open incidents of a resolved problem in one action."""
+    _require_desk(actor)
+    if problem.state not in (ProblemState.RESOLVED, ProblemState.CLOSED):
+        raise DomainError(_("Resolve the problem before resolving its incidents."), field="state")
+    notes = (notes or "").strip() or _("Resolved by the fix of problem %(number)s.\n\nRoot cause: %(cause)s") % {
+        "number": problem.number, "cause": problem.root_cause,
+    }
+    resolved = []
+    with transaction.atomic():
+        for incident in open_incidents(problem):
+            resolved.append(resolve_incident(incident, actor=actor, channel=channel, notes=notes))
+        if resolved:
+            audit.record(problem, actor=actor, channel=channel, action=AuditAction.UPDATED,
+                         field="incidents_resolved", new=[i.pk for i in resolved],
+                         context={"message": _("%(count)s incident(s) resolved with the problem.")
+                                  % {"count": len(resolved)}})
+    return resolved
+
+
+# --- raising a change from a problem ----------------------------------------------------
+
+def change_model():
+    try:
+        return apps.get_model("changes", "Change")
+    except LookupError:
+        return None
+
+
+def _change_creator():
+    try:
+        module = importlib.import_module("changes.services")
+    except ImportError:
+        return None
+    for name in ("create_change", "raise_change", "open_change"):
+        func = getattr(module, name, None)
+        if callable(func):
+            return func
+    return None
+
+
+def can_raise_change():
+    return _change_creator() is not None and "changes" in available_link_fields()
+
+
+def raise_change_from_problem(problem, *, actor, channel, title=None, description=None, **fields):
+    """Create a change request for a problem's permanent fix and link it to the problem."""
+    _require_desk(actor)
+    creator = _change_creator()
+    if creator is None or "changes" not in available_link_fields():
+        raise DomainError(_("Change management is not available."))
+    description = description if description is not None else "\n\n".join(
+        part for part in (
+            _("Permanent fix for problem %(number)s: %(title)s") % {"number": problem.number, "title": problem.title},
+            problem.root_cause and _("Root cause: %(cause)s") % {"cause": problem.root_cause},
+        ) if part
+    )
+    with transaction.atomic():
+        change = creator(actor=actor, channel=channel, title=title or _("Fix: %(title)s") % {"title": problem.title},
+                         description=description, **fields)
+        link_record(problem, field="changes", target=change, actor=actor, channel=channel)
+    return change
