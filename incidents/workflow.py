@@ -1,0 +1,96 @@
+"""The incident life cycle: which state may follow which, and the guards on each move.
+
+Plain Python, no ORM, no request: the services call it with plain values and the tests
+walk the whole table without a database.
+
+    new ─▶ in_progress ⇄ on_hold ─▶ resolved ─▶ closed
+     │          │           │          │
+     └──────────┴───────────┴─▶ cancelled    resolved ─▶ in_progress (reopen)
+"""
+
+from datetime import timedelta
+
+from django.utils.translation import gettext as _
+
+from core.exceptions import DomainError, InvalidTransition
+from incidents.choices import IncidentState as S
+from incidents.choices import OnHoldReason, ResolutionCode
+
+TRANSITIONS = {
+    S.NEW: (S.IN_PROGRESS, S.ON_HOLD, S.RESOLVED, S.CANCELLED),
+    S.IN_PROGRESS: (S.ON_HOLD, S.RESOLVED, S.CANCELLED),
+    S.ON_HOLD: (S.IN_PROGRESS, S.RESOLVED, S.CANCELLED),
+    S.RESOLVED: (S.CLOSED, S.IN_PROGRESS),
+    S.CLOSED: (),
+    S.CANCELLED: (),
+}
+
+# What the caller (an end user) may do to their own incident: withdraw it while nobody has
+# started, confirm a resolution, or reopen it within the reopen window.
+CALLER_TRANSITIONS = {
+    S.NEW: (S.CANCELLED,),
+    S.RESOLVED: (S.CLOSED, S.IN_PROGRESS),
+}
+
+DEFAULT_REOPEN_WINDOW_DAYS = 7
+DEFAULT_AUTO_CLOSE_DAYS = 5
+
+
+def allowed_targets(current, *, is_agent=True):
+    """The states `current` may move to, for desk staff or for the caller."""
+    table = TRANSITIONS if is_agent else CALLER_TRANSITIONS
+    return [str(s) for s in table.get(current, ())]
+
+
+def is_reopen(current, target):
+    return current == S.RESOLVED and target == S.IN_PROGRESS
+
+
+def check_transition(current, target, *, is_agent=True, on_hold_reason="", resolution_code="",
+                     resolution_notes="", resolved_at=None, now=None,
+                     reopen_window_days=DEFAULT_REOPEN_WINDOW_DAYS):
+    """Refuse a move that the table or a guard forbids; return None when it is allowed.
+
+    Raises InvalidTransition (naming the allowed targets) or DomainError naming the field
+    that is missing.
+    """
+    allowed = allowed_targets(current, is_agent=is_agent)
+    if target == current or target not in allowed:
+        raise InvalidTransition(current, target, allowed)
+    if target == S.ON_HOLD and on_hold_reason not in OnHoldReason.values:
+        raise DomainError(_("Choose why the incident is on hold."), field="on_hold_reason", code="required")
+    if target == S.RESOLVED:
+        if resolution_code not in ResolutionCode.values:
+            raise DomainError(_("Choose a resolution code."), field="resolution_code", code="required")
+        if not (resolution_notes or "").strip():
+            raise DomainError(_("Describe how the incident was resolved."), field="resolution_notes",
+                              code="required")
+    if is_reopen(current, target) and not is_agent:
+        if not reopen_allowed(resolved_at, now=now, window_days=reopen_window_days):
+            raise DomainError(
+                _("This incident was resolved more than %(days)s days ago and can no longer be reopened. "
+                  "Please report a new incident.") % {"days": reopen_window_days},
+                field="state", code="reopen_window",
+            )
+
+
+def reopen_allowed(resolved_at, *, now, window_days=DEFAULT_REOPEN_WINDOW_DAYS):
+    """Whether a caller may still reopen an incident resolved at `resolved_at`."""
+    if resolved_at is None or now is None:
+        return True
+    return now - resolved_at <= timedelta(days=window_days)
+
+
+def due_for_auto_close(state, resolved_at, *, now, after_days=DEFAULT_AUTO_CLOSE_DAYS):
+    """A resolved incident nobody reopened closes itself after `after_days` days."""
+    return state == S.RESOLVED and resolved_at is not None and now - resolved_at >= timedelta(days=after_days)
+
+
+def fields_cleared_by(current, target):
+    """Fields whose values stop making sense after the move (e.g. the on-hold reason)."""
+    cleared = {}
+    if current == S.ON_HOLD and target != S.ON_HOLD:
+        cleared["on_hold_reason"] = ""
+    if is_reopen(current, target):
+        cleared.update(resolution_code="", resolution_notes="", resolved_at=None)
+    return cleared
