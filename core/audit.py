@@ -70,6 +70,7 @@ def record_changes(obj, *, actor, channel, changes, action=AuditAction.UPDATED, 
     return AuditEntry.objects.bulk_create(rows)
 
 
-def record_creation(obj, *, actor, channel, fields, context=None):
+def record_creation(obj, *, actor, channel, fields, context=None, at=None):
     values = {name: value for name, value in snapshot(obj, fields).items() if value not in (None, "", [])}
-    return record(obj, actor=actor, channel=channel, action=AuditAction.CREATED, new=values, context=context)
+    return record(obj, actor=actor, channel=channel, action=AuditAction.CREATED, new=values, context=context,
+                  at=at)

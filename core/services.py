@@ -38,7 +38,7 @@ def create_ticket(model, *, actor, channel, m2m=None, now=None, audit_context=No
     for name, values in (m2m or {}).items():
         getattr(ticket, name).set(values)
     audited = [f.name for f in model._meta.concrete_fields if f.name not in model.AUDIT_EXCLUDE | {"id"}]
-    audit.record_creation(ticket, actor=actor, channel=channel, fields=audited, context=audit_context)
+    audit.record_creation(ticket, actor=actor, channel=channel, fields=audited, context=audit_context, at=now)
     sla_hooks.ticket_created(ticket, now=now)
     return ticket
 

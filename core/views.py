@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import FileResponse, Http404, JsonResponse
@@ -31,24 +32,32 @@ def readyz(request):
     return JsonResponse({"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503)
 
 
+def _reason(exc):
+    """A short, operator-readable reason; no stack trace, no credentials."""
+    message = " ".join(str(exc).split())[:160]
+    return f"error: {exc.__class__.__name__}" + (f": {message}" if message else "")
+
+
 def _check_database():
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         return "ok"
     except Exception as exc:  # any failure means "not ready"; the message tells the operator why
-        return f"error: {exc.__class__.__name__}"
+        return _reason(exc)
 
 
 def _check_broker():
     from itsm.celery import app
 
+    # The URL comes from settings at call time, so a test (or an operator's override) decides it.
+    url = getattr(settings, "CELERY_BROKER_URL", None) or None
     try:
-        with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
+        with app.connection_for_write(url, connect_timeout=2) as conn:
+            conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
         return "ok"
     except Exception as exc:
-        return f"error: {exc.__class__.__name__}"
+        return _reason(exc)
 
 
 @login_required

@@ -9,6 +9,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+import structlog
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -257,13 +258,17 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
+        # dictConfig passes these objects through as they are (strings would not be resolved).
         "json": {
-            "()": "structlog.stdlib.ProcessorFormatter",
-            "processor": "structlog.processors.JSONRenderer",
+            "()": structlog.stdlib.ProcessorFormatter,
+            "processors": [
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                structlog.processors.JSONRenderer(ensure_ascii=False),
+            ],
             "foreign_pre_chain": [
-                "structlog.stdlib.add_log_level",
-                "structlog.stdlib.add_logger_name",
-                "structlog.processors.TimeStamper",
+                structlog.stdlib.add_log_level,
+                structlog.stdlib.add_logger_name,
+                structlog.processors.TimeStamper(fmt="iso"),
             ],
         },
         "console": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},

@@ -15,3 +15,10 @@ MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 AXES_ENABLED = True
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+
+# A concrete ticket type for testing core/ without the domain apps (tests/ticketapp).
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.ticketapp"]  # noqa: F405
+
+# pytest-django turns DEBUG off, which makes WhiteNoise index STATIC_ROOT (absent before
+# collectstatic) and warn; tests look static files up the way development does.
+WHITENOISE_AUTOREFRESH = True
