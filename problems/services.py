@@ -5,6 +5,7 @@ Effects on other record types go through their own services where those exist.
 """
 
 import importlib
+import inspect
 
 from django.apps import apps
 from django.db import transaction
@@ -259,7 +260,13 @@ def resolve_incident(incident, *, actor, channel, notes):
     code = _resolution_code(incident)
     resolver = _incident_resolver()
     if resolver is not None:
-        return resolver(incident, actor=actor, channel=channel, resolution_code=code, resolution_notes=notes)
+        params = inspect.signature(resolver).parameters
+        if "code" in params:
+            result = resolver(incident, actor=actor, channel=channel, code=code, notes=notes)
+        else:
+            result = resolver(incident, actor=actor, channel=channel, resolution_code=code, resolution_notes=notes)
+        # Services answer the incident, or (incident, diff) like core.update_ticket.
+        return result[0] if isinstance(result, tuple) else result
     changes = {"state": "resolved", "resolution_code": code, "resolution_notes": notes}
     if any(f.name == "resolved_at" for f in type(incident)._meta.concrete_fields):
         changes["resolved_at"] = timezone.now()

@@ -1,9 +1,32 @@
 """Agent desk views for problem management (thin: visibility, a form, a service call)."""
 
 from django.apps import apps
-from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from accounts import roles
+from core.choices import Channel
+from core.exceptions import DomainError
+from core.selectors import timeline
+from core.services import add_comment
+from problems import services, workflow
+from problems.choices import STATE_BADGES, ProblemState
+from problems.filtersets import ProblemFilterSet
+from problems.forms import (
+    LINK_LABELS, CommentForm, LinkForm, ProblemForm, ProblemTransitionForm, ResolveIncidentsForm, bootstrapify,
+)
+from problems.models import Problem
+from problems.selectors import matching_known_errors, search_problems, with_list_relations
+
+WEB = Channel.WEB
 
 
 def _incident_model():
@@ -13,28 +36,346 @@ def _incident_model():
         return None
 
 
-@login_required
+def _form_error(form, exc):
+    """Show a domain refusal on the field it names, else at the top of the form."""
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, str(exc.message))
+
+
+def _done(request, url):
+    """A successful write: redirect, or tell htmx where to go."""
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+class DeskMixin(LoginRequiredMixin):
+    """Problems are desk records: end users are refused."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not roles.is_agent(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_problem(self, pk):
+        return get_object_or_404(Problem.objects.visible_to(self.request.user), pk=pk)
+
+
+class ProblemListView(DeskMixin, TemplateView):
+    template_name = "problems/list.html"
+    paginate_by = 25
+
+    def get_template_names(self):
+        if self.request.htmx and not self.request.htmx.boosted:
+            return ["problems/partials/_rows.html"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        queryset = with_list_relations(Problem.objects.visible_to(self.request.user))
+        filterset = ProblemFilterSet(self.request.GET or None, queryset=queryset, request=self.request)
+        bootstrapify(filterset.form)
+        rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+        page = Paginator(rows, self.paginate_by).get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(filterset=filterset, page_obj=page, problems=page.object_list,
+                       badges=STATE_BADGES, query=query.urlencode())
+        return context
+
+
+class KnownErrorListView(DeskMixin, TemplateView):
+    """The known-error database: published root causes and workarounds, searchable."""
+
+    template_name = "problems/known_errors.html"
+
+    def get_template_names(self):
+        if self.request.htmx and not self.request.htmx.boosted:
+            return ["problems/partials/_known_error_rows.html"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        q = self.request.GET.get("q", "").strip()[:200]
+        queryset = Problem.objects.visible_to(self.request.user).known_errors().select_related("assignment_group")
+        queryset = queryset.prefetch_related("configuration_items")
+        queryset = search_problems(queryset, q) if q else queryset.order_by("-updated_at", "-id")
+        page = Paginator(queryset, 20).get_page(self.request.GET.get("page"))
+        incident = None
+        incident_id = self.request.GET.get("incident", "")
+        Incident = _incident_model()
+        if incident_id.isdigit() and Incident is not None:
+            incident = Incident.objects.visible_to(self.request.user).filter(pk=int(incident_id)).first()
+        context.update(q=q, page_obj=page, known_errors=page.object_list, badges=STATE_BADGES, incident=incident)
+        return context
+
+
+class ProblemDetailView(DeskMixin, TemplateView):
+    template_name = "problems/detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        problem = kwargs.get("problem") or self.get_problem(kwargs["pk"])
+        problem = (
+            Problem.objects.select_related("assignment_group", "assigned_to", "created_by").get(pk=problem.pk)
+        )
+        allowed = workflow.allowed_targets(problem.state)
+        incidents = problem.incidents.select_related("assigned_to", "service", "configuration_item").order_by("-pk")
+        links = {
+            "incidents": list(incidents),
+            "configuration_items": list(problem.configuration_items.select_related("ci_class").order_by("name")),
+        }
+        if "changes" in services.available_link_fields():
+            links["changes"] = list(problem.changes.order_by("-pk"))
+        link_forms = {
+            name: kwargs.get(f"link_form_{name}") or LinkForm(initial={"field": name}, auto_id=f"link_{name}_%s")
+            for name in links
+        }
+        for name, form in link_forms.items():
+            form.fields["reference"].label = LINK_LABELS[name]
+            bootstrapify(form)
+        context.update(
+            problem=problem,
+            badges=STATE_BADGES,
+            timeline=timeline(problem, include_internal=True),
+            transition_form=kwargs.get("transition_form")
+            or ProblemTransitionForm(initial={"version": problem.version}, allowed=allowed),
+            comment_form=kwargs.get("comment_form") or CommentForm(),
+            resolve_form=ResolveIncidentsForm(),
+            allowed=allowed,
+            links=links,
+            link_forms=link_forms,
+            open_incident_count=sum(1 for i in links["incidents"] if i.state in services.INCIDENT_OPEN_STATES),
+            can_raise_change=services.can_raise_change(),
+            change_create_url=_change_create_url(problem),
+            resolved_states=(ProblemState.RESOLVED, ProblemState.CLOSED),
+        )
+        return context
+
+
+def _change_create_url(problem):
+    try:
+        return reverse("changes:change_create") + f"?problem={problem.pk}"
+    except Exception:
+        return ""
+
+
+class ProblemCreateView(DeskMixin, TemplateView):
+    """Open a problem on its own, or from incidents (?incidents=1,2,3 from the incident desk)."""
+
+    template_name = "problems/form.html"
+
+    def _incidents(self):
+        raw = self.request.POST.get("incidents") or self.request.GET.get("incidents") or ""
+        ids = [int(part) for part in raw.replace(" ", "").split(",") if part.isdigit()]
+        Incident = _incident_model()
+        if not ids or Incident is None:
+            return []
+        return list(Incident.objects.visible_to(self.request.user).filter(pk__in=ids).order_by("pk"))
+
+    def get(self, request, *args, **kwargs):
+        incidents = self._incidents()
+        initial = {}
+        if incidents:
+            initial["title"] = incidents[0].title
+            initial["description"] = "\n".join(f"{i.number}: {i.title}" for i in incidents)
+        return self.render_to_response(self.get_context_data(form=ProblemForm(initial=initial), incidents=incidents))
+
+    def post(self, request, *args, **kwargs):
+        incidents = self._incidents()
+        form = ProblemForm(request.POST)
+        if form.is_valid():
+            try:
+                if incidents:
+                    problem = services.raise_problem_from_incidents(
+                        incidents, actor=request.user, channel=WEB, **form.changes()
+                    )
+                else:
+                    problem = services.create_problem(actor=request.user, channel=WEB, **form.changes())
+            except DomainError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(request, _("Problem %(number)s opened.") % {"number": problem.number})
+                return _done(request, problem.get_absolute_url())
+        return self.render_to_response(self.get_context_data(form=form, incidents=incidents), status=400)
+
+
+class ProblemUpdateView(DeskMixin, TemplateView):
+    template_name = "problems/form.html"
+
+    def get(self, request, pk):
+        problem = self.get_problem(pk)
+        return self.render_to_response(self.get_context_data(form=ProblemForm(instance=problem), problem=problem))
+
+    def post(self, request, pk):
+        problem = self.get_problem(pk)
+        form = ProblemForm(request.POST, instance=Problem.objects.get(pk=problem.pk))
+        if form.is_valid():
+            try:
+                services.update_problem(problem, actor=request.user, channel=WEB, changes=form.changes(),
+                                        expected_version=form.cleaned_data.get("version"))
+            except DomainError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(request, _("Problem %(number)s saved.") % {"number": problem.number})
+                return _done(request, problem.get_absolute_url())
+        return self.render_to_response(self.get_context_data(form=form, problem=problem), status=400)
+
+
+class ProblemTransitionView(DeskMixin, View):
+    def post(self, request, pk):
+        problem = self.get_problem(pk)
+        form = ProblemTransitionForm(request.POST, allowed=workflow.allowed_targets(problem.state))
+        if form.is_valid():
+            target = form.cleaned_data["state"]
+            try:
+                if target == ProblemState.RESOLVED:
+                    problem, resolved = services.resolve_problem(
+                        problem, actor=request.user, channel=WEB,
+                        root_cause=form.cleaned_data["root_cause"] or None,
+                        resolve_incidents=form.cleaned_data["resolve_incidents"],
+                        resolution_notes=form.cleaned_data["resolution_notes"],
+                        expected_version=form.cleaned_data["version"],
+                    )
+                    if resolved:
+                        messages.info(request, _("%(count)s incident(s) resolved.") % {"count": len(resolved)})
+                else:
+                    services.transition_problem(problem, target, actor=request.user, channel=WEB,
+                                                expected_version=form.cleaned_data["version"],
+                                                **form.field_changes())
+            except DomainError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(request, _("State changed."))
+                return _done(request, problem.get_absolute_url())
+        view = ProblemDetailView(request=request, kwargs={})
+        return render(request, "problems/detail.html",
+                      view.get_context_data(problem=problem, transition_form=form), status=400)
+
+
+class ProblemLinkView(DeskMixin, View):
+    """Link (POST field+reference) or unlink (POST field+unlink=<id>) a related record."""
+
+    def post(self, request, pk):
+        problem = self.get_problem(pk)
+        field = request.POST.get("field", "")
+        unlink = request.POST.get("unlink", "")
+        try:
+            if unlink:
+                if field not in services.available_link_fields() or not unlink.isdigit():
+                    raise DomainError(_("Nothing to unlink."))
+                services.unlink_record(problem, field=field, target=int(unlink), actor=request.user, channel=WEB)
+                messages.success(request, _("Link removed."))
+                return _done(request, problem.get_absolute_url())
+            form = LinkForm(request.POST)
+            if form.is_valid():
+                services.link_record(problem, field=form.cleaned_data["field"], target=form.cleaned_data["target"],
+                                     actor=request.user, channel=WEB)
+                messages.success(request, _("Linked."))
+                return _done(request, problem.get_absolute_url())
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+            return _done(request, problem.get_absolute_url())
+        errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
+        messages.error(request, errors or _("Could not link."))
+        return _done(request, problem.get_absolute_url())
+
+
+class ProblemResolveIncidentsView(DeskMixin, View):
+    def post(self, request, pk):
+        problem = self.get_problem(pk)
+        form = ResolveIncidentsForm(request.POST)
+        form.is_valid()
+        try:
+            resolved = services.resolve_open_incidents(problem, actor=request.user, channel=WEB,
+                                                       notes=form.cleaned_data.get("resolution_notes", ""))
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("%(count)s incident(s) resolved.") % {"count": len(resolved)})
+        return _done(request, problem.get_absolute_url())
+
+
+class ProblemRaiseChangeView(DeskMixin, View):
+    def post(self, request, pk):
+        problem = self.get_problem(pk)
+        if not services.can_raise_change():
+            url = _change_create_url(problem)
+            if url:
+                return _done(request, url)
+            messages.error(request, _("Change management is not available."))
+            return _done(request, problem.get_absolute_url())
+        try:
+            change = services.raise_change_from_problem(problem, actor=request.user, channel=WEB)
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+            return _done(request, problem.get_absolute_url())
+        messages.success(request, _("Change %(number)s raised.") % {"number": change.number})
+        target = change.get_absolute_url() if hasattr(change, "get_absolute_url") else problem.get_absolute_url()
+        return _done(request, target)
+
+
+class ProblemCommentView(DeskMixin, View):
+    def post(self, request, pk):
+        problem = self.get_problem(pk)
+        form = CommentForm(request.POST)
+        if form.is_valid():
+            try:
+                add_comment(problem, actor=request.user, channel=WEB, body=form.cleaned_data["body"], internal=True)
+            except DomainError as exc:
+                messages.error(request, str(exc.message))
+        else:
+            messages.error(request, _("Write a work note."))
+        return _done(request, problem.get_absolute_url() + "#activity")
+
+
+def _visible_incident(request, incident_id):
+    Incident = _incident_model()
+    if Incident is None:
+        return None
+    incident = Incident.objects.visible_to(request.user).filter(pk=incident_id).first()
+    if incident is None:
+        raise Http404
+    return incident
+
+
 def known_error_suggestions(request, incident_id):
     """HTMX fragment: known errors that match an incident (by CI, service or text).
 
-    Answers an empty fragment when the incident model is not available yet.
+    Answers an empty fragment when the incident model is not available, or to non-desk users.
     """
-    Incident = _incident_model()
+    if not request.user.is_authenticated:
+        return HttpResponse(status=401)
     context = {"incident": None, "known_errors": []}
-    if Incident is not None:
-        qs = Incident.objects.all()
-        if hasattr(qs, "visible_to"):
-            qs = qs.visible_to(request.user)
-        incident = qs.filter(pk=incident_id).first()
+    if roles.is_agent(request.user):
+        incident = _visible_incident(request, incident_id)
+        if incident is not None:
+            context.update(incident=incident, known_errors=matching_known_errors(incident, limit=5))
+    return render(request, "problems/partials/_known_error_suggestions.html", context)
+
+
+class ApplyKnownErrorView(DeskMixin, View):
+    """Link a known error to an incident and apply its workaround there as a work note."""
+
+    def post(self, request, pk, incident_id):
+        problem = self.get_problem(pk)
+        incident = _visible_incident(request, incident_id)
         if incident is None:
             raise Http404
         try:
-            from problems.selectors import matching_known_errors
-        except ImportError:  # pragma: no cover - during bootstrap
-            matching_known_errors = None
-        context["incident"] = incident
-        if matching_known_errors is not None:
-            context["known_errors"] = matching_known_errors(incident, limit=5)
-    response = render(request, "problems/partials/_known_error_suggestions.html", context)
-    response["Vary"] = "HX-Request"
-    return response
+            services.apply_known_error(problem, incident, actor=request.user, channel=WEB)
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("Workaround of %(number)s applied to %(incident)s.")
+                             % {"number": problem.number, "incident": incident.number})
+        if request.htmx and request.POST.get("fragment"):
+            return render(request, "problems/partials/_known_error_suggestions.html", {
+                "incident": incident, "known_errors": matching_known_errors(incident, limit=5), "applied": problem,
+            })
+        next_url = request.POST.get("next") or ""
+        if not next_url.startswith("/") or next_url.startswith("//"):
+            next_url = incident.get_absolute_url() if hasattr(incident, "get_absolute_url") else problem.get_absolute_url()
+        return _done(request, next_url)
