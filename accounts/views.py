@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -54,3 +55,11 @@ def token_revoke(request, pk):
     token.save(update_fields=["revoked_at"])
     messages.success(request, _("Token %(prefix)s… was revoked.") % {"prefix": token.prefix})
     return redirect("accounts:token_list")
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """What django-axes shows once a username has failed too often from one address (429)."""
+    minutes = max(1, round(settings.AXES_COOLOFF_TIME * 60)) if settings.AXES_COOLOFF_TIME else None
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    return render(request, "accounts/locked_out.html", {"minutes": minutes, "username": username},
+                  status=settings.AXES_HTTP_RESPONSE_CODE)

@@ -5,6 +5,8 @@ from accounts.models import Team
 
 
 class MeView(generics.RetrieveUpdateAPIView):
+    """The caller's own account; PATCH changes display name, e-mail and language only."""
+
     serializer_class = MeSerializer
     http_method_names = ["get", "patch", "head", "options"]
 
@@ -13,8 +15,11 @@ class MeView(generics.RetrieveUpdateAPIView):
 
 
 class TeamViewSet(viewsets.ReadOnlyModelViewSet):
+    """Assignment groups with their manager and members (one query each, whatever the page size)."""
+
     queryset = Team.objects.select_related("manager").prefetch_related("members")
     serializer_class = TeamSerializer
-    filterset_fields = ["name"]
+    # ?name=, ?manager=<user id>, ?members=<user id>; a malformed id answers 400.
+    filterset_fields = ["name", "manager", "members"]
     search_fields = ["name", "description"]
     ordering_fields = ["name", "id"]

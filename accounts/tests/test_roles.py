@@ -1,0 +1,59 @@
+import pytest
+from django.contrib.auth.models import Group, Permission
+
+from accounts import roles
+from accounts.models import User
+from accounts.permissions import sync_role_groups
+from accounts.roles import Role
+
+
+@pytest.mark.django_db
+def test_migrate_creates_one_group_per_role():
+    assert sorted(Group.objects.filter(name__in=Role.values).values_list("name", flat=True)) == sorted(
+        ["admin", "agent", "end_user", "manager"])
+
+
+@pytest.mark.django_db
+def test_desk_roles_may_view_and_change_but_not_delete_desk_records():
+    agent = Group.objects.get(name=Role.AGENT)
+    codenames = set(agent.permissions.values_list("content_type__app_label", "codename"))
+    assert ("core", "view_attachment") in codenames
+    assert ("core", "add_comment") in codenames
+    assert not any(codename.startswith("delete_") for _app, codename in codenames)
+    assert not any(app == "accounts" for app, _codename in codenames)
+
+
+@pytest.mark.django_db
+def test_admin_role_has_every_permission_and_end_user_none():
+    assert Group.objects.get(name=Role.ADMIN).permissions.count() == Permission.objects.count()
+    assert Group.objects.get(name=Role.END_USER).permissions.count() == 0
+
+
+@pytest.mark.django_db
+def test_sync_is_idempotent():
+    sync_role_groups()
+    sync_role_groups()
+    assert Group.objects.filter(name__in=Role.values).count() == 4
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role, agent, manager, admin", [
+    (Role.END_USER, False, False, False),
+    (Role.AGENT, True, False, False),
+    (Role.MANAGER, True, True, False),
+    (Role.ADMIN, True, True, True),
+])
+def test_role_predicates(make_user, role, agent, manager, admin):
+    user = make_user(role)
+    assert (roles.is_agent(user), roles.is_manager(user), roles.is_admin(user)) == (agent, manager, admin)
+    assert roles.is_end_user(user) is (not agent)
+    assert roles.primary_role(user) == role
+    assert User.objects.get(pk=user.pk).roles == [role]
+
+
+@pytest.mark.django_db
+def test_admin_role_can_use_the_django_admin(client, admin_user, agent):
+    client.force_login(admin_user)
+    assert client.get("/admin/").status_code == 200
+    client.force_login(agent)
+    assert client.get("/admin/").status_code == 302
