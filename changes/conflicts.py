@@ -1,0 +1,163 @@
+"""Schedule conflicts of a change, computed set-based in PostgreSQL.
+
+A change conflicts with another scheduled or implementing change whose window overlaps
+its own when they touch the same CI or when the downstream impact of their CIs reaches a
+common business service; and with an active freeze window that overlaps it (for every
+change, or for the business services it names). Conflicts warn; a freeze blocks unless
+the change is an emergency (the workflow guard decides that).
+
+Two queries answer it: one for the other changes (window filter on a partial index, then
+the CI link table and the GIN-indexed `impacted_services` array), one for the freezes.
+The change's own downstream impact comes from the CMDB graph (one recursive query).
+"""
+
+from dataclasses import dataclass
+
+from django.db import connection
+from django.utils import timezone
+
+from changes.choices import ACTIVE_WINDOW_STATES, ConflictKind
+
+
+@dataclass(frozen=True)
+class Impact:
+    services: list  # business service CI ids downstream of (or among) the CIs
+    ci_count: int  # distinct CIs downstream of the CIs, themselves excluded
+
+
+def _tables():
+    from changes.models import Change, FreezeWindow
+    from cmdb.models import CIClass, ConfigurationItem, Relationship
+
+    through = Change.affected_cis.through
+    freeze_services = FreezeWindow.services.through
+    return {
+        "change": Change._meta.db_table,
+        "link": through._meta.db_table,
+        "link_change": through._meta.get_field("change").column,
+        "link_ci": through._meta.get_field("configurationitem").column,
+        "freeze": FreezeWindow._meta.db_table,
+        "freeze_link": freeze_services._meta.db_table,
+        "freeze_link_freeze": freeze_services._meta.get_field("freezewindow").column,
+        "freeze_link_ci": freeze_services._meta.get_field("configurationitem").column,
+        "ci": ConfigurationItem._meta.db_table,
+        "ciclass": CIClass._meta.db_table,
+        "rel": Relationship._meta.db_table,
+    }
+
+
+def downstream_impact(ci_ids):
+    """Business services reached downstream of `ci_ids` (the CIs themselves included) and the
+    number of distinct downstream CIs, in one recursive query.
+
+    Downstream of B is every CI that needs B (`A <type> B`), transitively; the recursive UNION
+    keeps each CI once, so cycles terminate.
+    """
+    from cmdb.choices import BUSINESS_SERVICE_SLUG
+
+    ci_ids = sorted({int(i) for i in ci_ids})
+    if not ci_ids:
+        return Impact(services=[], ci_count=0)
+    t = _tables()
+    sql = f"""
+        WITH RECURSIVE down(id) AS (
+            SELECT unnest(%s::bigint[])
+            UNION
+            SELECT r.source_id FROM {t['rel']} r JOIN down d ON r.target_id = d.id
+        )
+        SELECT
+            (SELECT count(*) FROM down WHERE NOT (down.id = ANY(%s::bigint[]))),
+            COALESCE((SELECT array_agg(ci.id ORDER BY ci.id) FROM down
+                      JOIN {t['ci']} ci ON ci.id = down.id
+                      JOIN {t['ciclass']} cls ON cls.id = ci.ci_class_id
+                      WHERE cls.slug = %s), '{{}}')
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [ci_ids, ci_ids, BUSINESS_SERVICE_SLUG])
+        count, services = cursor.fetchone()
+    return Impact(services=list(services), ci_count=int(count))
+
+
+def detect(*, change_id, ci_ids, services, start, end):
+    """Conflicts of a window [start, end) on `ci_ids` whose impact reaches `services`.
+
+    Returns a list of plain dicts (stored on the change and served read-only by the API).
+    """
+    if start is None or end is None:
+        return []
+    t = _tables()
+    ci_ids = sorted({int(i) for i in ci_ids})
+    services = sorted({int(i) for i in services})
+    states = sorted(ACTIVE_WINDOW_STATES)
+    other_sql = f"""
+        WITH candidate AS (
+            SELECT c.id, c.number, c.title, c.state, c.planned_start, c.planned_end, c.impacted_services
+            FROM {t['change']} c
+            WHERE c.state = ANY(%(states)s::text[]) AND c.id <> %(change_id)s
+              AND c.planned_start < %(end)s AND c.planned_end > %(start)s
+        ), shared AS (
+            SELECT cand.*,
+                ARRAY(SELECT l.{t['link_ci']} FROM {t['link']} l
+                      WHERE l.{t['link_change']} = cand.id AND l.{t['link_ci']} = ANY(%(cis)s::bigint[])
+                      ORDER BY 1) AS shared_cis,
+                ARRAY(SELECT s FROM unnest(cand.impacted_services) s WHERE s = ANY(%(services)s::bigint[])
+                      ORDER BY 1) AS shared_services
+            FROM candidate cand
+            WHERE cand.impacted_services && %(services)s::bigint[]
+               OR EXISTS (SELECT 1 FROM {t['link']} l
+                          WHERE l.{t['link_change']} = cand.id AND l.{t['link_ci']} = ANY(%(cis)s::bigint[]))
+        )
+        SELECT id, number, title, state, planned_start, planned_end, shared_cis, shared_services
+        FROM shared ORDER BY planned_start, id
+    """
+    freeze_sql = f"""
+        SELECT f.id, f.name, f."start", f."end",
+            ARRAY(SELECT fl.{t['freeze_link_ci']} FROM {t['freeze_link']} fl
+                  WHERE fl.{t['freeze_link_freeze']} = f.id ORDER BY 1) AS scope
+        FROM {t['freeze']} f
+        WHERE f.active AND f."start" < %(end)s AND f."end" > %(start)s
+        ORDER BY f."start", f.id
+    """
+    params = {"states": [str(s) for s in states], "change_id": change_id or 0, "start": start, "end": end, "cis": ci_ids,
+              "services": services}
+    conflicts = []
+    with connection.cursor() as cursor:
+        cursor.execute(other_sql, params)
+        for cid, number, title, state, p_start, p_end, shared_cis, shared_services in cursor.fetchall():
+            kind = ConflictKind.SAME_CI if shared_cis else ConflictKind.SHARED_SERVICE
+            conflicts.append({
+                "kind": str(kind), "change": cid, "number": number, "title": title, "state": state,
+                "start": p_start.isoformat(), "end": p_end.isoformat(),
+                "cis": list(shared_cis), "services": list(shared_services), "blocking": False,
+            })
+        cursor.execute(freeze_sql, params)
+        for fid, name, f_start, f_end, scope in cursor.fetchall():
+            scope = list(scope)
+            hit = [s for s in scope if s in services]
+            if scope and not hit:
+                continue
+            conflicts.append({
+                "kind": str(ConflictKind.FREEZE), "freeze": fid, "name": name,
+                "start": f_start.isoformat(), "end": f_end.isoformat(), "services": hit, "blocking": True,
+            })
+    return conflicts
+
+
+def freeze_blocks(conflicts):
+    return any(c["kind"] == ConflictKind.FREEZE for c in conflicts)
+
+
+def check_change(change, *, ci_ids=None, refresh_impact=True):
+    """Compute impact (optionally) and conflicts for a change; returns (impact, conflicts, now).
+
+    Does not write: the service stores the result.
+    """
+    if ci_ids is None:
+        ci_ids = list(change.affected_cis.values_list("pk", flat=True))
+    if refresh_impact:
+        impact = downstream_impact(ci_ids)
+    else:
+        impact = Impact(services=list(change.impacted_services), ci_count=change.impacted_ci_count)
+    conflicts = detect(change_id=change.pk, ci_ids=ci_ids, services=impact.services,
+                       start=change.planned_start, end=change.planned_end)
+    return impact, conflicts, timezone.now()
