@@ -1,6 +1,7 @@
 """Incident management records: incidents, their categories and automatic routing rules."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -110,6 +111,8 @@ class Incident(Ticket):
     # PostgreSQL (incidents.search). On SQLite the column exists but stays empty and search
     # falls back to icontains; the GIN index is only created on PostgreSQL (see migrations).
     search_vector = SearchVectorField(null=True, editable=False)
+    # The SLA engine's response and resolution clocks on this incident (badges, `slas` in the API).
+    sla_clocks = GenericRelation("sla.SLAClock")
 
     objects = IncidentQuerySet.as_manager()
 

@@ -1,9 +1,10 @@
 from django.urls import path
 
-from core.views_placeholder import placeholder
+from incidents import portal_views
 
 app_name = "portal"
 urlpatterns = [
-    path("", placeholder, {"title": "My tickets"}, name="home"),
-    path("new/", placeholder, {"title": "Report a problem"}, name="incident_create"),
+    path("", portal_views.PortalHomeView.as_view(), name="home"),
+    path("new/", portal_views.PortalIncidentCreateView.as_view(), name="incident_create"),
+    path("incidents/<int:pk>/", portal_views.PortalIncidentDetailView.as_view(), name="incident_detail"),
 ]

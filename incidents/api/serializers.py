@@ -1,0 +1,77 @@
+"""The `incidents/` and `incidents/{id}/comments/` resources of API v1 (see /work/shared/API.md)."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from accounts.api.serializers import UserBriefSerializer
+from accounts.models import Team, User
+from cmdb.models import ConfigurationItem
+from core.models import Comment
+from incidents.choices import IncidentChannel, IncidentState, OnHoldReason, ResolutionCode
+from incidents.models import Category, Incident
+from sla.api.serializers import SLAClockSerializer
+
+
+class IncidentSerializer(serializers.ModelSerializer):
+    caller = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False)
+    category = serializers.SlugRelatedField(slug_field="slug", queryset=Category.objects.filter(parent=None),
+                                            required=False, allow_null=True)
+    subcategory = serializers.SlugRelatedField(slug_field="slug", queryset=Category.objects.exclude(parent=None),
+                                               required=False, allow_null=True)
+    service = serializers.PrimaryKeyRelatedField(queryset=ConfigurationItem.objects.all(), required=False,
+                                                 allow_null=True)
+    configuration_item = serializers.PrimaryKeyRelatedField(queryset=ConfigurationItem.objects.all(),
+                                                            required=False, allow_null=True)
+    assignment_group = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), required=False,
+                                                          allow_null=True)
+    assigned_to = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
+    parent = serializers.SlugRelatedField(slug_field="number", queryset=Incident.objects.all(), required=False,
+                                          allow_null=True)
+    channel = serializers.ChoiceField(choices=IncidentChannel.choices, required=False)
+    state = serializers.ChoiceField(choices=IncidentState.choices, required=False)
+    on_hold_reason = serializers.ChoiceField(choices=OnHoldReason.choices, required=False, allow_blank=True)
+    resolution_code = serializers.ChoiceField(choices=ResolutionCode.choices, required=False, allow_blank=True)
+    priority = serializers.IntegerField(min_value=1, max_value=5, required=False,
+                                        help_text=_("Computed from impact and urgency unless overridden with a "
+                                                    "priority_override_reason."))
+    version = serializers.IntegerField(required=False, help_text=_("Required on updates: the version you read."))
+    caller_detail = UserBriefSerializer(source="caller", read_only=True)
+    assigned_to_detail = UserBriefSerializer(source="assigned_to", read_only=True)
+    slas = SLAClockSerializer(source="sla_clocks", many=True, read_only=True)
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = Incident
+        fields = [
+            "id", "number", "title", "description", "caller", "caller_detail", "channel", "category", "subcategory",
+            "service", "configuration_item", "impact", "urgency", "priority", "priority_override",
+            "priority_override_reason", "state", "on_hold_reason", "assignment_group", "assigned_to",
+            "assigned_to_detail", "resolution_code", "resolution_notes", "is_major", "parent", "reopen_count",
+            "created_at", "updated_at", "first_responded_at", "resolved_at", "closed_at", "version", "slas", "url",
+        ]
+        read_only_fields = ["number", "priority_override", "reopen_count", "created_at", "updated_at",
+                            "first_responded_at", "resolved_at", "closed_at"]
+        extra_kwargs = {"title": {"required": False}}
+
+    def validate(self, attrs):
+        if self.instance is None:
+            if not (attrs.get("title") or "").strip():
+                raise serializers.ValidationError({"title": [_("This field is required.")]})
+            if attrs.get("state", IncidentState.NEW) != IncidentState.NEW:
+                raise serializers.ValidationError({"state": [_("A new incident starts in state new.")]})
+            attrs.pop("state", None)
+        elif "version" not in attrs:
+            raise serializers.ValidationError({"version": [_("Send the version you read.")]})
+        return attrs
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    author = UserBriefSerializer(read_only=True)
+    internal = serializers.BooleanField(required=False, default=False,
+                                        help_text=_("A work note, visible to the service desk only."))
+    body = serializers.CharField(allow_blank=True, required=False, default="")
+
+    class Meta:
+        model = Comment
+        fields = ["id", "author", "body", "internal", "channel", "created_at"]
+        read_only_fields = ["channel", "created_at"]

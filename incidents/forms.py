@@ -1,0 +1,196 @@
+"""Forms of the agent desk and the portal. They validate input only; views hand cleaned data to services."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts import roles
+from accounts.models import Team, User
+from cmdb.models import ConfigurationItem
+from incidents.choices import IncidentState, OnHoldReason, Priority, ResolutionCode, Urgency
+from incidents.models import Category, Incident
+
+EDIT_FIELDS = [
+    "title", "description", "caller", "category", "subcategory", "service", "configuration_item", "impact",
+    "urgency", "assignment_group", "assigned_to", "is_major", "parent",
+]
+
+
+def bootstrapify(form):
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
+            widget.attrs.setdefault("class", "form-select")
+        elif not isinstance(widget, forms.HiddenInput):
+            widget.attrs.setdefault("class", "form-control")
+    return form
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Zero or more uploaded files (validated again by core.attachments on save)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+def agents():
+    return User.objects.filter(is_active=True, groups__name__in=list(roles.DESK_ROLES)).distinct() \
+        .order_by("display_name", "username")
+
+
+class IncidentForm(forms.ModelForm):
+    """Create or edit an incident's fields on the desk (state changes use IncidentTransitionForm)."""
+
+    priority = forms.TypedChoiceField(
+        label=_("Priority override"), coerce=int, required=False, empty_value=None,
+        choices=[("", _("From impact × urgency"))] + list(Priority.choices),
+    )
+    priority_override_reason = forms.CharField(label=_("Reason for priority override"), required=False,
+                                               max_length=500)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Incident
+        fields = EDIT_FIELDS
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["caller"].queryset = User.objects.filter(is_active=True).order_by("display_name", "username")
+        self.fields["caller"].required = False
+        self.fields["category"].queryset = Category.objects.filter(parent=None, active=True)
+        self.fields["subcategory"].queryset = Category.objects.exclude(parent=None).filter(active=True) \
+            .select_related("parent")
+        self.fields["service"].queryset = ConfigurationItem.objects.business_services().active()
+        self.fields["configuration_item"].queryset = ConfigurationItem.objects.active().order_by("name")
+        self.fields["assignment_group"].queryset = Team.objects.order_by("name")
+        self.fields["assigned_to"].queryset = agents()
+        self.fields["parent"].queryset = Incident.objects.filter(is_major=True).exclude(
+            state__in=[IncidentState.CLOSED, IncidentState.CANCELLED])
+        self.fields["configuration_item"].widget.attrs.update({
+            "hx-get": "", "hx-trigger": "change", "hx-target": "#service-suggestion", "hx-swap": "innerHTML",
+        })
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+            if self.instance.priority_override:
+                self.fields["priority"].initial = self.instance.priority
+                self.fields["priority_override_reason"].initial = self.instance.priority_override_reason
+        bootstrapify(self)
+
+    def _post_clean(self):
+        # Validation of the row happens in the services (one place for API and desk).
+        pass
+
+    def changes(self):
+        data = {name: self.cleaned_data.get(name) for name in EDIT_FIELDS}
+        if data["caller"] is None:
+            data.pop("caller")
+        if self.cleaned_data.get("priority") is not None:
+            data["priority"] = self.cleaned_data["priority"]
+            data["priority_override_reason"] = self.cleaned_data.get("priority_override_reason", "")
+        elif self.instance.pk and self.instance.priority_override:
+            data["priority_override"] = False  # the override was cleared in the form
+        return data
+
+
+class IncidentTransitionForm(forms.Form):
+    state = forms.ChoiceField(label=_("New state"), choices=IncidentState.choices)
+    on_hold_reason = forms.ChoiceField(label=_("On-hold reason"), required=False,
+                                       choices=[("", "—")] + list(OnHoldReason.choices))
+    resolution_code = forms.ChoiceField(label=_("Resolution code"), required=False,
+                                        choices=[("", "—")] + list(ResolutionCode.choices))
+    resolution_notes = forms.CharField(label=_("Resolution notes"), required=False,
+                                       widget=forms.Textarea(attrs={"rows": 3}))
+    resolve_children = forms.BooleanField(label=_("Also resolve the open child incidents"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, allowed=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if allowed is not None:
+            self.fields["state"].choices = [(v, l) for v, l in IncidentState.choices if v in allowed]
+        bootstrapify(self)
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    internal = forms.BooleanField(label=_("Work note (service desk only)"), required=False)
+    files = MultipleFileField(label=_("Attachments"))
+
+    def __init__(self, *args, allow_internal=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not allow_internal:
+            del self.fields["internal"]
+        bootstrapify(self)
+
+
+class BulkUpdateForm(forms.Form):
+    incidents = forms.ModelMultipleChoiceField(queryset=Incident.objects.all(), widget=forms.MultipleHiddenInput)
+    assignment_group = forms.ModelChoiceField(label=_("Assignment group"), queryset=Team.objects.all(),
+                                              required=False)
+    assigned_to = forms.ModelChoiceField(label=_("Assigned to"), queryset=User.objects.none(), required=False)
+    state = forms.ChoiceField(label=_("State"), required=False,
+                              choices=[("", "—"), (IncidentState.IN_PROGRESS, IncidentState.IN_PROGRESS.label),
+                                       (IncidentState.CANCELLED, IncidentState.CANCELLED.label)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_to"].queryset = agents()
+        bootstrapify(self)
+
+    def changes(self):
+        data = {}
+        if self.cleaned_data.get("assignment_group"):
+            data["assignment_group"] = self.cleaned_data["assignment_group"]
+        if self.cleaned_data.get("assigned_to"):
+            data["assigned_to"] = self.cleaned_data["assigned_to"]
+        if self.cleaned_data.get("state"):
+            data["state"] = self.cleaned_data["state"]
+        return data
+
+
+class PortalIncidentForm(forms.Form):
+    """What an end user tells us: what is wrong, how urgent, which service."""
+
+    URGENCY_CHOICES = [
+        (Urgency.LOW, _("I can work; it is an inconvenience")),
+        (Urgency.MEDIUM, _("My work is slowed down")),
+        (Urgency.HIGH, _("I cannot work at all")),
+    ]
+
+    title = forms.CharField(label=_("What is wrong?"), max_length=200,
+                            widget=forms.TextInput(attrs={"placeholder": _("e.g. I cannot open the groupware mail")}))
+    description = forms.CharField(label=_("Details"), required=False, widget=forms.Textarea(attrs={"rows": 5}),
+                                  help_text=_("What were you doing, what did you expect, what happened?"))
+    urgency = forms.TypedChoiceField(label=_("How urgent is it?"), coerce=int, choices=URGENCY_CHOICES,
+                                     initial=Urgency.LOW, widget=forms.RadioSelect)
+    service = forms.ModelChoiceField(label=_("Which service is affected?"), required=False,
+                                     queryset=ConfigurationItem.objects.none(), empty_label=_("I don't know"))
+    files = MultipleFileField(label=_("Screenshots or files"))
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = ConfigurationItem.objects.visible_to(user).business_services().active() \
+            .order_by("name")
+        bootstrapify(self)
+        self.fields["urgency"].widget.attrs["class"] = "form-check-input"
+
+
+class PortalReopenForm(forms.Form):
+    reason = forms.CharField(label=_("Why is the problem not solved?"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrapify(self)

@@ -1,0 +1,271 @@
+"""Agent desk views for incident management (thin: visibility, a form, a service call)."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.vary import vary_on_headers
+from django.utils.decorators import method_decorator
+
+from accounts import roles
+from cmdb.models import ConfigurationItem
+from core.choices import Channel
+from core.exceptions import DomainError
+from core.selectors import timeline
+from incidents import services, workflow
+from incidents.choices import OPEN_STATES, PRIORITY_BADGES, STATE_BADGES, IncidentState
+from incidents.filtersets import ORDERING_FIELDS, IncidentFilterSet, Queue
+from incidents.forms import BulkUpdateForm, CommentForm, IncidentForm, IncidentTransitionForm, bootstrapify
+from incidents.models import Incident
+from sla.models import SLAClock
+
+WEB = Channel.WEB
+PAGE_SIZE = 25
+
+
+def _form_error(form, exc):
+    """Show a domain refusal on the field it names, else at the top of the form."""
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, str(exc.message))
+
+
+def _done(request, url):
+    """A successful write: redirect, or tell htmx where to go."""
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+def list_queryset(user):
+    """Queue rows: relations and SLA clocks in a constant number of queries."""
+    return (
+        Incident.objects.visible_to(user).with_list_relations()
+        .prefetch_related(Prefetch("sla_clocks", queryset=SLAClock.objects.select_related("definition")))
+    )
+
+
+class DeskMixin(LoginRequiredMixin):
+    """The incident desk is for service desk staff; end users use the portal."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not roles.is_agent(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_incident(self, pk):
+        return get_object_or_404(Incident.objects.visible_to(self.request.user), pk=pk)
+
+
+@method_decorator(vary_on_headers("HX-Request"), name="dispatch")
+class IncidentListView(DeskMixin, View):
+    """Queues, filters, sorting and search; htmx asks for the rows fragment only."""
+
+    def get(self, request):
+        params = request.GET.copy()
+        if "queue" not in params and not any(k for k in params if k not in ("page", "ordering")):
+            params["queue"] = Queue.MY_GROUPS if request.user.teams.exists() else Queue.OPEN
+        filterset = IncidentFilterSet(params, queryset=list_queryset(request.user), request=request)
+        bootstrapify(filterset.form)
+        queryset = filterset.qs if filterset.is_valid() else Incident.objects.none()
+        ordering = params.get("ordering", "")
+        if ordering.lstrip("-") in ORDERING_FIELDS:
+            queryset = queryset.order_by(ordering, "-id")
+        elif params.get("queue") in (Queue.MINE, Queue.MY_GROUPS, Queue.UNASSIGNED, Queue.OPEN):
+            queryset = queryset.order_by("priority", "created_at")
+        else:
+            queryset = queryset.order_by("-created_at", "-id")
+        paginator = Paginator(queryset, PAGE_SIZE)
+        page = paginator.get_page(params.get("page"))
+        without_page = params.copy()
+        without_page.pop("page", None)
+        without_order = without_page.copy()
+        without_order.pop("ordering", None)
+        context = {
+            "filterset": filterset, "page": page, "queues": Queue.choices, "queue": params.get("queue", ""),
+            "ordering": ordering, "query": without_page.urlencode(), "query_no_order": without_order.urlencode(),
+            "state_badges": STATE_BADGES, "priority_badges": PRIORITY_BADGES,
+            "bulk_form": BulkUpdateForm(), "sort_columns": [
+                ("number", _("Number")), ("priority", _("Priority")), ("state", _("State")),
+                ("title", _("Title")), ("created_at", _("Opened")), ("updated_at", _("Updated")),
+            ],
+        }
+        template = "incidents/partials/_rows.html" if request.htmx and not request.htmx.boosted \
+            else "incidents/list.html"
+        return render(request, template, context)
+
+
+class IncidentCreateView(DeskMixin, View):
+    template_name = "incidents/form.html"
+
+    def get(self, request):
+        if request.htmx and "configuration_item" in request.GET:
+            return service_suggestion(request)
+        return render(request, self.template_name, {"form": IncidentForm(), "incident": None})
+
+    def post(self, request):
+        form = IncidentForm(request.POST)
+        if form.is_valid():
+            data = form.changes()
+            reason = data.pop("priority_override_reason", "")
+            try:
+                incident = services.open_incident(actor=request.user, channel=WEB, caller=data.pop("caller", None),
+                                                  priority_override_reason=reason, **data)
+            except DomainError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(request, _("Incident %(number)s recorded.") % {"number": incident.number})
+                return _done(request, incident.get_absolute_url())
+        return render(request, self.template_name, {"form": form, "incident": None}, status=400)
+
+
+def service_suggestion(request):
+    """htmx: the business service a chosen CI supports, as a hint under the service field."""
+    ci = ConfigurationItem.objects.filter(pk=request.GET.get("configuration_item") or 0).first() \
+        if (request.GET.get("configuration_item") or "").isdigit() else None
+    service = services.suggest_service(ci) if ci else None
+    return render(request, "incidents/partials/_service_suggestion.html", {"service": service, "ci": ci})
+
+
+def known_errors_url(incident):
+    try:
+        return reverse("problems:known_error_suggestions", args=[incident.pk])
+    except NoReverseMatch:
+        return None
+
+
+class IncidentDetailView(DeskMixin, View):
+    """The record page: fields, quick actions, SLA state, timeline, comment form."""
+
+    def get(self, request, pk):
+        return self.render(request, self.get_incident(pk))
+
+    def render(self, request, incident, *, form=None, transition_form=None, comment_form=None, status=200):
+        if request.htmx and "configuration_item" in request.GET:
+            return service_suggestion(request)
+        incident = (Incident.objects.with_list_relations().select_related("parent")
+                    .prefetch_related(Prefetch("sla_clocks", queryset=SLAClock.objects.select_related("definition")))
+                    .annotate(open_children=Count("children", filter=Q(children__state__in=OPEN_STATES)))
+                    .get(pk=incident.pk))
+        allowed = workflow.allowed_targets(incident.state)
+        context = {
+            "incident": incident,
+            "form": form or IncidentForm(instance=incident),
+            "transition_form": transition_form or IncidentTransitionForm(
+                allowed=allowed, initial={"version": incident.version}),
+            "comment_form": comment_form or CommentForm(),
+            "allowed": allowed,
+            "timeline": timeline(incident, include_internal=True),
+            "children": incident.children.select_related("assigned_to").order_by("-created_at")[:50]
+            if incident.is_major else [],
+            "state_badges": STATE_BADGES, "priority_badges": PRIORITY_BADGES,
+            "known_errors_url": known_errors_url(incident),
+            "clocks": list(incident.sla_clocks.all()),
+        }
+        return render(request, "incidents/detail.html", context, status=status)
+
+
+class IncidentUpdateView(IncidentDetailView):
+    def post(self, request, pk):
+        incident = self.get_incident(pk)
+        form = IncidentForm(request.POST, instance=incident)
+        if form.is_valid():
+            try:
+                services.update_incident(incident, actor=request.user, channel=WEB, changes=form.changes(),
+                                         expected_version=form.cleaned_data.get("version"))
+            except DomainError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(request, _("Incident %(number)s saved.") % {"number": incident.number})
+                return _done(request, incident.get_absolute_url())
+        incident.refresh_from_db()
+        return self.render(request, incident, form=form, status=400)
+
+
+class IncidentTransitionView(IncidentDetailView):
+    def post(self, request, pk):
+        incident = self.get_incident(pk)
+        form = IncidentTransitionForm(request.POST, allowed=workflow.allowed_targets(incident.state))
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if data["state"] == IncidentState.RESOLVED:
+                    services.resolve(incident, actor=request.user, channel=WEB, code=data["resolution_code"],
+                                     notes=data["resolution_notes"], expected_version=data.get("version"),
+                                     resolve_children=data.get("resolve_children", False))
+                else:
+                    services.transition(incident, actor=request.user, channel=WEB, target=data["state"],
+                                        expected_version=data.get("version"),
+                                        on_hold_reason=data.get("on_hold_reason", ""))
+            except DomainError as exc:
+                _form_error(form, exc)
+            else:
+                return _done(request, incident.get_absolute_url())
+        return self.render(request, incident, transition_form=form, status=400)
+
+
+class IncidentAssignToMeView(DeskMixin, View):
+    """Quick action: take the incident (into one's own group if the current group is not one's own)."""
+
+    def post(self, request, pk):
+        incident = self.get_incident(pk)
+        group = incident.assignment_group
+        if group is None or not group.members.filter(pk=request.user.pk).exists():
+            group = request.user.teams.order_by("name").first()
+        try:
+            services.assign(incident, actor=request.user, channel=WEB, group=group, person=request.user,
+                            expected_version=request.POST.get("version") or None)
+            if incident.state == IncidentState.NEW:
+                services.transition(incident, actor=request.user, channel=WEB, target=IncidentState.IN_PROGRESS)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return _done(request, incident.get_absolute_url())
+
+
+class IncidentCommentView(IncidentDetailView):
+    def post(self, request, pk):
+        incident = self.get_incident(pk)
+        form = CommentForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.comment(incident, actor=request.user, channel=WEB, body=form.cleaned_data["body"],
+                                 internal=form.cleaned_data.get("internal", False), files=form.cleaned_data["files"])
+            except DomainError as exc:
+                _form_error(form, exc)
+            else:
+                return _done(request, incident.get_absolute_url() + "#timeline")
+        return self.render(request, incident, comment_form=form, status=400)
+
+
+class IncidentBulkUpdateView(DeskMixin, View):
+    def post(self, request):
+        form = BulkUpdateForm(request.POST)
+        back = reverse("incidents:incident_list") + ("?" + request.POST["next_query"]
+                                                     if request.POST.get("next_query") else "")
+        if not form.is_valid():
+            messages.error(request, _("Choose incidents and at least one change."))
+            return _done(request, back)
+        changes = form.changes()
+        if not changes:
+            messages.error(request, _("Choose at least one change."))
+            return _done(request, back)
+        incidents = Incident.objects.visible_to(request.user).filter(pk__in=[i.pk for i in form.cleaned_data["incidents"]])
+        updated, refused = services.bulk_update(incidents, actor=request.user, channel=WEB, changes=changes)
+        if updated:
+            messages.success(request, _("%(count)s incidents updated.") % {"count": len(updated)})
+        for number, reason in refused.items():
+            messages.error(request, f"{number}: {reason}")
+        return _done(request, back)
+
+
+__all__ = [
+    "IncidentListView", "IncidentCreateView", "IncidentDetailView", "IncidentUpdateView", "IncidentTransitionView",
+    "IncidentAssignToMeView", "IncidentCommentView", "IncidentBulkUpdateView",
+]
