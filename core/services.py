@@ -27,9 +27,14 @@ def _validate(ticket, fields=None):
 
 
 @transaction.atomic
-def create_ticket(model, *, actor, channel, m2m=None, now=None, audit_context=None, **fields):
-    """Create a ticket with the next number of its type, audited, with its SLA clocks started."""
+def create_ticket(model, *, actor, channel, m2m=None, now=None, audit_context=None, values=None, **fields):
+    """Create a ticket with the next number of its type, audited, with its SLA clocks started.
+
+    `values` carries fields whose names collide with this function's keywords (an incident's
+    own `channel`, the way it was reported).
+    """
     now = now or timezone.now()
+    fields = {**fields, **(values or {})}
     ticket = model(created_by=actor if getattr(actor, "pk", None) else None, created_at=now, updated_at=now, **fields)
     ticket.number = "pending"
     _validate(ticket)
