@@ -1,0 +1,48 @@
+"""Configuration data for administrators: CI classes and their schemas, relationship rules."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from cmdb.models import CIClass, ConfigurationItem, ImportJob, Relationship, RelationshipRule
+
+
+@admin.register(CIClass)
+class CIClassAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "icon", "colour"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(RelationshipRule)
+class RelationshipRuleAdmin(admin.ModelAdmin):
+    list_display = ["source_class", "type", "target_class"]
+    list_filter = ["type"]
+
+
+class OutgoingInline(admin.TabularInline):
+    model = Relationship
+    fk_name = "source"
+    raw_id_fields = ["target"]
+    extra = 0
+    verbose_name_plural = _("needs")
+
+
+@admin.register(ConfigurationItem)
+class ConfigurationItemAdmin(admin.ModelAdmin):
+    list_display = ["name", "ci_class", "status", "environment", "criticality", "owner_group"]
+    list_filter = ["ci_class", "status", "environment", "criticality"]
+    list_select_related = ["ci_class", "owner_group"]
+    search_fields = ["name", "external_id"]
+    readonly_fields = ["version", "created_at", "updated_at"]
+    inlines = [OutgoingInline]
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    list_display = ["id", "kind", "filename", "status", "dry_run", "total_rows", "created_by", "created_at"]
+    list_filter = ["status", "kind"]
+    readonly_fields = [f.name for f in ImportJob._meta.fields if f.name != "payload"]
+    exclude = ["payload"]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,101 @@
+"""Reading for the CI page: tickets that name a CI and its history.
+
+The ticket apps are optional from the CMDB's point of view: their models are found with
+`apps.get_model`, and every foreign key or many-to-many field that points at
+ConfigurationItem is used, so the CI page shows whatever links exist.
+"""
+
+import importlib
+
+from django.apps import apps
+from django.db.models import Q
+from django.utils.translation import gettext as _, gettext_lazy
+
+from core.choices import AuditAction
+from core.selectors import timeline
+from cmdb.choices import RelationshipType
+from cmdb.models import ConfigurationItem
+
+TICKET_MODELS = [
+    ("incidents", "Incident", gettext_lazy("Incidents")),
+    ("problems", "Problem", gettext_lazy("Problems")),
+    ("changes", "Change", gettext_lazy("Changes")),
+]
+CLOSED_STATE_NAMES = {"resolved", "closed", "cancelled", "canceled", "rejected", "completed", "done"}
+
+
+def _ci_fields(model):
+    return [
+        f.name for f in model._meta.get_fields()
+        if (f.many_to_one or f.many_to_many) and not f.auto_created and f.related_model is ConfigurationItem
+    ]
+
+
+def _open_filter(app_label, model):
+    try:
+        choices = importlib.import_module(f"{app_label}.choices")
+        open_states = getattr(choices, "OPEN_STATES", None)
+        if open_states is not None:
+            return Q(state__in=list(open_states))
+    except ImportError:
+        pass
+    if any(f.name == "state" for f in model._meta.get_fields()):
+        return ~Q(state__in=CLOSED_STATE_NAMES)
+    return Q()
+
+
+def tickets_on(ci, user, limit=5):
+    """[{label, count, items}] for each ticket type that can name a CI: open tickets on this CI."""
+    sections = []
+    for app_label, model_name, label in TICKET_MODELS:
+        try:
+            model = apps.get_model(app_label, model_name)
+        except LookupError:
+            continue
+        fields = _ci_fields(model)
+        if not fields:
+            continue
+        condition = Q()
+        for name in fields:
+            condition |= Q(**{name: ci})
+        queryset = model._default_manager
+        if hasattr(queryset, "visible_to"):
+            queryset = queryset.visible_to(user)
+        queryset = queryset.filter(condition).filter(_open_filter(app_label, model)).distinct()
+        try:
+            count = queryset.count()
+            items = list(queryset.order_by("-pk")[:limit])
+        except Exception:  # a half-migrated parallel app must not break the CI page
+            continue
+        sections.append({"app": app_label, "label": label, "count": count, "items": items})
+    return sections
+
+
+def ci_timeline(ci):
+    """The CI's history; relationship rows are rendered as "depends on X" rather than raw ids."""
+    items = timeline(ci, include_internal=True)
+    entries = [item.obj for item in items if getattr(item.obj, "field", None) == "relationship"]
+    ids = set()
+    for entry in entries:
+        value = entry.new_value or entry.old_value or {}
+        ids.update(v for v in (value.get("source"), value.get("target")) if v)
+    names = dict(ConfigurationItem.objects.filter(pk__in=ids).values_list("pk", "name"))
+    for item in items:
+        entry = item.obj
+        if getattr(entry, "field", None) != "relationship":
+            continue
+        value = entry.new_value or entry.old_value or {}
+        rel_type = value.get("type", "")
+        label = str(RelationshipType(rel_type).label) if rel_type in RelationshipType.values else rel_type
+        text = f"{names.get(value.get('source'), '#%s' % value.get('source'))} {label} " \
+               f"{names.get(value.get('target'), '#%s' % value.get('target'))}"
+        if entry.action == AuditAction.LINKED:
+            item.changes = [(_("relationship"), "", text)]
+        else:
+            item.changes = [(_("relationship removed"), text, "—")]
+    for item in items:
+        entry = item.obj
+        change = getattr(entry, "context", {}).get("change") if hasattr(entry, "context") else None
+        if change and not item.body:
+            item.body = _("Authorised by change %(change)s") % {"change": change}
+    return items

@@ -1,0 +1,314 @@
+"""Agent desk pages of the CMDB: list, detail (relationships, tickets, history, dependency
+picture, impact), create/edit driven by the class schema, import and export."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from accounts import roles
+from core.choices import Channel
+from core.exceptions import DomainError
+from cmdb import diagram, graph, imports, services
+from cmdb.choices import (
+    CRITICALITY_BADGES,
+    ENVIRONMENT_BADGES,
+    REVERSE_LABELS,
+    STATUS_BADGES,
+    Direction,
+)
+from cmdb.filtersets import ConfigurationItemFilterSet
+from cmdb.forms import ConfigurationItemForm, ImportForm, RelationshipForm
+from cmdb.models import CIClass, ConfigurationItem, ImportJob, Relationship
+from cmdb.selectors import ci_timeline, tickets_on
+
+PAGE_SIZES = (10, 25, 50, 100)
+
+
+class DeskMixin(LoginRequiredMixin):
+    """CMDB pages are for desk staff; the queryset still starts from `visible_to`."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not roles.is_agent(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def cis(self):
+        return ConfigurationItem.objects.visible_to(self.request.user)
+
+
+def _style_filter_form(form):
+    for field in form.fields.values():
+        widget = field.widget
+        css = "form-select form-select-sm" if widget.input_type == "select" or getattr(
+            widget, "allow_multiple_selected", False) else "form-control form-control-sm"
+        widget.attrs.setdefault("class", css)
+        if getattr(widget, "allow_multiple_selected", False):
+            widget.attrs.setdefault("size", min(len(getattr(field, "choices", [])) or 4, 5))
+    return form
+
+
+def _filtered(request, queryset):
+    filterset = ConfigurationItemFilterSet(request.GET or None, queryset=queryset, request=request)
+    _style_filter_form(filterset.form)
+    if filterset.is_bound and not filterset.is_valid():
+        return filterset, queryset.none()
+    return filterset, filterset.qs
+
+
+class CIListView(DeskMixin, TemplateView):
+    template_name = "cmdb/ci_list.html"
+
+    def get(self, request, *args, **kwargs):
+        filterset, queryset = _filtered(request, self.cis().select_related("ci_class", "owner_group"))
+        try:
+            page_size = int(request.GET.get("page_size", 25))
+        except ValueError:
+            page_size = 25
+        page_size = page_size if page_size in PAGE_SIZES else 25
+        page = Paginator(queryset.order_by("name", "id"), page_size).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        context = {
+            "filterset": filterset, "page_obj": page, "cis": page.object_list, "query": query.urlencode(),
+            "page_sizes": PAGE_SIZES, "page_size": page_size,
+            "status_badges": STATUS_BADGES, "environment_badges": ENVIRONMENT_BADGES,
+            "criticality_badges": CRITICALITY_BADGES,
+        }
+        template = "cmdb/partials/_ci_rows.html" if request.htmx and not request.htmx.boosted else self.template_name
+        response = render(request, template, context)
+        patch_vary_headers(response, ["HX-Request"])
+        return response
+
+
+def _graph_context(ci):
+    layers, edges, hidden = graph.neighbourhood(ci, depth=2)
+    nodes = {}
+    for layer, members in layers.items():
+        nodes[layer] = [
+            diagram.Node(id=item.pk, label=item.name, sublabel=str(item.ci_class),
+                         colour=item.ci_class.colour or "#6c757d", url=item.get_absolute_url(),
+                         focus=item.pk == ci.pk)
+            for item in members
+        ]
+    lines = [diagram.Edge(rel.source_id, rel.target_id, rel.get_type_display()) for rel in edges]
+    return diagram.layout(nodes, lines, hidden, more_label=_("+%(count)s more"))
+
+
+class CIDetailView(DeskMixin, View):
+    def get(self, request, pk):
+        ci = get_object_or_404(self.cis().select_related("ci_class", "owner_group"), pk=pk)
+        return render(request, "cmdb/ci_detail.html", self.context(ci))
+
+    def context(self, ci, relationship_form=None):
+        request = self.request
+        direction = request.GET.get("direction", Direction.DOWNSTREAM)
+        if direction not in Direction.values:
+            direction = Direction.DOWNSTREAM
+        try:
+            depth = max(1, min(graph.MAX_DEPTH, int(request.GET.get("depth", 3))))
+        except ValueError:
+            depth = 3
+        outgoing = ci.outgoing.select_related("target__ci_class").order_by("type", "target__name")
+        incoming = ci.incoming.select_related("source__ci_class").order_by("type", "source__name")
+        schema = ci.ci_class.attribute_schema or {}
+        properties = schema.get("properties") or {}
+        attributes = [
+            (properties.get(key, {}).get("title") or key.replace("_", " ").capitalize(), value)
+            for key, value in sorted((ci.attributes or {}).items(),
+                                     key=lambda kv: list(properties).index(kv[0]) if kv[0] in properties else 999)
+        ]
+        return {
+            "ci": ci, "attributes": attributes,
+            "outgoing": outgoing, "incoming": incoming, "reverse_labels": REVERSE_LABELS,
+            "tickets": tickets_on(ci, request.user), "timeline": ci_timeline(ci),
+            "diagram": _graph_context(ci),
+            "impact": graph.impact_of([ci.pk], direction, depth, queryset=self.cis())[:200],
+            "impact_direction": direction, "impact_depth": depth, "directions": Direction.choices,
+            "services": graph.business_services_impacted([ci.pk]),
+            "relationship_form": relationship_form or RelationshipForm(),
+            "status_badges": STATUS_BADGES, "environment_badges": ENVIRONMENT_BADGES,
+            "criticality_badges": CRITICALITY_BADGES,
+        }
+
+
+class CIFormView(DeskMixin, View):
+    """Create and edit a CI; the attribute fields follow the chosen class's JSON Schema."""
+
+    template_name = "cmdb/ci_form.html"
+
+    def get_ci(self):
+        pk = self.kwargs.get("pk")
+        if pk is None:
+            return ConfigurationItem()
+        return get_object_or_404(self.cis().select_related("ci_class"), pk=pk)
+
+    def chosen_class(self, data, ci):
+        raw = data.get("ci_class")
+        if raw:
+            found = CIClass.objects.filter(pk=raw).first() if str(raw).isdigit() else \
+                CIClass.objects.filter(slug=raw).first()
+            if found:
+                return found
+        return ci.ci_class if ci.ci_class_id else None
+
+    def get(self, request, pk=None):
+        ci = self.get_ci()
+        form = ConfigurationItemForm(instance=ci, ci_class=self.chosen_class(request.GET, ci))
+        return self.render(form, ci)
+
+    def post(self, request, pk=None):
+        ci = self.get_ci()
+        form = ConfigurationItemForm(request.POST, instance=ci, ci_class=self.chosen_class(request.POST, ci))
+        if form.is_valid():
+            fields = form.service_fields()
+            try:
+                if ci.pk:
+                    ci, _diff = services.update_ci(ci, actor=request.user, channel=Channel.WEB, changes=fields,
+                                                   expected_version=form.cleaned_data.get("version"),
+                                                   authorised_by=request.POST.get("authorised_by") or None)
+                else:
+                    ci = services.create_ci(actor=request.user, channel=Channel.WEB,
+                                            authorised_by=request.POST.get("authorised_by") or None, **fields)
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("Saved %(ci)s.") % {"ci": ci})
+                if request.htmx:
+                    response = HttpResponse(status=204)
+                    response["HX-Redirect"] = ci.get_absolute_url()
+                    return response
+                return redirect(ci)
+        return self.render(form, ci, status=400)
+
+    def render(self, form, ci, status=200):
+        response = render(self.request, self.template_name, {"form": form, "ci": ci}, status=status)
+        patch_vary_headers(response, ["HX-Request"])
+        return response
+
+
+class RelationshipAddView(DeskMixin, View):
+    def post(self, request, pk):
+        ci = get_object_or_404(self.cis().select_related("ci_class", "owner_group"), pk=pk)
+        form = RelationshipForm(request.POST)
+        form.fields["other"].queryset = self.cis()
+        if form.is_valid():
+            other = form.cleaned_data["other"]
+            source, target = (ci, other) if form.cleaned_data["direction"] == "out" else (other, ci)
+            try:
+                services.add_relationship(source=source, target=target, type=form.cleaned_data["type"],
+                                          actor=request.user, channel=Channel.WEB,
+                                          authorised_by=form.cleaned_data["authorised_by"] or None)
+            except ValidationError as exc:
+                for message in exc.messages:
+                    form.add_error(None, message)
+            else:
+                messages.success(request, _("Relationship added."))
+                return redirect(ci)
+        view = CIDetailView()
+        view.request = request
+        return render(request, "cmdb/ci_detail.html", view.context(ci, relationship_form=form), status=400)
+
+
+class RelationshipDeleteView(DeskMixin, View):
+    def post(self, request, pk):
+        rel = get_object_or_404(Relationship.objects.select_related("source", "target"), pk=pk)
+        back = request.POST.get("ci")
+        visible = self.cis()
+        if not visible.filter(pk=rel.source_id).exists() or not visible.filter(pk=rel.target_id).exists():
+            raise Http404
+        services.remove_relationship(rel, actor=request.user, channel=Channel.WEB,
+                                     authorised_by=request.POST.get("authorised_by") or None)
+        messages.success(request, _("Relationship removed."))
+        ci_id = int(back) if back and back.isdigit() else rel.source_id
+        return redirect("cmdb:ci_detail", pk=ci_id)
+
+
+class ImportView(DeskMixin, View):
+    template_name = "cmdb/import.html"
+
+    def get(self, request):
+        return self.render(ImportForm())
+
+    def render(self, form, status=200):
+        jobs = ImportJob.objects.filter(created_by=self.request.user).select_related("created_by")[:10]
+        return render(self.request, self.template_name, {"form": form, "jobs": jobs}, status=status)
+
+    def post(self, request):
+        form = ImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render(form, status=400)
+        data = form.cleaned_data
+        job = ImportJob.objects.create(
+            kind=data["kind"], format=data["format"], filename=data["file"].name[:255], payload=data["text"],
+            dry_run=data["dry_run"], skip_bad_rows=data["skip_bad_rows"],
+            authorised_by=data["authorised_by"], created_by=request.user,
+        )
+        start_job(job)
+        return redirect("cmdb:import_job", pk=job.pk)
+
+
+def start_job(job):
+    """Small imports run now; large ones go to a Celery worker after this transaction commits."""
+    from django.db import transaction
+
+    from cmdb.tasks import run_import
+
+    if imports.count_rows(job.payload, job.format) <= imports.BACKGROUND_THRESHOLD:
+        run_import(job.pk)
+    else:
+        transaction.on_commit(lambda: run_import.delay(job.pk))
+
+
+class ImportJobView(DeskMixin, View):
+    def get(self, request, pk):
+        job = get_object_or_404(ImportJob, pk=pk, created_by=request.user) if not roles.is_admin(request.user) \
+            else get_object_or_404(ImportJob, pk=pk)
+        template = "cmdb/partials/_import_job.html" if request.htmx else "cmdb/import_job.html"
+        response = render(request, template, {"job": job})
+        patch_vary_headers(response, ["HX-Request"])
+        return response
+
+    def post(self, request, pk):
+        """Run a previewed (dry-run) import for real."""
+        job = get_object_or_404(ImportJob, pk=pk, created_by=request.user, dry_run=True)
+        new = ImportJob.objects.create(
+            kind=job.kind, format=job.format, filename=job.filename, payload=job.payload, dry_run=False,
+            skip_bad_rows=request.POST.get("skip_bad_rows") == "on" or job.skip_bad_rows,
+            authorised_by=job.authorised_by, created_by=request.user,
+        )
+        start_job(new)
+        return redirect("cmdb:import_job", pk=new.pk)
+
+
+class ExportView(DeskMixin, View):
+    """The filtered CI list (or the relationships among it) as CSV or JSON."""
+
+    def get(self, request):
+        fmt = request.GET.get("format", "csv")
+        if fmt not in ("csv", "json"):
+            fmt = "csv"
+        kind = request.GET.get("kind", "cis")
+        _filterset, queryset = _filtered(request, self.cis())
+        stamp = timezone.now().strftime("%Y%m%d-%H%M")
+        if kind == "relationships":
+            rels = Relationship.objects.filter(source__in=queryset.values("pk"))
+            records, columns, name = imports.relationship_records(rels), imports.REL_COLUMNS, "relationships"
+        else:
+            records, columns, name = imports.ci_records(queryset), imports.CI_COLUMNS, "cis"
+        if fmt == "json":
+            response = StreamingHttpResponse(imports.json_chunks(records), content_type="application/json")
+        else:
+            response = StreamingHttpResponse(imports.csv_lines(records, columns), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="cmdb-{name}-{stamp}.{fmt}"'
+        return response
+
