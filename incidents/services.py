@@ -128,7 +128,7 @@ def open_incident(*, actor, channel, title, caller=None, description="", impact=
         Incident, actor=actor, channel=channel, now=now,
         audit_context={"priority_override_reason": priority_override_reason} if overridden else None,
         title=(title or "").strip(), description=description or "", caller=caller,
-        channel=source or SOURCE_BY_CHANNEL.get(channel, IncidentChannel.AGENT),
+        values={"channel": source or SOURCE_BY_CHANNEL.get(channel, IncidentChannel.AGENT)},
         category=category, subcategory=subcategory, service=service, configuration_item=configuration_item,
         impact=impact, urgency=urgency, priority=value, priority_override=overridden,
         priority_override_reason=priority_override_reason if overridden else "",
