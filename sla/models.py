@@ -106,6 +106,40 @@ class WorkingInterval(models.Model):
         if self.start is not None and self.end is not None and not is_midnight(self.end) \
                 and self.end <= self.start:
             raise ValidationError({"end": _("The end must be after the start.")})
+        if self.calendar_id and self.start is not None and self.end is not None:
+            siblings = WorkingInterval.objects.filter(calendar_id=self.calendar_id, weekday=self.weekday)
+            if self.pk:
+                siblings = siblings.exclude(pk=self.pk)
+            rows = [(i.weekday, i.start, i.end) for i in siblings] + [(self.weekday, self.start, self.end)]
+            if interval_overlaps(rows):
+                raise ValidationError(_("This interval overlaps another on the same weekday."))
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        touch_calendar(self.calendar_id)
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        touch_calendar(self.calendar_id)
+        return result
+
+
+def touch_calendar(calendar_id):
+    """Hours and exceptions are part of the calendar: move its `updated_at` so caches rebuild."""
+    BusinessCalendar.objects.filter(pk=calendar_id).update(updated_at=timezone.now())
+
+
+def interval_overlaps(intervals):
+    """(weekday, start, end) triples → the first pair that overlaps, or None."""
+    def secs(t, end=False):
+        s = t.hour * 3600 + t.minute * 60 + t.second
+        return 86400 if end and s == 0 else s
+
+    spans = sorted((w, secs(a), secs(b, True), a, b) for w, a, b in intervals)
+    for first, second in zip(spans, spans[1:]):
+        if first[0] == second[0] and second[1] < first[2]:
+            return first, second
+    return None
 
 
 class CalendarException(models.Model):
@@ -141,6 +175,15 @@ class CalendarException(models.Model):
         if self.start is not None and self.end is not None and not is_midnight(self.end) \
                 and self.end <= self.start:
             raise ValidationError({"end": _("The end must be after the start.")})
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        touch_calendar(self.calendar_id)
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        touch_calendar(self.calendar_id)
+        return result
 
 
 def default_pause_states():
@@ -397,6 +440,10 @@ class EscalationRun(models.Model):
         verbose_name_plural = _("escalation runs")
         constraints = [
             models.UniqueConstraint(fields=["rule", "clock", "threshold"], name="sla_escalation_once"),
+        ]
+        indexes = [
+            # requeue_stale: pending runs (a handful among all runs ever made).
+            models.Index(fields=["created_at"], condition=Q(done_at__isnull=True), name="sla_run_pending_idx"),
         ]
 
     def __str__(self):

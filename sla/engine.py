@@ -1,0 +1,633 @@
+"""The clock engine: starts, pauses, resumes, re-targets, settles and stops SLA clocks.
+
+Generic over ticket models: it reads `state`, `on_hold_reason`, `priority` and the condition
+fields of whatever ticket it is given. Called by sla.hooks inside the ticket service's
+transaction (the ticket row is locked), and by the sweep (clock rows locked, SKIP LOCKED).
+
+Every change is a ClockEvent carrying the true instant, the calendar and the target in
+force, so a clock can be replayed and its breach explained (`explain`).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import audit
+from core.choices import AuditAction, Channel
+from sla.calendars import calendar_for_definition
+from sla.choices import (
+    BREACH_PERCENT,
+    ClockKind,
+    ClockState,
+    EventKind,
+    PriorityChangePolicy,
+    ReopenPolicy,
+    StopAt,
+)
+from sla.clock import NoWorkingTime, add_business_seconds, business_seconds_between
+from sla.conditions import MATCH_FIELDS, matches, pause_matches
+from sla.models import ClockEvent, EscalationRule, EscalationRun, SLAClock, SLADefinition
+
+log = logging.getLogger(__name__)
+
+CANCELLED_STATES = frozenset({"cancelled"})
+NEW_STATES = frozenset({"new"})
+
+
+# --- definitions and targets -----------------------------------------------------------------
+def matching_definitions(ticket):
+    """Active definitions for this ticket type whose conditions the ticket meets."""
+    definitions = (
+        SLADefinition.objects.filter(active=True, ticket_type=ContentType.objects.get_for_model(ticket))
+        .select_related("calendar").prefetch_related("targets")
+    )
+    return [d for d in definitions if matches(d.applies_to, ticket)]
+
+
+def target_minutes(definition, priority, kind):
+    """The definition's target for a priority and clock kind, or None if it sets none."""
+    targets = list(definition.targets.all())
+    chosen = next((t for t in targets if t.priority == priority), None)
+    if chosen is None and priority is None and targets:
+        # Ticket types without a priority use the middle (P3) row, else the first.
+        chosen = next((t for t in targets if t.priority == 3), targets[0])
+    return chosen.minutes_for(kind) if chosen is not None else None
+
+
+def stop_states(definition):
+    return {"closed"} if definition.stop_at == StopAt.CLOSED else {"resolved", "closed"}
+
+
+def _ticket_state(ticket):
+    return getattr(ticket, "state", None)
+
+
+# --- clock arithmetic on rows ----------------------------------------------------------------
+@dataclass
+class Settled:
+    """What settling a clock recorded: (threshold, true instant) pairs, breach included (100)."""
+
+    clock: SLAClock
+    crossed: list
+
+
+def _running(clock):
+    return clock.stopped_at is None and clock.paused_at is None and clock.state != ClockState.CANCELLED
+
+
+def elapsed_at(clock, now, calendar=None):
+    """Business seconds counted by the clock up to `now`."""
+    if not _running(clock) or clock.segment_started_at is None:
+        return clock.elapsed_business_seconds
+    calendar = calendar or calendar_for_definition(clock.definition)
+    return clock.elapsed_business_seconds + business_seconds_between(calendar, clock.segment_started_at, now)
+
+
+def _pauses_from_events(clock):
+    """(from, to) stretches the clock did not count: pauses, and stops followed by a reopen."""
+    pauses, opened = [], None
+    for event in clock.events.order_by("at", "id"):
+        if event.kind in (EventKind.PAUSE, EventKind.STOP) and opened is None:
+            opened = event.at
+        elif event.kind in (EventKind.RESUME, EventKind.REOPEN) and opened is not None:
+            pauses.append((opened, event.at))
+            opened = None
+    if opened is not None:
+        pauses.append((opened, None))
+    return pauses
+
+
+def instant_at(clock, calendar, seconds):
+    """When the clock's count reaches `seconds` (past or future), or None if it never will."""
+    if _running(clock) and clock.segment_started_at is not None and seconds > clock.elapsed_business_seconds:
+        return add_business_seconds(calendar, clock.segment_started_at, seconds - clock.elapsed_business_seconds)
+    # Already counted past it (a lowered target): replay from the start with the pauses.
+    return add_business_seconds(calendar, clock.started_at, seconds, _pauses_from_events(clock))
+
+
+def _pending(clock, definition):
+    """(percent, seconds) checks still to record, in order; the breach is 100 %."""
+    target = clock.target_minutes * 60
+    items = [(p, target * p // 100) for p in definition.warning_thresholds or () if p not in clock.warnings_sent]
+    if clock.breached_at is None:
+        items.append((BREACH_PERCENT, target))
+    return sorted(items, key=lambda item: (item[1], item[0]))
+
+
+def schedule(clock, calendar, definition):
+    """Recompute due_at and next_check_at from the clock's count (no writes)."""
+    if not _running(clock):
+        if clock.breached_at is None:
+            clock.due_at = None if clock.paused_at is not None else clock.due_at
+        clock.next_check_at = None
+        return
+    try:
+        if clock.breached_at is None:
+            clock.due_at = instant_at(clock, calendar, clock.target_minutes * 60)
+        pending = _pending(clock, definition)
+        clock.next_check_at = instant_at(clock, calendar, pending[0][1]) if pending else None
+    except NoWorkingTime:
+        log.warning("SLA clock %s: its calendar has no working time ahead", clock.pk)
+        clock.due_at = clock.due_at if clock.breached_at else None
+        clock.next_check_at = None
+    if clock.state == ClockState.BREACHED:
+        clock.next_check_at = None
+
+
+def settle(clock, calendar, definition, now):
+    """Record every warning and the breach whose true instant is ≤ now; returns them in order."""
+    crossed = []
+    if not _running(clock) or clock.state != ClockState.RUNNING:
+        return crossed
+    for percent, seconds in _pending(clock, definition):
+        try:
+            instant = instant_at(clock, calendar, seconds)
+        except NoWorkingTime:
+            break
+        if instant is None or instant > now:
+            break
+        crossed.append((percent, instant))
+        if percent == BREACH_PERCENT:
+            clock.breached_at = instant
+            clock.due_at = instant
+            clock.state = ClockState.BREACHED
+        else:
+            clock.warnings_sent = sorted({*clock.warnings_sent, percent})
+    schedule(clock, calendar, definition)
+    return crossed
+
+
+def _fold(clock, calendar, now):
+    """Bank the business time of the running segment and start a new one at `now`."""
+    if _running(clock) and clock.segment_started_at is not None and now > clock.segment_started_at:
+        clock.elapsed_business_seconds += business_seconds_between(calendar, clock.segment_started_at, now)
+        clock.segment_started_at = now
+
+
+def _event(clock, kind, at, calendar, definition=None, *, actor=None, threshold=None, **data):
+    definition = definition or clock.definition
+    return ClockEvent(
+        clock=clock, kind=kind, at=at, recorded_at=timezone.now(), actor=actor if getattr(actor, "pk", None) else None,
+        calendar_id=definition.calendar_id, calendar_fingerprint=calendar.fingerprint,
+        target_minutes=clock.target_minutes, elapsed_business_seconds=clock.elapsed_business_seconds,
+        due_at=clock.due_at, threshold=threshold, data={k: v for k, v in data.items() if v is not None},
+    )
+
+
+CLOCK_FIELDS = ["state", "priority", "target_minutes", "segment_started_at", "due_at", "next_check_at", "paused_at",
+                "elapsed_business_seconds", "breached_at", "stopped_at", "warnings_sent"]
+
+
+# --- the ticket-facing engine ----------------------------------------------------------------
+class _Session:
+    """One hook call: collects events, audit rows and escalation runs, and writes them once."""
+
+    def __init__(self, ticket, *, actor, now):
+        self.ticket, self.actor, self.now = ticket, actor, now
+        self.events, self.dirty, self.crossed = [], {}, []
+
+    def calendar(self, definition):
+        return calendar_for_definition(definition)
+
+    def event(self, clock, kind, at=None, **data):
+        self.events.append(_event(clock, kind, at or self.now, self.calendar(clock.definition), actor=self.actor,
+                                  **data))
+
+    def touch(self, clock):
+        self.dirty[id(clock)] = clock
+
+    def settle(self, clock):
+        calendar = self.calendar(clock.definition)
+        for percent, instant in settle(clock, calendar, clock.definition, self.now):
+            kind = EventKind.BREACH if percent == BREACH_PERCENT else EventKind.WARNING
+            self.events.append(_event(clock, kind, instant, calendar, threshold=percent))
+            self.crossed.append((clock, percent, instant))
+        self.touch(clock)
+
+    def flush(self):
+        for clock in self.dirty.values():
+            if clock.pk is None:
+                clock.save()
+            else:
+                clock.save(update_fields=CLOCK_FIELDS)
+        for event in self.events:
+            event.clock_id = event.clock.pk
+        ClockEvent.objects.bulk_create(self.events)
+        for clock, percent, instant in self.crossed:
+            record_threshold_audit(self.ticket, clock, percent, instant)
+        if self.crossed:
+            create_escalation_runs(self.crossed)
+
+
+def start_clocks(ticket, *, now, actor=None, definitions=None, reason="created"):
+    """Start a response and a resolution clock for every applicable definition."""
+    session = _Session(ticket, actor=actor, now=now)
+    started = _start(session, ticket, definitions if definitions is not None else matching_definitions(ticket),
+                     reason=reason)
+    session.flush()
+    return started
+
+
+def _start(session, ticket, definitions, *, reason, kinds=(ClockKind.RESPONSE, ClockKind.RESOLUTION)):
+    now, started = session.now, []
+    priority = getattr(ticket, "priority", None)
+    content_type = ContentType.objects.get_for_model(ticket)
+    for definition in definitions:
+        calendar = session.calendar(definition)
+        for kind in kinds:
+            minutes = target_minutes(definition, priority, kind)
+            if not minutes:
+                continue
+            if kind == ClockKind.RESPONSE and _ticket_state(ticket) not in NEW_STATES | {None}:
+                continue  # already answered (opened straight into work)
+            clock = SLAClock(content_type=content_type, object_id=ticket.pk, definition=definition, kind=kind,
+                             state=ClockState.RUNNING, priority=priority, target_minutes=minutes, started_at=now,
+                             segment_started_at=now, created_at=now)
+            schedule(clock, calendar, definition)
+            session.touch(clock)
+            session.event(clock, EventKind.START, reason=reason, priority=priority)
+            started.append(clock)
+            _sync_state(session, clock, ticket)
+    return started
+
+
+def _pause(session, clock, reason):
+    calendar = session.calendar(clock.definition)
+    session.settle(clock)
+    _fold(clock, calendar, session.now)
+    clock.paused_at = session.now
+    if clock.state == ClockState.RUNNING:
+        clock.state = ClockState.PAUSED
+    schedule(clock, calendar, clock.definition)
+    session.touch(clock)
+    session.event(clock, EventKind.PAUSE, reason=reason)
+
+
+def _resume(session, clock, kind=EventKind.RESUME, reason=None):
+    calendar = session.calendar(clock.definition)
+    clock.paused_at = None
+    clock.stopped_at = None
+    clock.segment_started_at = session.now
+    clock.state = ClockState.BREACHED if clock.breached_at else ClockState.RUNNING
+    schedule(clock, calendar, clock.definition)
+    session.touch(clock)
+    session.event(clock, kind, reason=reason)
+    session.settle(clock)
+
+
+def _stop(session, clock, reason):
+    calendar = session.calendar(clock.definition)
+    session.settle(clock)
+    _fold(clock, calendar, session.now)
+    clock.stopped_at = session.now
+    clock.paused_at = None
+    clock.state = ClockState.BREACHED if clock.breached_at else ClockState.MET
+    clock.next_check_at = None
+    session.touch(clock)
+    session.event(clock, EventKind.STOP, reason=reason)
+
+
+def _cancel(session, clock, reason):
+    calendar = session.calendar(clock.definition)
+    session.settle(clock)
+    _fold(clock, calendar, session.now)
+    clock.stopped_at = session.now
+    clock.state = ClockState.CANCELLED
+    clock.next_check_at = None
+    session.touch(clock)
+    session.event(clock, EventKind.CANCEL, reason=reason)
+    audit.record(session.ticket, actor=session.actor, channel=Channel.SYSTEM, action=AuditAction.SLA,
+                 field="sla", new="cancelled", at=session.now,
+                 context={"clock": clock.pk, "definition": clock.definition.name, "kind": clock.kind,
+                          "reason": reason})
+
+
+def _sync_state(session, clock, ticket):
+    """Bring one live clock in line with the ticket's state: stop, cancel, pause or resume."""
+    if not clock.is_live:
+        return
+    state = _ticket_state(ticket)
+    definition = clock.definition
+    if state in CANCELLED_STATES:
+        _cancel(session, clock, reason=f"ticket {state}")
+    elif state in stop_states(definition):
+        _stop(session, clock, reason=f"ticket {state}")
+    elif clock.kind == ClockKind.RESPONSE and state is not None and state not in NEW_STATES:
+        _stop(session, clock, reason=f"ticket {state}")
+    elif pause_matches(definition.pause_states, ticket):
+        if clock.paused_at is None:
+            hold = getattr(ticket, "on_hold_reason", "") or ""
+            _pause(session, clock, reason=f"{state}:{hold}" if hold else state)
+    elif clock.paused_at is not None:
+        _resume(session, clock, reason=f"ticket {state}")
+
+
+def _locked_clocks(ticket):
+    return list(
+        SLAClock.objects.for_object(ticket).select_for_update(of=("self",))
+        .select_related("definition", "definition__calendar").order_by("id")
+    )
+
+
+def _prefetch_targets(clocks):
+    definitions = {c.definition_id: c.definition for c in clocks}
+    from django.db.models import prefetch_related_objects
+
+    prefetch_related_objects(list(definitions.values()), "targets")
+    for clock in clocks:
+        clock.definition = definitions[clock.definition_id]
+
+
+def on_ticket_changed(ticket, *, diff, actor, now):
+    """Apply a ticket change to its clocks: reopen, re-target, re-match, then pause/resume/stop."""
+    clocks = _locked_clocks(ticket)
+    _prefetch_targets(clocks)
+    session = _Session(ticket, actor=actor, now=now)
+    state = _ticket_state(ticket)
+
+    if "state" in diff:
+        old_state, new_state = diff["state"]
+        _reopen(session, ticket, clocks, old_state, new_state)
+
+    if "priority" in diff:
+        _retarget(session, ticket, clocks, *diff["priority"])
+
+    if MATCH_FIELDS & set(diff) and state not in CANCELLED_STATES:
+        wanted = {d.pk: d for d in matching_definitions(ticket)}
+        for clock in clocks:
+            if clock.is_live and clock.definition_id not in wanted:
+                _cancel(session, clock, reason="no longer applies: " + ", ".join(sorted(MATCH_FIELDS & set(diff))))
+        have = {c.definition_id for c in clocks if c.state != ClockState.CANCELLED}
+        fresh = [d for pk, d in wanted.items() if pk not in have]
+        if fresh and state not in set().union(*(stop_states(d) for d in fresh)):
+            clocks += _start(session, ticket, fresh, reason="now applies: " + ", ".join(sorted(MATCH_FIELDS & set(diff))))
+
+    for clock in clocks:
+        _sync_state(session, clock, ticket)
+    session.flush()
+
+
+def _reopen(session, ticket, clocks, old_state, new_state):
+    for clock in clocks:
+        definition = clock.definition
+        stops = stop_states(definition)
+        if not (old_state in stops and new_state not in stops and new_state not in CANCELLED_STATES):
+            continue
+        if clock.kind != ClockKind.RESOLUTION or clock.stopped_at is None or clock.state == ClockState.CANCELLED:
+            continue
+        latest = max((c for c in clocks if c.definition_id == clock.definition_id and c.kind == clock.kind
+                      and c.state != ClockState.CANCELLED), key=lambda c: c.id or 0)
+        if latest is not clock:
+            continue
+        if definition.on_reopen == ReopenPolicy.RESTART:
+            clocks += _start(session, ticket, [definition], reason="reopened (restart)", kinds=(ClockKind.RESOLUTION,))
+        else:
+            _resume(session, clock, kind=EventKind.REOPEN, reason=f"{old_state} → {new_state}")
+
+
+def _retarget(session, ticket, clocks, old_priority, new_priority):
+    for clock in list(clocks):
+        if not clock.is_live:
+            continue
+        definition = clock.definition
+        minutes = target_minutes(definition, new_priority, clock.kind)
+        if definition.on_priority_change == PriorityChangePolicy.RESTART and minutes:
+            _cancel(session, clock, reason=f"priority {old_priority} → {new_priority} (restart)")
+            clocks += _start(session, ticket, [definition], reason="priority change (restart)", kinds=(clock.kind,))
+            continue
+        if not minutes:
+            _cancel(session, clock, reason=f"no target for priority {new_priority}")
+            continue
+        calendar = session.calendar(definition)
+        session.settle(clock)
+        _fold(clock, calendar, session.now)
+        old_minutes = clock.target_minutes
+        clock.target_minutes = minutes
+        clock.priority = new_priority
+        schedule(clock, calendar, definition)
+        session.touch(clock)
+        session.event(clock, EventKind.RETARGET, old_priority=old_priority, new_priority=new_priority,
+                      old_target=old_minutes, new_target=minutes)
+        audit.record(ticket, actor=session.actor, channel=Channel.SYSTEM, action=AuditAction.SLA, field="sla_target",
+                     old=old_minutes, new=minutes, at=session.now,
+                     context={"clock": clock.pk, "definition": definition.name, "kind": clock.kind,
+                              "old_priority": old_priority, "new_priority": new_priority})
+        session.settle(clock)
+    # Clocks started by restart already appear in `clocks` for the state sync.
+
+
+def mark_responded(ticket, *, actor, now):
+    """The desk answered publicly: live response clocks stop (met unless already breached)."""
+    clocks = [c for c in _locked_clocks(ticket) if c.kind == ClockKind.RESPONSE and c.is_live]
+    if not clocks:
+        return
+    session = _Session(ticket, actor=actor, now=now)
+    for clock in clocks:
+        _stop(session, clock, reason="responded")
+    session.flush()
+
+
+def resync(ticket, *, actor, now):
+    """Re-apply pause/resume/stop from the ticket's current state (e.g. after a requester reply)."""
+    clocks = _locked_clocks(ticket)
+    if not any(c.is_live for c in clocks):
+        return
+    session = _Session(ticket, actor=actor, now=now)
+    for clock in clocks:
+        _sync_state(session, clock, ticket)
+    session.flush()
+
+
+# --- thresholds: audit and escalation runs ---------------------------------------------------
+def record_threshold_audit(ticket, clock, percent, instant, *, recorded_at=None):
+    kind = "breach" if percent == BREACH_PERCENT else "warning"
+    return audit.record(
+        ticket, actor=None, channel=Channel.SYSTEM, action=AuditAction.SLA, field="sla_" + kind,
+        new=percent, at=instant,
+        context={"clock": clock.pk, "definition": clock.definition.name, "kind": clock.kind,
+                 "threshold": percent, "at": instant.isoformat(), "due_at": clock.due_at.isoformat()
+                 if clock.due_at else None, "recorded_at": (recorded_at or timezone.now()).isoformat()},
+    )
+
+
+def _audit_row(ticket, content_type, clock, percent, instant, recorded_at):
+    from core.models import AuditEntry
+
+    kind = "breach" if percent == BREACH_PERCENT else "warning"
+    return AuditEntry(
+        content_type=content_type, object_id=clock.object_id, object_repr=str(ticket)[:200] if ticket else "",
+        action=AuditAction.SLA, field="sla_" + kind, new_value=percent, actor=None, channel=Channel.SYSTEM,
+        context={"clock": clock.pk, "definition": clock.definition.name, "kind": clock.kind, "threshold": percent,
+                 "at": instant.isoformat(), "recorded_at": recorded_at.isoformat()},
+        created_at=instant,
+    )
+
+
+def create_escalation_runs(crossed, rules_by_definition=None):
+    """Runs for the rules of each crossed threshold; unique per (rule, clock, threshold).
+
+    When a catch-up records a warning and the breach together, only the breach escalates:
+    warning someone about a deadline already missed is noise.
+    """
+    rules_by_definition = rules_by_definition if rules_by_definition is not None else {}
+    breached_now = {clock.pk for clock, percent, _at in crossed if percent == BREACH_PERCENT}
+    runs, clock_ids = [], set()
+    for clock, percent, instant in crossed:
+        if percent != BREACH_PERCENT and clock.pk in breached_now:
+            continue
+        rules = rules_by_definition.get(clock.definition_id)
+        if rules is None:
+            rules = list(EscalationRule.objects.filter(definition_id=clock.definition_id, active=True))
+            rules_by_definition[clock.definition_id] = rules
+        for rule in rules:
+            if rule.threshold == percent and (not rule.kind or rule.kind == clock.kind):
+                runs.append(EscalationRun(rule=rule, clock=clock, threshold=percent, due_at=instant))
+                clock_ids.add(clock.pk)
+    if runs:
+        EscalationRun.objects.bulk_create(runs, ignore_conflicts=True)
+        from sla import tasks
+
+        ids = sorted(clock_ids)
+        transaction.on_commit(lambda: enqueue_escalations(ids, tasks))
+    return runs
+
+
+ESCALATION_CHUNK = 50
+
+
+def enqueue_escalations(clock_ids, tasks=None):
+    if tasks is None:
+        from sla import tasks
+    for i in range(0, len(clock_ids), ESCALATION_CHUNK):
+        tasks.run_escalations.delay(clock_ids[i:i + ESCALATION_CHUNK])
+
+
+# --- the sweep -------------------------------------------------------------------------------
+def sweep(*, now=None, batch_size=500, max_batches=None):
+    """Record due warnings and breaches of running clocks, exactly once, at their true instants.
+
+    Each batch is one transaction: `SELECT … FOR UPDATE SKIP LOCKED` over the partial index
+    on next_check_at, so concurrent sweeps split the work and never wait on each other.
+    Escalation work is enqueued when the batch commits. Returns the number of clocks settled.
+    """
+    now = now or timezone.now()
+    total, batches = 0, 0
+    rules_cache = {}
+    while max_batches is None or batches < max_batches:
+        with transaction.atomic():
+            clocks = list(
+                SLAClock.objects.filter(state=ClockState.RUNNING, next_check_at__lte=now)
+                .order_by("next_check_at")
+                .select_for_update(skip_locked=True, of=("self",))
+                .select_related("definition", "definition__calendar")[:batch_size]
+            )
+            if not clocks:
+                break
+            _settle_batch(clocks, now, rules_cache)
+        total += len(clocks)
+        batches += 1
+        if len(clocks) < batch_size:
+            break
+    return total
+
+
+def _settle_batch(clocks, now, rules_cache):
+    from core.models import AuditEntry
+
+    recorded_at = timezone.now()
+    events, crossed, audits = [], [], []
+    for clock in clocks:
+        calendar = calendar_for_definition(clock.definition)
+        for percent, instant in settle(clock, calendar, clock.definition, now):
+            kind = EventKind.BREACH if percent == BREACH_PERCENT else EventKind.WARNING
+            events.append(_event(clock, kind, instant, calendar, threshold=percent))
+            crossed.append((clock, percent, instant))
+    SLAClock.objects.bulk_update(clocks, ["state", "due_at", "next_check_at", "breached_at", "warnings_sent"])
+    ClockEvent.objects.bulk_create(events)
+    tickets = _tickets_for(c for c, _p, _i in crossed)
+    for clock, percent, instant in crossed:
+        ticket = tickets.get((clock.content_type_id, clock.object_id))
+        audits.append(_audit_row(ticket, ContentType.objects.get_for_id(clock.content_type_id), clock, percent,
+                                 instant, recorded_at))
+    AuditEntry.objects.bulk_create(audits)
+    create_escalation_runs(crossed, rules_cache)
+
+
+def _tickets_for(clocks):
+    by_type = {}
+    for clock in clocks:
+        by_type.setdefault(clock.content_type_id, set()).add(clock.object_id)
+    result = {}
+    for content_type_id, ids in by_type.items():
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        if model is None:
+            continue
+        for pk, ticket in model._default_manager.in_bulk(list(ids)).items():
+            result[(content_type_id, pk)] = ticket
+    return result
+
+
+# --- explanation -----------------------------------------------------------------------------
+EVENT_TEXT = {
+    EventKind.START: _("Clock started"),
+    EventKind.PAUSE: _("Paused"),
+    EventKind.RESUME: _("Resumed"),
+    EventKind.RETARGET: _("Re-targeted"),
+    EventKind.WARNING: _("Warning threshold reached"),
+    EventKind.BREACH: _("Target breached"),
+    EventKind.STOP: _("Stopped"),
+    EventKind.CANCEL: _("Cancelled"),
+    EventKind.REOPEN: _("Reopened"),
+}
+
+
+def explain(clock, *, now=None):
+    """A 'why this breached (or not)' timeline: each event with the business time counted so
+    far, the target and the calendar in force, and a summary line."""
+    now = now or timezone.now()
+    events = list(clock.events.select_related("actor", "calendar").order_by("at", "id"))
+    steps = []
+    for event in events:
+        detail = dict(event.data)
+        if event.threshold is not None:
+            detail["threshold"] = event.threshold
+        steps.append({
+            "kind": event.kind,
+            "label": str(EventKind(event.kind).label),
+            "at": event.at,
+            "recorded_at": event.recorded_at,
+            "actor": str(event.actor) if event.actor_id else None,
+            "elapsed_business_seconds": event.elapsed_business_seconds,
+            "elapsed_business_minutes": round(event.elapsed_business_seconds / 60, 1),
+            "target_minutes": event.target_minutes,
+            "due_at": event.due_at,
+            "calendar": event.calendar.name if event.calendar_id else _("24×7"),
+            "calendar_fingerprint": event.calendar_fingerprint[:12],
+            "detail": detail,
+        })
+    calendar = calendar_for_definition(clock.definition)
+    elapsed = elapsed_at(clock, now, calendar)
+    paused_seconds = sum(
+        int(((end or now) - start).total_seconds()) for start, end in _pauses_from_events(clock)
+    )
+    if clock.breached_at:
+        summary = _("Breached at %(at)s: %(target)s business minutes were used up (paused or stopped for "
+                    "%(paused)s minutes of wall time, not counted).") % {
+            "at": timezone.localtime(clock.breached_at).strftime("%Y-%m-%d %H:%M %Z"),
+            "target": clock.target_minutes, "paused": paused_seconds // 60}
+    elif clock.state == ClockState.MET:
+        summary = _("Met: %(used)s of %(target)s business minutes used.") % {
+            "used": round(elapsed / 60, 1), "target": clock.target_minutes}
+    elif clock.state == ClockState.CANCELLED:
+        summary = _("Cancelled; it no longer counts.")
+    else:
+        summary = _("%(used)s of %(target)s business minutes used so far.") % {
+            "used": round(elapsed / 60, 1), "target": clock.target_minutes}
+    return {"clock": clock.pk, "summary": summary, "elapsed_business_seconds": elapsed,
+            "target_minutes": clock.target_minutes, "breached_at": clock.breached_at, "events": steps}
