@@ -141,6 +141,9 @@ def update_problem(problem, *, actor, channel, changes, expected_version=None, n
     changes = dict(changes)
     with transaction.atomic():
         locked = core_services.lock_for_update(problem, expected_version)
+        if changes.get("state") == ProblemState.CANCELLED and locked.known_error:
+            # A cancelled problem leaves the known-error database.
+            changes["known_error"] = False
         _check_changes(locked, changes)
         action = AuditAction.UPDATED
         if "state" in changes and changes["state"] != locked.state:
