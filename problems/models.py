@@ -54,8 +54,9 @@ class Problem(Ticket):
     configuration_items = models.ManyToManyField(
         "cmdb.ConfigurationItem", verbose_name=_("configuration items"), blank=True, related_name="problems"
     )
-    # changes = ManyToManyField("changes.Change") is added by a later migration once the
-    # changes app has its model (it was written in parallel).
+    changes = models.ManyToManyField(
+        "changes.Change", verbose_name=_("changes"), blank=True, related_name="problems"
+    )
 
     objects = ProblemQuerySet.as_manager()
 

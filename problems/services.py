@@ -353,6 +353,7 @@ def raise_change_from_problem(problem, *, actor, channel, title=None, descriptio
         ) if part
     )
     with transaction.atomic():
+        fields.setdefault("affected_cis", list(problem.configuration_items.values_list("pk", flat=True)))
         change = creator(actor=actor, channel=channel, title=title or _("Fix: %(title)s") % {"title": problem.title},
                          description=description, **fields)
         link_record(problem, field="changes", target=change, actor=actor, channel=channel)

@@ -215,3 +215,18 @@ def test_resolve_open_incidents_needs_resolved_problem(agent, end_user):
         services.resolve_open_incidents(problem, actor=agent, channel=WEB)
     incident.refresh_from_db()
     assert incident.state == "in_progress"
+
+
+def test_raise_change_from_problem_links_it(agent):
+    # given
+    ci = make_ci("db-01")
+    problem = make_problem(agent, root_cause="Index bloat", configuration_items=[ci])
+    # when
+    change = services.raise_change_from_problem(problem, actor=agent, channel=WEB)
+    # then
+    assert change.number.startswith("CHG")
+    assert problem.number in change.description and "Index bloat" in change.description
+    assert list(change.affected_cis.all()) == [ci]
+    assert list(problem.changes.all()) == [change]
+    [row] = audit_rows(problem, action=AuditAction.LINKED, field="changes")
+    assert row.new_value == [change.pk]
