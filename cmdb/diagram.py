@@ -87,9 +87,12 @@ def layout(layers: dict[int, list[Node]], edges: list[Edge], hidden: dict[int, i
     rows = sorted(layers, key=lambda layer: (abs(layer), layer))
     for layer in rows:
         nodes = layers[layer]
-        def key(node, nodes=nodes):
+        original = {node.id: index for index, node in enumerate(nodes)}
+
+        def key(node, original=original):
             placed = [order[n] for n in neighbours.get(node.id, ()) if n in order]
-            return (sum(placed) / len(placed) if placed else float(nodes.index(node)), node.label)
+            return (sum(placed) / len(placed) if placed else float(original[node.id]), node.label)
+
         nodes.sort(key=key)
         for index, node in enumerate(nodes):
             order[node.id] = index - (len(nodes) - 1) / 2

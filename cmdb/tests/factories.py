@@ -1,0 +1,19 @@
+import itertools
+
+from cmdb.models import CIClass, ConfigurationItem, Relationship
+
+_seq = itertools.count(1)
+
+
+def ci_class(slug="server"):
+    return CIClass.objects.get(slug=slug)
+
+
+def make_ci(name=None, cls="server", **fields):
+    fields.setdefault("environment", "production")
+    return ConfigurationItem.objects.create(
+        name=name or f"ci-{next(_seq):05d}", ci_class=ci_class(cls) if isinstance(cls, str) else cls, **fields)
+
+
+def relate(source, target, type="depends_on"):
+    return Relationship.objects.create(source=source, target=target, type=type)

@@ -1,0 +1,81 @@
+"""Impact analysis over the relationship graph (recursive CTE)."""
+
+import pytest
+
+from cmdb import graph
+from cmdb.tests.factories import make_ci, relate
+
+pytestmark = pytest.mark.django_db
+
+
+def names(cis):
+    return [(ci.name, ci.depth) for ci in cis]
+
+
+def test_downstream_of_a_host_is_everything_that_needs_it(estate):
+    result = graph.impact_of([estate["host"]], "downstream", 5)
+    assert names(result) == [("vm-payroll-01", 1), ("payroll-db", 2), ("payroll-web", 2), ("Payroll", 3)]
+
+
+def test_minimum_distance_wins(estate):
+    # payroll-web needs the VM directly (runs_on) and through the database: distance 1
+    result = graph.impact_distances([estate["vm"].pk], "downstream", 5)
+    assert result[estate["app"].pk] == 1
+
+
+def test_upstream_of_the_service_is_everything_it_needs(estate):
+    result = graph.impact_of([estate["service"]], "upstream", 10)
+    assert names(result) == [("payroll-web", 1), ("payroll-db", 2), ("vm-payroll-01", 2), ("esx-01", 3),
+                             ("sw-core-01", 4)]
+
+
+def test_depth_limits_the_walk(estate):
+    assert names(graph.impact_of([estate["switch"]], "downstream", 2)) == [("esx-01", 1), ("vm-payroll-01", 2)]
+
+
+def test_cycles_terminate_with_minimum_distances():
+    # given: a → b → c → a (a needs b, b needs c, c needs a)
+    a, b, c = make_ci("a"), make_ci("b"), make_ci("c")
+    relate(a, b), relate(b, c), relate(c, a)
+    # when
+    result = graph.impact_distances([a.pk], "downstream", 20)
+    # then: c needs a (1), b needs c (2); a itself is the start
+    assert result == {c.pk: 1, b.pk: 2}
+    assert graph.impact_distances([a.pk], "downstream", 20, include_self=True)[a.pk] == 0
+
+
+def test_set_form_is_the_union_with_nearest_distance(estate):
+    result = graph.impact_distances([estate["switch"].pk, estate["db"].pk], "downstream", 5)
+    assert result == {estate["host"].pk: 1, estate["vm"].pk: 2, estate["app"].pk: 1, estate["service"].pk: 2}
+
+
+def test_types_filter(estate):
+    result = graph.impact_of([estate["vm"]], "downstream", 5, types=["hosted_on"])
+    assert names(result) == [("payroll-db", 1)]
+
+
+def test_business_services_impacted(estate):
+    other = make_ci("E-mail", "business_service")
+    relate(other, estate["host"], "depends_on")
+    assert names(graph.business_services_impacted([estate["switch"].pk])) == [("E-mail", 2), ("Payroll", 4)]
+    # a business service counts itself
+    assert names(graph.business_services_impacted([other.pk])) == [("E-mail", 0)]
+
+
+def test_bad_arguments_raise_value_error(estate):
+    for kwargs in ({"direction": "sideways"}, {"depth": 0}, {"depth": 99}, {"types": ["likes"]}):
+        with pytest.raises(ValueError):
+            graph.impact_distances([estate["vm"].pk], **{"direction": "downstream", "depth": 5, **kwargs})
+
+
+def test_empty_input():
+    assert graph.impact_of([], "downstream", 3) == []
+
+
+def test_neighbourhood_places_needers_above_and_needs_below(estate):
+    layers, edges, hidden = graph.neighbourhood(estate["vm"], depth=2)
+    layer_of = {ci.name: layer for layer, members in layers.items() for ci in members}
+    assert layer_of == {"vm-payroll-01": 0, "payroll-db": -1, "payroll-web": -1, "Payroll": -2,
+                        "esx-01": 1, "sw-core-01": 2}
+    assert len(edges) == 6
+    assert hidden == {}
