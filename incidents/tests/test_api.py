@@ -1,0 +1,172 @@
+"""The API contract for incidents/ and incidents/{id}/comments/."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from core.choices import Channel
+from incidents import services
+from incidents.models import Incident
+
+pytestmark = pytest.mark.django_db
+LIST = "/api/v1/incidents/"
+
+
+def detail(incident):
+    return f"{LIST}{incident.pk}/"
+
+
+def comments(incident):
+    return f"{LIST}{incident.pk}/comments/"
+
+
+@pytest.mark.parametrize("method,path", [
+    ("get", LIST), ("post", LIST), ("get", "{detail}"), ("patch", "{detail}"), ("get", "{comments}"),
+    ("post", "{comments}"),
+])
+def test_anonymous_gets_401(api_client, open_incident, method, path):
+    incident = open_incident()
+    url = path.format(detail=detail(incident), comments=comments(incident))
+    assert getattr(api_client, method)(url, {}, format="json").status_code == 401
+
+
+def test_create_and_read_back(agent_api, end_user, team):
+    # when
+    response = agent_api.post(LIST, {"title": "ERP 접속 불가", "caller": end_user.pk, "impact": 1, "urgency": 1,
+                                     "assignment_group": team.pk, "channel": "monitoring"}, format="json")
+    # then
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["number"].startswith("INC") and body["priority"] == 1 and body["state"] == "new"
+    assert body["channel"] == "monitoring" and body["version"] == 1 and body["slas"] == []
+    assert agent_api.get(f"{LIST}{body['number']}/").json()["id"] == body["id"]
+
+
+def test_create_validation_is_400(agent_api):
+    assert agent_api.post(LIST, {"impact": 7}, format="json").status_code == 400
+    assert agent_api.post(LIST, {"title": "x", "state": "closed"}, format="json").status_code == 400
+    assert agent_api.post(LIST, "not json", content_type="application/json").status_code == 400
+    assert Incident.objects.count() == 0
+
+
+def test_end_user_sees_only_their_incidents(end_user_api, open_incident, other_end_user):
+    mine = open_incident()
+    theirs = open_incident(caller=other_end_user)
+    assert [r["id"] for r in end_user_api.get(LIST).json()["results"]] == [mine.pk]
+    assert end_user_api.get(detail(theirs)).status_code == 404
+    assert end_user_api.get(f"{LIST}{theirs.number}/").status_code == 404
+    assert end_user_api.get(comments(theirs)).status_code == 404
+    assert end_user_api.post(comments(theirs), {"body": "hi"}, format="json").status_code == 404
+    assert end_user_api.patch(detail(theirs), {"state": "cancelled", "version": 1}, format="json").status_code == 404
+
+
+def test_invalid_transition_is_400_naming_allowed(agent_api, open_incident):
+    incident = open_incident()
+    response = agent_api.patch(detail(incident), {"state": "closed", "version": 1}, format="json")
+    assert response.status_code == 400
+    assert response.json()["allowed"] == ["in_progress", "on_hold", "resolved", "cancelled"]
+    incident.refresh_from_db()
+    assert (incident.state, incident.version) == ("new", 1)
+
+
+def test_resolve_needs_code_and_notes(agent_api, open_incident):
+    incident = open_incident()
+    response = agent_api.patch(detail(incident), {"state": "resolved", "version": 1}, format="json")
+    assert response.status_code == 400 and "resolution_code" in response.json()
+    response = agent_api.patch(detail(incident), {"state": "resolved", "version": 1, "resolution_code": "user_error",
+                                                  "resolution_notes": "Cache cleared"}, format="json")
+    assert response.status_code == 200 and response.json()["state"] == "resolved"
+    assert response.json()["resolved_at"]
+
+
+def test_stale_version_is_409_and_changes_nothing(agent_api, open_incident):
+    incident = open_incident()
+    response = agent_api.patch(detail(incident), {"title": "Changed", "version": 7}, format="json")
+    assert response.status_code == 409
+    assert response.json()["current_version"] == 1
+    incident.refresh_from_db()
+    assert (incident.title, incident.version) == ("메일 발송이 안 됩니다", 1)
+
+
+def test_patch_without_version_is_400(agent_api, open_incident):
+    assert agent_api.patch(detail(open_incident()), {"title": "x"}, format="json").status_code == 400
+
+
+def test_priority_override_through_api(agent_api, open_incident):
+    incident = open_incident()
+    response = agent_api.patch(detail(incident), {"priority": 1, "version": 1}, format="json")
+    assert response.status_code == 400 and "priority_override_reason" in response.json()
+    response = agent_api.patch(detail(incident), {"priority": 1, "priority_override_reason": "VIP", "version": 1},
+                               format="json")
+    assert response.json()["priority"] == 1 and response.json()["priority_override"] is True
+
+
+def test_end_user_can_only_change_state_of_own(end_user_api, open_incident, agent):
+    incident = open_incident()
+    assert end_user_api.patch(detail(incident), {"priority": 1, "priority_override_reason": "me", "version": 1},
+                              format="json").status_code == 403
+    response = end_user_api.patch(detail(incident), {"state": "cancelled", "version": 1}, format="json")
+    assert response.status_code == 200 and response.json()["state"] == "cancelled"
+
+
+def test_work_notes_hidden_from_end_user(end_user_api, agent_api, open_incident, agent):
+    incident = open_incident()
+    services.comment(incident, actor=agent, channel=Channel.WEB, body="public answer")
+    services.comment(incident, actor=agent, channel=Channel.WEB, body="internal only", internal=True)
+    assert [c["body"] for c in end_user_api.get(comments(incident)).json()["results"]] == ["public answer"]
+    assert [c["body"] for c in agent_api.get(comments(incident)).json()["results"]] == ["public answer",
+                                                                                         "internal only"]
+    refused = end_user_api.post(comments(incident), {"body": "sneaky", "internal": True}, format="json")
+    assert refused.status_code == 403
+    created = end_user_api.post(comments(incident), {"body": "thanks"}, format="json")
+    assert created.status_code == 201 and created.json()["internal"] is False
+
+
+@pytest.mark.parametrize("query", [
+    "state=in_progress", "priority=1", "assignment_group={team}", "caller={caller}", "breached=true",
+    "created_after=2020-01-01T00:00:00Z", "updated_before=2100-01-01T00:00:00Z", "search=메일", "ordering=-priority",
+])
+def test_filters_answer_200(agent_api, open_incident, team, end_user, query):
+    open_incident()
+    response = agent_api.get(f"{LIST}?{query.format(team=team.pk, caller=end_user.pk)}")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("query", ["state=bogus", "assignment_group=999999", "created_after=yesterday",
+                                   "page=abc", "caller=x"])
+def test_malformed_filters_are_4xx(agent_api, query):
+    assert agent_api.get(f"{LIST}?{query}").status_code in (400, 404)
+
+
+def test_filter_results(agent_api, open_incident, team, agent):
+    a = open_incident(assignment_group=team)
+    services.transition(a, actor=agent, channel=Channel.WEB, target="in_progress")
+    open_incident()
+    ids = [r["id"] for r in agent_api.get(f"{LIST}?state=in_progress&assignment_group={team.pk}").json()["results"]]
+    assert ids == [a.pk]
+
+
+def make_many(n, caller, team, agent):
+    from core.models import NumberSequence
+
+    first = NumberSequence.allocate("INC", n)
+    Incident.objects.bulk_create([
+        Incident(number=NumberSequence.format("INC", first + i), title=f"Bulk {i}", caller=caller,
+                 assignment_group=team, assigned_to=agent, state="in_progress")
+        for i in range(n)
+    ])
+
+
+def list_queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_list_query_count_is_constant(agent_api, end_user, team, agent):
+    make_many(10, end_user, team, agent)
+    agent_api.get(LIST)  # warm caches (content types, token last-used stamp)
+    ten = list_queries(agent_api, f"{LIST}?page_size=200")
+    make_many(90, end_user, team, agent)
+    hundred = list_queries(agent_api, f"{LIST}?page_size=200")
+    assert ten == hundred

@@ -1,0 +1,136 @@
+"""Agent desk pages: queues, filters, search, record page, quick actions, bulk updates."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from core.choices import Channel
+from incidents import services
+from incidents.models import Incident
+from incidents.tests.test_api import make_many
+
+pytestmark = pytest.mark.django_db
+LIST = reverse("incidents:incident_list")
+
+
+def test_end_user_cannot_open_the_desk(client, end_user, open_incident):
+    client.force_login(end_user)
+    assert client.get(LIST).status_code == 403
+    assert client.get(reverse("incidents:incident_detail", args=[open_incident().pk])).status_code == 403
+
+
+def test_anonymous_is_sent_to_login(client):
+    assert client.get(LIST).status_code == 302
+
+
+@pytest.mark.parametrize("queue", ["mine", "my_groups", "unassigned", "breaching", "major", "open", "all"])
+def test_queues_render(client, agent, open_incident, team, queue):
+    open_incident(assignment_group=team, assigned_to=agent, is_major=True)
+    client.force_login(agent)
+    response = client.get(LIST, {"queue": queue})
+    assert response.status_code == 200
+
+
+def test_my_work_queue_lists_my_incidents(client, agent, other_agent, team, open_incident):
+    mine = open_incident(assignment_group=team, assigned_to=agent)
+    open_incident(assignment_group=team, assigned_to=other_agent)
+    client.force_login(agent)
+    response = client.get(LIST, {"queue": "mine"})
+    assert [i.pk for i in response.context["page"].object_list] == [mine.pk]
+
+
+def test_search_and_htmx_fragment(client, agent, open_incident):
+    wanted = open_incident(title="전자결재 승인 버튼이 동작하지 않음")
+    open_incident(title="Printer")
+    client.force_login(agent)
+    response = client.get(LIST, {"queue": "all", "search": "전자결재"}, HTTP_HX_REQUEST="true")
+    assert [i.pk for i in response.context["page"].object_list] == [wanted.pk]
+    assert b"<html" not in response.content
+    assert response["Vary"].count("HX-Request") == 1
+
+
+def test_queue_page_query_count_is_constant(client, agent, end_user, team):
+    client.force_login(agent)
+    make_many(10, end_user, team, agent)
+    client.get(LIST, {"queue": "all"})
+    with CaptureQueriesContext(connection) as ten:
+        client.get(LIST, {"queue": "all"})
+    make_many(90, end_user, team, agent)
+    with CaptureQueriesContext(connection) as hundred:
+        client.get(LIST, {"queue": "all"})
+    assert len(ten) == len(hundred)
+
+
+def test_create_from_desk(client, agent, end_user, team):
+    client.force_login(agent)
+    response = client.post(reverse("incidents:incident_create"), {
+        "title": "VPN 연결 끊김", "caller": end_user.pk, "impact": 2, "urgency": 1, "assignment_group": team.pk,
+    })
+    incident = Incident.objects.get()
+    assert response.status_code == 302 and response["Location"] == incident.get_absolute_url()
+    assert (incident.priority, incident.caller, incident.created_by) == (2, end_user, agent)
+
+
+def test_detail_page_shows_timeline_and_known_error_panel_guarded(client, agent, open_incident):
+    incident = open_incident()
+    services.comment(incident, actor=agent, channel=Channel.WEB, body="work note text", internal=True)
+    client.force_login(agent)
+    response = client.get(incident.get_absolute_url())
+    assert response.status_code == 200
+    assert "work note text" in response.content.decode()
+
+
+def test_transition_form_shows_refusal(client, agent, open_incident):
+    incident = open_incident()
+    client.force_login(agent)
+    response = client.post(reverse("incidents:incident_transition", args=[incident.pk]),
+                           {"state": "resolved", "version": incident.version})
+    assert response.status_code == 400
+    assert "resolution code" in response.content.decode().lower()
+    incident.refresh_from_db()
+    assert incident.state == "new"
+
+
+def test_take_and_start(client, agent, open_incident):
+    incident = open_incident()
+    client.force_login(agent)
+    client.post(reverse("incidents:incident_take", args=[incident.pk]), {"version": incident.version})
+    incident.refresh_from_db()
+    assert (incident.assigned_to, incident.state) == (agent, "in_progress")
+
+
+def test_htmx_write_answers_hx_redirect(client, agent, open_incident):
+    incident = open_incident()
+    client.force_login(agent)
+    response = client.post(reverse("incidents:incident_transition", args=[incident.pk]),
+                           {"state": "in_progress", "version": incident.version}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 204 and response["HX-Redirect"] == incident.get_absolute_url()
+
+
+def test_bulk_assign(client, agent, team, open_incident):
+    first, second = open_incident(), open_incident()
+    client.force_login(agent)
+    client.post(reverse("incidents:incident_bulk_update"),
+                {"incidents": [first.pk, second.pk], "assignment_group": team.pk, "assigned_to": agent.pk})
+    assert set(Incident.objects.values_list("assigned_to", flat=True)) == {agent.pk}
+
+
+def test_comment_with_attachment(client, agent, open_incident):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    incident = open_incident()
+    client.force_login(agent)
+    upload = SimpleUploadedFile("log.txt", b"smtp timeout", content_type="text/plain")
+    client.post(reverse("incidents:incident_comment", args=[incident.pk]),
+                {"body": "log attached", "internal": "on", "files": [upload]})
+    assert incident.comments.get().internal is True
+    assert incident.attachments.get().filename == "log.txt"
+
+
+def test_service_suggestion_fragment(client, agent, estate):
+    groupware, mail_server = estate
+    client.force_login(agent)
+    response = client.get(reverse("incidents:incident_create"), {"configuration_item": mail_server.pk},
+                          HTTP_HX_REQUEST="true")
+    assert f'data-service="{groupware.pk}"' in response.content.decode()
