@@ -95,3 +95,9 @@ def test_concurrent_creation_from_processes_is_unique_and_gapless(agent):
     assert len(numbers) == processes * per_process
     assert sorted(numbers) == _expected("TST", processes * per_process)
     assert sorted(CaseTicket.objects.values_list("number", flat=True)) == sorted(numbers)
+
+
+@pytest.mark.django_db
+def test_field_named_like_a_keyword_can_be_passed_in_values(agent):
+    ticket = create_ticket(CaseTicket, actor=agent, channel=Channel.WEB, values={"title": "via values", "state": "closed"})
+    assert (ticket.title, ticket.state) == ("via values", "closed")
