@@ -7,6 +7,10 @@ from django.contrib.contenttypes.models import ContentType
 from sla.models import BusinessCalendar, EscalationRule, SLADefinition, SLATarget, WorkingInterval
 
 
+# priority: (response, resolution) business minutes
+DEFAULT_TARGETS = {1: (15, 60), 2: (30, 120), 3: (60, 240), 4: (120, 480), 5: (240, 960)}
+
+
 def make_calendar(name="KR office", *, hours=((dt.time(9), dt.time(18)),), days=range(5), country="KR",
                   time_zone="Asia/Seoul", always_open=False):
     calendar = BusinessCalendar.objects.create(name=name, time_zone=time_zone, holiday_country=country,
@@ -26,7 +30,7 @@ def make_definition(name="Incident SLA", *, model=None, calendar=None, targets=N
                                calendar=calendar, **fields)
     definition.full_clean()
     definition.save()
-    for priority, (response, resolution) in (targets or {p: (60 * p, 240 * p) for p in range(1, 6)}).items():
+    for priority, (response, resolution) in (targets or DEFAULT_TARGETS).items():
         SLATarget.objects.create(definition=definition, priority=priority, response_minutes=response,
                                  resolution_minutes=resolution)
     for rule in rules:
