@@ -63,7 +63,7 @@ def create_change(*, actor, channel, affected_cis=(), caused_incidents=(), **fie
 
 @transaction.atomic
 def update_change(change, *, actor, channel, changes, expected_version=None, affected_cis=None,
-                  caused_incidents=None, reason=""):
+                  caused_incidents=None, reason="", outcome=None):
     """Edit a change. Plan fields and CIs only while new or in assessment; a `state` in
     `changes` is handed to transition_change after the edits."""
     _require_desk(actor)
@@ -98,7 +98,8 @@ def update_change(change, *, actor, channel, changes, expected_version=None, aff
         locked = core_services.set_links(locked, field="caused_incidents", targets=caused_incidents,
                                          actor=actor, channel=channel)
     if target is not None and target != locked.state:
-        locked = transition_change(locked, actor=actor, channel=channel, target=target, reason=reason)
+        locked = transition_change(locked, actor=actor, channel=channel, target=target, reason=reason,
+                                   outcome=outcome)
     return locked
 
 

@@ -1,0 +1,342 @@
+"""Agent desk views for change management (thin: visibility, a form, a service call)."""
+
+import calendar as pycalendar
+from datetime import date, datetime, time, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.vary import vary_on_headers
+
+from accounts import roles
+from changes import approvals as approval_rules, services, workflow
+from changes.choices import ApprovalStatus, ChangeState, ConflictKind, TERMINAL_STATES
+from changes.filtersets import ORDERING_FIELDS, ChangeFilterSet
+from changes.forms import (
+    ApprovalForm, CalendarFilterForm, ChangeForm, CommentForm, PIRForm, RiskForm, TransitionForm, bootstrapify,
+)
+from changes.models import Approval, Change, FreezeWindow
+from cmdb.models import ConfigurationItem
+from core import services as core_services
+from core.choices import Channel
+from core.exceptions import DomainError
+from core.selectors import timeline
+
+WEB = Channel.WEB
+PAGE_SIZE = 25
+
+
+def _form_error(form, exc):
+    if isinstance(exc, ValidationError):
+        for field, errors in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
+            form.add_error(field if field in form.fields else None, errors)
+        return
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, str(exc.message))
+
+
+def _done(request, url):
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+class DeskMixin(LoginRequiredMixin):
+    """Change management is for service desk staff."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not roles.is_agent(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_change(self, pk):
+        return get_object_or_404(Change.objects.visible_to(self.request.user), pk=pk)
+
+
+def list_queryset(user):
+    return Change.objects.visible_to(user).select_related("requested_by", "assignment_group", "assigned_to")
+
+
+@method_decorator(vary_on_headers("HX-Request"), name="dispatch")
+class ChangeListView(DeskMixin, View):
+    def get(self, request):
+        params = request.GET.copy()
+        filterset = ChangeFilterSet(params, queryset=list_queryset(request.user), request=request)
+        bootstrapify(filterset.form)
+        queryset = filterset.qs if filterset.is_valid() else Change.objects.none()
+        ordering = params.get("ordering", "")
+        if ordering.lstrip("-") in ORDERING_FIELDS:
+            queryset = queryset.order_by(ordering, "-id")
+        page = Paginator(queryset, PAGE_SIZE).get_page(params.get("page"))
+        without_page = params.copy()
+        without_page.pop("page", None)
+        without_order = without_page.copy()
+        without_order.pop("ordering", None)
+        context = {
+            "filterset": filterset, "page": page, "ordering": ordering, "query": without_page.urlencode(),
+            "query_no_order": without_order.urlencode(),
+            "sort_columns": [("number", _("Number")), ("state", _("State")), ("risk", _("Risk")),
+                             ("planned_start", _("Planned window")), ("updated_at", _("Updated"))],
+        }
+        template = "changes/partials/_rows.html" if request.htmx and not request.htmx.boosted else "changes/list.html"
+        return render(request, template, context)
+
+
+class ChangeCreateView(DeskMixin, View):
+    template_name = "changes/form.html"
+
+    def get(self, request):
+        initial = {}
+        if request.GET.get("template", "").isdigit():
+            initial["template"] = int(request.GET["template"])
+        return render(request, self.template_name, {"form": ChangeForm(initial=initial), "change": None})
+
+    def post(self, request):
+        form = ChangeForm(request.POST)
+        if form.is_valid():
+            try:
+                change = services.create_change(actor=request.user, channel=WEB,
+                                                affected_cis=form.cleaned_data["affected_cis_text"], **form.changes())
+            except (DomainError, ValidationError) as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(request, _("Change %(number)s recorded.") % {"number": change.number})
+                return _done(request, change.get_absolute_url())
+        return render(request, self.template_name, {"form": form, "change": None}, status=400)
+
+
+class ChangeUpdateView(DeskMixin, View):
+    template_name = "changes/form.html"
+
+    def get(self, request, pk):
+        change = self.get_change(pk)
+        return render(request, self.template_name, {"form": ChangeForm(instance=change), "change": change})
+
+    def post(self, request, pk):
+        change = self.get_change(pk)
+        form = ChangeForm(request.POST, instance=Change.objects.get(pk=pk))
+        if form.is_valid():
+            try:
+                services.update_change(change, actor=request.user, channel=WEB, changes=form.changes(),
+                                       expected_version=request.POST.get("version") or None,
+                                       affected_cis=form.cleaned_data["affected_cis_text"])
+            except (DomainError, ValidationError) as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(request, _("Change %(number)s saved.") % {"number": change.number})
+                return _done(request, change.get_absolute_url())
+        return render(request, self.template_name, {"form": form, "change": change}, status=400)
+
+
+class ChangeDetailView(DeskMixin, View):
+    """The record page: plan, window, CIs, risk, conflicts, approvals, actions, timeline."""
+
+    def get(self, request, pk):
+        return self.render(request, self.get_change(pk))
+
+    def render(self, request, change, *, forms=None, status=200):
+        forms = forms or {}
+        change = (Change.objects.select_related("requested_by", "template", "assignment_group", "assigned_to",
+                                                "approval_policy")
+                  .prefetch_related(Prefetch("affected_cis", queryset=ConfigurationItem.objects.select_related(
+                      "ci_class")), "caused_incidents")
+                  .get(pk=change.pk))
+        overall, stage_results = services.approval_status(change)
+        round_approvals = list(Approval.objects.filter(change=change).select_related("approver")
+                               .order_by("round", "stage_order", "created_at"))
+        can_decide = False
+        if change.state == ChangeState.AUTHORIZE:
+            try:
+                approval_rules.check_can_decide(
+                    services.stage_specs(change), services.decision_facts(change, round_approvals),
+                    actor_id=request.user.pk, requester_id=change.requested_by_id, decision="approve")
+                can_decide = True
+            except DomainError:
+                can_decide = False
+        allowed = workflow.allowed_targets(change.type, change.state)
+        transition_form = forms.get("transition") or TransitionForm(initial={"version": change.version})
+        transition_form.fields["target"].choices = [(t, ChangeState(t).label) for t in allowed]
+        bootstrapify(transition_form)
+        services_ids = set(change.impacted_services)
+        for item in change.conflicts:
+            for sid in item.get("services", []):
+                services_ids.add(sid)
+        ci_names = dict(ConfigurationItem.objects.filter(
+            pk__in=services_ids | {c for item in change.conflicts for c in item.get("cis", [])}
+        ).values_list("pk", "name"))
+        pir = getattr(change, "pir", None) if hasattr(change, "pir") else None
+        context = {
+            "change": change, "approval_status": overall, "stage_results": stage_results,
+            "approvals": round_approvals, "can_decide": can_decide,
+            "approval_form": forms.get("approval") or bootstrapify(ApprovalForm()),
+            "transition_form": transition_form, "allowed": allowed,
+            "risk_form": forms.get("risk") or RiskForm(initial_answers=change.risk_answers),
+            "pir_form": forms.get("pir") or bootstrapify(PIRForm(initial={
+                "summary": getattr(pir, "summary", ""), "lessons_learned": getattr(pir, "lessons_learned", ""),
+                "follow_up_actions": getattr(pir, "follow_up_actions", "")})),
+            "pir": pir,
+            "needs_pir": workflow.needs_pir(services.workflow_facts(change)),
+            "comment_form": forms.get("comment") or bootstrapify(CommentForm()),
+            "timeline": timeline(change, include_internal=True), "ci_names": ci_names,
+            "editable": change.state in services.EDITABLE_PLAN_STATES,
+            "terminal": change.state in TERMINAL_STATES,
+            "ApprovalStatus": ApprovalStatus, "ConflictKind": ConflictKind,
+        }
+        return render(request, "changes/detail.html", context, status=status)
+
+
+class ChangeActionView(DeskMixin, View):
+    """POST-only actions on a change; errors re-render the record page with the form's message."""
+
+    action = None
+
+    def post(self, request, pk):
+        change = self.get_change(pk)
+        handler = getattr(self, f"do_{self.action}")
+        try:
+            result = handler(request, change)
+        except (DomainError, ValidationError) as exc:
+            form = getattr(self, "_form", None)
+            message = str(exc.message) if isinstance(exc, DomainError) else " ".join(exc.messages)
+            if form is not None:
+                form.is_valid()
+                _form_error(form, exc)
+            messages.error(request, message)
+            return ChangeDetailView().render(request, change, forms={self.action: form} if form else {},
+                                             status=400)
+        if result is not None:
+            return result
+        return _done(request, change.get_absolute_url())
+
+    def do_transition(self, request, change):
+        form = self._form = TransitionForm(request.POST)
+        form.fields["target"].choices = ChangeState.choices
+        if not form.is_valid():
+            raise DomainError(_("Choose a state."), field="target")
+        data = form.cleaned_data
+        services.transition_change(change, actor=request.user, channel=WEB, target=data["target"],
+                                   expected_version=data["version"], outcome=data["outcome"] or None,
+                                   reason=data["reason"])
+        messages.success(request, _("Change moved to %(state)s.") % {"state": ChangeState(data["target"]).label})
+
+    def do_approval(self, request, change):
+        form = self._form = ApprovalForm(request.POST)
+        if not form.is_valid():
+            raise DomainError(_("Choose approve or reject."), field="decision")
+        services.decide_approval(change, actor=request.user, channel=WEB, **form.cleaned_data)
+        messages.success(request, _("Your decision was recorded."))
+
+    def do_risk(self, request, change):
+        form = self._form = RiskForm(request.POST)
+        if not form.is_valid():
+            raise DomainError(_("Answer every question."), field=None)
+        _change, result = services.assess_risk(change, actor=request.user, channel=WEB, answers=form.answers())
+        messages.success(request, _("Risk assessed: %(level)s (score %(score)s).")
+                         % {"level": result.level.label, "score": result.score})
+
+    def do_pir(self, request, change):
+        form = self._form = PIRForm(request.POST)
+        if not form.is_valid():
+            raise DomainError(_("The review needs a summary."), field="summary")
+        services.record_pir(change, actor=request.user, channel=WEB, **form.cleaned_data)
+        messages.success(request, _("Post-implementation review recorded."))
+
+    def do_comment(self, request, change):
+        form = self._form = CommentForm(request.POST)
+        if not form.is_valid():
+            raise DomainError(_("Write a comment."), field="body")
+        core_services.add_comment(change, actor=request.user, channel=WEB, body=form.cleaned_data["body"],
+                                  internal=form.cleaned_data["internal"])
+
+    def do_conflicts(self, request, change):
+        self._form = None
+        found = services.store_conflicts(change)
+        messages.info(request, _("%(count)s conflicts found.") % {"count": len(found)})
+
+
+# --- calendar -------------------------------------------------------------------------------
+
+CALENDAR_STATES = [ChangeState.AUTHORIZE, ChangeState.SCHEDULED, ChangeState.IMPLEMENT, ChangeState.REVIEW,
+                   ChangeState.CLOSED]
+
+
+def _local_midnight(day):
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+class CalendarView(DeskMixin, View):
+    """Month or week of scheduled changes, freezes and releases, by service and group."""
+
+    def get(self, request):
+        form = CalendarFilterForm(request.GET or None)
+        data = form.cleaned_data if form.is_valid() else {}
+        view = data.get("view") or "month"
+        anchor = data.get("date") or timezone.localdate()
+        if view == "week":
+            first = anchor - timedelta(days=anchor.weekday())
+            last = first + timedelta(days=6)
+            prev_anchor, next_anchor = first - timedelta(days=7), first + timedelta(days=7)
+        else:
+            month_first = anchor.replace(day=1)
+            days_in_month = pycalendar.monthrange(anchor.year, anchor.month)[1]
+            first = month_first - timedelta(days=month_first.weekday())
+            month_last = month_first.replace(day=days_in_month)
+            last = month_last + timedelta(days=6 - month_last.weekday())
+            prev_anchor = (month_first - timedelta(days=1)).replace(day=1)
+            next_anchor = month_last + timedelta(days=1)
+        start, end = _local_midnight(first), _local_midnight(last + timedelta(days=1))
+        changes = (Change.objects.visible_to(request.user)
+                   .filter(state__in=CALENDAR_STATES, planned_start__lt=end, planned_end__gt=start)
+                   .select_related("assignment_group").order_by("planned_start", "id"))
+        freezes = FreezeWindow.objects.overlapping(start, end)
+        if data.get("service"):
+            changes = ChangeFilterSet().filter_service(changes, "service", data["service"].pk)
+            freezes = freezes.filter(Q(services=data["service"]) | Q(services__isnull=True)).distinct()
+        if data.get("group"):
+            changes = changes.filter(assignment_group=data["group"])
+        releases = []
+        try:
+            from releases.models import Release
+
+            releases = Release.objects.visible_to(request.user).filter(planned_date__gte=start, planned_date__lt=end)
+            if data.get("group"):
+                releases = releases.filter(assignment_group=data["group"])
+            if data.get("service"):
+                releases = releases.filter(changes__in=changes).distinct()
+            releases = list(releases.order_by("planned_date"))
+        except ImportError:  # pragma: no cover - releases is always installed with changes
+            pass
+        changes, freezes = list(changes), list(freezes)
+        days = []
+        day = first
+        while day <= last:
+            day_start, day_end = _local_midnight(day), _local_midnight(day + timedelta(days=1))
+            days.append({
+                "date": day, "in_month": view == "week" or day.month == anchor.month,
+                "today": day == timezone.localdate(),
+                "changes": [c for c in changes if c.planned_start < day_end and c.planned_end > day_start],
+                "freezes": [f for f in freezes if f.start < day_end and f.end > day_start],
+                "releases": [r for r in releases if day_start <= r.planned_date < day_end],
+            })
+            day += timedelta(days=1)
+        weeks = [days[i:i + 7] for i in range(0, len(days), 7)]
+        query = request.GET.copy()
+        for key in ("date",):
+            query.pop(key, None)
+        context = {
+            "form": form, "view": view, "weeks": weeks, "anchor": anchor, "first": first, "last": last,
+            "prev": prev_anchor.isoformat(), "next": next_anchor.isoformat(), "query": query.urlencode(),
+            "weekdays": [date(2026, 11, 23) + timedelta(days=i) for i in range(7)],
+            "change_count": len(changes), "freeze_count": len(freezes), "release_count": len(releases),
+        }
+        return render(request, "changes/calendar.html", context)
