@@ -42,3 +42,21 @@ class HtmxVaryMiddleware:
         response = self.get_response(request)
         patch_vary_headers(response, ("HX-Request",))
         return response
+
+
+class HealthCheckMiddleware:
+    """Answer /healthz and /readyz before host validation and the HTTPS redirect.
+
+    Container and load-balancer probes call the server by its IP over plain HTTP; they must
+    get the real answer, not a 400 for an unknown Host or a 301 to https.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info in ("/healthz", "/readyz") and request.method in ("GET", "HEAD"):
+            from core import views
+
+            return views.healthz(request) if request.path_info == "/healthz" else views.readyz(request)
+        return self.get_response(request)

@@ -66,3 +66,20 @@ def test_request_logs_one_json_line_in_json_mode(tmp_path):
     assert (request["method"], request["path"], request["status"]) == ("GET", "/accounts/login/", 200)
     assert request["level"] == "info" and request["logger"] == "itsm.request"
     assert len(request["request_id"]) == 32 and "timestamp" in request and "duration_ms" in request
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/healthz", "/readyz"])
+def test_probes_by_ip_over_http_get_a_real_answer(client, settings, path):
+    # given: production-like settings, a probe that uses the container's address
+    settings.ALLOWED_HOSTS = ["example.com"]
+    settings.SECURE_SSL_REDIRECT = True
+    # when
+    response = client.get(path, HTTP_HOST="10.0.0.7:8000")
+    # then
+    assert response.status_code == 200
+
+
+def test_other_pages_still_validate_the_host(client, settings):
+    settings.ALLOWED_HOSTS = ["example.com"]
+    assert client.get("/accounts/login/", HTTP_HOST="10.0.0.7:8000").status_code == 400

@@ -1,0 +1,69 @@
+"""docker-compose.yml and the Dockerfile describe the production stack (no Docker engine here)."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def compose():
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def test_compose_has_the_five_services(compose):
+    assert set(compose["services"]) == {"postgres", "redis", "web", "worker", "beat"}
+
+
+@pytest.mark.parametrize("service", ["postgres", "redis", "web", "worker", "beat"])
+def test_every_service_has_a_health_check(compose, service):
+    check = compose["services"][service]["healthcheck"]
+    assert check["test"] and check["interval"] and check["retries"]
+
+
+def test_web_health_check_calls_the_readiness_endpoint(compose):
+    test = " ".join(compose["services"]["web"]["healthcheck"]["test"])
+    assert "/readyz" in test or "/healthz" in test
+
+
+def test_web_migrates_then_serves_with_gunicorn(compose):
+    command = compose["services"]["web"]["command"]
+    assert command.index("migrate") < command.index("gunicorn")
+
+
+@pytest.mark.parametrize("service, needle", [("worker", "worker"), ("beat", "beat")])
+def test_celery_processes(compose, service, needle):
+    assert ["celery", "-A", "itsm", needle] == compose["services"][service]["command"][:4]
+
+
+def test_data_lives_in_named_volumes(compose):
+    assert set(compose["volumes"]) == {"postgres-data", "redis-data", "itsm-data"}
+    services = compose["services"]
+    assert "postgres-data:/var/lib/postgresql/data" in services["postgres"]["volumes"]
+    assert "redis-data:/data" in services["redis"]["volumes"]
+    for name in ("web", "worker", "beat"):
+        assert "itsm-data:/var/lib/itsm" in services[name]["volumes"]
+
+
+def test_app_services_wait_for_healthy_database_and_broker(compose):
+    for name in ("web", "worker", "beat"):
+        depends = compose["services"][name]["depends_on"]
+        assert depends == {"postgres": {"condition": "service_healthy"}, "redis": {"condition": "service_healthy"}}
+
+
+def test_app_services_run_in_production_mode_with_a_required_secret(compose):
+    env = compose["services"]["web"]["environment"]
+    assert env["DJANGO_ENV"] == "production"
+    assert env["SECRET_KEY"].startswith("${SECRET_KEY:?")
+    assert env["DATABASE_URL"].startswith("postgres://") and env["CELERY_BROKER_URL"].startswith("redis://redis:")
+
+
+def test_dockerfile_builds_every_app_and_runs_gunicorn_unprivileged():
+    text = (ROOT / "Dockerfile").read_text()
+    for app in ("itsm", "accounts", "core", "incidents", "problems", "changes", "releases", "cmdb", "sla",
+                "templates", "static", "locale"):
+        assert f"COPY {app} ./{app}" in text, app
+    assert "collectstatic" in text and "compilemessages" in text
+    assert "USER itsm" in text and "HEALTHCHECK" in text and "gunicorn" in text
