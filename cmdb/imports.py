@@ -413,6 +413,7 @@ def plan_import(kind, rows, *, progress=None) -> Plan:
             _plan_ci_chunk(chunk, plan, lookups, seen)
         if progress:
             progress(min(len(rows), offset + len(chunk)))
+    plan.errors.sort(key=lambda error: error["row"])
     return plan
 
 
