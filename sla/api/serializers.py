@@ -1,6 +1,10 @@
+"""API v1 service level management: calendars, definitions and clocks (with their events)."""
+
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from sla.models import SLAClock
+from sla.choices import ExceptionKind, Weekday
+from sla.models import BusinessCalendar, ClockEvent, EscalationRule, SLAClock, SLADefinition
 
 
 class SLAClockSerializer(serializers.ModelSerializer):
@@ -16,3 +20,120 @@ class SLAClockSerializer(serializers.ModelSerializer):
             "started_at", "due_at", "paused_at", "breached_at", "stopped_at", "elapsed_business_seconds",
         ]
         read_only_fields = fields
+
+
+class ClockDetailSerializer(SLAClockSerializer):
+    ticket_type = serializers.SerializerMethodField()
+    ticket_id = serializers.IntegerField(source="object_id", read_only=True)
+    warnings_sent = serializers.ListField(read_only=True)
+
+    class Meta(SLAClockSerializer.Meta):
+        fields = SLAClockSerializer.Meta.fields + ["ticket_type", "ticket_id", "warnings_sent", "next_check_at"]
+        read_only_fields = fields
+
+    def get_ticket_type(self, clock) -> str:
+        content_type = clock.content_type
+        return f"{content_type.app_label}.{content_type.model}"
+
+
+class ClockEventSerializer(serializers.ModelSerializer):
+    actor = serializers.StringRelatedField()
+    calendar_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ClockEvent
+        fields = ["id", "kind", "at", "recorded_at", "actor", "calendar", "calendar_name", "calendar_fingerprint",
+                  "target_minutes", "elapsed_business_seconds", "due_at", "threshold", "data"]
+        read_only_fields = fields
+
+    def get_calendar_name(self, event) -> str | None:
+        return event.calendar.name if event.calendar_id else None
+
+
+class WorkingHoursSerializer(serializers.Serializer):
+    weekday = serializers.ChoiceField(choices=Weekday.choices, help_text=_("0 = Monday … 6 = Sunday"))
+    start = serializers.TimeField(format="%H:%M")
+    end = serializers.TimeField(format="%H:%M", help_text=_("00:00 means midnight at the end of the day."))
+
+
+class CustomDateSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    kind = serializers.ChoiceField(choices=ExceptionKind.choices)
+    start = serializers.TimeField(format="%H:%M", required=False, allow_null=True)
+    end = serializers.TimeField(format="%H:%M", required=False, allow_null=True)
+    reason = serializers.CharField(max_length=200)
+
+
+class HolidaysSerializer(serializers.Serializer):
+    country = serializers.CharField(max_length=8, required=False, allow_blank=True, default="")
+    subdivision = serializers.CharField(max_length=16, required=False, allow_blank=True, default="")
+    language = serializers.CharField(max_length=10, required=False, allow_blank=True, default="ko")
+    custom_dates = CustomDateSerializer(many=True, required=False)
+
+
+class BusinessCalendarSerializer(serializers.ModelSerializer):
+    working_hours = WorkingHoursSerializer(many=True, required=False)
+    holidays = HolidaysSerializer(required=False)
+
+    class Meta:
+        model = BusinessCalendar
+        fields = ["id", "name", "description", "time_zone", "always_open", "working_hours", "holidays", "updated_at"]
+        read_only_fields = ["id", "updated_at"]
+        # Uniqueness and the other row rules are checked by the service's full_clean.
+        extra_kwargs = {"name": {"validators": []}}
+
+    def to_representation(self, calendar):
+        data = super().to_representation(calendar)
+        data["working_hours"] = [
+            {"weekday": i.weekday, "start": f"{i.start:%H:%M}", "end": f"{i.end:%H:%M}"} for i in calendar.intervals.all()
+        ]
+        data["holidays"] = {
+            "country": calendar.holiday_country, "subdivision": calendar.holiday_subdivision,
+            "language": calendar.holiday_language,
+            "custom_dates": [
+                {"date": e.date.isoformat(), "kind": e.kind, "start": f"{e.start:%H:%M}" if e.start else None,
+                 "end": f"{e.end:%H:%M}" if e.end else None, "reason": e.reason} for e in calendar.exceptions.all()
+            ],
+        }
+        return data
+
+
+class TargetSerializer(serializers.Serializer):
+    priority = serializers.IntegerField()
+    response_minutes = serializers.IntegerField(required=False, allow_null=True)
+    resolution_minutes = serializers.IntegerField(required=False, allow_null=True)
+
+
+class EscalationRuleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EscalationRule
+        fields = ["id", "kind", "threshold", "action", "target_group", "webhook_url", "message", "active"]
+        read_only_fields = fields
+
+
+class SLADefinitionSerializer(serializers.ModelSerializer):
+    ticket_type = serializers.CharField(help_text=_("app_label.model, e.g. incidents.incident"))
+    targets = TargetSerializer(many=True, required=False)
+    calendar = serializers.PrimaryKeyRelatedField(queryset=BusinessCalendar.objects.all(), allow_null=True,
+                                                  required=False)
+    applies_to = serializers.JSONField(required=False)
+    pause_states = serializers.JSONField(required=False)
+    warning_thresholds = serializers.JSONField(required=False)
+    escalation_rules = EscalationRuleSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = SLADefinition
+        fields = ["id", "name", "agreement", "active", "ticket_type", "applies_to", "targets", "calendar",
+                  "pause_states", "warning_thresholds", "on_reopen", "on_priority_change", "stop_at",
+                  "escalation_rules", "updated_at"]
+        read_only_fields = ["id", "updated_at"]
+        extra_kwargs = {"name": {"validators": []}}
+
+    def to_representation(self, definition):
+        data = super().to_representation(definition)
+        data["ticket_type"] = f"{definition.ticket_type.app_label}.{definition.ticket_type.model}"
+        data["targets"] = [
+            {"priority": t.priority, "response_minutes": t.response_minutes, "resolution_minutes": t.resolution_minutes}
+            for t in definition.targets.all()
+        ]
+        return data
