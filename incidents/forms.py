@@ -78,6 +78,8 @@ class IncidentForm(forms.ModelForm):
         self.fields["configuration_item"].queryset = ConfigurationItem.objects.active().order_by("name")
         self.fields["assignment_group"].queryset = Team.objects.order_by("name")
         self.fields["assigned_to"].queryset = agents()
+        self.fields["parent"].label = _("Parent major incident")
+        self.fields["parent"].help_text = ""
         self.fields["parent"].queryset = Incident.objects.filter(is_major=True).exclude(
             state__in=[IncidentState.CLOSED, IncidentState.CANCELLED])
         self.fields["configuration_item"].widget.attrs.update({
