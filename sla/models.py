@@ -233,7 +233,7 @@ class SLADefinition(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("sla:definition_detail", args=[self.pk])
+        return reverse("admin:sla_sladefinition_change", args=[self.pk])
 
     def clean(self):
         super().clean()

@@ -14,3 +14,11 @@ def sla_status(clock):
 @register.filter
 def sla_badge_class(clock):
     return BADGE_CLASS[badge_status(clock)]
+
+
+@register.inclusion_tag("sla/partials/_clock_timeline.html")
+def sla_clock_timeline(clock):
+    """`{% sla_clock_timeline clock %}` on a ticket page: why this clock breached (or not)."""
+    from sla.engine import explain
+
+    return {"explanation": explain(clock)}

@@ -1,0 +1,217 @@
+"""Service level pages for desk staff: dashboard, compliance reports, breaches, the monthly
+service report (printable and CSV) and a clock's "why" timeline. Thin: reports.py computes."""
+
+import csv
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from accounts import roles
+from accounts.models import Organisation
+from sla import engine, reports
+from sla.choices import AgreementKind, ClockKind, ClockState
+from sla.models import ClockEvent, SLAClock
+
+
+class DeskMixin(LoginRequiredMixin):
+    """Service level management is for desk staff."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not roles.is_agent(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class ReportParamsMixin(DeskMixin):
+    """month (YYYY-MM), organisation (its time zone decides month boundaries), kind, agreement."""
+
+    def params(self):
+        request = self.request
+        organisation = None
+        org_id = _int(request.GET.get("organisation"))
+        if org_id:
+            organisation = Organisation.objects.filter(pk=org_id).first()
+        time_zone = organisation.time_zone if organisation else reports.default_time_zone()
+        month = reports.parse_month(request.GET.get("month"), time_zone)
+        kind = request.GET.get("kind") if request.GET.get("kind") in ClockKind.values else None
+        agreement = request.GET.get("agreement") if request.GET.get("agreement") in AgreementKind.values else None
+        return {"month": month, "time_zone": time_zone, "organisation": organisation, "kind": kind,
+                "agreement": agreement}
+
+    def common_context(self, params):
+        month = params["month"]
+        return {
+            **params,
+            "month_text": month.strftime("%Y-%m"),
+            "previous_month": reports.shift_month(month, -1).strftime("%Y-%m"),
+            "next_month": reports.shift_month(month, 1).strftime("%Y-%m"),
+            "organisations": Organisation.objects.order_by("name"),
+            "kinds": ClockKind.choices,
+            "agreements": AgreementKind.choices,
+        }
+
+
+class DashboardView(ReportParamsMixin, TemplateView):
+    template_name = "sla/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        params = self.params()
+        context = super().get_context_data(**kwargs) | self.common_context(params)
+        live = SLAClock.objects.filter(stopped_at__isnull=True).exclude(state=ClockState.CANCELLED)
+        context["live"] = live.aggregate(
+            running=Count("id", filter=Q(state=ClockState.RUNNING)),
+            paused=Count("id", filter=Q(state=ClockState.PAUSED)),
+            breached=Count("id", filter=Q(state=ClockState.BREACHED)),
+            at_risk=Count("id", filter=Q(state=ClockState.RUNNING) & ~Q(warnings_sent=[])),
+        )
+        rows, overall = reports.compliance(params["month"], by="definition", time_zone=params["time_zone"],
+                                           organisation=params["organisation"] and params["organisation"].pk,
+                                           kind=params["kind"], agreement=params["agreement"])
+        context.update(rows=rows, overall=overall,
+                       trend=reports.trend(params["month"], 6, time_zone=params["time_zone"]))
+        context["recent_breaches"] = list(
+            SLAClock.objects.filter(breached_at__isnull=False).select_related("definition", "content_type")
+            .order_by("-breached_at")[:10]
+        )
+        _attach_tickets(context["recent_breaches"])
+        return context
+
+
+def _attach_tickets(clocks):
+    tickets = reports.ticket_facts(clocks)
+    for clock in clocks:
+        clock.ticket_obj = tickets.get((clock.content_type_id, clock.object_id))
+
+
+def _csv_response(filename, header, lines):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # Excel opens UTF-8 (Korean) correctly with a BOM
+    writer = csv.writer(response)
+    writer.writerow(header)
+    writer.writerows(lines)
+    return response
+
+
+class ComplianceReportView(ReportParamsMixin, TemplateView):
+    """Compliance for a month by agreement, priority, group or service."""
+
+    template_name = "sla/report.html"
+
+    def get(self, request, *args, **kwargs):
+        params = self.params()
+        by = request.GET.get("by") if request.GET.get("by") in reports.GROUPINGS else "definition"
+        rows, overall = reports.compliance(params["month"], by=by, time_zone=params["time_zone"],
+                                           organisation=params["organisation"] and params["organisation"].pk,
+                                           kind=params["kind"], agreement=params["agreement"])
+        if request.GET.get("format") == "csv":
+            return _csv_response(
+                f"sla-compliance-{params['month']:%Y-%m}-{by}.csv",
+                [by, "total", "met", "breached", "compliance_percent", "average_business_minutes"],
+                [[r.label, r.total, r.met, r.breached, r.compliance, r.average_minutes] for r in rows]
+                + [["TOTAL", overall.total, overall.met, overall.breached, overall.compliance,
+                    overall.average_minutes]],
+            )
+        context = self.get_context_data(**kwargs) | self.common_context(params)
+        context.update(rows=rows, overall=overall, by=by, groupings=[
+            ("definition", _("Agreement")), ("priority", _("Priority")), ("group", _("Assignment group")),
+            ("service", _("Service"))])
+        return self.render_to_response(context)
+
+
+class BreachListView(ReportParamsMixin, TemplateView):
+    """Clocks that breached in the month, each with a one-line reason and a link to its timeline."""
+
+    template_name = "sla/breaches.html"
+
+    def get_context_data(self, **kwargs):
+        params = self.params()
+        context = super().get_context_data(**kwargs) | self.common_context(params)
+        start, end = reports.month_bounds(params["month"], params["time_zone"])
+        qs = (SLAClock.objects.filter(breached_at__gte=start, breached_at__lt=end)
+              .exclude(state=ClockState.CANCELLED)
+              .select_related("definition", "content_type")
+              .prefetch_related(Prefetch("events", queryset=ClockEvent.objects.order_by("at", "id")))
+              .order_by("-breached_at", "-id"))
+        if params["kind"]:
+            qs = qs.filter(kind=params["kind"])
+        if params["agreement"]:
+            qs = qs.filter(definition__agreement=params["agreement"])
+        clocks = list(qs[:500])
+        _attach_tickets(clocks)
+        if params["organisation"]:
+            clocks = [c for c in clocks if c.ticket_obj is not None
+                      and reports.organisation_of(c.ticket_obj) == params["organisation"].pk]
+        for clock in clocks:
+            clock.reason = reports.breach_reason(clock, list(clock.events.all()))
+        context["clocks"] = clocks
+        return context
+
+
+class ServiceReportView(ReportParamsMixin, TemplateView):
+    """Monthly service-level report per service: printable, and CSV (ISO/IEC 20000-1 9.4 evidence)."""
+
+    template_name = "sla/service_report.html"
+
+    def get(self, request, *args, **kwargs):
+        params = self.params()
+        service_id = _int(request.GET.get("service"))
+        org_id = params["organisation"] and params["organisation"].pk
+        by_service, overall = reports.compliance(params["month"], by="service", time_zone=params["time_zone"],
+                                                 organisation=org_id, kind=params["kind"],
+                                                 agreement=params["agreement"])
+        selected = next((r for r in by_service if r.key == service_id), None) if service_id else None
+        lines = []
+        if selected is not None:
+            per_agreement = {}
+            for clock, ticket in selected.clocks:
+                key = (clock.definition.name, clock.get_kind_display())
+                row = per_agreement.setdefault(key, reports.Row(key=key, label=" · ".join(key)))
+                row.total += 1
+                row.elapsed += clock.elapsed_business_seconds
+                row.met += clock.breached_at is None
+                row.breached += clock.breached_at is not None
+            lines = sorted(per_agreement.values(), key=lambda r: r.label)
+        if request.GET.get("format") == "csv":
+            source = selected.clocks if selected is not None else [c for r in by_service for c in r.clocks]
+            return _csv_response(
+                f"sla-service-report-{params['month']:%Y-%m}{'-' + str(service_id) if service_id else ''}.csv",
+                ["service", "ticket", "agreement", "kind", "priority", "target_minutes", "started_at", "outcome",
+                 "outcome_at", "elapsed_business_minutes"],
+                [[str(getattr(t, "service", "") or ""), getattr(t, "number", c.object_id), c.definition.name, c.kind,
+                  c.priority, c.target_minutes, timezone.localtime(c.started_at).isoformat(),
+                  "breached" if c.breached_at else "met",
+                  timezone.localtime(c.breached_at or c.stopped_at).isoformat(),
+                  round(c.elapsed_business_seconds / 60, 1)] for c, t in source],
+            )
+        context = self.get_context_data(**kwargs) | self.common_context(params)
+        context.update(services=by_service, overall=overall, selected=selected, lines=lines,
+                       service_id=service_id, generated_at=timezone.now(), generated_by=request.user)
+        return self.render_to_response(context)
+
+
+class ClockDetailView(DeskMixin, TemplateView):
+    """Why this clock breached (or not): its events with calendar and target in force."""
+
+    template_name = "sla/clock_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        clock = get_object_or_404(SLAClock.objects.select_related("definition", "definition__calendar",
+                                                                  "content_type"), pk=kwargs["pk"])
+        _attach_tickets([clock])
+        context.update(clock=clock, explanation=engine.explain(clock))
+        return context
