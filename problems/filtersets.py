@@ -1,6 +1,7 @@
 """One FilterSet for the problem list, shared by the agent list page and the API."""
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team, User
@@ -11,9 +12,14 @@ from problems.selectors import search_problems
 
 class ProblemFilterSet(django_filters.FilterSet):
     search = django_filters.CharFilter(label=_("Search"), method="filter_search")
-    state = django_filters.MultipleChoiceFilter(label=_("State"), choices=ProblemState.choices)
+    state = django_filters.MultipleChoiceFilter(
+        label=_("State"), choices=ProblemState.choices, widget=forms.CheckboxSelectMultiple
+    )
     open = django_filters.BooleanFilter(label=_("Open only"), method="filter_open")
-    known_error = django_filters.BooleanFilter(label=_("Known error"))
+    known_error = django_filters.BooleanFilter(
+        label=_("Known error"),
+        widget=forms.Select(choices=[("", _("Any")), ("true", _("Published")), ("false", _("Not published"))]),
+    )
     priority = django_filters.MultipleChoiceFilter(label=_("Priority"), choices=Priority.choices)
     cause_category = django_filters.MultipleChoiceFilter(label=_("Cause category"), choices=CauseCategory.choices)
     assignment_group = django_filters.ModelChoiceFilter(label=_("Assignment group"), queryset=Team.objects.all())

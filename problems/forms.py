@@ -17,9 +17,12 @@ EDIT_FIELDS = [
 def bootstrapify(form):
     for field in form.fields.values():
         widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
+        if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple)):
             widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
+        elif isinstance(widget, forms.SelectMultiple):
+            widget.attrs.setdefault("class", "form-select")
+            widget.attrs.setdefault("size", 3)
+        elif isinstance(widget, forms.Select):
             widget.attrs.setdefault("class", "form-select")
         elif not isinstance(widget, forms.HiddenInput):
             widget.attrs.setdefault("class", "form-control")

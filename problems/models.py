@@ -31,6 +31,8 @@ class Problem(Ticket):
     """
 
     NUMBER_PREFIX = "PRB"
+    # The state row of the same save already dates these; a raw timestamp row adds only noise.
+    AUDIT_EXCLUDE = Ticket.AUDIT_EXCLUDE | {"resolved_at", "closed_at"}
 
     state = models.CharField(_("state"), max_length=20, choices=ProblemState.choices, default=ProblemState.NEW)
     impact = models.PositiveSmallIntegerField(_("impact"), choices=Impact.choices, null=True, blank=True)

@@ -308,9 +308,11 @@ def resolve_open_incidents(problem, *, actor, channel, notes=""):
         for incident in open_incidents(problem):
             resolved.append(resolve_incident(incident, actor=actor, channel=channel, notes=notes))
         if resolved:
+            # One row on the problem naming the incidents (each incident has its own state row).
             audit.record(problem, actor=actor, channel=channel, action=AuditAction.UPDATED,
-                         field="incidents_resolved", new=[i.pk for i in resolved],
-                         context={"message": _("%(count)s incident(s) resolved with the problem.")
+                         field="incidents", new=[i.pk for i in resolved],
+                         context={"resolved_incidents": [i.pk for i in resolved],
+                                  "message": _("%(count)s incident(s) resolved with the problem.")
                                   % {"count": len(resolved)}})
     return resolved
 

@@ -196,8 +196,9 @@ def test_resolve_problem_with_open_incidents(agent, end_user):
         assert audit_rows(incident, field="state")[-1].new_value == "resolved"
     closed.refresh_from_db()
     assert closed.state == "closed"
-    [summary] = audit_rows(problem, field="incidents_resolved")
+    [summary] = audit_rows(problem, field="incidents", action=AuditAction.UPDATED)
     assert sorted(summary.new_value) == sorted([open_one.pk, open_two.pk])
+    assert summary.context["resolved_incidents"] == summary.new_value
 
 
 def test_resolve_problem_without_incidents_option_leaves_them(agent, end_user):
