@@ -40,7 +40,7 @@ class ReleaseListView(ReleaseMixin, View):
                     .prefetch_related(Prefetch("deployments", queryset=Deployment.objects.order_by("created_at"))))
         filterset = ReleaseFilterSet(request.GET, queryset=queryset, request=request)
         bootstrapify(filterset.form)
-        queryset = filterset.qs if filterset.is_valid() else Release.objects.none()
+        queryset = filterset.qs.order_by("-created_at", "-id") if filterset.is_valid() else Release.objects.none()
         ordering = request.GET.get("ordering", "")
         if ordering.lstrip("-") in ORDERING_FIELDS:
             queryset = queryset.order_by(ordering, "-id")
