@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cmdb.choices import RelationshipType
 from cmdb.models import CIClass, ConfigurationItem, ImportJob
+from cmdb.schema import property_names
 
 ATTR_PREFIX = "attr__"
 
@@ -88,7 +89,9 @@ class ConfigurationItemForm(forms.ModelForm):
         required = set(schema.get("required", []))
         current = self.instance.attributes or {}
         self.attribute_names = []
-        for name, spec in (schema.get("properties") or {}).items():
+        properties = schema.get("properties") or {}
+        for name in property_names(schema):
+            spec = properties[name]
             if not isinstance(spec, dict):
                 continue
             field_name = ATTR_PREFIX + name
@@ -151,7 +154,7 @@ class ConfigurationItemForm(forms.ModelForm):
 
 
 class RelationshipForm(forms.Form):
-    direction = forms.ChoiceField(
+    side = forms.ChoiceField(
         label=_("This CI"), choices=[("out", _("needs the other CI")), ("in", _("is needed by the other CI"))],
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )

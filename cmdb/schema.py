@@ -24,6 +24,13 @@ def check_schema(schema) -> list[str]:
     return []
 
 
+def property_names(schema) -> list[str]:
+    """The schema's property names in display order ("x-order" first, then the rest by name)."""
+    properties = (schema or {}).get("properties") or {}
+    order = [name for name in (schema or {}).get("x-order") or [] if name in properties]
+    return order + sorted(name for name in properties if name not in order)
+
+
 def error_path(error, root: str = "attributes") -> str:
     parts = [root]
     for part in error.absolute_path:

@@ -27,6 +27,7 @@ from cmdb.choices import (
 from cmdb.filtersets import ConfigurationItemFilterSet
 from cmdb.forms import ConfigurationItemForm, ImportForm, RelationshipForm
 from cmdb.models import CIClass, ConfigurationItem, ImportJob, Relationship
+from cmdb.schema import property_names
 from cmdb.selectors import ci_timeline, tickets_on
 
 PAGE_SIZES = (10, 25, 50, 100)
@@ -120,10 +121,10 @@ class CIDetailView(DeskMixin, View):
         incoming = ci.incoming.select_related("source__ci_class").order_by("type", "source__name")
         schema = ci.ci_class.attribute_schema or {}
         properties = schema.get("properties") or {}
+        order = {name: index for index, name in enumerate(property_names(schema))}
         attributes = [
             (properties.get(key, {}).get("title") or key.replace("_", " ").capitalize(), value)
-            for key, value in sorted((ci.attributes or {}).items(),
-                                     key=lambda kv: list(properties).index(kv[0]) if kv[0] in properties else 999)
+            for key, value in sorted((ci.attributes or {}).items(), key=lambda kv: (order.get(kv[0], 999), kv[0]))
         ]
         return {
             "ci": ci, "attributes": attributes,
@@ -203,7 +204,7 @@ class RelationshipAddView(DeskMixin, View):
         form.fields["other"].queryset = self.cis()
         if form.is_valid():
             other = form.cleaned_data["other"]
-            source, target = (ci, other) if form.cleaned_data["direction"] == "out" else (other, ci)
+            source, target = (ci, other) if form.cleaned_data["side"] == "out" else (other, ci)
             try:
                 services.add_relationship(source=source, target=target, type=form.cleaned_data["type"],
                                           actor=request.user, channel=Channel.WEB,

@@ -16,6 +16,8 @@ def obj(properties, required=()):
         "type": "object",
         "properties": properties,
         "required": list(required),
+        # PostgreSQL's jsonb does not keep key order: forms and pages read the order from here.
+        "x-order": list(properties),
     }
 
 

@@ -40,3 +40,10 @@ def test_check_schema_reports_broken_schemas():
     assert check_schema({"type": "objekt"}) != []
     assert check_schema(SCHEMA) == []
     assert check_schema([]) == ["must be a JSON object"]
+
+
+def test_property_names_follow_x_order_then_name():
+    from cmdb.schema import property_names
+
+    schema = {"properties": {"b": {}, "a": {}, "port": {}, "engine": {}}, "x-order": ["engine", "port", "gone"]}
+    assert property_names(schema) == ["engine", "port", "a", "b"]
