@@ -156,10 +156,14 @@ def _world(ctx, categories, teams):
 
 
 def _pick_state(rng, age_days):
+    """Most incidents older than two weeks are closed; the last two days are where work is."""
     roll = rng.random()
     if age_days > 14:
         table = [(0.93, IncidentState.CLOSED), (0.985, IncidentState.CANCELLED), (0.99, IncidentState.RESOLVED),
                  (0.995, IncidentState.ON_HOLD), (1.0, IncidentState.IN_PROGRESS)]
+    elif age_days > 2:
+        table = [(0.02, IncidentState.NEW), (0.07, IncidentState.IN_PROGRESS), (0.10, IncidentState.ON_HOLD),
+                 (0.40, IncidentState.RESOLVED), (0.95, IncidentState.CLOSED), (1.0, IncidentState.CANCELLED)]
     else:
         table = [(0.15, IncidentState.NEW), (0.45, IncidentState.IN_PROGRESS), (0.55, IncidentState.ON_HOLD),
                  (0.80, IncidentState.RESOLVED), (0.95, IncidentState.CLOSED), (1.0, IncidentState.CANCELLED)]
@@ -174,7 +178,7 @@ def _row(rng, world, number):
     sub_slug, title, description, resolution = TEMPLATES[rng.randrange(len(TEMPLATES))]
     subcategory = world.categories[sub_slug]
     # More incidents recently than long ago: age skewed towards the present.
-    age = world.days * (rng.random() ** 1.6)
+    age = world.days * (rng.random() ** 1.2)
     created = world.now - timedelta(days=age, minutes=rng.randrange(1440))
     state = _pick_state(rng, age)
     impact, urgency = rng.choice([3, 3, 3, 2, 2, 1]), rng.choice([3, 3, 2, 2, 1])
