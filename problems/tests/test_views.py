@@ -132,3 +132,11 @@ def test_known_error_page_query_count_constant(desk, agent):
         return len(ctx.captured_queries)
 
     assert count(5) == count(30)
+
+
+def test_pages_translated_to_korean(desk, agent):
+    make_known_error(agent)
+    response = desk.get(reverse("problems:known_error_list"), HTTP_ACCEPT_LANGUAGE="ko")
+    html = response.content.decode()
+    assert "알려진 오류 데이터베이스" in html
+    assert "임시 해결책" in html
