@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ApiToken, User
@@ -27,6 +28,7 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         muted = set(self.instance.muted_notifications or [])
         self.fields["notifications"].initial = [kind for kind, _label in NOTIFICATION_KINDS if kind not in muted]
+        self.fields["language"].choices = [("", _("As set in the browser")), *settings.LANGUAGES]
         for name, field in self.fields.items():
             if name != "notifications":
                 field.widget.attrs.setdefault("class", "form-select" if name == "language" else "form-control")

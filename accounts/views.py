@@ -12,9 +12,21 @@ from accounts.forms import ApiTokenForm, ProfileForm
 from accounts.models import ApiToken
 
 
+def _remember_language(response, user):
+    """Apply the user's preferred language (if they chose one) through Django's language cookie."""
+    if getattr(user, "language", ""):
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language, max_age=settings.LANGUAGE_COOKIE_AGE,
+                            samesite=settings.LANGUAGE_COOKIE_SAMESITE, secure=settings.LANGUAGE_COOKIE_SECURE,
+                            httponly=settings.LANGUAGE_COOKIE_HTTPONLY)
+    return response
+
+
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        return _remember_language(super().form_valid(form), form.get_user())
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -30,9 +42,9 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        user = form.save()
         messages.success(request, _("Your profile was saved."))
-        return redirect("accounts:profile")
+        return _remember_language(redirect("accounts:profile"), user)
     return render(request, "accounts/profile.html", {"form": form})
 
 

@@ -138,3 +138,27 @@ def test_success_resets_the_failure_count(client, agent):
     for _ in range(4):
         _login(client, "agent", "wrong")
     assert _login(client, "agent", PASSWORD).status_code == 302
+
+
+@pytest.mark.django_db
+def test_login_applies_the_users_preferred_language(client, agent):
+    # given
+    agent.language = "ko"
+    agent.save()
+    # when
+    _login(client, "agent", PASSWORD)
+    # then
+    assert client.cookies["django_language"].value == "ko"
+    assert '<html lang="ko">' in client.get("/accounts/profile/").content.decode()
+
+
+@pytest.mark.django_db
+def test_profile_saves_language_and_notifications(client, agent):
+    client.force_login(agent)
+    response = client.post("/accounts/profile/", {"display_name": "Kim", "email": "kim@example.com", "phone": "",
+                                                  "language": "ko", "notifications": ["assigned", "sla"]})
+    assert response.status_code == 302
+    agent.refresh_from_db()
+    assert (agent.display_name, agent.language) == ("Kim", "ko")
+    assert agent.muted_notifications == ["created", "commented", "resolved", "reopened"]
+    assert client.cookies["django_language"].value == "ko"
