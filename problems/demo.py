@@ -16,6 +16,7 @@ from core.models import AuditEntry, NumberSequence
 from problems import services
 from problems.choices import CauseCategory, ProblemState
 from problems.models import Problem
+from problems.selectors import refresh_search
 
 SYSTEM = Channel.SYSTEM
 BULK_THRESHOLD = 500
@@ -187,6 +188,7 @@ def _seed_generated(ctx, actor, teams, pool, wanted):
                     closed_at=created + timedelta(days=9) if state == ProblemState.CLOSED else None,
                 ))
             Problem.objects.bulk_create(rows)
+            refresh_search([p.pk for p in rows])
             AuditEntry.objects.bulk_create([
                 AuditEntry(content_type=content_type, object_id=p.pk, object_repr=str(p)[:200],
                            action=AuditAction.CREATED, new_value={"title": p.title, "state": p.state},

@@ -1,5 +1,6 @@
 """Problem management: the cause of one or more incidents, and the known-error database."""
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -49,6 +50,10 @@ class Problem(Ticket):
     )
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # Full-text document (number, title, workaround, root cause, description, notes), kept by
+    # the services on PostgreSQL (problems.selectors.refresh_search); GIN-indexed there only
+    # (migration 0003). Stays empty on SQLite, where search falls back to icontains.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     incidents = models.ManyToManyField(
         "incidents.Incident", verbose_name=_("incidents"), blank=True, related_name="problems"

@@ -2,7 +2,7 @@
 
 import re
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, Value, When
 from django.db.models.functions import Coalesce
@@ -27,29 +27,47 @@ def with_list_relations(queryset):
     return queryset.select_related("assignment_group", "assigned_to").prefetch_related("incidents")
 
 
-def _document():
-    return (
-        SearchVector("number", "title", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("workaround", "root_cause", weight="B", config=SEARCH_CONFIG)
-        + SearchVector("description", "analysis_notes", weight="C", config=SEARCH_CONFIG)
-    )
+# The search document, as SQL so one UPDATE refreshes any number of rows. Number and title
+# weigh most, then the known-error content (workaround, root cause), then the analysis.
+DOCUMENT_SQL = """
+    setweight(to_tsvector('simple', coalesce(number, '') || ' ' || coalesce(title, '')), 'A') ||
+    setweight(to_tsvector('simple', coalesce(workaround, '') || ' ' || coalesce(root_cause, '')), 'B') ||
+    setweight(to_tsvector('simple', coalesce(description, '') || ' ' || coalesce(analysis_notes, '')), 'C')
+"""
+SEARCHED_FIELDS = ("number", "title", "workaround", "root_cause", "description", "analysis_notes")
+
+
+def refresh_search(ids):
+    """Recompute the search document of the given problems in one UPDATE (PostgreSQL only)."""
+    ids = [getattr(i, "pk", i) for i in ids]
+    if not ids or not is_postgres():
+        return
+    table = Problem._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET search_vector = {DOCUMENT_SQL} WHERE id = ANY(%s)", [ids])
+
+
+def _prefix_query(terms, operator):
+    # Terms are \w+ only, so the raw tsquery cannot be malformed; ":*" matches by prefix
+    # (Korean has no stemmer in PostgreSQL: "발송" finds "발송이").
+    return SearchQuery(f" {operator} ".join(f"{t}:*" for t in terms), search_type="raw", config=SEARCH_CONFIG)
 
 
 def search_problems(queryset, text):
-    """Full-text search on PostgreSQL (ranked), icontains on other databases."""
+    """Full-text search (every word, by prefix, ranked) on PostgreSQL; icontains elsewhere."""
     text = (text or "").strip()
     if not text:
         return queryset
-    if is_postgres():
-        query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+    terms = re.findall(r"\w+", text.lower())[:MAX_TERMS]
+    if is_postgres() and terms:
+        query = _prefix_query(terms, "&")
         return (
-            queryset.annotate(search_doc=_document(), search_rank=SearchRank(_document(), query))
-            .filter(Q(search_doc=query) | Q(title__icontains=text) | Q(number__iexact=text))
+            queryset.annotate(search_rank=SearchRank(F("search_vector"), query))
+            .filter(Q(search_vector=query) | Q(number__iexact=text) | Q(title__icontains=text))
             .order_by("-search_rank", "-updated_at", "-id")
         )
-    fields = ("number", "title", "description", "root_cause", "workaround", "analysis_notes")
     condition = Q()
-    for name in fields:
+    for name in SEARCHED_FIELDS:
         condition |= Q(**{f"{name}__icontains": text})
     return queryset.filter(condition)
 
@@ -96,11 +114,10 @@ def matching_known_errors(incident, limit=5):
     terms = significant_terms(f"{incident.title} {incident.description[:500]}")
     text_score = Value(0.0)
     if terms and is_postgres():
-        # Prefix match on each term, any term: "printer" finds "printers", "vpn" finds "vpn-gw".
-        query = SearchQuery(" | ".join(f"{t}:*" for t in terms), search_type="raw", config=SEARCH_CONFIG)
-        queryset = queryset.annotate(search_doc=_document())
-        text_score = SearchRank(_document(), query)
-        condition |= Q(search_doc=query)
+        # Any term, by prefix: "printer" finds "printers", "vpn" finds "vpn-gw".
+        query = _prefix_query(terms, "|")
+        text_score = SearchRank(F("search_vector"), query)
+        condition |= Q(search_vector=query)
     elif terms:
         text_condition = Q()
         for term in terms:

@@ -17,7 +17,7 @@ from core import audit
 from core import services as core_services
 from core.choices import AuditAction
 from core.exceptions import DomainError, PermissionRefused
-from problems import workflow
+from problems import selectors, workflow
 from problems.choices import OPEN_STATES, ProblemState
 from problems.models import Problem
 
@@ -102,6 +102,7 @@ def create_problem(*, actor, channel, incidents=(), configuration_items=(), chan
             m2m[name] = ids
     with transaction.atomic():
         problem = core_services.create_ticket(Problem, actor=actor, channel=channel, m2m=m2m, now=now, **fields)
+        selectors.refresh_search([problem.pk])
         for name, ids in m2m.items():
             audit.record(problem, actor=actor, channel=channel, action=AuditAction.LINKED, field=name,
                          old=[], new=ids, at=problem.created_at)
@@ -158,6 +159,8 @@ def update_problem(problem, *, actor, channel, changes, expected_version=None, n
             locked, actor=actor, channel=channel, changes=changes, action=action, now=now,
             audit_context=audit_context,
         )
+        if set(diff) & set(selectors.SEARCHED_FIELDS):
+            selectors.refresh_search([updated.pk])
     return updated, diff
 
 

@@ -109,3 +109,22 @@ def test_apply_view_from_fragment(client, agent, end_user):
     assert response.status_code == 200
     assert "applied as a work note" in response.content.decode()
     assert list(known_error.incidents.all()) == [incident]
+
+
+def test_search_follows_updates_and_matches_korean_by_prefix(agent):
+    # given
+    problem = make_known_error(agent, title="그룹웨어 메일 발송 지연", workaround="SMTP 릴레이 재시작")
+    # when
+    services.update_problem(problem, actor=agent, channel=Channel.WEB, changes={"workaround": "큐 정리 후 재전송"})
+    # then
+    assert [p.pk for p in search_problems(Problem.objects.all(), "재전송")] == [problem.pk]
+    assert list(search_problems(Problem.objects.all(), "릴레이")) == []
+    assert [p.pk for p in search_problems(Problem.objects.all(), "발송")] == [problem.pk]
+    assert [p.pk for p in search_problems(Problem.objects.all(), "메일 지연")] == [problem.pk]
+    assert list(search_problems(Problem.objects.all(), "메일 프린터")) == []
+
+
+@pytest.mark.parametrize("text", ["'", "a & b", "!!", "(", ":*", "x:*&|", "\\", "%_"])
+def test_search_odd_input_never_fails(agent, text):
+    make_known_error(agent)
+    list(search_problems(Problem.objects.all(), text))
