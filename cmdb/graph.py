@@ -57,7 +57,7 @@ def _check(direction, depth, types):
     return types
 
 
-def _walk_sql(n_start: int, direction: str, types: list[str]):
+def _cte(n_start: int, direction: str, types: list[str]) -> str:
     from cmdb.models import ConfigurationItem, Relationship
 
     quote = connection.ops.quote_name
@@ -73,8 +73,36 @@ def _walk_sql(n_start: int, direction: str, types: list[str]):
         f" UNION"
         f" SELECT r.{reached}, w.depth + 1 FROM {rel} r JOIN walk w ON r.{joined} = w.id"
         f" WHERE w.depth < %s{type_filter}"
-        f") SELECT id, MIN(depth) FROM walk GROUP BY id"
+        f")"
     )
+
+
+def _walk_sql(n_start: int, direction: str, types: list[str]):
+    return _cte(n_start, direction, types) + " SELECT id, MIN(depth) FROM walk GROUP BY id"
+
+
+# Columns loaded for impact lists; the heavy JSON/text columns are deferred.
+_LIST_COLUMNS = ["id", "name", "ci_class_id", "status", "environment", "criticality", "owner_group_id",
+                 "external_id", "version", "location"]
+
+
+def _impact_rows(ids, direction, depth, types, include_self, class_slug=None):
+    """One query: the walk joined to the CI rows, each with its minimum depth."""
+    from cmdb.models import CIClass, ConfigurationItem
+
+    quote = connection.ops.quote_name
+    ci = quote(ConfigurationItem._meta.db_table)
+    cls = quote(CIClass._meta.db_table)
+    columns = ", ".join(f"c.{quote(column)}" for column in _LIST_COLUMNS)
+    where = "" if include_self else " WHERE d.depth > 0"
+    class_join = f" JOIN {cls} k ON k.id = c.ci_class_id AND k.slug = %s" if class_slug else ""
+    sql = (
+        _cte(len(ids), direction, types)
+        + f" SELECT {columns}, d.depth AS depth FROM (SELECT id, MIN(depth) AS depth FROM walk GROUP BY id) d"
+        + f" JOIN {ci} c ON c.id = d.id{class_join}{where}"
+    )
+    params = [*ids, depth, *types, *([class_slug] if class_slug else [])]
+    return list(ConfigurationItem.objects.raw(sql, params))
 
 
 def impact_distances(ci_ids: Iterable, direction: str = Direction.DOWNSTREAM, depth: int = DEFAULT_DEPTH, *,
@@ -114,21 +142,40 @@ def _load(distances: dict[int, int], queryset=None) -> list:
 
 
 def impact_of(ci_ids: Iterable, direction: str = Direction.DOWNSTREAM, depth: int = DEFAULT_DEPTH, *,
-              types=None, include_self: bool = False, queryset=None) -> list:
+              types=None, include_self: bool = False, queryset=None, _class_slug=None) -> list:
     """The CIs impacted by (downstream) or needed by (upstream) any of `ci_ids`, each with `.depth`.
 
     `queryset` (e.g. `ConfigurationItem.objects.visible_to(user)`) limits what is returned,
-    not what is walked.
+    not what is walked. The CIs come with `ci_class` loaded; `attributes`, `description` and
+    `tags` are deferred (read on access).
     """
-    return _load(impact_distances(ci_ids, direction, depth, types=types, include_self=include_self), queryset)
+    types = _check(direction, depth, types)
+    ids = _ids(ci_ids)
+    if not ids:
+        return []
+    if len(ids) > 500:
+        distances = impact_distances(ids, direction, depth, types=types, include_self=include_self)
+        if _class_slug:
+            from cmdb.models import ConfigurationItem
+
+            base = ConfigurationItem.objects.all() if queryset is None else queryset
+            queryset = base.filter(ci_class__slug=_class_slug)
+        return _load(distances, queryset)
+    cis = _impact_rows(ids, direction, depth, types, include_self, _class_slug)
+    if queryset is not None and cis and queryset.query.has_filters():
+        allowed = set()
+        found = [item.pk for item in cis]
+        for offset in range(0, len(found), 500):
+            allowed.update(queryset.filter(pk__in=found[offset:offset + 500]).values_list("pk", flat=True))
+        cis = [item for item in cis if item.pk in allowed]
+    prefetch_related_objects(cis, "ci_class")
+    cis.sort(key=lambda item: (item.depth, item.name.lower(), item.pk))
+    return cis
 
 
 def business_services_impacted(ci_ids: Iterable, depth: int = MAX_DEPTH) -> list:
     """Business services that need any of `ci_ids` (directly or transitively), nearest first."""
-    from cmdb.models import ConfigurationItem
-
-    services = ConfigurationItem.objects.filter(ci_class__slug=BUSINESS_SERVICE_SLUG)
-    return impact_of(ci_ids, Direction.DOWNSTREAM, depth, include_self=True, queryset=services)
+    return impact_of(ci_ids, Direction.DOWNSTREAM, depth, include_self=True, _class_slug=BUSINESS_SERVICE_SLUG)
 
 
 def neighbourhood(ci, depth: int = 2, limit_per_layer: int = 12):
