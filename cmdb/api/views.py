@@ -1,5 +1,6 @@
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -73,6 +74,10 @@ class ConfigurationItemViewSet(ApiActorMixin, viewsets.ModelViewSet):
             return Response({"detail": _("This CI is referenced by other records; retire it instead.")},
                             status=status.HTTP_409_CONFLICT)
 
+    @extend_schema(
+        parameters=[ImpactQuerySerializer],
+        responses=inline_serializer("ImpactResults", {"results": ImpactSerializer(many=True)}),
+    )
     @action(detail=True, methods=["get"])
     def impact(self, request, pk=None):
         """CIs downstream (that need this one) or upstream (that it needs), with their distance."""

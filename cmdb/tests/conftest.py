@@ -19,3 +19,9 @@ def estate(db):
     relate(vm, host, "hosted_on")
     relate(host, switch, "connects_to")
     return {"service": service, "app": app, "db": database, "vm": vm, "host": host, "switch": switch}
+
+
+@pytest.fixture
+def desk_client(client, agent):
+    client.force_login(agent)
+    return client

@@ -117,3 +117,31 @@ def test_progress_is_recorded_per_chunk(agent, monkeypatch):
     rows = imports.parse("ci_class,name\n" + "".join(f"server,s{i}\n" for i in range(5)), "csv")
     imports.plan_import("cis", rows, progress=seen.append)
     assert seen == [2, 4, 5]
+
+
+def test_large_import_runs_as_a_celery_task_after_commit(desk_client, monkeypatch, django_capture_on_commit_callbacks):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    # given: anything above 1 row counts as large
+    monkeypatch.setattr(imports, "BACKGROUND_THRESHOLD", 1)
+    upload = SimpleUploadedFile("cis.csv", b"ci_class,name\nserver,a\nserver,b\nserver,c\n")
+    # when
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        desk_client.post(reverse("cmdb:import"), {"kind": "cis", "file": upload})
+    job = ImportJob.objects.get()
+    # then: queued, not yet run; the page polls
+    assert (job.status, len(callbacks)) == ("pending", 1)
+    assert 'hx-trigger="every 1s"' in desk_client.get(reverse("cmdb:import_job", args=[job.pk])).content.decode()
+    callbacks[0]()  # the eager worker runs it
+    job.refresh_from_db()
+    assert (job.status, job.created_count, job.processed_rows, job.total_rows) == ("done", 3, 3, 3)
+
+
+def test_the_task_is_safe_to_run_twice(agent):
+    from cmdb.tasks import run_import
+
+    job = ImportJob.objects.create(kind="cis", format="csv", payload="ci_class,name\nserver,a\n", created_by=agent)
+    run_import(job.pk)
+    run_import(job.pk)
+    assert ConfigurationItem.objects.count() == 1
