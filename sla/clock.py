@@ -95,9 +95,13 @@ class Calendar:
     @property
     def fingerprint(self) -> str:
         """Stable digest of everything that decides business time, recorded on clock events."""
-        text = repr((self.time_zone, self.weekly, self.country, self.subdivision, sorted(self.closed),
-                     self.opened, self.always_open))
-        return hashlib.sha256(text.encode()).hexdigest()
+        cached = self.__dict__.get("_fingerprint")
+        if cached is None:
+            text = repr((self.time_zone, self.weekly, self.country, self.subdivision, sorted(self.closed),
+                         self.opened, self.always_open))
+            cached = hashlib.sha256(text.encode()).hexdigest()
+            object.__setattr__(self, "_fingerprint", cached)
+        return cached
 
     def holiday_name(self, day: dt.date) -> str | None:
         if day in self.closed:

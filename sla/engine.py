@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from core import audit
 from core.choices import AuditAction, Channel
+from sla import fastsql
 from sla.calendars import calendar_for_definition
 from sla.choices import (
     BREACH_PERCENT,
@@ -175,7 +176,10 @@ def _event(clock, kind, at, calendar, definition=None, *, actor=None, threshold=
     return ClockEvent(
         clock=clock, kind=kind, at=at, recorded_at=timezone.now(), actor=actor if getattr(actor, "pk", None) else None,
         calendar_id=definition.calendar_id, calendar_fingerprint=calendar.fingerprint,
-        target_minutes=clock.target_minutes, elapsed_business_seconds=clock.elapsed_business_seconds,
+        target_minutes=clock.target_minutes,
+        # At a threshold the count is, by definition, that share of the target.
+        elapsed_business_seconds=(clock.target_minutes * 60 * threshold // 100 if threshold is not None
+                                  else clock.elapsed_business_seconds),
         due_at=clock.due_at, threshold=threshold, data={k: v for k, v in data.items() if v is not None},
     )
 
@@ -448,7 +452,7 @@ def resync(ticket, *, actor, now):
 def record_threshold_audit(ticket, clock, percent, instant, *, recorded_at=None):
     kind = "breach" if percent == BREACH_PERCENT else "warning"
     return audit.record(
-        ticket, actor=None, channel=Channel.SYSTEM, action=AuditAction.SLA, field="sla_" + kind,
+        ticket, actor=None, channel=Channel.SYSTEM, action=AuditAction.SLA, field=f"sla_{clock.kind}_{kind}",
         new=percent, at=instant,
         context={"clock": clock.pk, "definition": clock.definition.name, "kind": clock.kind,
                  "threshold": percent, "at": instant.isoformat(), "due_at": clock.due_at.isoformat()
@@ -462,7 +466,8 @@ def _audit_row(ticket, content_type, clock, percent, instant, recorded_at):
     kind = "breach" if percent == BREACH_PERCENT else "warning"
     return AuditEntry(
         content_type=content_type, object_id=clock.object_id, object_repr=str(ticket)[:200] if ticket else "",
-        action=AuditAction.SLA, field="sla_" + kind, new_value=percent, actor=None, channel=Channel.SYSTEM,
+        action=AuditAction.SLA, field=f"sla_{clock.kind}_{kind}", new_value=percent, actor=None,
+        channel=Channel.SYSTEM,
         context={"clock": clock.pk, "definition": clock.definition.name, "kind": clock.kind, "threshold": percent,
                  "at": instant.isoformat(), "recorded_at": recorded_at.isoformat()},
         created_at=instant,
@@ -490,7 +495,7 @@ def create_escalation_runs(crossed, rules_by_definition=None):
                 runs.append(EscalationRun(rule=rule, clock=clock, threshold=percent, due_at=instant))
                 clock_ids.add(clock.pk)
     if runs:
-        EscalationRun.objects.bulk_create(runs, ignore_conflicts=True)
+        fastsql.insert(runs, ignore_conflicts=True)
         from sla import tasks
 
         ids = sorted(clock_ids)
@@ -498,7 +503,7 @@ def create_escalation_runs(crossed, rules_by_definition=None):
     return runs
 
 
-ESCALATION_CHUNK = 50
+ESCALATION_CHUNK = 100
 
 
 def enqueue_escalations(clock_ids, tasks=None):
@@ -519,6 +524,9 @@ def sweep(*, now=None, batch_size=500, max_batches=None):
     now = now or timezone.now()
     total, batches = 0, 0
     rules_cache = {}
+    # The common case is "nothing due": answer it with one index probe, outside a transaction.
+    if not SLAClock.objects.filter(state=ClockState.RUNNING, next_check_at__lte=now).exists():
+        return 0
     while max_batches is None or batches < max_batches:
         with transaction.atomic():
             clocks = list(
@@ -538,8 +546,6 @@ def sweep(*, now=None, batch_size=500, max_batches=None):
 
 
 def _settle_batch(clocks, now, rules_cache):
-    from core.models import AuditEntry
-
     recorded_at = timezone.now()
     events, crossed, audits = [], [], []
     for clock in clocks:
@@ -548,15 +554,19 @@ def _settle_batch(clocks, now, rules_cache):
             kind = EventKind.BREACH if percent == BREACH_PERCENT else EventKind.WARNING
             events.append(_event(clock, kind, instant, calendar, threshold=percent))
             crossed.append((clock, percent, instant))
-    SLAClock.objects.bulk_update(clocks, ["state", "due_at", "next_check_at", "breached_at", "warnings_sent"])
-    ClockEvent.objects.bulk_create(events)
+    _update_settled(clocks)
+    fastsql.insert(events)
     tickets = _tickets_for(c for c, _p, _i in crossed)
     for clock, percent, instant in crossed:
         ticket = tickets.get((clock.content_type_id, clock.object_id))
         audits.append(_audit_row(ticket, ContentType.objects.get_for_id(clock.content_type_id), clock, percent,
                                  instant, recorded_at))
-    AuditEntry.objects.bulk_create(audits)
+    fastsql.insert(audits)
     create_escalation_runs(crossed, rules_cache)
+
+
+def _update_settled(clocks):
+    fastsql.update(clocks, ["state", "due_at", "next_check_at", "breached_at", "warnings_sent"])
 
 
 def _tickets_for(clocks):
@@ -568,25 +578,16 @@ def _tickets_for(clocks):
         model = ContentType.objects.get_for_id(content_type_id).model_class()
         if model is None:
             continue
-        for pk, ticket in model._default_manager.in_bulk(list(ids)).items():
+        names = {f.attname for f in model._meta.concrete_fields}
+        qs = model._default_manager.all()
+        if {"number", "title"} <= names:
+            qs = qs.only("pk", "number", "title")  # all the audit row's object_repr needs
+        for pk, ticket in qs.in_bulk(list(ids)).items():
             result[(content_type_id, pk)] = ticket
     return result
 
 
 # --- explanation -----------------------------------------------------------------------------
-EVENT_TEXT = {
-    EventKind.START: _("Clock started"),
-    EventKind.PAUSE: _("Paused"),
-    EventKind.RESUME: _("Resumed"),
-    EventKind.RETARGET: _("Re-targeted"),
-    EventKind.WARNING: _("Warning threshold reached"),
-    EventKind.BREACH: _("Target breached"),
-    EventKind.STOP: _("Stopped"),
-    EventKind.CANCEL: _("Cancelled"),
-    EventKind.REOPEN: _("Reopened"),
-}
-
-
 def explain(clock, *, now=None):
     """A 'why this breached (or not)' timeline: each event with the business time counted so
     far, the target and the calendar in force, and a summary line."""

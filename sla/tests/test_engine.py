@@ -1,6 +1,5 @@
 """The clock engine driven through the incident services (database, no Celery worker)."""
 
-import datetime as dt
 
 import pytest
 

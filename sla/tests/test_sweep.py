@@ -73,7 +73,7 @@ def test_catch_up_after_downtime_records_each_threshold_once_and_escalates_the_b
     assert mail.outbox[-1].to == [agent.email]
     escalated = AuditEntry.objects.for_object(incident).filter(action=AuditAction.ESCALATED)
     assert escalated.count() == 1
-    breach_audit = AuditEntry.objects.for_object(incident).get(action=AuditAction.SLA, field="sla_breach",
+    breach_audit = AuditEntry.objects.for_object(incident).get(action=AuditAction.SLA, field="sla_resolution_breach",
                                                                context__clock=clock.pk)
     assert breach_audit.created_at == kst(2026, 11, 23, 14, 0)
 

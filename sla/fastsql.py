@@ -1,0 +1,69 @@
+"""Bulk writes for the sweep and escalation batches without the ORM's per-value compilation.
+
+On PostgreSQL rows go through psycopg2's execute_values (one statement per 1,000 rows);
+elsewhere (SQLite in development) the ORM's bulk methods are used.
+"""
+
+from django.db import connection, models
+
+
+def _is_postgres():
+    return connection.vendor == "postgresql"
+
+
+def _value(field, obj):
+    value = getattr(obj, field.attname)
+    if isinstance(field, models.JSONField):
+        from psycopg2.extras import Json
+
+        # None in a nullable JSON column is SQL NULL, as the ORM stores it.
+        return None if value is None and field.null else Json(value)
+    return value
+
+
+def insert(objs, *, ignore_conflicts=False):
+    """INSERT model instances (all of one model; pk assigned by the database, not read back)."""
+    objs = list(objs)
+    if not objs:
+        return
+    model = type(objs[0])
+    if not _is_postgres():
+        model._default_manager.bulk_create(objs, ignore_conflicts=ignore_conflicts)
+        return
+    from psycopg2.extras import execute_values
+
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    sql = f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({columns}) VALUES %s"
+    if ignore_conflicts:
+        sql += " ON CONFLICT DO NOTHING"
+    rows = [tuple(_value(f, obj) for f in fields) for obj in objs]
+    with connection.cursor() as cursor:
+        execute_values(cursor.cursor, sql, rows, page_size=1000)
+
+
+def update(objs, field_names):
+    """UPDATE the given fields of model instances by primary key, in one statement per 1,000 rows."""
+    objs = list(objs)
+    if not objs:
+        return
+    model = type(objs[0])
+    if not _is_postgres():
+        model._default_manager.bulk_update(objs, field_names)
+        return
+    from psycopg2.extras import execute_values
+
+    fields = [model._meta.get_field(name) for name in field_names]
+    pk = model._meta.pk
+    casts = {f.name: f.db_type(connection) for f in fields}
+    assignments = ", ".join(
+        f"{connection.ops.quote_name(f.column)} = v.{connection.ops.quote_name(f.column)}::{casts[f.name]}"
+        for f in fields)
+    value_columns = ", ".join([connection.ops.quote_name(pk.column)] + [connection.ops.quote_name(f.column)
+                                                                        for f in fields])
+    table = connection.ops.quote_name(model._meta.db_table)
+    sql = (f"UPDATE {table} AS t SET {assignments} FROM (VALUES %s) AS v({value_columns}) "
+           f"WHERE t.{connection.ops.quote_name(pk.column)} = v.{connection.ops.quote_name(pk.column)}")
+    rows = [(obj.pk, *(_value(f, obj) for f in fields)) for obj in objs]
+    with connection.cursor() as cursor:
+        execute_values(cursor.cursor, sql, rows, page_size=1000)
