@@ -45,7 +45,8 @@ def test_health_endpoints_refuse_writes(client):
 def _run_django(code, **env):
     """Run a snippet in a fresh interpreter with the production-like settings module."""
     full_env = {key: value for key, value in os.environ.items()
-                if key not in {"DJANGO_SETTINGS_MODULE", "DJANGO_ENV", "SECRET_KEY", "LOG_FORMAT", "DEBUG"}}
+                if key not in {"DJANGO_SETTINGS_MODULE", "DJANGO_ENV", "SECRET_KEY", "LOG_FORMAT", "DEBUG",
+                               "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     full_env.update(env)
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=full_env, capture_output=True, text=True,
                           timeout=120)

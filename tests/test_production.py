@@ -12,7 +12,7 @@ SECRET = "k3y-" + "x9Qz" * 16
 def _manage(*args, tmp_path, **env):
     base = {key: value for key, value in os.environ.items()
             if key not in {"DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DATABASE_URL",
-                           "CELERY_BROKER_URL"}}
+                           "CELERY_BROKER_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}}  # the browser fixture sets the last
     base.update(DJANGO_SETTINGS_MODULE="itsm.settings", DJANGO_ENV="production", ITSM_VAR_DIR=str(tmp_path),
                 STATIC_ROOT=str(tmp_path / "static"))
     base.update(env)
