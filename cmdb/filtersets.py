@@ -12,7 +12,7 @@ from cmdb.models import CIClass, ConfigurationItem, Relationship
 class ConfigurationItemFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     ci_class = django_filters.ModelMultipleChoiceFilter(
-        field_name="ci_class", to_field_name="slug", queryset=CIClass.objects.all(), label=_("Class"),
+        field_name="ci_class__slug", to_field_name="slug", queryset=CIClass.objects.all(), label=_("Class"),
     )
     status = django_filters.MultipleChoiceFilter(choices=CIStatus.choices, label=_("Status"))
     environment = django_filters.MultipleChoiceFilter(choices=Environment.choices, label=_("Environment"))
