@@ -461,17 +461,27 @@ def record_threshold_audit(ticket, clock, percent, instant, *, recorded_at=None)
 
 
 def _audit_row(ticket, content_type, clock, percent, instant, recorded_at):
-    from core.models import AuditEntry
-
+    """An AuditEntry row (as a dict for fastsql) for a threshold recorded by the sweep."""
     kind = "breach" if percent == BREACH_PERCENT else "warning"
-    return AuditEntry(
-        content_type=content_type, object_id=clock.object_id, object_repr=str(ticket)[:200] if ticket else "",
-        action=AuditAction.SLA, field=f"sla_{clock.kind}_{kind}", new_value=percent, actor=None,
-        channel=Channel.SYSTEM,
-        context={"clock": clock.pk, "definition": clock.definition.name, "kind": clock.kind, "threshold": percent,
-                 "at": instant.isoformat(), "recorded_at": recorded_at.isoformat()},
-        created_at=instant,
-    )
+    return {
+        "content_type_id": content_type.pk, "object_id": clock.object_id,
+        "object_repr": str(ticket)[:200] if ticket else "", "action": AuditAction.SLA.value,
+        "field": f"sla_{clock.kind}_{kind}", "old_value": None, "new_value": percent, "actor_id": None,
+        "channel": Channel.SYSTEM.value,
+        "context": {"clock": clock.pk, "definition": clock.definition.name, "kind": clock.kind, "threshold": percent,
+                    "at": instant.isoformat(), "recorded_at": recorded_at.isoformat()},
+        "created_at": instant,
+    }
+
+
+def _event_row(clock, kind, at, calendar, threshold, recorded_at):
+    """A ClockEvent row (as a dict for fastsql) for a threshold recorded by the sweep."""
+    return {
+        "clock_id": clock.pk, "kind": kind.value, "at": at, "recorded_at": recorded_at, "actor_id": None,
+        "calendar_id": clock.definition.calendar_id, "calendar_fingerprint": calendar.fingerprint,
+        "threshold": threshold, "target_minutes": clock.target_minutes,
+        "elapsed_business_seconds": clock.target_minutes * 60 * threshold // 100, "due_at": clock.due_at, "data": {},
+    }
 
 
 def create_escalation_runs(crossed, rules_by_definition=None):
@@ -492,10 +502,11 @@ def create_escalation_runs(crossed, rules_by_definition=None):
             rules_by_definition[clock.definition_id] = rules
         for rule in rules:
             if rule.threshold == percent and (not rule.kind or rule.kind == clock.kind):
-                runs.append(EscalationRun(rule=rule, clock=clock, threshold=percent, due_at=instant))
+                runs.append({"rule_id": rule.pk, "clock_id": clock.pk, "threshold": percent, "due_at": instant,
+                             "created_at": timezone.now(), "done_at": None, "attempts": 0, "result": {}})
                 clock_ids.add(clock.pk)
     if runs:
-        fastsql.insert(runs, ignore_conflicts=True)
+        fastsql.insert_dicts(EscalationRun, runs, ignore_conflicts=True)
         from sla import tasks
 
         ids = sorted(clock_ids)
@@ -552,16 +563,18 @@ def _settle_batch(clocks, now, rules_cache):
         calendar = calendar_for_definition(clock.definition)
         for percent, instant in settle(clock, calendar, clock.definition, now):
             kind = EventKind.BREACH if percent == BREACH_PERCENT else EventKind.WARNING
-            events.append(_event(clock, kind, instant, calendar, threshold=percent))
+            events.append(_event_row(clock, kind, instant, calendar, percent, recorded_at))
             crossed.append((clock, percent, instant))
     _update_settled(clocks)
-    fastsql.insert(events)
+    fastsql.insert_dicts(ClockEvent, events)
     tickets = _tickets_for(c for c, _p, _i in crossed)
     for clock, percent, instant in crossed:
         ticket = tickets.get((clock.content_type_id, clock.object_id))
         audits.append(_audit_row(ticket, ContentType.objects.get_for_id(clock.content_type_id), clock, percent,
                                  instant, recorded_at))
-    fastsql.insert(audits)
+    from core.models import AuditEntry
+
+    fastsql.insert_dicts(AuditEntry, audits)
     create_escalation_runs(crossed, rules_cache)
 
 
