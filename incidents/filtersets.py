@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import roles
 from accounts.models import Team, User
 from cmdb.models import ConfigurationItem
 from incidents import conf, search
@@ -55,14 +56,23 @@ def clocks_of_incidents(**conditions):
 
 class IncidentFilterSet(django_filters.FilterSet):
     queue = django_filters.ChoiceFilter(label=_("Queue"), choices=Queue.choices, method="filter_queue")
-    state = django_filters.MultipleChoiceFilter(label=_("State"), choices=IncidentState.choices)
-    priority = django_filters.MultipleChoiceFilter(label=_("Priority"), choices=Priority.choices)
-    channel = django_filters.MultipleChoiceFilter(label=_("Channel"), choices=IncidentChannel.choices)
+    state = django_filters.MultipleChoiceFilter(label=_("State"), choices=IncidentState.choices, distinct=False)
+    priority = django_filters.MultipleChoiceFilter(label=_("Priority"), choices=Priority.choices, distinct=False)
+    channel = django_filters.MultipleChoiceFilter(label=_("Channel"), choices=IncidentChannel.choices,
+                                                 distinct=False)
     assignment_group = django_filters.ModelChoiceFilter(label=_("Assignment group"), queryset=Team.objects.all())
-    assigned_to = django_filters.ModelChoiceFilter(label=_("Assigned to"), queryset=User.objects.all())
+    assigned_to = django_filters.ModelChoiceFilter(
+        label=_("Assigned to"),
+        queryset=User.objects.filter(groups__name__in=list(roles.DESK_ROLES)).distinct().order_by("display_name"),
+    )
     caller = django_filters.ModelChoiceFilter(label=_("Caller"), queryset=User.objects.all())
-    category = django_filters.ModelChoiceFilter(label=_("Category"), queryset=Category.objects.all())
-    service = django_filters.ModelChoiceFilter(label=_("Service"), queryset=ConfigurationItem.objects.all())
+    category = django_filters.ModelChoiceFilter(label=_("Category"), queryset=Category.objects.filter(parent=None))
+    subcategory = django_filters.ModelChoiceFilter(
+        label=_("Subcategory"), queryset=Category.objects.exclude(parent=None).select_related("parent"),
+    )
+    # Business services only: the CMDB may hold 100,000 CIs, too many for a drop-down.
+    service = django_filters.ModelChoiceFilter(label=_("Service"),
+                                               queryset=ConfigurationItem.objects.business_services())
     configuration_item = django_filters.ModelChoiceFilter(
         label=_("Configuration item"), queryset=ConfigurationItem.objects.all(),
     )

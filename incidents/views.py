@@ -23,6 +23,7 @@ from incidents.choices import OPEN_STATES, PRIORITY_BADGES, STATE_BADGES, Incide
 from incidents.filtersets import ORDERING_FIELDS, IncidentFilterSet, Queue
 from incidents.forms import BulkUpdateForm, CommentForm, IncidentForm, IncidentTransitionForm, bootstrapify
 from incidents.models import Incident
+from incidents.paging import IdPage
 from sla.models import SLAClock
 
 WEB = Channel.WEB
@@ -82,8 +83,8 @@ class IncidentListView(DeskMixin, View):
             queryset = queryset.order_by("priority", "created_at")
         else:
             queryset = queryset.order_by("-created_at", "-id")
-        paginator = Paginator(queryset, PAGE_SIZE)
-        page = paginator.get_page(params.get("page"))
+        paginator = Paginator(queryset.prefetch_related(None).values_list("pk", flat=True), PAGE_SIZE)
+        page = IdPage(paginator.get_page(params.get("page")), list_queryset(request.user))
         without_page = params.copy()
         without_page.pop("page", None)
         without_order = without_page.copy()

@@ -11,6 +11,7 @@ from incidents import services
 from incidents.api.serializers import CommentSerializer, IncidentSerializer
 from incidents.filtersets import ORDERING_FIELDS, IncidentFilterSet
 from incidents.models import Incident
+from incidents.paging import rows_for_ids
 from sla.models import SLAClock
 
 
@@ -31,6 +32,13 @@ class IncidentViewSet(NumberOrIdLookupMixin, ApiActorMixin, mixins.CreateModelMi
 
     def get_queryset(self):
         return incident_queryset(self.request.user)
+
+    def paginate_queryset(self, queryset):
+        """Page over ids (index-only), then load the page's rows with relations: see incidents.paging."""
+        ids = super().paginate_queryset(queryset.prefetch_related(None).values_list("pk", flat=True))
+        if ids is None:
+            return None
+        return rows_for_ids(ids, incident_queryset(self.request.user))
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
