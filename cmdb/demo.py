@@ -6,7 +6,12 @@ sizes (benchmarks: 100,000 CIs and 300,000 relationships) use bulk_create in bat
 Idempotent: a database already holding the requested number of CIs is left alone.
 """
 
-from django.db import transaction
+import csv
+import io
+import json
+
+from django.db import connection, transaction
+from django.utils import timezone
 
 from cmdb import services
 from cmdb.choices import BUSINESS_SERVICE_SLUG, CIStatus, Environment, RelationshipType
@@ -155,6 +160,56 @@ def _relationship_triples(by_class, wanted, rng):
     return seen
 
 
+def _copy_insert(model, columns, rows):
+    """PostgreSQL bulk path: COPY into a temporary table, then INSERT … ON CONFLICT DO NOTHING
+    (as idempotent as bulk_create(ignore_conflicts=True), several times faster)."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in rows:
+        writer.writerow(["\\N" if value is None else value for value in row])
+    buffer.seek(0)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMP TABLE cmdb_seed AS SELECT {names} FROM {table} WITH NO DATA")
+        cursor.copy_expert(f"COPY cmdb_seed ({names}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
+        cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM cmdb_seed ON CONFLICT DO NOTHING")
+        cursor.execute("DROP TABLE cmdb_seed")
+
+
+CI_COPY_COLUMNS = ["name", "ci_class_id", "status", "environment", "criticality", "owner_group_id", "description",
+                   "location", "vendor", "tags", "attributes", "external_id", "version", "created_at", "updated_at"]
+
+
+def _bulk_cis(rows):
+    if connection.vendor == "postgresql":
+        now = timezone.now().isoformat()
+        _copy_insert(ConfigurationItem, CI_COPY_COLUMNS, (
+            [f["name"], f["ci_class"].pk, f["status"], f["environment"], f["criticality"],
+             f["owner_group"].pk if f["owner_group"] else None, "", f["location"], f["vendor"],
+             json.dumps(f["tags"]), json.dumps(f["attributes"]), f["external_id"], 1, now, now]
+            for _slug, f in rows))
+        return
+    for offset in range(0, len(rows), BATCH):
+        ConfigurationItem.objects.bulk_create(
+            [ConfigurationItem(**fields) for _slug, fields in rows[offset:offset + BATCH]], ignore_conflicts=True)
+
+
+def _bulk_relationships(triples):
+    if connection.vendor == "postgresql":
+        now = timezone.now().isoformat()
+        _copy_insert(Relationship, ["source_id", "target_id", "type", "created_at"],
+                     ([source, target, rel_type, now] for source, target, rel_type in triples))
+        return
+    batch = []
+    for source, target, rel_type in triples:
+        batch.append(Relationship(source_id=source, target_id=target, type=rel_type))
+        if len(batch) >= BATCH:
+            Relationship.objects.bulk_create(batch, ignore_conflicts=True)
+            batch = []
+    Relationship.objects.bulk_create(batch, ignore_conflicts=True)
+
+
 def seed(ctx):
     """Create the demo estate; leaves ctx.shared["cis"] (CI ids) and ctx.shared["services"]."""
     wanted_cis = ctx.counts.get("cis", 120)
@@ -168,10 +223,7 @@ def seed(ctx):
         known = set(ConfigurationItem.objects.exclude(external_id=None).values_list("external_id", flat=True))
         rows = [(slug, fields) for slug, fields in rows if fields["external_id"] not in known]
         if wanted_cis >= BULK_THRESHOLD:
-            for offset in range(0, len(rows), BATCH):
-                ConfigurationItem.objects.bulk_create(
-                    [ConfigurationItem(**fields) for _slug, fields in rows[offset:offset + BATCH]],
-                    ignore_conflicts=True)
+            _bulk_cis(rows)
         else:
             with transaction.atomic():
                 for _slug, fields in rows:
@@ -184,13 +236,7 @@ def seed(ctx):
     if Relationship.objects.count() < wanted_rels:
         triples = _relationship_triples(by_class, wanted_rels, ctx.rng)
         if wanted_rels >= BULK_THRESHOLD:
-            batch = []
-            for source, target, rel_type in triples:
-                batch.append(Relationship(source_id=source, target_id=target, type=rel_type))
-                if len(batch) >= BATCH:
-                    Relationship.objects.bulk_create(batch, ignore_conflicts=True)
-                    batch = []
-            Relationship.objects.bulk_create(batch, ignore_conflicts=True)
+            _bulk_relationships(triples)
         else:
             existing_rels = set(Relationship.objects.values_list("source_id", "target_id", "type"))
             cis = ConfigurationItem.objects.in_bulk([i for t in triples for i in t[:2]])

@@ -22,18 +22,18 @@ class Ctx:
 
 
 def test_seed_builds_a_layered_estate_and_is_idempotent(admin_user):
-    ctx = Ctx(120, 300)
+    ctx = Ctx(60, 150)
     ctx.shared["admin"] = admin_user
     demo.seed(ctx)
-    assert (ConfigurationItem.objects.count(), Relationship.objects.count()) == (120, 300)
+    assert (ConfigurationItem.objects.count(), Relationship.objects.count()) == (60, 150)
     assert ctx.shared["services"] and all(s.ci_class.slug == "business_service" for s in ctx.shared["services"])
     assert ctx.shared["cis"]
     # a host's outage reaches some business service
     hosts = ConfigurationItem.objects.filter(ci_class__slug="server").values_list("pk", flat=True)
     reached = [pk for pk in hosts if graph.business_services_impacted([pk])]
     assert len(reached) > len(hosts) / 2
-    demo.seed(Ctx(120, 300))
-    assert (ConfigurationItem.objects.count(), Relationship.objects.count()) == (120, 300)
+    demo.seed(Ctx(60, 150))
+    assert (ConfigurationItem.objects.count(), Relationship.objects.count()) == (60, 150)
 
 
 def test_bulk_path(admin_user, monkeypatch):
