@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from sla.models import (
@@ -71,9 +72,13 @@ class SLATargetInline(admin.TabularInline):
     extra = 0
 
 
+URL_OVERRIDES = {models.URLField: {"assume_scheme": "https"}}
+
+
 class EscalationRuleInline(admin.TabularInline):
     model = EscalationRule
     extra = 0
+    formfield_overrides = URL_OVERRIDES
     fields = ["kind", "threshold", "action", "target_group", "webhook_url", "message", "active"]
 
 
@@ -87,6 +92,7 @@ class SLADefinitionAdmin(admin.ModelAdmin):
 
 @admin.register(EscalationRule)
 class EscalationRuleAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_OVERRIDES
     list_display = ["definition", "kind", "threshold", "action", "active"]
     list_filter = ["action", "active"]
 
