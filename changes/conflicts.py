@@ -18,6 +18,10 @@ from django.utils import timezone
 
 from changes.choices import ACTIVE_WINDOW_STATES, ConflictKind
 
+# At most this many shared CI / service ids are kept per conflict (a core switch can share
+# thousands of services with another change); `service_count` keeps the total.
+LIST_CAP = 20
+
 
 @dataclass(frozen=True)
 class Impact:
@@ -89,26 +93,18 @@ def detect(*, change_id, ci_ids, services, start, end):
     ci_ids = sorted({int(i) for i in ci_ids})
     services = sorted({int(i) for i in services})
     states = sorted(ACTIVE_WINDOW_STATES)
+    # Candidates: other changes holding a slot whose window overlaps (GiST range index). Their
+    # impacted-service arrays come back and are intersected here with a hash set: PostgreSQL's
+    # array overlap compares element pairs, slow for thousands of services per change.
     other_sql = f"""
-        WITH candidate AS (
-            SELECT c.id, c.number, c.title, c.state, c.planned_start, c.planned_end, c.impacted_services
-            FROM {t['change']} c
-            WHERE c.state = ANY(%(states)s::text[]) AND c.id <> %(change_id)s
-              AND c.planned_start < %(end)s AND c.planned_end > %(start)s
-        ), shared AS (
-            SELECT cand.*,
-                ARRAY(SELECT l.{t['link_ci']} FROM {t['link']} l
-                      WHERE l.{t['link_change']} = cand.id AND l.{t['link_ci']} = ANY(%(cis)s::bigint[])
-                      ORDER BY 1) AS shared_cis,
-                ARRAY(SELECT s FROM unnest(cand.impacted_services) s WHERE s = ANY(%(services)s::bigint[])
-                      ORDER BY 1) AS shared_services
-            FROM candidate cand
-            WHERE cand.impacted_services && %(services)s::bigint[]
-               OR EXISTS (SELECT 1 FROM {t['link']} l
-                          WHERE l.{t['link_change']} = cand.id AND l.{t['link_ci']} = ANY(%(cis)s::bigint[]))
-        )
-        SELECT id, number, title, state, planned_start, planned_end, shared_cis, shared_services
-        FROM shared ORDER BY planned_start, id
+        SELECT c.id, c.number, c.title, c.state, c.planned_start, c.planned_end, c.impacted_services,
+            ARRAY(SELECT l.{t['link_ci']} FROM {t['link']} l
+                  WHERE l.{t['link_change']} = c.id AND l.{t['link_ci']} = ANY(%(cis)s::bigint[])
+                  ORDER BY 1) AS shared_cis
+        FROM {t['change']} c
+        WHERE c.state = ANY(%(states)s::text[]) AND c.id <> %(change_id)s
+          AND tstzrange(c.planned_start, c.planned_end) && tstzrange(%(start)s, %(end)s)
+        ORDER BY c.planned_start, c.id
     """
     freeze_sql = f"""
         SELECT f.id, f.name, f."start", f."end",
@@ -118,22 +114,27 @@ def detect(*, change_id, ci_ids, services, start, end):
         WHERE f.active AND f."start" < %(end)s AND f."end" > %(start)s
         ORDER BY f."start", f.id
     """
-    params = {"states": [str(s) for s in states], "change_id": change_id or 0, "start": start, "end": end, "cis": ci_ids,
-              "services": services}
+    params = {"states": [str(s) for s in states], "change_id": change_id or 0, "start": start, "end": end,
+              "cis": ci_ids}
     conflicts = []
     with connection.cursor() as cursor:
         cursor.execute(other_sql, params)
-        for cid, number, title, state, p_start, p_end, shared_cis, shared_services in cursor.fetchall():
+        mine = set(services)
+        for cid, number, title, state, p_start, p_end, impacted, shared_cis in cursor.fetchall():
+            shared_services = sorted(mine.intersection(impacted or ())) if mine else []
+            if not shared_cis and not shared_services:
+                continue
             kind = ConflictKind.SAME_CI if shared_cis else ConflictKind.SHARED_SERVICE
             conflicts.append({
                 "kind": str(kind), "change": cid, "number": number, "title": title, "state": state,
-                "start": p_start.isoformat(), "end": p_end.isoformat(),
-                "cis": list(shared_cis), "services": list(shared_services), "blocking": False,
+                "start": p_start.isoformat(), "end": p_end.isoformat(), "cis": list(shared_cis)[:LIST_CAP],
+                "services": shared_services[:LIST_CAP], "service_count": len(shared_services),
+                "blocking": False,
             })
         cursor.execute(freeze_sql, params)
         for fid, name, f_start, f_end, scope in cursor.fetchall():
             scope = list(scope)
-            hit = [s for s in scope if s in services]
+            hit = [s for s in scope if s in mine]
             if scope and not hit:
                 continue
             conflicts.append({

@@ -3,7 +3,7 @@ policies and decisions, post-implementation reviews and change freezes."""
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.indexes import GinIndex, GistIndex
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -157,6 +157,11 @@ class Change(Ticket):
             # Conflict detection and the calendar: changes holding a slot, by window.
             models.Index(fields=["planned_start", "planned_end"], name="changes_window_active_idx",
                          condition=Q(state__in=sorted(ACTIVE_WINDOW_STATES))),
+            # Conflict detection: "windows overlap" is a range overlap (&&), which a B-tree on
+            # the start can only bound on one side; a GiST index on the range answers it.
+            GistIndex(models.Func(models.F("planned_start"), models.F("planned_end"), function="tstzrange",
+                                  output_field=models.TextField()),
+                      name="changes_window_range_gist", condition=Q(state__in=sorted(ACTIVE_WINDOW_STATES))),
             # The calendar of every state, by month.
             models.Index(fields=["planned_start"], name="changes_planned_start_idx"),
             # "Shares a business service": array overlap (&&) on the scheduled changes.
