@@ -8,10 +8,34 @@ from sla.models import BusinessCalendar, ClockEvent, EscalationRule, SLAClock, S
 
 
 class SLAClockSerializer(serializers.ModelSerializer):
-    """A ticket's `slas` entry: {definition, kind, state, due_at, breached_at, elapsed_business_seconds}."""
+    """A ticket's `slas` entry: {definition, kind, state, due_at, breached_at, elapsed_business_seconds}.
+
+    `elapsed_business_seconds` is live for a running clock. Calendars are loaded once per
+    response (one query per distinct calendar), so lists keep a constant query count.
+    """
 
     definition_name = serializers.CharField(source="definition.name", read_only=True)
     agreement = serializers.CharField(source="definition.agreement", read_only=True)
+    elapsed_business_seconds = serializers.SerializerMethodField()
+
+    def get_elapsed_business_seconds(self, clock) -> int:
+        from django.utils import timezone
+
+        from sla.engine import elapsed_at
+
+        if clock.stopped_at is not None or clock.paused_at is not None:
+            return clock.elapsed_business_seconds
+        root = self.root if self.root is not None else self
+        cache = root.context.setdefault("_sla_calendars", {}) if isinstance(root.context, dict) else {}
+        now = cache.setdefault("_now", timezone.now())
+        calendar_id = clock.definition.calendar_id
+        if calendar_id not in cache:
+            from sla.calendars import calendar_value
+            from sla.models import BusinessCalendar
+
+            row = BusinessCalendar.objects.filter(pk=calendar_id).first() if calendar_id else None
+            cache[calendar_id] = calendar_value(row)
+        return elapsed_at(clock, now, cache[calendar_id])
 
     class Meta:
         model = SLAClock

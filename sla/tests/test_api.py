@@ -174,3 +174,17 @@ def test_definition_list_query_count_is_constant(agent_api, kr_calendar):
         response = agent_api.get("/api/v1/sla/definitions/")
     assert response.json()["count"] == 20
     assert len(many) == len(few)
+
+
+def test_running_clock_elapsed_is_live(agent_api, open_incident):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from sla.tests.factories import make_definition
+
+    make_definition("24x7", calendar=None)
+    incident = open_incident(now=timezone.now() - dt.timedelta(minutes=30))
+    body = agent_api.get(f"/api/v1/incidents/{incident.pk}/").json()
+    elapsed = {s["kind"]: s["elapsed_business_seconds"] for s in body["slas"]}
+    assert 1790 <= elapsed["resolution"] <= 1900
