@@ -23,7 +23,7 @@ from incidents.choices import OPEN_STATES, PRIORITY_BADGES, STATE_BADGES, Incide
 from incidents.filtersets import ORDERING_FIELDS, IncidentFilterSet, Queue
 from incidents.forms import BulkUpdateForm, CommentForm, IncidentForm, IncidentTransitionForm, bootstrapify
 from incidents.models import Incident
-from incidents.paging import IdPage
+from incidents.paging import SEARCH_COUNT_CAP, CappedCountPaginator, IdPage
 from sla.models import SLAClock
 
 WEB = Channel.WEB
@@ -83,7 +83,8 @@ class IncidentListView(DeskMixin, View):
             queryset = queryset.order_by("priority", "created_at")
         else:
             queryset = queryset.order_by("-created_at", "-id")
-        paginator = Paginator(queryset.prefetch_related(None).values_list("pk", flat=True), PAGE_SIZE)
+        paginator_class = CappedCountPaginator if (params.get("search") or "").strip() else Paginator
+        paginator = paginator_class(queryset.prefetch_related(None).values_list("pk", flat=True), PAGE_SIZE)
         page = IdPage(paginator.get_page(params.get("page")), list_queryset(request.user))
         without_page = params.copy()
         without_page.pop("page", None)
@@ -91,7 +92,7 @@ class IncidentListView(DeskMixin, View):
         without_order.pop("ordering", None)
         context = {
             "filterset": filterset, "page": page, "queues": Queue.choices, "queue": params.get("queue", ""),
-            "ordering": ordering, "query": without_page.urlencode(), "query_no_order": without_order.urlencode(),
+            "ordering": ordering, "count_capped": paginator.count >= SEARCH_COUNT_CAP and paginator_class is not Paginator, "query": without_page.urlencode(), "query_no_order": without_order.urlencode(),
             "state_badges": STATE_BADGES, "priority_badges": PRIORITY_BADGES,
             "bulk_form": BulkUpdateForm(), "sort_columns": [
                 ("number", _("Number")), ("priority", _("Priority")), ("state", _("State")),

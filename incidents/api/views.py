@@ -11,7 +11,7 @@ from incidents import services
 from incidents.api.serializers import CommentSerializer, IncidentSerializer
 from incidents.filtersets import ORDERING_FIELDS, IncidentFilterSet
 from incidents.models import Incident
-from incidents.paging import rows_for_ids
+from incidents.paging import CappedCountPaginator, rows_for_ids
 from sla.models import SLAClock
 
 
@@ -35,6 +35,8 @@ class IncidentViewSet(NumberOrIdLookupMixin, ApiActorMixin, mixins.CreateModelMi
 
     def paginate_queryset(self, queryset):
         """Page over ids (index-only), then load the page's rows with relations: see incidents.paging."""
+        if (self.request.query_params.get("search") or "").strip():
+            self.paginator.django_paginator_class = CappedCountPaginator
         ids = super().paginate_queryset(queryset.prefetch_related(None).values_list("pk", flat=True))
         if ids is None:
             return None

@@ -170,3 +170,14 @@ def test_list_query_count_is_constant(agent_api, end_user, team, agent):
     make_many(90, end_user, team, agent)
     hundred = list_queries(agent_api, f"{LIST}?page_size=200")
     assert ten == hundred
+
+
+def test_search_count_is_capped(agent_api, open_incident, monkeypatch):
+    from incidents import paging
+
+    monkeypatch.setattr(paging, "SEARCH_COUNT_CAP", 2)
+    for _ in range(3):
+        open_incident(title="공유 드라이브 접근 불가")
+    body = agent_api.get(f"{LIST}?search=공유").json()
+    assert body["count"] == 2 and len(body["results"]) == 2
+    assert agent_api.get(LIST).json()["count"] == 3
