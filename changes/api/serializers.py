@@ -8,6 +8,7 @@ from accounts.models import Team, User
 from changes.choices import ChangeState, ChangeType, Decision, Outcome, Risk
 from changes.models import Approval, Change, ChangeTemplate, FreezeWindow
 from cmdb.models import ConfigurationItem
+from incidents.models import Incident
 
 
 class ApprovalSerializer(serializers.ModelSerializer):
@@ -31,6 +32,8 @@ class ChangeSerializer(serializers.ModelSerializer):
     assignment_group = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), required=False,
                                                           allow_null=True)
     assigned_to = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
+    caused_incidents = serializers.PrimaryKeyRelatedField(queryset=Incident.objects.all(), many=True,
+                                                          required=False)
     template = serializers.PrimaryKeyRelatedField(queryset=ChangeTemplate.objects.filter(active=True),
                                                   required=False, allow_null=True)
     version = serializers.IntegerField(required=False, help_text=_("Required on updates: the version you read."))
@@ -45,7 +48,7 @@ class ChangeSerializer(serializers.ModelSerializer):
             "id", "number", "title", "description", "type", "state", "risk", "risk_score", "planned_start",
             "planned_end", "affected_cis", "implementation_plan", "backout_plan", "test_plan", "requested_by",
             "requested_by_detail", "emergency_reason", "template", "actual_start", "actual_end", "outcome",
-            "assignment_group", "assigned_to", "approval_round", "approved_at", "conflicts",
+            "caused_incidents", "assignment_group", "assigned_to", "approval_round", "approved_at", "conflicts",
             "conflicts_checked_at", "approvals", "created_at", "updated_at", "version", "url",
         ]
         read_only_fields = ["number", "risk_score", "actual_start", "actual_end", "approval_round", "approved_at",

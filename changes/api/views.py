@@ -19,6 +19,7 @@ from changes.api.serializers import (
 from changes.filtersets import ORDERING_FIELDS, ChangeFilterSet
 from changes.models import Approval, Change, ChangeTemplate, FreezeWindow
 from cmdb.models import ConfigurationItem
+from incidents.models import Incident
 from core.api.mixins import ApiActorMixin, NumberOrIdLookupMixin
 
 
@@ -41,6 +42,7 @@ def change_queryset(user):
         .select_related("requested_by")
         .prefetch_related(
             Prefetch("affected_cis", queryset=ConfigurationItem.objects.only("id")),
+            Prefetch("caused_incidents", queryset=Incident.objects.only("id")),
             Prefetch("approvals", queryset=Approval.objects.select_related("approver").order_by(
                 "round", "stage_order", "created_at", "id")),
         )
@@ -71,7 +73,9 @@ class ChangeViewSet(NumberOrIdLookupMixin, ApiActorMixin, mixins.CreateModelMixi
         data = dict(serializer.validated_data)
         data.pop("version", None)
         affected = data.pop("affected_cis", [])
-        change = services.create_change(**self.actor_kwargs(), affected_cis=affected, **data)
+        caused = data.pop("caused_incidents", [])
+        change = services.create_change(**self.actor_kwargs(), affected_cis=affected, caused_incidents=caused,
+                                        **data)
         return Response(self._fresh(change.pk), status=status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
@@ -82,8 +86,9 @@ class ChangeViewSet(NumberOrIdLookupMixin, ApiActorMixin, mixins.CreateModelMixi
         version = data.pop("version")
         affected = data.pop("affected_cis", None)
         outcome = data.pop("outcome", None)
+        caused = data.pop("caused_incidents", None)
         services.update_change(instance, **self.actor_kwargs(), changes=data, expected_version=version,
-                               affected_cis=affected, outcome=outcome)
+                               affected_cis=affected, caused_incidents=caused, outcome=outcome)
         return Response(self._fresh(instance.pk))
 
     @extend_schema(request=ApprovalDecisionSerializer, responses=ChangeSerializer)
