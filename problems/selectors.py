@@ -4,7 +4,7 @@ import re
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, Value, When
+from django.db.models import Case, F, FloatField, Prefetch, Q, Value, When
 from django.db.models.functions import Coalesce
 
 from problems.models import Problem
@@ -24,7 +24,10 @@ def is_postgres():
 
 def with_list_relations(queryset):
     """What the desk list and the API list render, in a constant number of queries."""
-    return queryset.select_related("assignment_group", "assigned_to").prefetch_related("incidents")
+    # Rows show how many incidents a problem covers: ids are enough.
+    incident_ids = Prefetch("incidents", queryset=Problem.incidents.field.related_model.objects.only("id"))
+    return (queryset.select_related("assignment_group", "assigned_to").prefetch_related(incident_ids)
+            .defer("search_vector"))
 
 
 # The search document, as SQL so one UPDATE refreshes any number of rows. Number and title
@@ -86,37 +89,51 @@ def significant_terms(text, limit=MAX_TERMS):
     return seen
 
 
+def _related_hits(incident):
+    """Problem ids that share the incident's CI, its service, or already cover it (one query).
+
+    Fetched apart from the ranking query on purpose: as correlated subqueries they inflate the
+    plan's cost estimate past PostgreSQL's JIT threshold, and compiling costs seconds.
+    """
+    ci_through = Problem.configuration_items.through
+    incident_through = Problem.incidents.through
+    ci_id = getattr(incident, "configuration_item_id", None)
+    service_id = getattr(incident, "service_id", None)
+    parts = [incident_through.objects.filter(incident_id=incident.pk)
+             .annotate(kind=Value("linked")).values_list("problem_id", "kind")]
+    if ci_id:
+        parts.append(ci_through.objects.filter(configurationitem_id=ci_id)
+                     .annotate(kind=Value("ci")).values_list("problem_id", "kind"))
+    if service_id:
+        parts.append(ci_through.objects.filter(configurationitem_id=service_id)
+                     .annotate(kind=Value("service")).values_list("problem_id", "kind"))
+        parts.append(incident_through.objects.filter(incident__service_id=service_id)
+                     .annotate(kind=Value("service")).values_list("problem_id", "kind"))
+    query = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    hits = {"linked": set(), "ci": set(), "service": set()}
+    for problem_id, kind in query:
+        hits[kind].add(problem_id)
+    return hits
+
+
 def matching_known_errors(incident, limit=5):
     """Published known errors that fit an incident, best first.
 
     A known error fits when it names the incident's CI (strongest), its service (as a CI or via
     another incident of the same service), or when its text shares words with the incident's
-    title and description. Each result carries `match_ci`, `match_service`, `match_score` and
-    `linked` (already linked to this incident).
+    title and description. Each result carries `match_ci`, `match_service`, `match_text`,
+    `match_score` and `linked` (already linked to this incident). Two queries.
     """
-    queryset = Problem.objects.known_errors()
-    ci_through = Problem.configuration_items.through
-    incident_through = Problem.incidents.through
-    ci_id = getattr(incident, "configuration_item_id", None)
-    service_id = getattr(incident, "service_id", None)
-
-    ci_match = Exists(ci_through.objects.filter(problem_id=OuterRef("pk"), configurationitem_id=ci_id)) if ci_id \
-        else Value(False)
-    if service_id:
-        service_match = Exists(ci_through.objects.filter(problem_id=OuterRef("pk"), configurationitem_id=service_id)) \
-            | Exists(incident_through.objects.filter(problem_id=OuterRef("pk"), incident__service_id=service_id))
-    else:
-        service_match = Value(False)
-    linked = Exists(incident_through.objects.filter(problem_id=OuterRef("pk"), incident_id=incident.pk))
-    queryset = queryset.annotate(match_ci=ci_match, match_service=service_match, linked=linked)
-
-    condition = Q(match_ci=True) | Q(match_service=True)
+    hits = _related_hits(incident)
+    related = hits["ci"] | hits["service"]
+    condition = Q(pk__in=sorted(related)) if related else Q(pk__in=[])
     terms = significant_terms(f"{incident.title} {incident.description[:500]}")
-    text_score = Value(0.0)
+    text_score = Value(0.0, output_field=FloatField())
+    queryset = Problem.objects.known_errors()
     if terms and is_postgres():
         # Any term, by prefix: "printer" finds "printers", "vpn" finds "vpn-gw".
         query = _prefix_query(terms, "|")
-        text_score = SearchRank(F("search_vector"), query)
+        text_score = Coalesce(SearchRank(F("search_vector"), query), Value(0.0), output_field=FloatField())
         condition |= Q(search_vector=query)
     elif terms:
         text_condition = Q()
@@ -125,12 +142,17 @@ def matching_known_errors(incident, limit=5):
         condition |= text_condition
         text_score = Case(When(text_condition, then=Value(0.1)), default=Value(0.0), output_field=FloatField())
 
-    queryset = queryset.annotate(
-        match_text=Coalesce(text_score, Value(0.0), output_field=FloatField()),
-    ).annotate(
-        match_score=Case(When(match_ci=True, then=Value(4.0)), default=Value(0.0), output_field=FloatField())
-        + Case(When(match_service=True, then=Value(2.0)), default=Value(0.0), output_field=FloatField())
-        + F("match_text"),
+    def bonus(ids, weight):
+        if not ids:
+            return Value(0.0, output_field=FloatField())
+        return Case(When(pk__in=sorted(ids), then=Value(weight)), default=Value(0.0), output_field=FloatField())
+
+    queryset = queryset.filter(condition).annotate(match_text=text_score).annotate(
+        match_score=bonus(hits["ci"], 4.0) + bonus(hits["service"], 2.0) + F("match_text"),
     )
-    results = queryset.filter(condition).order_by("-match_score", "-updated_at", "-id")[:limit]
-    return list(results)
+    results = list(queryset.order_by("-match_score", "-updated_at", "-id")[:limit])
+    for problem in results:
+        problem.match_ci = problem.pk in hits["ci"]
+        problem.match_service = problem.pk in hits["service"]
+        problem.linked = problem.pk in hits["linked"]
+    return results

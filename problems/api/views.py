@@ -46,7 +46,7 @@ class ProblemViewSet(NumberOrIdLookupMixin, ApiActorMixin, mixins.CreateModelMix
     ordering = ["-created_at", "-id"]
 
     def get_queryset(self):
-        return Problem.objects.visible_to(self.request.user).prefetch_related(
+        return Problem.objects.visible_to(self.request.user).defer("search_vector").prefetch_related(
             *(_ids_only(name) for name in services.available_link_fields())
         )
 
