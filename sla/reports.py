@@ -17,6 +17,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from sla.choices import ClockState
 from sla.models import SLAClock
@@ -80,7 +81,7 @@ def month_clocks(first_day, *, time_zone=None, definition=None, kind=None, agree
         .filter(Q(breached_at__isnull=False) | Q(state=ClockState.MET))
         .annotate(outcome_at=Coalesce("breached_at", "stopped_at"))
         .filter(outcome_at__gte=start, outcome_at__lt=end)
-        .select_related("definition")
+        .select_related("definition", "definition__calendar")
         .order_by("outcome_at", "id")
     )
     if definition:
@@ -119,6 +120,13 @@ def _has_field(model, name):
         return False
 
 
+def live_elapsed(clock, now):
+    """Business seconds counted so far (a breached clock still open keeps counting)."""
+    from sla.engine import elapsed_at
+
+    return elapsed_at(clock, now)
+
+
 def organisation_of(ticket):
     requester_field = getattr(type(ticket), "REQUESTER_FIELD", None)
     requester = getattr(ticket, requester_field, None) if requester_field else None
@@ -132,6 +140,9 @@ def compliance(first_day, *, by="definition", time_zone=None, organisation=None,
         by = "definition"
     clocks = month_clocks(first_day, time_zone=time_zone, kind=kind, agreement=agreement)
     tickets = ticket_facts(clocks)
+    now = timezone.now()
+    for clock in clocks:
+        clock.live_elapsed = live_elapsed(clock, now)
     rows, overall = {}, Row(key=None, label="")
     for clock in clocks:
         ticket = tickets.get((clock.content_type_id, clock.object_id))
@@ -143,7 +154,7 @@ def compliance(first_day, *, by="definition", time_zone=None, organisation=None,
         row = rows.setdefault(key, Row(key=key, label=label))
         for target in (row, overall):
             target.total += 1
-            target.elapsed += clock.elapsed_business_seconds
+            target.elapsed += clock.live_elapsed
             if clock.breached_at is not None:
                 target.breached += 1
             else:
@@ -194,7 +205,6 @@ def trend(last_month: dt.date, months=6, *, time_zone=None):
 
 def breach_reason(clock, events):
     """One line on why a clock breached, from its events (already fetched)."""
-    from django.utils import timezone
     from django.utils.translation import gettext as _
 
     parts = []

@@ -181,7 +181,7 @@ class ServiceReportView(ReportParamsMixin, TemplateView):
                 key = (clock.definition.name, clock.get_kind_display())
                 row = per_agreement.setdefault(key, reports.Row(key=key, label=" · ".join(key)))
                 row.total += 1
-                row.elapsed += clock.elapsed_business_seconds
+                row.elapsed += clock.live_elapsed
                 row.met += clock.breached_at is None
                 row.breached += clock.breached_at is not None
             lines = sorted(per_agreement.values(), key=lambda r: r.label)
@@ -195,7 +195,7 @@ class ServiceReportView(ReportParamsMixin, TemplateView):
                   c.priority, c.target_minutes, timezone.localtime(c.started_at).isoformat(),
                   "breached" if c.breached_at else "met",
                   timezone.localtime(c.breached_at or c.stopped_at).isoformat(),
-                  round(c.elapsed_business_seconds / 60, 1)] for c, t in source],
+                  round(c.live_elapsed / 60, 1)] for c, t in source],
             )
         context = self.get_context_data(**kwargs) | self.common_context(params)
         context.update(services=by_service, overall=overall, selected=selected, lines=lines,

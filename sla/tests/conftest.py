@@ -49,3 +49,13 @@ def second_team(make_user):
     user = make_user(Role.AGENT, username="netagent")
     group.members.add(user)
     return group, user
+
+
+@pytest.fixture
+def groupware(db):
+    """A business service CI."""
+    from cmdb.choices import BUSINESS_SERVICE_SLUG
+    from cmdb.models import CIClass, ConfigurationItem
+
+    service_class = CIClass.objects.get_or_create(slug=BUSINESS_SERVICE_SLUG, defaults={"name": "Business service"})[0]
+    return ConfigurationItem.objects.create(name="Groupware", ci_class=service_class)

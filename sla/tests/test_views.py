@@ -83,6 +83,20 @@ def test_compliance_csv(client, agent, month_with_outcomes):
     assert lines[1].startswith("P3,4,2,2,50.0")
 
 
+def test_service_report_for_one_service(client, agent, definition, open_incident, groupware):
+    open_incident(now=kst(2026, 11, 23, 10, 0), service=groupware)
+    open_incident(now=kst(2026, 11, 23, 10, 0))
+    engine.sweep(now=kst(2026, 11, 24, 10, 0))
+    client.force_login(agent)
+    response = client.get(reverse("sla:service_report") + f"?month=2026-11&service={groupware.pk}")
+    selected = response.context["selected"]
+    assert (selected.label, selected.total, selected.breached) == ("Groupware", 2, 2)
+    csv_lines = client.get(reverse("sla:service_report") + f"?month=2026-11&service={groupware.pk}&format=csv") \
+        .content.decode("utf-8-sig").strip().splitlines()
+    assert len(csv_lines) == 3
+    assert all(line.startswith("Groupware,INC") for line in csv_lines[1:])
+
+
 def test_service_report_csv_lists_every_clock(client, agent, month_with_outcomes):
     client.force_login(agent)
     response = client.get(reverse("sla:service_report") + "?month=2026-11&format=csv")
