@@ -285,7 +285,7 @@ def seed(ctx):
         else:
             requester_ids = list(User.objects.filter(groups__name__in=[Role.AGENT, Role.MANAGER])
                                  .values_list("pk", flat=True)) or [ctx.shared["admin"].pk]
-            pool = list(ConfigurationItem.objects.order_by("?").values_list("pk", flat=True)[:5000])
+            pool = list(ConfigurationItem.objects.order_by("?").values_list("pk", flat=True)[:2000])
             if not pool:
                 ctx.log("  changes: no CIs, skipped")
                 return
