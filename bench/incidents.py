@@ -51,11 +51,14 @@ def measure(client, urls, runs, headers=None):
         response = client.get(url, **headers)
         timings.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200, (url, response.status_code, response.content[:300])
-    with CaptureQueriesContext(connection) as queries:
-        client.get(urls[0], **headers)
+    sql_ms = []
+    for url in urls[:5]:
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url, **headers)
+        sql_ms.append(sum(float(q["time"]) for q in queries.captured_queries) * 1000)
     return {
         "p50": statistics.median(timings), "p95": percentile(timings, 95), "max": max(timings),
-        "queries": len(queries.captured_queries),
+        "queries": len(queries.captured_queries), "sql": statistics.median(sql_ms),
     }
 
 
@@ -71,7 +74,8 @@ def main():
     agent = User.objects.get(username="agent")
     _, key = ApiToken.issue(agent, name="bench")
     api_headers = {"HTTP_AUTHORIZATION": f"Token {key}"}
-    groups = list(Team.objects.order_by("pk").values_list("pk", flat=True))
+    groups = [pk for pk in Team.objects.order_by("pk").values_list("pk", flat=True)
+              if Incident.objects.filter(assignment_group=pk, state="in_progress").exists()]
 
     web = Client()
     web.force_login(agent)
@@ -88,12 +92,15 @@ def main():
         "agent queue full-text search (all incidents)": (
             web, [f"/incidents/?queue=all&search={t}" for t in SEARCH_TERMS], None),
     }
-    print(f"{total:,} incidents, {connection.vendor}, {args.runs} requests per scenario")
-    print(f"| scenario | p50 ms | p95 ms | max ms | queries |")
-    print(f"| --- | ---: | ---: | ---: | ---: |")
+    print(f"{total:,} incidents, {connection.vendor}, {args.runs} requests per scenario, "
+          f"{os.cpu_count()} CPUs, load average before {os.getloadavg()[0]:.1f}")
+    print("| scenario | p50 ms | p95 ms | max ms | queries | SQL ms (median) |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for name, (client, urls, headers) in scenarios.items():
         result = measure(client, urls, args.runs, headers)
-        print(f"| {name} | {result['p50']:.1f} | {result['p95']:.1f} | {result['max']:.1f} | {result['queries']} |")
+        print(f"| {name} | {result['p50']:.1f} | {result['p95']:.1f} | {result['max']:.1f} | {result['queries']} "
+              f"| {result['sql']:.1f} |")
+    print(f"load average after {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

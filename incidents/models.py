@@ -125,6 +125,10 @@ class Incident(Ticket):
             # the page's ids and its COUNT(*) come from an index-only scan (see incidents.paging).
             models.Index(fields=["state", "assignment_group", "priority", "created_at"], include=["id"],
                          name="inc_queue_idx"),
+            # Every open-work queue (all open, my groups, mine, unassigned) in priority order: a small
+            # partial index read in order, filtered on its included columns, stopping at 25 rows.
+            models.Index(fields=["priority", "created_at"], include=["id", "assignment_group", "assigned_to"],
+                         condition=Q(state__in=["new", "in_progress", "on_hold"]), name="inc_open_queue_idx"),
             # The API list: ?state=…&assignment_group=… newest first (the default API ordering).
             models.Index(fields=["state", "assignment_group", "-created_at"], include=["id"],
                          name="inc_group_recent_idx"),
