@@ -191,3 +191,37 @@ def services_by_ci(ci_ids, chunk=500):
             for origin, services in cursor.fetchall():
                 result[origin] = sorted(services)
     return result
+
+
+def mirror(change, found):
+    """Show a newly scheduled change on the changes it conflicts with (one UPDATE).
+
+    Each of them gets (or has replaced) one entry naming `change`, so both sides of a conflict
+    see it without re-running detection for every one of them.
+    """
+    import json
+
+    rows = []
+    for item in found:
+        if item.get("kind") == ConflictKind.FREEZE or not item.get("change"):
+            continue
+        rows.append((item["change"], json.dumps({
+            **item, "change": change.pk, "number": change.number, "title": change.title,
+            "state": str(change.state), "start": change.planned_start.isoformat(),
+            "end": change.planned_end.isoformat(),
+        })))
+    if not rows:
+        return 0
+    t = _tables()
+    values = ", ".join(["(%s::bigint, %s::jsonb)"] * len(rows))
+    sql = f"""
+        UPDATE {t['change']} c SET conflicts = COALESCE(
+            (SELECT jsonb_agg(e) FROM jsonb_array_elements(c.conflicts) e
+             WHERE NOT (e ? 'change' AND (e->>'change')::bigint = %s)), '[]'::jsonb) || jsonb_build_array(v.entry)
+        FROM (VALUES {values}) AS v(id, entry)
+        WHERE c.id = v.id
+    """
+    params = [change.pk] + [value for row in rows for value in row]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount

@@ -279,6 +279,8 @@ def transition_change(change, *, actor, channel, target, expected_version=None, 
         locked, actor=actor, channel=channel, changes=changes, expected_version=locked.version,
         action=AuditAction.TRANSITIONED, audit_context={"reason": reason} if reason else None, now=now,
     )
+    if target == S.SCHEDULED:
+        conflict_rules.mirror(locked, changes["conflicts"])
     return locked
 
 

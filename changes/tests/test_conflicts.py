@@ -52,6 +52,10 @@ def test_shared_business_service_warns(requester, manager, estate):
     second = schedule(make_change(requester, cis=[estate["web2"]]), requester, manager)
     assert kinds(second) == [("shared_service", first.number)]
     assert second.conflicts[0]["services"] == [estate["payroll"].pk]
+    # the earlier change shows the conflict too, once, even after a re-scheduling
+    assert kinds(Change.objects.get(pk=first.pk)) == [("shared_service", second.number)]
+    conflicts.mirror(second, second.conflicts)
+    assert kinds(Change.objects.get(pk=first.pk)) == [("shared_service", second.number)]
 
 
 def test_no_conflict_outside_window_or_graph(requester, manager, estate):
