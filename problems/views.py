@@ -372,9 +372,12 @@ class ApplyKnownErrorView(DeskMixin, View):
             messages.success(request, _("Workaround of %(number)s applied to %(incident)s.")
                              % {"number": problem.number, "incident": incident.number})
         if request.htmx and request.POST.get("fragment"):
-            return render(request, "problems/partials/_known_error_suggestions.html", {
+            response = render(request, "problems/partials/_known_error_suggestions.html", {
                 "incident": incident, "known_errors": matching_known_errors(incident, limit=5), "applied": problem,
             })
+            # The work note belongs in the incident's timeline, which this fragment is not part of.
+            response["HX-Refresh"] = "true"
+            return response
         next_url = request.POST.get("next") or ""
         if not next_url.startswith("/") or next_url.startswith("//"):
             next_url = incident.get_absolute_url() if hasattr(incident, "get_absolute_url") else problem.get_absolute_url()

@@ -80,6 +80,12 @@ def test_known_error_database_search_and_apply(page, login, agent, end_user):
     # then
     assert list(vpn.incidents.all()) == [incident]
     assert Problem.objects.get(pk=vpn.pk).version == 2
+    # and the incident page embeds the matching known errors, marked as linked now
+    page.goto(incident.get_absolute_url())
+    suggestion = page.get_by_test_id("suggested-known-error").first
+    suggestion.wait_for()
+    assert vpn.number in suggestion.inner_text()
+    screenshot(page, "problems-suggestions-on-incident")
 
 
 def test_new_problem_form_shows_errors(page, login, agent):

@@ -108,6 +108,7 @@ def test_apply_view_from_fragment(client, agent, end_user):
                            {"fragment": "1"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert "applied as a work note" in response.content.decode()
+    assert response["HX-Refresh"] == "true"
     assert list(known_error.incidents.all()) == [incident]
 
 
