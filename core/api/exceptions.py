@@ -1,6 +1,7 @@
 """Every error the API gives has the contract's shape and a 4xx status, never a 500."""
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
@@ -27,6 +28,10 @@ def exception_handler(exc, context):
         else:
             detail = {"detail": " ".join(exc.messages)}
         return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, DataError):
+        # The database refused a value a filter let through (a number beyond bigint, say).
+        # Outside a test's transaction the failed statement is already rolled back.
+        return Response({"detail": _("Malformed request: a value is out of range.")}, status=400)
     if isinstance(exc, ObjectDoesNotExist):
         exc = Http404()
     if isinstance(exc, (ValueError, TypeError, OverflowError)) and not isinstance(exc, exceptions.APIException):
