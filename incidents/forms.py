@@ -1,6 +1,7 @@
 """Forms of the agent desk and the portal. They validate input only; views hand cleaned data to services."""
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
@@ -82,9 +83,16 @@ class IncidentForm(forms.ModelForm):
         self.fields["parent"].help_text = ""
         self.fields["parent"].queryset = Incident.objects.filter(is_major=True).exclude(
             state__in=[IncidentState.CLOSED, IncidentState.CANCELLED])
-        self.fields["configuration_item"].widget.attrs.update({
-            "hx-get": "", "hx-trigger": "change", "hx-target": "#service-suggestion", "hx-swap": "innerHTML",
+        # The CMDB may hold 100,000 CIs: a lookup list fed by htmx instead of a drop-down.
+        ci_field = self.fields["configuration_item"]
+        ci_field.widget = forms.TextInput(attrs={
+            "list": "ci-options", "autocomplete": "off", "placeholder": _("Type a CI name"),
+            "hx-get": reverse_lazy("incidents:ci_lookup"), "hx-trigger": "input changed delay:300ms",
+            "hx-target": "#ci-options", "hx-swap": "innerHTML",
         })
+        ci_field.error_messages["invalid_choice"] = _("Pick a configuration item from the list.")
+        if self.instance.pk and self.instance.configuration_item_id:
+            ci_field.help_text = _("Current: %(ci)s") % {"ci": self.instance.configuration_item}
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
             if self.instance.priority_override:

@@ -108,8 +108,6 @@ class IncidentCreateView(DeskMixin, View):
     template_name = "incidents/form.html"
 
     def get(self, request):
-        if request.htmx and "configuration_item" in request.GET:
-            return service_suggestion(request)
         return render(request, self.template_name, {"form": IncidentForm(), "incident": None})
 
     def post(self, request):
@@ -128,12 +126,27 @@ class IncidentCreateView(DeskMixin, View):
         return render(request, self.template_name, {"form": form, "incident": None}, status=400)
 
 
-def service_suggestion(request):
+class ServiceSuggestionView(DeskMixin, View):
     """htmx: the business service a chosen CI supports, as a hint under the service field."""
-    ci = ConfigurationItem.objects.filter(pk=request.GET.get("configuration_item") or 0).first() \
-        if (request.GET.get("configuration_item") or "").isdigit() else None
-    service = services.suggest_service(ci) if ci else None
-    return render(request, "incidents/partials/_service_suggestion.html", {"service": service, "ci": ci})
+
+    def get(self, request):
+        value = (request.GET.get("configuration_item") or "").strip()
+        ci = ConfigurationItem.objects.filter(pk=int(value)).select_related("ci_class").first() \
+            if value.isdigit() and len(value) < 18 else None
+        service = services.suggest_service(ci) if ci else None
+        return render(request, "incidents/partials/_service_suggestion.html", {"service": service, "ci": ci})
+
+
+class CILookupView(DeskMixin, View):
+    """htmx: up to 20 CIs whose name contains the typed text, as <option>s of a datalist."""
+
+    def get(self, request):
+        text = (request.GET.get("configuration_item") or request.GET.get("q") or "").strip()
+        cis = []
+        if text and not text.isdigit():
+            cis = (ConfigurationItem.objects.visible_to(request.user).active().filter(name__icontains=text)
+                   .select_related("ci_class").order_by("name")[:20])
+        return render(request, "incidents/partials/_ci_options.html", {"cis": cis})
 
 
 def known_errors_url(incident):
@@ -150,8 +163,6 @@ class IncidentDetailView(DeskMixin, View):
         return self.render(request, self.get_incident(pk))
 
     def render(self, request, incident, *, form=None, transition_form=None, comment_form=None, status=200):
-        if request.htmx and "configuration_item" in request.GET:
-            return service_suggestion(request)
         incident = (Incident.objects.with_list_relations().select_related("parent")
                     .prefetch_related(Prefetch("sla_clocks", queryset=SLAClock.objects.select_related("definition")))
                     .annotate(open_children=Count("children", filter=Q(children__state__in=OPEN_STATES)))
@@ -269,5 +280,6 @@ class IncidentBulkUpdateView(DeskMixin, View):
 
 __all__ = [
     "IncidentListView", "IncidentCreateView", "IncidentDetailView", "IncidentUpdateView", "IncidentTransitionView",
-    "IncidentAssignToMeView", "IncidentCommentView", "IncidentBulkUpdateView",
+    "IncidentAssignToMeView", "IncidentCommentView", "IncidentBulkUpdateView", "ServiceSuggestionView",
+    "CILookupView",
 ]

@@ -131,6 +131,25 @@ def test_comment_with_attachment(client, agent, open_incident):
 def test_service_suggestion_fragment(client, agent, estate):
     groupware, mail_server = estate
     client.force_login(agent)
-    response = client.get(reverse("incidents:incident_create"), {"configuration_item": mail_server.pk},
+    response = client.get(reverse("incidents:service_suggestion"), {"configuration_item": mail_server.pk},
                           HTTP_HX_REQUEST="true")
     assert f'data-service="{groupware.pk}"' in response.content.decode()
+    assert client.get(reverse("incidents:service_suggestion"), {"configuration_item": "x"}).status_code == 200
+
+
+def test_ci_lookup_lists_matching_cis(client, agent, estate):
+    _, mail_server = estate
+    client.force_login(agent)
+    response = client.get(reverse("incidents:ci_lookup"), {"configuration_item": "mail"})
+    assert f'value="{mail_server.pk}"' in response.content.decode()
+
+
+def test_desk_form_accepts_ci_id(client, agent, end_user, estate):
+    groupware, mail_server = estate
+    client.force_login(agent)
+    client.post(reverse("incidents:incident_create"), {
+        "title": "메일 서버 응답 없음", "caller": end_user.pk, "impact": 2, "urgency": 2,
+        "configuration_item": mail_server.pk,
+    })
+    incident = Incident.objects.get()
+    assert (incident.configuration_item, incident.service) == (mail_server, groupware)
