@@ -164,10 +164,13 @@ class ChangeDetailView(DeskMixin, View):
             except DomainError:
                 can_decide = False
         allowed = workflow.allowed_targets(change.type, change.state)
+        if change.state == ChangeState.AUTHORIZE and change.approved_at is None:
+            # Leaving authorize forward is the approvers' decision (the approve/reject form).
+            allowed = tuple(t for t in allowed if t not in workflow.NEEDS_APPROVAL)
         transition_form = forms.get("transition") or TransitionForm(initial={"version": change.version})
         transition_form.fields["target"].choices = [(t, ChangeState(t).label) for t in allowed]
         bootstrapify(transition_form)
-        services_ids = set(change.impacted_services)
+        services_ids = set(change.impacted_services[:20])
         for item in change.conflicts:
             for sid in item.get("services", []):
                 services_ids.add(sid)
