@@ -1,7 +1,6 @@
 """Forms for the problem desk pages. They validate input only; views hand cleaned data to services."""
 
 from django import forms
-from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team, User
@@ -122,13 +121,6 @@ def resolve_reference(model, reference):
     if "name" in names:
         return manager.filter(name__iexact=reference).order_by("pk").first()
     return None
-
-
-def incident_model():
-    try:
-        return apps.get_model("incidents", "Incident")
-    except LookupError:
-        return None
 
 
 class ResolveIncidentsForm(forms.Form):

@@ -12,8 +12,7 @@ from problems.models import Problem
 # The `simple` configuration: no stemming, so Korean and English text both match word for word.
 SEARCH_CONFIG = "simple"
 STOPWORDS = frozenset(
-    "the and for with from that this not are was were has have can cannot when after before into "
-    "all any but our your you out off too via per new".split()
+    ["the", "and", "for", "with", "from", "that", "this", "not", "are", "was", "were", "has", "have", "can", "cannot", "when", "after", "before", "into", "all", "any", "but", "our", "your", "you", "out", "off", "too", "via", "per", "new"]
 )
 MAX_TERMS = 12
 

@@ -8,6 +8,7 @@ import importlib
 import inspect
 
 from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +19,7 @@ from core import services as core_services
 from core.choices import AuditAction
 from core.exceptions import DomainError, PermissionRefused
 from problems import selectors, workflow
-from problems.choices import OPEN_STATES, ProblemState
+from problems.choices import ProblemState
 from problems.models import Problem
 
 # Link sets a problem keeps; each is audited by core.services.set_links.
@@ -250,7 +251,7 @@ def _resolution_code(incident):
     """A resolution code the incident model accepts, preferring one that names the problem fix."""
     try:
         field = type(incident)._meta.get_field("resolution_code")
-    except Exception:
+    except FieldDoesNotExist:
         return RESOLUTION_CODE
     values = [value for value, _label in field.flatchoices] if field.choices else []
     if not values:

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -21,7 +21,13 @@ from problems import services, workflow
 from problems.choices import STATE_BADGES, ProblemState
 from problems.filtersets import ProblemFilterSet
 from problems.forms import (
-    LINK_LABELS, CommentForm, LinkForm, ProblemForm, ProblemTransitionForm, ResolveIncidentsForm, bootstrapify,
+    LINK_LABELS,
+    CommentForm,
+    LinkForm,
+    ProblemForm,
+    ProblemTransitionForm,
+    ResolveIncidentsForm,
+    bootstrapify,
 )
 from problems.models import Problem
 from problems.selectors import matching_known_errors, search_problems, with_list_relations
@@ -158,7 +164,7 @@ class ProblemDetailView(DeskMixin, TemplateView):
 def _change_create_url(problem):
     try:
         return reverse("changes:change_create") + f"?problem={problem.pk}"
-    except Exception:
+    except NoReverseMatch:
         return ""
 
 

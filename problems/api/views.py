@@ -14,7 +14,10 @@ from core import services as core_services
 from core.api.mixins import ApiActorMixin, NumberOrIdLookupMixin
 from problems import services
 from problems.api.serializers import (
-    ApplyKnownErrorSerializer, KnownErrorSerializer, ProblemSerializer, ResolveSerializer,
+    ApplyKnownErrorSerializer,
+    KnownErrorSerializer,
+    ProblemSerializer,
+    ResolveSerializer,
 )
 from problems.filtersets import ProblemFilterSet
 from problems.models import Problem

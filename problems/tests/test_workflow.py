@@ -4,7 +4,13 @@ import pytest
 
 from core.exceptions import DomainError, InvalidTransition
 from problems.choices import ProblemState as S
-from problems.workflow import TRANSITIONS, ProblemFacts, allowed_targets, check_publish_known_error, check_transition
+from problems.workflow import (
+    TRANSITIONS,
+    ProblemFacts,
+    allowed_targets,
+    check_publish_known_error,
+    check_transition,
+)
 
 FULL = ProblemFacts(root_cause="Firmware bug", workaround="Restart the spooler")
 ALLOWED = {
