@@ -9,8 +9,20 @@ from accounts.roles import Role
 DESK_APPS = ["incidents", "problems", "changes", "releases", "cmdb", "sla", "core"]
 
 
+def _last_migrated_app():
+    from django.apps import apps
+
+    return [config for config in apps.get_app_configs() if config.models_module is not None][-1]
+
+
 def sync_role_groups(sender=None, **kwargs):
-    """Create the role groups and give them their permissions (after every migrate)."""
+    """Create the role groups and give them their permissions (after every migrate).
+
+    post_migrate fires once per app; every app's permissions exist only after the last one,
+    so the work is done then (or whenever called directly).
+    """
+    if sender is not None and sender.label != _last_migrated_app().label:
+        return
     groups = {role: Group.objects.get_or_create(name=role)[0] for role in Role.values}
     desk = Permission.objects.filter(content_type__app_label__in=DESK_APPS).exclude(codename__startswith="delete_")
     groups[Role.AGENT].permissions.set(desk)

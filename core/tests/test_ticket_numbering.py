@@ -81,7 +81,7 @@ def test_concurrent_creation_from_processes_is_unique_and_gapless(agent):
     url = f"postgres://{db['USER'] or ''}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "itsm.settings_test", "DATABASE_URL": url,
            "PYTHONPATH": str(ROOT)}
-    processes, per_process = 4, 15
+    processes, per_process = 3, 15
     # when
     children = [
         subprocess.Popen([sys.executable, "-m", "tests.ticketapp.bulk_create", str(agent.pk), str(per_process)],
