@@ -60,8 +60,15 @@ class ProblemViewSet(NumberOrIdLookupMixin, ApiActorMixin, mixins.CreateModelMix
         return version, data, links
 
     def perform_create(self, serializer):
-        _version, data, links = self._split(serializer.validated_data)
-        serializer.instance = services.create_problem(**self.actor_kwargs(), **links, **data)
+        validated = dict(serializer.validated_data)
+        incidents = list(validated.pop("incidents", []))
+        _version, data, links = self._split(validated)
+        if incidents:
+            # Raised from incidents: their CIs are linked and each incident records the problem.
+            problem = services.raise_problem_from_incidents(incidents, **self.actor_kwargs(), **links, **data)
+        else:
+            problem = services.create_problem(**self.actor_kwargs(), **links, **data)
+        serializer.instance = self.get_queryset().get(pk=problem.pk)
 
     def perform_update(self, serializer):
         version, data, links = self._split(serializer.validated_data)

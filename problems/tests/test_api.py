@@ -56,14 +56,24 @@ def test_detail_by_id_and_number(agent_api, agent, end_user):
                              "known_error", "incidents", "assignment_group", "assigned_to", "version"}
 
 
-def test_create_with_incidents(agent_api, agent, end_user):
-    incident = make_incident(end_user)
+def test_create_with_incidents_raises_from_them(agent_api, agent, end_user):
+    ci = make_ci("mail-relay")
+    incident = make_incident(end_user, title="Mail stuck", configuration_item=ci)
     response = agent_api.post(URL, {"title": "Mail delays", "incidents": [incident.pk]}, format="json")
     assert response.status_code == 201, response.json()
     body = response.json()
     assert body["number"].startswith("PRB") and body["incidents"] == [incident.pk]
+    assert body["configuration_items"] == [ci.pk]
+    assert body["description"] == f"{incident.number}: Mail stuck"
     problem = Problem.objects.get(pk=body["id"])
     assert AuditEntry.objects.for_object(problem).filter(action=AuditAction.CREATED).count() == 1
+    assert AuditEntry.objects.for_object(incident).get(action=AuditAction.LINKED).new_value == [problem.pk]
+
+
+def test_create_on_its_own(agent_api):
+    response = agent_api.post(URL, {"title": "Disk latency spikes", "priority": 2}, format="json")
+    assert response.status_code == 201
+    assert response.json()["incidents"] == [] and response.json()["state"] == "new"
 
 
 def test_create_with_unknown_incident_400(agent_api):

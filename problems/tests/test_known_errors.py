@@ -129,3 +129,14 @@ def test_search_follows_updates_and_matches_korean_by_prefix(agent):
 def test_search_odd_input_never_fails(agent, text):
     make_known_error(agent)
     list(search_problems(Problem.objects.all(), text))
+
+
+def test_icontains_fallback_without_postgres(agent, end_user, monkeypatch):
+    # given: the non-PostgreSQL code path (SQLite), exercised on this database
+    monkeypatch.setattr("problems.selectors.is_postgres", lambda: False)
+    vpn = make_known_error(agent, title="VPN disconnects", workaround="Disable split tunnelling")
+    make_known_error(agent, title="Printer offline", workaround="Power cycle")
+    incident = make_incident(end_user, title="vpn drops again")
+    # when / then
+    assert [p.pk for p in search_problems(Problem.objects.all(), "tunnel")] == [vpn.pk]
+    assert [p.pk for p in matching_known_errors(incident)] == [vpn.pk]
