@@ -358,8 +358,15 @@ def known_error_suggestions(request, incident_id):
     if roles.is_agent(request.user):
         incident = _visible_incident(request, incident_id)
         if incident is not None:
-            context.update(incident=incident, known_errors=matching_known_errors(incident, limit=5))
+            context.update(incident=incident, known_errors=matching_known_errors(incident, limit=5),
+                           linked_problems=_linked_problems(incident))
     return render(request, "problems/partials/_known_error_suggestions.html", context)
+
+
+def _linked_problems(incident):
+    """The problems already covering an incident (any state), for the incident page."""
+    return list(Problem.objects.filter(incidents=incident).only("id", "number", "title", "state")
+                .order_by("-created_at")[:5])
 
 
 class ApplyKnownErrorView(DeskMixin, View):
@@ -380,6 +387,7 @@ class ApplyKnownErrorView(DeskMixin, View):
         if request.htmx and request.POST.get("fragment"):
             response = render(request, "problems/partials/_known_error_suggestions.html", {
                 "incident": incident, "known_errors": matching_known_errors(incident, limit=5), "applied": problem,
+                "linked_problems": _linked_problems(incident),
             })
             # The work note belongs in the incident's timeline, which this fragment is not part of.
             response["HX-Refresh"] = "true"

@@ -140,3 +140,12 @@ def test_icontains_fallback_without_postgres(agent, end_user, monkeypatch):
     # when / then
     assert [p.pk for p in search_problems(Problem.objects.all(), "tunnel")] == [vpn.pk]
     assert [p.pk for p in matching_known_errors(incident)] == [vpn.pk]
+
+
+def test_suggestion_fragment_shows_covering_problems_and_raise_link(client, agent, end_user):
+    incident = make_incident(end_user, title="Disk full on app01")
+    problem = make_problem(agent, title="Log rotation broken", incidents=[incident])
+    client.force_login(agent)
+    html = client.get(reverse("problems:known_error_suggestions", args=[incident.pk])).content.decode()
+    assert problem.number in html
+    assert f"{reverse('problems:problem_create')}?incidents={incident.pk}" in html
