@@ -49,6 +49,21 @@ class CIListField(forms.CharField):
         return found
 
 
+class IncidentNumbersField(forms.CharField):
+    """Incidents typed as numbers (INC0001001), comma separated."""
+
+    def clean(self, value):
+        from incidents.models import Incident
+
+        value = super().clean(value)
+        numbers = {t.strip().upper() for t in (value or "").split(",") if t.strip()}
+        found = list(Incident.objects.filter(number__in=numbers).only("id", "number"))
+        missing = numbers - {i.number for i in found}
+        if missing:
+            raise forms.ValidationError(_("Unknown incidents: %(items)s.") % {"items": ", ".join(sorted(missing))})
+        return found
+
+
 def desk_users():
     return User.objects.filter(groups__name__in=DESK_ROLES).distinct().order_by("display_name")
 
@@ -56,6 +71,9 @@ def desk_users():
 class ChangeForm(forms.ModelForm):
     affected_cis_text = CIListField(label=_("Affected CIs"), required=False,
                                     help_text=_("CI ids or exact names, separated by commas."))
+    caused_incidents_text = IncidentNumbersField(label=_("Caused incidents"), required=False,
+                                                 help_text=_("Incidents this change caused (numbers, comma "
+                                                             "separated)."))
 
     class Meta:
         model = Change
@@ -81,6 +99,10 @@ class ChangeForm(forms.ModelForm):
             self.fields.pop("template")
             self.fields["affected_cis_text"].initial = ", ".join(
                 c.name for c in self.instance.affected_cis.all()[:200])
+            self.fields["caused_incidents_text"].initial = ", ".join(
+                i.number for i in self.instance.caused_incidents.all())
+        else:
+            self.fields.pop("caused_incidents_text")
         bootstrapify(self)
 
     def _post_clean(self):

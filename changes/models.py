@@ -110,8 +110,9 @@ class Change(Ticket):
     services, with its plans, planned window, risk, approvals and outcome."""
 
     NUMBER_PREFIX = "CHG"
+    # Derived data, and the approval stamp (each decision has its own audit row).
     AUDIT_EXCLUDE = Ticket.AUDIT_EXCLUDE | {"conflicts", "conflicts_checked_at", "impacted_services",
-                                            "impacted_ci_count"}
+                                            "impacted_ci_count", "approved_at"}
 
     type = models.CharField(_("type"), max_length=20, choices=ChangeType.choices, default=ChangeType.NORMAL)
     state = models.CharField(_("state"), max_length=20, choices=ChangeState.choices, default=ChangeState.NEW)

@@ -129,7 +129,8 @@ class ChangeUpdateView(DeskMixin, View):
             try:
                 services.update_change(change, actor=request.user, channel=WEB, changes=form.changes(),
                                        expected_version=request.POST.get("version") or None,
-                                       affected_cis=form.cleaned_data["affected_cis_text"])
+                                       affected_cis=form.cleaned_data["affected_cis_text"],
+                                       caused_incidents=form.cleaned_data["caused_incidents_text"])
             except (DomainError, ValidationError) as exc:
                 _form_error(form, exc)
             else:

@@ -182,3 +182,15 @@ def test_freeze_windows_admin_only(agent_api, api_as, admin_user):
     bad = api_as(admin_user).post(f"{URL}freeze-windows/", {**data, "end": START.isoformat()}, format="json")
     assert bad.status_code == 400
     assert agent_api.get(f"{URL}freeze-windows/").json()["count"] == 1
+
+
+def test_caused_incidents_link(agent_api, agent):
+    from incidents.models import Incident
+
+    incident_fields = {f.name for f in Incident._meta.get_fields()}
+    assert "caused_by_changes" in incident_fields
+    change = make_change(agent)
+    response = agent_api.patch(detail(change), {"caused_incidents": [999999], "version": change.version},
+                               format="json")
+    assert response.status_code == 400
+    assert "caused_incidents" in response.json()
