@@ -11,7 +11,6 @@ Idempotent: configuration is get-or-create, and changes are only added up to the
 from datetime import timedelta
 
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.models import Team, User
 from accounts.roles import Role
