@@ -5,7 +5,9 @@ directly or transitively (A, then whatever needs A ...); **upstream** of A is ev
 needs. The walk is a recursive CTE over `cmdb_relationship` rows that runs on PostgreSQL and
 SQLite alike. It is depth-limited and terminates on cycles: rows are (ci id, depth) pairs
 combined with UNION (duplicates discarded), and depth never exceeds the limit, so the working
-set is finite; each CI is then reported once with its minimum distance.
+set is finite; each CI is then reported once with its minimum distance. Walks deeper than
+CTE_MAX_DEPTH go breadth-first instead, one set-based query per level, because on densely
+meshed graphs the CTE expands a CI once per depth at which it is reachable.
 
 Public functions (other apps, changes in particular, call these):
 
@@ -17,7 +19,7 @@ Public functions (other apps, changes in particular, call these):
                                    # `.depth` (its minimum distance) and its ci_class loaded;
                                    # ordered by depth, then name
 
-    business_services_impacted(ci_ids, depth=MAX_DEPTH)
+    business_services_impacted(ci_ids, depth=SERVICE_DEPTH)
         -> list[ConfigurationItem] # business services downstream of any of `ci_ids`
                                    # (a business service in `ci_ids` counts itself, depth 0)
 
@@ -36,6 +38,12 @@ from cmdb.choices import BUSINESS_SERVICE_SLUG, Direction, RelationshipType
 
 DEFAULT_DEPTH = 5
 MAX_DEPTH = 20
+# Beyond this depth the CTE's (id, depth) rows multiply on densely meshed graphs (a CI
+# reachable at many depths is expanded at each), so deeper walks go level by level instead:
+# one set-based query per level over the unvisited frontier, each CI expanded once.
+CTE_MAX_DEPTH = 6
+# How far business_services_impacted looks: services sit a handful of hops above infrastructure.
+SERVICE_DEPTH = 10
 
 
 def _ids(ci_ids) -> list[int]:
@@ -105,6 +113,40 @@ def _impact_rows(ids, direction, depth, types, include_self, class_slug=None):
     return list(ConfigurationItem.objects.raw(sql, params))
 
 
+def _level_walk(ids, direction, depth, types) -> dict[int, int]:
+    """Breadth-first, one query per level: exact minimum distances, each CI expanded once."""
+    from cmdb.models import Relationship
+
+    quote = connection.ops.quote_name
+    rel = quote(Relationship._meta.db_table)
+    joined, reached = ("target_id", "source_id") if direction == Direction.DOWNSTREAM else ("source_id", "target_id")
+    type_filter = f" AND type IN ({', '.join(['%s'] * len(types))})" if types else ""
+    postgres = connection.vendor == "postgresql"
+    distances = {ci_id: 0 for ci_id in ids}
+    frontier = list(ids)
+    with connection.cursor() as cursor:
+        for level in range(1, depth + 1):
+            found = set()
+            # PostgreSQL takes the whole frontier as one array; SQLite caps bound parameters.
+            step = len(frontier) if postgres else 500
+            for offset in range(0, len(frontier), max(step, 1)):
+                part = frontier[offset:offset + step]
+                if postgres:
+                    cursor.execute(f"SELECT DISTINCT {reached} FROM {rel} WHERE {joined} = ANY(%s){type_filter}",
+                                   [part, *types])
+                else:
+                    marks = ", ".join(["%s"] * len(part))
+                    cursor.execute(f"SELECT DISTINCT {reached} FROM {rel} WHERE {joined} IN ({marks}){type_filter}",
+                                   [*part, *types])
+                found.update(row[0] for row in cursor.fetchall())
+            frontier = [ci_id for ci_id in found if ci_id not in distances]
+            if not frontier:
+                break
+            for ci_id in frontier:
+                distances[ci_id] = level
+    return distances
+
+
 def impact_distances(ci_ids: Iterable, direction: str = Direction.DOWNSTREAM, depth: int = DEFAULT_DEPTH, *,
                      types=None, include_self: bool = False) -> dict[int, int]:
     """CI id → minimum number of hops from the nearest of `ci_ids` (see module docstring)."""
@@ -112,6 +154,11 @@ def impact_distances(ci_ids: Iterable, direction: str = Direction.DOWNSTREAM, de
     ids = _ids(ci_ids)
     if not ids:
         return {}
+    if depth > CTE_MAX_DEPTH:
+        distances = _level_walk(ids, direction, depth, types)
+        if not include_self:
+            distances = {ci_id: d for ci_id, d in distances.items() if d > 0}
+        return distances
     distances = {}
     # SQLite caps bound parameters; start sets beyond a few hundred are walked in slices.
     for offset in range(0, len(ids), 500):
@@ -132,8 +179,9 @@ def _load(distances: dict[int, int], queryset=None) -> list:
     queryset = ConfigurationItem.objects.all() if queryset is None else queryset
     ids = list(distances)
     cis = []
-    for offset in range(0, len(ids), 500):
-        cis.extend(queryset.filter(pk__in=ids[offset:offset + 500]))
+    step = 20000 if connection.vendor == "postgresql" else 500  # SQLite caps bound parameters
+    for offset in range(0, len(ids), step):
+        cis.extend(queryset.filter(pk__in=ids[offset:offset + step]).defer("attributes", "description", "tags"))
     prefetch_related_objects(cis, "ci_class")
     for item in cis:
         item.depth = distances[item.pk]
@@ -153,13 +201,15 @@ def impact_of(ci_ids: Iterable, direction: str = Direction.DOWNSTREAM, depth: in
     ids = _ids(ci_ids)
     if not ids:
         return []
-    if len(ids) > 500:
+    if len(ids) > 500 or depth > CTE_MAX_DEPTH:
         distances = impact_distances(ids, direction, depth, types=types, include_self=include_self)
         if _class_slug:
             from cmdb.models import ConfigurationItem
 
-            base = ConfigurationItem.objects.all() if queryset is None else queryset
-            queryset = base.filter(ci_class__slug=_class_slug)
+            # The class is usually far smaller than a deep walk: intersect ids, not a huge IN list.
+            of_class = ConfigurationItem.objects.filter(ci_class__slug=_class_slug).values_list("pk", flat=True)
+            distances = {ci_id: distances[ci_id] for ci_id in of_class.iterator(chunk_size=10000)
+                         if ci_id in distances}
         return _load(distances, queryset)
     cis = _impact_rows(ids, direction, depth, types, include_self, _class_slug)
     if queryset is not None and cis and queryset.query.has_filters():
@@ -173,7 +223,7 @@ def impact_of(ci_ids: Iterable, direction: str = Direction.DOWNSTREAM, depth: in
     return cis
 
 
-def business_services_impacted(ci_ids: Iterable, depth: int = MAX_DEPTH) -> list:
+def business_services_impacted(ci_ids: Iterable, depth: int = SERVICE_DEPTH) -> list:
     """Business services that need any of `ci_ids` (directly or transitively), nearest first."""
     return impact_of(ci_ids, Direction.DOWNSTREAM, depth, include_self=True, _class_slug=BUSINESS_SERVICE_SLUG)
 

@@ -79,3 +79,25 @@ def test_neighbourhood_places_needers_above_and_needs_below(estate):
                         "esx-01": 1, "sw-core-01": 2}
     assert len(edges) == 6
     assert hidden == {}
+
+
+@pytest.mark.parametrize("depth", [3, 7, 20])
+def test_both_walks_agree_on_a_meshed_graph_with_cycles(depth):
+    import random
+
+    # given: 40 CIs, 120 random relationships (cycles included)
+    rng = random.Random(5)
+    cis = [make_ci(f"n{i:02d}") for i in range(40)]
+    pairs = set()
+    while len(pairs) < 120:
+        a, b = rng.sample(cis, 2)
+        pairs.add((a, b))
+    for a, b in pairs:
+        relate(a, b)
+    # when
+    start = [cis[0].pk, cis[1].pk]
+    level = graph._level_walk(start, "downstream", depth, [])
+    cte = graph.impact_distances(start, "downstream", min(depth, graph.CTE_MAX_DEPTH), include_self=True)
+    # then: the walks agree wherever both reach
+    assert {k: v for k, v in level.items() if v <= graph.CTE_MAX_DEPTH} == cte
+    assert graph.impact_distances(start, "downstream", depth, include_self=True) == level
