@@ -44,12 +44,13 @@ def measure(client, urls, runs, headers=None):
     headers = headers or {}
     for url in urls[:3]:  # warm up connections, caches, plans
         client.get(url, **headers)
-    timings = []
+    timings, cpu = [], []
     for i in range(runs):
         url = urls[i % len(urls)]
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         response = client.get(url, **headers)
         timings.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - cpu_started) * 1000)
         assert response.status_code == 200, (url, response.status_code, response.content[:300])
     sql_ms = []
     for url in urls[:5]:
@@ -59,6 +60,7 @@ def measure(client, urls, runs, headers=None):
     return {
         "p50": statistics.median(timings), "p95": percentile(timings, 95), "max": max(timings),
         "queries": len(queries.captured_queries), "sql": statistics.median(sql_ms),
+        "cpu": statistics.median(cpu),
     }
 
 
@@ -94,12 +96,12 @@ def main():
     }
     print(f"{total:,} incidents, {connection.vendor}, {args.runs} requests per scenario, "
           f"{os.cpu_count()} CPUs, load average before {os.getloadavg()[0]:.1f}")
-    print("| scenario | p50 ms | p95 ms | max ms | queries | SQL ms (median) |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    print("| scenario | p50 ms | p95 ms | max ms | queries | SQL ms (median) | Python CPU ms (median) |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, (client, urls, headers) in scenarios.items():
         result = measure(client, urls, args.runs, headers)
         print(f"| {name} | {result['p50']:.1f} | {result['p95']:.1f} | {result['max']:.1f} | {result['queries']} "
-              f"| {result['sql']:.1f} |")
+              f"| {result['sql']:.1f} | {result['cpu']:.1f} |")
     print(f"load average after {os.getloadavg()[0]:.1f}")
 
 
