@@ -370,7 +370,14 @@ def on_ticket_changed(ticket, *, diff, actor, now):
         have = {c.definition_id for c in clocks if c.state != ClockState.CANCELLED}
         fresh = [d for pk, d in wanted.items() if pk not in have]
         if fresh and state not in set().union(*(stop_states(d) for d in fresh)):
-            clocks += _start(session, ticket, fresh, reason="now applies: " + ", ".join(sorted(MATCH_FIELDS & set(diff))))
+            reason = "now applies: " + ", ".join(sorted(MATCH_FIELDS & set(diff)))
+            started = _start(session, ticket, fresh, reason=reason)
+            clocks += started
+            for definition in {c.definition_id: c.definition for c in started}.values():
+                audit.record(ticket, actor=actor, channel=Channel.SYSTEM, action=AuditAction.SLA, field="sla",
+                             new="started", at=now,
+                             context={"definition": definition.name, "agreement": definition.agreement,
+                                      "reason": reason})
 
     for clock in clocks:
         _sync_state(session, clock, ticket)

@@ -168,10 +168,13 @@ def test_ola_follows_reassignment(kr_calendar, definition, open_incident, agent,
     # then the OLA counts from the hand-off, not from creation
     ola_clock = SLAClock.objects.for_object(incident).get(definition=ola, kind=ClockKind.RESOLUTION)
     assert ola_clock.started_at == kst(2026, 11, 23, 14, 0)
+    started = AuditEntry.objects.for_object(incident).get(action=AuditAction.SLA, field="sla", new_value="started")
+    assert started.context["definition"] == "Network OLA"
     # and handing it back cancels the OLA clock
     services.assign(incident, actor=agent, channel=Channel.WEB, group=team, now=kst(2026, 11, 23, 15, 0))
     ola_clock.refresh_from_db()
     assert ola_clock.state == ClockState.CANCELLED
+    assert ola_clock.events.last().kind == EventKind.CANCEL
 
 
 def test_explain_lists_events_with_calendar_and_target(definition, open_incident, agent):
@@ -210,3 +213,53 @@ def test_events_replay_to_the_same_elapsed(definition, open_incident, agent):
     assert replayed == clock.elapsed_business_seconds == 8 * 3600
     assert clock.state == ClockState.BREACHED  # 240 min target, 8 h used
     assert ClockEvent.objects.filter(clock=clock, kind=EventKind.BREACH).get().at == kst(2026, 11, 23, 14, 0)
+
+
+def test_priority_change_restart_policy(kr_calendar, open_incident, agent):
+    definition = make_definition(calendar=kr_calendar, on_priority_change="restart")
+    incident = open_incident(now=kst(2026, 11, 23, 10, 0))
+    services.update_incident(incident, actor=agent, channel=Channel.WEB, changes={"impact": 1, "urgency": 2},
+                             now=kst(2026, 11, 23, 11, 0))
+    resolution = SLAClock.objects.for_object(incident).filter(definition=definition, kind=ClockKind.RESOLUTION)
+    assert [(c.state, c.priority) for c in resolution.order_by("id")] == [
+        (ClockState.CANCELLED, 3), (ClockState.RUNNING, 2)]
+    assert resolution.order_by("id").last().due_at == kst(2026, 11, 23, 13, 0)
+
+
+def test_stop_at_closed_keeps_counting_while_resolved(kr_calendar, open_incident, agent):
+    make_definition(calendar=kr_calendar, stop_at="closed")
+    incident = open_incident(now=kst(2026, 11, 23, 10, 0))
+    incident = services.resolve(incident, actor=agent, channel=Channel.WEB, code="solved_permanently", notes="x",
+                                now=kst(2026, 11, 23, 11, 0))
+    assert clocks_of(incident)[ClockKind.RESOLUTION].state == ClockState.RUNNING
+    services.close(incident, actor=agent, channel=Channel.WEB, now=kst(2026, 11, 23, 12, 0))
+    resolution = clocks_of(incident)[ClockKind.RESOLUTION]
+    assert (resolution.state, resolution.elapsed_business_seconds) == (ClockState.MET, 2 * 3600)
+
+
+def test_pause_on_hold_reason_change_within_on_hold(definition, open_incident, agent):
+    # awaiting vendor (counts) → awaiting caller (pauses) without leaving on_hold
+    incident = open_incident(now=kst(2026, 11, 23, 10, 0))
+    incident = services.transition(incident, actor=agent, channel=Channel.WEB, target="on_hold",
+                                   on_hold_reason="awaiting_vendor", now=kst(2026, 11, 23, 10, 30))
+    services.update_incident(incident, actor=agent, channel=Channel.WEB,
+                             changes={"on_hold_reason": "awaiting_caller"}, now=kst(2026, 11, 23, 11, 0))
+    resolution = clocks_of(incident)[ClockKind.RESOLUTION]
+    assert resolution.state == ClockState.PAUSED
+    assert resolution.elapsed_business_seconds == 3600
+
+
+def test_requeue_stale_resends_lost_escalations(kr_calendar, open_incident):
+    from unittest import mock
+
+    from sla import escalations
+    from sla.models import EscalationRun
+
+    make_definition(calendar=kr_calendar, rules=[{"threshold": 100, "action": "work_note"}])
+    open_incident(now=kst(2026, 11, 23, 10, 0))
+    with mock.patch("sla.engine.enqueue_escalations"):  # the broker lost them
+        engine.sweep(now=kst(2026, 11, 23, 11, 0))
+    run = EscalationRun.objects.get()
+    with mock.patch("sla.engine.enqueue_escalations") as enqueue:
+        assert escalations.requeue_stale(now=run.created_at + escalations.STALE_AFTER * 2) == 1
+    enqueue.assert_called_once_with([run.clock_id])
