@@ -194,3 +194,25 @@ def test_caused_incidents_link(agent_api, agent):
                                format="json")
     assert response.status_code == 400
     assert "caused_incidents" in response.json()
+
+
+def test_patch_to_review_records_outcome(agent_api, agent, manager):
+    from changes.tests.factories import schedule
+
+    change = schedule(make_change(agent), agent, manager)
+    change = services.transition_change(change, actor=agent, channel="api", target=S.IMPLEMENT)
+    missing = agent_api.patch(detail(change), {"state": "review", "version": change.version}, format="json")
+    assert missing.status_code == 400
+    assert "outcome" in missing.json()
+    response = agent_api.patch(detail(change), {"state": "review", "outcome": "failed", "version": change.version},
+                               format="json")
+    assert response.status_code == 200, response.content
+    assert (response.json()["state"], response.json()["outcome"]) == ("review", "failed")
+    closing = agent_api.patch(detail(change), {"state": "closed", "version": response.json()["version"]},
+                              format="json")
+    assert closing.status_code == 400
+    assert "pir" in closing.json()
+    pir = agent_api.post(f"{detail(change)}pir/", {"summary": "Disk full"}, format="json")
+    assert pir.status_code == 200
+    closed = agent_api.patch(detail(change), {"state": "closed", "version": pir.json()["version"]}, format="json")
+    assert closed.json()["state"] == "closed"
