@@ -188,3 +188,40 @@ def test_running_clock_elapsed_is_live(agent_api, open_incident):
     body = agent_api.get(f"/api/v1/incidents/{incident.pk}/").json()
     elapsed = {s["kind"]: s["elapsed_business_seconds"] for s in body["slas"]}
     assert 1790 <= elapsed["resolution"] <= 1900
+
+
+@pytest.mark.parametrize("path, body", [
+    ("/api/v1/sla/calendars/", []),
+    ("/api/v1/sla/calendars/", {"name": "x", "working_hours": "9-18"}),
+    ("/api/v1/sla/calendars/", {"name": "x", "working_hours": [{"weekday": 0, "start": "25:00", "end": "26:00"}]}),
+    ("/api/v1/sla/calendars/", {"name": "x", "holidays": "KR"}),
+    ("/api/v1/sla/calendars/", {"name": None, "time_zone": None}),
+    ("/api/v1/sla/definitions/", {"name": "x", "ticket_type": None}),
+    ("/api/v1/sla/definitions/", {"name": "x", "ticket_type": "incidents.incident", "targets": "fast"}),
+    ("/api/v1/sla/definitions/", {"name": "x", "ticket_type": "incidents.incident",
+                                  "targets": [{"priority": 10 ** 30}]}),
+    ("/api/v1/sla/definitions/", {"name": "x", "ticket_type": "incidents.incident", "pause_states": {"a": 1},
+                                  "targets": [{"priority": 1, "resolution_minutes": 10}]}),
+    ("/api/v1/sla/definitions/", {"name": "x", "ticket_type": "incidents.incident", "warning_thresholds": "50",
+                                  "targets": [{"priority": 1, "resolution_minutes": 10}]}),
+    ("/api/v1/sla/definitions/", {"name": "x", "ticket_type": "incidents.incident", "applies_to": {"priorities": [True]},
+                                  "targets": [{"priority": 1, "resolution_minutes": 10}]}),
+])
+def test_malformed_input_is_400_never_500(admin_api, path, body):
+    response = admin_api.post(path, body, format="json")
+    assert response.status_code == 400, response.content
+
+
+@pytest.mark.parametrize("query", ["?state=bogus", "?object_id=abc", "?definition=zz", "?ordering=nope",
+                                   "?page=999"])
+def test_clock_list_filters_never_500(agent_api, query):
+    assert agent_api.get("/api/v1/sla/clocks/" + query).status_code in (200, 400, 404)
+
+
+def test_clock_detail_invisible_to_end_users(end_user_api, definition, open_incident):
+    incident = open_incident(now=kst(2026, 11, 23, 10, 0))
+    from sla.models import SLAClock
+
+    clock = SLAClock.objects.for_object(incident).first()
+    assert end_user_api.get(f"/api/v1/sla/clocks/{clock.pk}/").status_code == 403
+    assert end_user_api.get(f"/api/v1/sla/clocks/{clock.pk}/events/").status_code == 403
