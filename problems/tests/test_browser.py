@@ -86,6 +86,12 @@ def test_known_error_database_search_and_apply(page, login, agent, end_user):
     suggestion.wait_for()
     assert vpn.number in suggestion.inner_text()
     screenshot(page, "problems-suggestions-on-incident")
+    # and the known-error database reads in Korean
+    page.goto("/problems/known-errors/")
+    with page.expect_navigation():
+        page.select_option("#language-select", "ko")
+    assert "알려진 오류 데이터베이스" in page.locator("h1").inner_text()
+    screenshot(page, "problems-known-errors-ko")
 
 
 def test_new_problem_form_shows_errors(page, login, agent):
