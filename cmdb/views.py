@@ -104,9 +104,20 @@ def _graph_context(ci):
 
 
 class CIDetailView(DeskMixin, View):
+    SERVICES_SHOWN = 25
+
     def get(self, request, pk):
         ci = get_object_or_404(self.cis().select_related("ci_class", "owner_group"), pk=pk)
-        return render(request, "cmdb/ci_detail.html", self.context(ci))
+        if request.htmx and request.GET.get("panel") == "services":
+            # Loaded after the page: on a core device the walk to the services is the slow part.
+            services = graph.business_services_impacted([ci.pk])
+            response = render(request, "cmdb/partials/_services.html", {
+                "services": services[:self.SERVICES_SHOWN],
+                "more": max(0, len(services) - self.SERVICES_SHOWN), "total": len(services)})
+        else:
+            response = render(request, "cmdb/ci_detail.html", self.context(ci))
+        patch_vary_headers(response, ["HX-Request"])
+        return response
 
     def context(self, ci, relationship_form=None):
         request = self.request
@@ -133,7 +144,6 @@ class CIDetailView(DeskMixin, View):
             "diagram": _graph_context(ci),
             "impact": graph.impact_of([ci.pk], direction, depth, queryset=self.cis())[:200],
             "impact_direction": direction, "impact_depth": depth, "directions": Direction.choices,
-            "services": graph.business_services_impacted([ci.pk]),
             "relationship_form": relationship_form or RelationshipForm(),
             "status_badges": STATUS_BADGES, "environment_badges": ENVIRONMENT_BADGES,
             "criticality_badges": CRITICALITY_BADGES,

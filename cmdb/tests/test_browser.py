@@ -39,6 +39,7 @@ def test_list_filter_and_detail_page(page, login, agent, team):
     page.wait_for_selector("[data-testid=ci-name]")
     assert page.inner_text("[data-testid=ci-name]") == "payroll-db"
     assert page.locator("[data-testid=dependency-graph] rect").count() >= 4
+    page.wait_for_selector("[data-testid=ci-services-list]")  # loaded by htmx after the page
     assert "Payroll" in page.inner_text("[data-testid=ci-services]")
     screenshot(page, "cmdb-detail")
 

@@ -71,6 +71,8 @@ def test_detail_page_shows_attributes_relationships_graph_impact_and_history(des
         assert name in html
     assert "Authorised by change CHG0001001" in html
     assert 'data-testid="ci-tickets"' in html
+    panel = desk.get(reverse("cmdb:ci_detail", args=[estate["vm"].pk]), {"panel": "services"}, HTTP_HX_REQUEST="true")
+    assert "<html" not in panel.content.decode() and "Payroll" in panel.content.decode()
 
 
 def test_create_form_fields_follow_the_class_schema(desk):
