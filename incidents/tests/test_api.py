@@ -181,3 +181,9 @@ def test_search_count_is_capped(agent_api, open_incident, monkeypatch):
     body = agent_api.get(f"{LIST}?search=공유").json()
     assert body["count"] == 2 and len(body["results"]) == 2
     assert agent_api.get(LIST).json()["count"] == 3
+
+
+@pytest.mark.parametrize("key", ["99999999999999999999999", "0", "INC", "%00"])
+def test_odd_keys_are_4xx(agent_api, key):
+    assert agent_api.get(f"{LIST}{key}/").status_code in (400, 404)
+    assert agent_api.get(f"{LIST}{key}/comments/").status_code in (400, 404)
