@@ -187,3 +187,9 @@ def test_search_count_is_capped(agent_api, open_incident, monkeypatch):
 def test_odd_keys_are_4xx(agent_api, key):
     assert agent_api.get(f"{LIST}{key}/").status_code in (400, 404)
     assert agent_api.get(f"{LIST}{key}/comments/").status_code in (400, 404)
+
+
+@pytest.mark.parametrize("text", ["_", "a:b", "'", "!!&|", "x" * 500, "메일_서버", "%00"])
+def test_odd_search_text_never_fails(agent_api, open_incident, text):
+    open_incident()
+    assert agent_api.get(LIST, {"search": text}).status_code in (200, 400)
