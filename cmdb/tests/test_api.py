@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cmdb.models import ConfigurationItem, Relationship
-from cmdb.tests.factories import make_ci, relate
+from cmdb.tests.factories import make_ci
 from core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db

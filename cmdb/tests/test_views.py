@@ -154,3 +154,28 @@ def test_export_filtered_list_as_csv_and_json(desk):
     assert [(d["name"], d["attributes"]) for d in data] == [("db-1", {"engine": "oracle"})]
     rels = desk.get(reverse("cmdb:export"), {"kind": "relationships", "format": "json"})
     assert json.loads(b"".join(rels.streaming_content)) == []
+
+
+@pytest.mark.parametrize("model", ["ciclass", "configurationitem", "relationshiprule", "importjob"])
+def test_admin_pages_load(client, admin_user, model):
+    make_ci("esx-1", "server")
+    ImportJob.objects.create(kind="cis", payload="", filename="x.csv")
+    client.force_login(admin_user)
+    assert client.get(reverse(f"admin:cmdb_{model}_changelist")).status_code == 200
+    first = {"ciclass": ci_class("server").pk, "configurationitem": ConfigurationItem.objects.get().pk,
+             "importjob": ImportJob.objects.get().pk}.get(model)
+    if first:
+        assert client.get(reverse(f"admin:cmdb_{model}_change", args=[first])).status_code == 200
+
+
+def test_admin_refuses_a_broken_schema(client, admin_user):
+    client.force_login(admin_user)
+    response = client.post(reverse("admin:cmdb_ciclass_add"), {
+        "slug": "printer", "name": "Printer", "attribute_schema": '{"type": "objekt"}', "description": "",
+        "icon": "", "colour": ""})
+    assert response.status_code == 200 and "attribute_schema" in response.context["adminform"].form.errors
+    response = client.post(reverse("admin:cmdb_ciclass_add"), {
+        "slug": "printer", "name": "Printer", "description": "", "icon": "", "colour": "",
+        "attribute_schema": '{"type": "object", "properties": {"pages_per_minute": {"type": "integer"}}}'})
+    assert response.status_code == 302
+    assert ci_class("printer").attribute_schema["properties"]["pages_per_minute"] == {"type": "integer"}
