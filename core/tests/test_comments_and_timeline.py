@@ -88,3 +88,10 @@ def test_timeline_query_count_does_not_grow_with_entries(ticket, agent, django_a
     with django_assert_max_num_queries(6):
         items = timeline(ticket, include_internal=True)
         [str(item.actor) for item in items]
+
+
+@pytest.mark.django_db
+def test_timeline_template_names_the_channel(busy_ticket):
+    html = render_to_string("core/_timeline.html", {"timeline": timeline(busy_ticket, include_internal=True)})
+    assert "· Self-service portal" in html and "· Agent desk" in html
+    assert "· web" not in html
