@@ -5,7 +5,7 @@ from datetime import timedelta
 import django_filters
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 

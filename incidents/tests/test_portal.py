@@ -74,3 +74,20 @@ def test_comment_from_portal(client, end_user, open_incident):
     client.post(incident.get_portal_url(), {"action": "comment", "body": "추가 정보입니다", "internal": "on"})
     comment = incident.comments.get()
     assert (comment.body, comment.internal, comment.channel) == ("추가 정보입니다", False, "portal")
+
+
+def test_my_tickets_query_count_is_constant(client, end_user, team, agent):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from incidents.tests.test_api import make_many
+
+    client.force_login(end_user)
+    make_many(10, end_user, team, agent)
+    client.get(reverse("portal:home"))
+    with CaptureQueriesContext(connection) as ten:
+        client.get(reverse("portal:home"))
+    make_many(90, end_user, team, agent)
+    with CaptureQueriesContext(connection) as hundred:
+        client.get(reverse("portal:home"))
+    assert len(ten) == len(hundred)

@@ -252,3 +252,10 @@ def test_search_finds_number_title_and_public_comments(open_incident, agent):
     assert found("certificate") == [incident]
     assert found(incident.number) == [incident]
     assert found("secretword") == []
+
+
+def test_mail_text_is_not_html_escaped(open_incident, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        open_incident(title="R&D <VPN> 'down'")
+    assert "R&D <VPN> 'down'" in mail.outbox[0].subject
+    assert "R&D <VPN> 'down'" in mail.outbox[0].body
