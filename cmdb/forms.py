@@ -160,14 +160,35 @@ class RelationshipForm(forms.Form):
     )
     type = forms.ChoiceField(label=_("Relationship"), choices=RelationshipType.choices,
                              widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
-    other = forms.ModelChoiceField(
-        label=_("Other CI (id)"), queryset=ConfigurationItem.objects.all(),
-        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm", "placeholder": _("CI id")}),
-        error_messages={"invalid_choice": _("No CI has that id.")},
+    other = forms.CharField(
+        label=_("Other CI"), max_length=200,
+        help_text=_("Its id, external id or exact name."),
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm", "placeholder": _("id, external id or name")}),
     )
     authorised_by = forms.CharField(label=_("Change"), required=False, max_length=50,
                                     widget=forms.TextInput(attrs={"class": "form-control form-control-sm",
                                                                   "placeholder": "CHG…"}))
+
+    def __init__(self, *args, queryset=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.queryset = ConfigurationItem.objects.all() if queryset is None else queryset
+
+    def clean_other(self):
+        value = self.cleaned_data["other"].strip()
+        if value.isdigit():
+            found = self.queryset.filter(pk=int(value)).first()
+            if found:
+                return found
+        found = self.queryset.filter(external_id=value).first()
+        if found:
+            return found
+        matches = list(self.queryset.filter(name=value).select_related("ci_class")[:2])
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            raise forms.ValidationError(_("Several CIs are named “%(name)s”: use the id or external id.")
+                                        % {"name": value})
+        raise forms.ValidationError(_("No CI matches “%(value)s”.") % {"value": value})
 
 
 class ImportForm(forms.Form):

@@ -210,8 +210,7 @@ class CIFormView(DeskMixin, View):
 class RelationshipAddView(DeskMixin, View):
     def post(self, request, pk):
         ci = get_object_or_404(self.cis().select_related("ci_class", "owner_group"), pk=pk)
-        form = RelationshipForm(request.POST)
-        form.fields["other"].queryset = self.cis()
+        form = RelationshipForm(request.POST, queryset=self.cis())
         if form.is_valid():
             other = form.cleaned_data["other"]
             source, target = (ci, other) if form.cleaned_data["side"] == "out" else (other, ci)

@@ -117,6 +117,11 @@ def test_relationship_add_and_remove_from_the_detail_page(desk):
     assert desk.post(url, {"side": "out", "type": "runs_on", "other": vm.pk}).status_code == 302
     rel = Relationship.objects.get()
     assert (rel.source, rel.target) == (app, vm)
+    by_name = desk.post(url, {"side": "in", "type": "depends_on", "other": "vm"})
+    assert by_name.status_code == 302
+    assert Relationship.objects.filter(source=vm, target=app, type="depends_on").delete()[0] == 1
+    unknown = desk.post(url, {"side": "in", "type": "depends_on", "other": "nope"})
+    assert unknown.status_code == 400 and "No CI matches" in unknown.content.decode()
     loop = desk.post(url, {"side": "out", "type": "runs_on", "other": app.pk})
     assert loop.status_code == 400 and "cannot be related to itself" in loop.content.decode()
     desk.post(reverse("cmdb:relationship_delete", args=[rel.pk]), {"ci": app.pk})
