@@ -31,7 +31,8 @@ def _display(model, field_name, raw, related_names):
         return "" if raw is None else str(raw)
     if raw is None or raw == "":
         return "—"
-    if model_field.choices:
+    # Reverse relations (an incident's "problems") have no choices.
+    if getattr(model_field, "choices", None):
         return str(dict(model_field.flatchoices).get(raw, raw))
     if model_field.is_relation and model_field.related_model is not None:
         if isinstance(raw, list):
@@ -44,7 +45,10 @@ def _display(model, field_name, raw, related_names):
 
 def _label(model, field_name):
     try:
-        return str(model._meta.get_field(field_name).verbose_name)
+        model_field = model._meta.get_field(field_name)
+        if not hasattr(model_field, "verbose_name"):  # a reverse relation: name it after its model
+            return str(model_field.related_model._meta.verbose_name_plural)
+        return str(model_field.verbose_name)
     except Exception:
         return field_name.replace("_", " ")
 

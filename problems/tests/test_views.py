@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from core.models import Comment
 from problems.models import Problem
@@ -140,3 +141,19 @@ def test_pages_translated_to_korean(desk, agent):
     html = response.content.decode()
     assert "알려진 오류 데이터베이스" in html
     assert "임시 해결책" in html
+
+
+def test_incident_timeline_shows_the_raised_problem(desk, agent, end_user):
+    # given
+    from core.selectors import timeline
+    from problems import services
+
+    incident = make_incident(end_user, title="Disk full")
+    problem = services.raise_problem_from_incidents([incident], actor=agent, channel="web")
+    # when
+    with translation.override("en"):
+        items = timeline(incident, include_internal=True)
+    # then
+    [item] = [i for i in items if i.kind == "change"]
+    assert [(label, new) for label, _old, new in item.changes] == [("problems", str(problem))]
+    assert desk.get(incident.get_absolute_url()).status_code == 200
