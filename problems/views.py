@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -87,8 +88,11 @@ class ProblemListView(DeskMixin, TemplateView):
         page = Paginator(rows, self.paginate_by).get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)
+        counts = dict(Problem.objects.visible_to(self.request.user).order_by()
+                      .values_list("state").annotate(n=Count("id")))
+        state_counts = [(value, label, STATE_BADGES[value], counts.get(value, 0)) for value, label in ProblemState.choices]
         context.update(filterset=filterset, page_obj=page, problems=page.object_list,
-                       badges=STATE_BADGES, query=query.urlencode())
+                       badges=STATE_BADGES, query=query.urlencode(), state_counts=state_counts)
         return context
 
 
