@@ -134,3 +134,18 @@ def test_lockout_page_in_the_browser(page, agent):
         page.goto("/accounts/login/")
     screenshot(page, "shell-locked-out")
     assert page.is_visible("text=Too many failed log-in attempts")
+
+
+def test_api_docs_render_offline(page, login, agent):
+    # given: record every request the page makes
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    login(agent)
+    # when
+    page.goto("/api/docs/")
+    page.wait_for_selector(".swagger-ui .info .title", timeout=20_000)
+    page.wait_for_selector("text=/api/v1/users/me/")
+    # then
+    screenshot(page, "shell-api-docs")
+    base = page.url.split("/api/")[0]
+    assert [url for url in requested if not url.startswith((base, "data:", "blob:"))] == []
