@@ -177,3 +177,11 @@ def test_list_query_count_is_constant(agent_api, team):
         make_ci(f"s{i:03d}", "server", owner_group=team)
     hundred = _list_queries(agent_api, f"{CIS}?page_size=200")
     assert ten == hundred
+
+
+def test_end_user_impact_lists_only_what_they_may_see(end_user_api, estate):
+    # given: an end user sees business services only
+    response = end_user_api.get(f"{CIS}{estate['service'].pk}/impact/?direction=upstream&depth=5")
+    # then: the infrastructure behind the service stays hidden
+    assert (response.status_code, response.json()) == (200, {"results": []})
+    assert end_user_api.get(f"{CIS}{estate['host'].pk}/impact/").status_code == 404
