@@ -121,17 +121,17 @@ class Incident(Ticket):
         verbose_name = _("incident")
         verbose_name_plural = _("incidents")
         indexes = [
-            # Group queues: open states × my groups ordered by priority, age. `id` is included so
-            # the page's ids and its COUNT(*) come from an index-only scan (see incidents.paging).
-            models.Index(fields=["state", "assignment_group", "priority", "created_at"], include=["id"],
+            # Group queues: open states × my groups ordered by priority, age. `id` is the last key
+            # column so the page's ids and its COUNT(*) come from an index-only scan (see
+            # incidents.paging); key columns rather than INCLUDE so SQLite builds the same index.
+            models.Index(fields=["state", "assignment_group", "priority", "created_at", "id"],
                          name="inc_queue_idx"),
             # Every open-work queue (all open, my groups, mine, unassigned) in priority order: a small
             # partial index read in order, filtered on its included columns, stopping at 25 rows.
-            models.Index(fields=["priority", "created_at"], include=["id", "assignment_group", "assigned_to"],
+            models.Index(fields=["priority", "created_at", "id", "assignment_group", "assigned_to"],
                          condition=Q(state__in=["new", "in_progress", "on_hold"]), name="inc_open_queue_idx"),
             # The API list: ?state=…&assignment_group=… newest first (the default API ordering).
-            models.Index(fields=["state", "assignment_group", "-created_at"], include=["id"],
-                         name="inc_group_recent_idx"),
+            models.Index(fields=["state", "assignment_group", "-created_at", "id"], name="inc_group_recent_idx"),
             # "My work": open incidents assigned to me.
             models.Index(fields=["assigned_to", "state", "priority"], name="inc_assignee_idx"),
             # The portal's "my tickets" and ?caller= newest first.
