@@ -2,6 +2,7 @@
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
@@ -70,6 +71,12 @@ class IncidentViewSet(NumberOrIdLookupMixin, ApiActorMixin, mixins.CreateModelMi
         return Response(self.get_serializer(fresh).data)
 
 
+@extend_schema_view(
+    list=extend_schema(parameters=[OpenApiParameter("incident_pk", str, OpenApiParameter.PATH,
+                                                    description="The incident's id or number (INC0001001).")]),
+    create=extend_schema(parameters=[OpenApiParameter("incident_pk", str, OpenApiParameter.PATH,
+                                                      description="The incident's id or number (INC0001001).")]),
+)
 class IncidentCommentViewSet(ApiActorMixin, mixins.ListModelMixin, mixins.CreateModelMixin,
                              viewsets.GenericViewSet):
     """Comments and work notes of one incident; end users never see or write work notes."""
