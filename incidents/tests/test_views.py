@@ -153,3 +153,11 @@ def test_desk_form_accepts_ci_id(client, agent, end_user, estate):
     })
     incident = Incident.objects.get()
     assert (incident.configuration_item, incident.service) == (mail_server, groupware)
+
+
+def test_filter_sidebar_keeps_choices_selected(client, agent, team):
+    client.force_login(agent)
+    page = client.get(LIST, {"queue": "all", "state": ["new", "on_hold"], "assignment_group": team.pk}).content.decode()
+    assert '<option value="new" selected>' in page and '<option value="on_hold" selected>' in page
+    assert f'<option value="{team.pk}" selected>' in page
+    assert '<option value="closed">' in page
