@@ -234,7 +234,8 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Celery: the embedded default is kombu's file-system transport, which needs no server.
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", "filesystem://")
+# "localhost" only silences kombu's "no hostname" warning; the transport ignores it.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", "filesystem://localhost/")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = VAR_DIR / "broker"
     for sub in ("queue", "processed"):
