@@ -31,3 +31,8 @@ class OrganisationAdmin(admin.ModelAdmin):
 class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ["prefix", "user", "name", "created_at", "last_used_at", "revoked_at"]
     readonly_fields = ["prefix", "digest", "created_at", "last_used_at", "revoked_at"]
+
+    def has_add_permission(self, request):
+        # A key exists only when issued (API tokens page or create_api_token); an admin form
+        # would store a token nobody knows.
+        return False

@@ -57,3 +57,11 @@ def test_admin_role_can_use_the_django_admin(client, admin_user, agent):
     assert client.get("/admin/").status_code == 200
     client.force_login(agent)
     assert client.get("/admin/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_admin_can_read_but_not_edit_the_audit_trail_or_forge_tokens(client, admin_user):
+    client.force_login(admin_user)
+    assert client.get("/admin/core/auditentry/").status_code == 200
+    assert client.get("/admin/core/auditentry/add/").status_code == 403
+    assert client.get("/admin/accounts/apitoken/add/").status_code == 403
