@@ -70,8 +70,18 @@ class IncidentForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["caller"].queryset = User.objects.filter(is_active=True).order_by("display_name", "username")
-        self.fields["caller"].required = False
+        caller_field = self.fields["caller"]
+        caller_field.queryset = User.objects.filter(is_active=True)
+        caller_field.required = False
+        # Thousands of staff may call the desk: a lookup list fed by htmx instead of a drop-down.
+        caller_field.widget = forms.TextInput(attrs={
+            "list": "caller-options", "autocomplete": "off", "placeholder": _("Type a name (empty: yourself)"),
+            "hx-get": reverse_lazy("incidents:user_lookup"), "hx-trigger": "input changed delay:300ms",
+            "hx-target": "#caller-options", "hx-swap": "innerHTML",
+        })
+        caller_field.error_messages["invalid_choice"] = _("Pick a person from the list.")
+        if self.instance.pk:
+            caller_field.help_text = _("Current: %(person)s") % {"person": self.instance.caller}
         self.fields["category"].queryset = Category.objects.filter(parent=None, active=True)
         self.fields["subcategory"].queryset = Category.objects.exclude(parent=None).filter(active=True) \
             .select_related("parent")

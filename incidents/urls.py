@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.IncidentListView.as_view(), name="incident_list"),
     path("new/", views.IncidentCreateView.as_view(), name="incident_create"),
     path("suggest-service/", views.ServiceSuggestionView.as_view(), name="service_suggestion"),
+    path("user-lookup/", views.UserLookupView.as_view(), name="user_lookup"),
     path("ci-lookup/", views.CILookupView.as_view(), name="ci_lookup"),
     path("bulk/", views.IncidentBulkUpdateView.as_view(), name="incident_bulk_update"),
     path("<int:pk>/", views.IncidentDetailView.as_view(), name="incident_detail"),

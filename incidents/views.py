@@ -14,6 +14,7 @@ from django.views.decorators.vary import vary_on_headers
 from django.utils.decorators import method_decorator
 
 from accounts import roles
+from accounts.models import User
 from cmdb.models import ConfigurationItem
 from core.choices import Channel
 from core.exceptions import DomainError
@@ -135,6 +136,19 @@ class ServiceSuggestionView(DeskMixin, View):
             if value.isdigit() and len(value) < 18 else None
         service = services.suggest_service(ci) if ci else None
         return render(request, "incidents/partials/_service_suggestion.html", {"service": service, "ci": ci})
+
+
+class UserLookupView(DeskMixin, View):
+    """htmx: up to 20 active people whose name, username or e-mail contains the typed text."""
+
+    def get(self, request):
+        text = (request.GET.get("caller") or request.GET.get("q") or "").strip()
+        people = []
+        if text and not text.isdigit():
+            people = (User.objects.filter(is_active=True)
+                      .filter(Q(display_name__icontains=text) | Q(username__icontains=text) | Q(email__icontains=text))
+                      .order_by("display_name", "username")[:20])
+        return render(request, "incidents/partials/_user_options.html", {"people": people})
 
 
 class CILookupView(DeskMixin, View):
@@ -281,5 +295,5 @@ class IncidentBulkUpdateView(DeskMixin, View):
 __all__ = [
     "IncidentListView", "IncidentCreateView", "IncidentDetailView", "IncidentUpdateView", "IncidentTransitionView",
     "IncidentAssignToMeView", "IncidentCommentView", "IncidentBulkUpdateView", "ServiceSuggestionView",
-    "CILookupView",
+    "CILookupView", "UserLookupView",
 ]

@@ -161,3 +161,10 @@ def test_filter_sidebar_keeps_choices_selected(client, agent, team):
     assert '<option value="new" selected>' in page and '<option value="on_hold" selected>' in page
     assert f'<option value="{team.pk}" selected>' in page
     assert '<option value="closed">' in page
+
+
+def test_user_lookup_lists_matching_people(client, agent, end_user):
+    client.force_login(agent)
+    response = client.get(reverse("incidents:user_lookup"), {"caller": "enduse"})
+    assert f'value="{end_user.pk}"' in response.content.decode()
+    assert client.get(reverse("incidents:user_lookup"), {"caller": ""}).content.strip() == b""
