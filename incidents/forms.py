@@ -81,6 +81,9 @@ class IncidentForm(forms.ModelForm):
         })
         caller_field.error_messages["invalid_choice"] = _("Pick a person from the list.")
         if self.instance.pk:
+            # Show the name, not an id: an empty input keeps the current caller.
+            self.initial["caller"] = None
+            caller_field.widget.attrs["placeholder"] = _("Type a name to change the caller")
             caller_field.help_text = _("Current: %(person)s") % {"person": self.instance.caller}
         self.fields["category"].queryset = Category.objects.filter(parent=None, active=True)
         self.fields["subcategory"].queryset = Category.objects.exclude(parent=None).filter(active=True) \

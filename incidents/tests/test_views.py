@@ -168,3 +168,13 @@ def test_user_lookup_lists_matching_people(client, agent, end_user):
     response = client.get(reverse("incidents:user_lookup"), {"caller": "enduse"})
     assert f'value="{end_user.pk}"' in response.content.decode()
     assert client.get(reverse("incidents:user_lookup"), {"caller": ""}).content.strip() == b""
+
+
+def test_edit_keeps_caller_when_left_empty(client, agent, end_user, open_incident):
+    incident = open_incident()
+    client.force_login(agent)
+    client.post(reverse("incidents:incident_update", args=[incident.pk]), {
+        "title": "제목 수정", "caller": "", "impact": 3, "urgency": 3, "version": incident.version,
+    })
+    incident.refresh_from_db()
+    assert (incident.title, incident.caller) == ("제목 수정", end_user)
