@@ -116,3 +116,27 @@ def test_compiled_korean_catalogue_is_committed_next_to_its_source():
     mo = ROOT / "locale/ko/LC_MESSAGES/django.mo"
     assert po.exists() and mo.exists()
     assert "#, fuzzy\nmsgid \"\"" not in po.read_text(encoding="utf-8")
+
+
+@pytest.mark.django_db
+def test_not_found_page_keeps_the_shell(client, agent):
+    client.force_login(agent)
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "This page or record does not exist" in page and 'id="mainnav"' in page
+
+
+@pytest.mark.django_db
+def test_forbidden_page_explains(client, end_user):
+    client.force_login(end_user)
+    response = client.get("/incidents/")
+    assert response.status_code == 403
+    assert "Your role does not give access to this page" in response.content.decode()
+
+
+def test_server_error_page_renders_without_context():
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")
+    assert "Something went wrong" in html and "/static/vendor/bootstrap/bootstrap.min.css" in html
