@@ -90,6 +90,7 @@ def seed(ctx):
     existing = Incident.objects.count()
     missing = max(0, wanted - existing)
     if missing == 0:
+        _share(ctx)
         ctx.log(f"  incidents: {existing} already present")
         return
     world = _world(ctx, categories, teams)
@@ -102,8 +103,13 @@ def seed(ctx):
     bulk = max(0, wanted - Incident.objects.count())
     if bulk:
         _bulk(ctx, world, bulk)
-    ctx.shared["incidents"] = list(Incident.objects.order_by("-pk").values_list("pk", flat=True)[:200])
+    _share(ctx)
     ctx.log(f"  incidents: {Incident.objects.count()} in total")
+
+
+def _share(ctx):
+    """Leave the ids of recent incidents for problems and changes to link to."""
+    ctx.shared["incidents"] = list(Incident.objects.order_by("-pk").values_list("pk", flat=True)[:2000])
 
 
 def _categories():
