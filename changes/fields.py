@@ -2,14 +2,21 @@
 
 PostgreSQL keeps `bigint[]` (GIN-indexable, read back as a list by the set-based conflict
 queries); every other backend stores the same list as a JSON array in a text column, so the
-embedded default database migrates and runs. `__contains` works on both (on SQLite through
-JSON1's `json_each`).
+embedded default database migrates and runs. The lookups `exact`, `contains`, `overlap`,
+`contained_by` and `len` work on both (on SQLite through JSON1's `json_each`); index and
+slice transforms are PostgreSQL's only.
 """
 
 import json
 
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.fields.array import ArrayContains
+from django.contrib.postgres.fields.array import (
+    ArrayContainedBy,
+    ArrayContains,
+    ArrayExact,
+    ArrayLenTransform,
+    ArrayOverlap,
+)
 from django.db import NotSupportedError
 
 
@@ -41,24 +48,67 @@ class IdArrayField(ArrayField):
         return value
 
 
-@IdArrayField.register_lookup
-class IdArrayContains(ArrayContains):
-    """`field__contains=[ids]`: PostgreSQL's `@>` (GIN); on SQLite, each id is in the JSON list."""
-
-    lookup_name = "contains"
+class _PortableIds:
+    """An array lookup that keeps its list of ids to answer with JSON1 on SQLite."""
 
     def __init__(self, lhs, rhs):
-        self.wanted = list(rhs) if isinstance(rhs, (list, tuple)) else None
+        self.ids = [int(i) for i in rhs] if isinstance(rhs, (list, tuple)) else None
         super().__init__(lhs, rhs)
 
     def as_sqlite(self, compiler, connection):
-        if self.wanted is None:
-            raise NotSupportedError("contains on an id list needs a list of ids on this database")
+        if self.ids is None:
+            raise NotSupportedError(f"{self.lookup_name} on an id list takes a list of ids on this database")
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        if not self.wanted:
+        return self.sqlite(lhs, list(lhs_params))
+
+    @staticmethod
+    def _in(ids):
+        return ", ".join(["%s"] * len(ids))
+
+
+@IdArrayField.register_lookup
+class IdArrayContains(_PortableIds, ArrayContains):
+    """Every id is in the list (PostgreSQL `@>`, GIN-indexed)."""
+
+    def sqlite(self, lhs, params):
+        if not self.ids:
             return "1 = 1", []
         clause = f"EXISTS (SELECT 1 FROM json_each({lhs}) AS j WHERE j.value = %s)"
-        params = []
-        for item in self.wanted:
-            params += [*lhs_params, int(item)]
-        return "(" + " AND ".join([clause] * len(self.wanted)) + ")", params
+        return "(" + " AND ".join([clause] * len(self.ids)) + ")", [p for i in self.ids for p in (*params, i)]
+
+
+@IdArrayField.register_lookup
+class IdArrayOverlap(_PortableIds, ArrayOverlap):
+    """Some id is in the list (PostgreSQL `&&`)."""
+
+    def sqlite(self, lhs, params):
+        if not self.ids:
+            return "1 = 0", []
+        return (f"EXISTS (SELECT 1 FROM json_each({lhs}) AS j WHERE j.value IN ({self._in(self.ids)}))",
+                [*params, *self.ids])
+
+
+@IdArrayField.register_lookup
+class IdArrayContainedBy(_PortableIds, ArrayContainedBy):
+    """Every element of the list is one of the ids (PostgreSQL `<@`)."""
+
+    def sqlite(self, lhs, params):
+        if not self.ids:
+            return f"NOT EXISTS (SELECT 1 FROM json_each({lhs}))", params
+        return (f"NOT EXISTS (SELECT 1 FROM json_each({lhs}) AS j WHERE j.value NOT IN ({self._in(self.ids)}))",
+                [*params, *self.ids])
+
+
+@IdArrayField.register_lookup
+class IdArrayExact(_PortableIds, ArrayExact):
+    """The same ids in the same order (the stored JSON text is canonical)."""
+
+    def sqlite(self, lhs, params):
+        return f"{lhs} = %s", [*params, json.dumps(self.ids)]
+
+
+@IdArrayField.register_lookup
+class IdArrayLen(ArrayLenTransform):
+    def as_sqlite(self, compiler, connection):
+        lhs, params = compiler.compile(self.lhs)
+        return f"json_array_length({lhs})", params

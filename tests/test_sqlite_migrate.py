@@ -43,7 +43,13 @@ for i in range(2):
     change.affected_cis.set([server])
     made.append(change)
 assert Change.objects.get(pk=made[0].pk).impacted_services == [svc.pk]
-assert Change.objects.filter(impacted_services__contains=[svc.pk]).count() == 2
+ids = Change.objects.filter(pk__in=[c.pk for c in made])
+Change.objects.filter(pk=made[1].pk).update(impacted_services=[])
+for lookup, value, expected in [("contains", [svc.pk], 1), ("contains", [], 2), ("overlap", [svc.pk, 0], 1),
+                                ("contained_by", [], 1), ("contained_by", [svc.pk], 2), ("exact", [], 1),
+                                ("exact", [svc.pk], 1), ("len", 1, 1), ("len__gt", 5, 0)]:
+    assert ids.filter(**{f"impacted_services__{lookup}": value}).count() == expected, (lookup, value)
+Change.objects.filter(pk=made[1].pk).update(impacted_services=[svc.pk])
 found = conflicts.detect(change_id=made[1].pk, ci_ids=[server.pk], services=impact.services,
                          start=start, end=start + timedelta(hours=1))
 assert [(c["kind"], c["change"]) for c in found] == [("same_ci", made[0].pk)], found
