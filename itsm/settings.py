@@ -265,6 +265,7 @@ LOGGING = {
             "()": structlog.stdlib.ProcessorFormatter,
             "processors": [
                 structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                structlog.processors.format_exc_info,  # a traceback as one "exception" string
                 structlog.processors.JSONRenderer(ensure_ascii=False),
             ],
             "foreign_pre_chain": [

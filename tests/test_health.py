@@ -84,3 +84,16 @@ def test_probes_by_ip_over_http_get_a_real_answer(client, settings, path):
 def test_other_pages_still_validate_the_host(client, settings):
     settings.ALLOWED_HOSTS = ["example.com"]
     assert client.get("/accounts/login/", HTTP_HOST="10.0.0.7:8000").status_code == 400
+
+
+def test_errors_log_their_traceback_inside_the_json_line(tmp_path):
+    result = _run_django(
+        "import django, os, logging; os.environ['DJANGO_SETTINGS_MODULE'] = 'itsm.settings'; django.setup()\n"
+        "try:\n    1 / 0\nexcept ZeroDivisionError:\n    logging.getLogger('django.request').exception('Internal Server Error: /x')",
+        LOG_FORMAT="json", ITSM_VAR_DIR=str(tmp_path), SECRET_KEY="test-" * 12,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", CELERY_BROKER_URL="memory://",
+    )
+    assert result.returncode == 0, result.stderr
+    [line] = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
+    assert line["level"] == "error" and line["event"] == "Internal Server Error: /x"
+    assert "ZeroDivisionError" in line["exception"] and line["exception"].startswith("Traceback")
