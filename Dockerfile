@@ -7,7 +7,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_ENV=production \
     ITSM_VAR_DIR=/var/lib/itsm \
     MEDIA_ROOT=/var/lib/itsm/media \
-    STATIC_ROOT=/app/staticfiles
+    STATIC_ROOT=/app/staticfiles \
+    PYTHONPATH=/app
 
 # gettext: compilemessages at build time; curl: the health checks.
 RUN apt-get update \
@@ -28,6 +29,7 @@ COPY changes ./changes
 COPY releases ./releases
 COPY cmdb ./cmdb
 COPY sla ./sla
+# Installs the dependencies; the code itself runs from /app (PYTHONPATH), templates and all.
 RUN pip install .
 COPY manage.py ./
 COPY templates ./templates

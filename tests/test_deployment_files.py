@@ -67,3 +67,9 @@ def test_dockerfile_builds_every_app_and_runs_gunicorn_unprivileged():
         assert f"COPY {app} ./{app}" in text, app
     assert "collectstatic" in text and "compilemessages" in text
     assert "USER itsm" in text and "HEALTHCHECK" in text and "gunicorn" in text
+
+
+def test_image_runs_the_code_from_its_source_tree():
+    # pip does not copy the apps' templates into site-packages; /app must win on sys.path.
+    text = (ROOT / "Dockerfile").read_text()
+    assert "PYTHONPATH=/app" in text and "WORKDIR /app" in text
