@@ -37,8 +37,9 @@ COPY static ./static
 COPY locale ./locale
 
 # Build-time only: a throwaway key lets the settings load for collectstatic/compilemessages.
-RUN SECRET_KEY=build-only-not-secret python manage.py compilemessages --ignore=.venv \
- && SECRET_KEY=build-only-not-secret python manage.py collectstatic --noinput
+RUN export SECRET_KEY=build-only-not-secret CELERY_BROKER_URL=memory:// \
+ && python manage.py compilemessages --ignore=.venv \
+ && python manage.py collectstatic --noinput
 
 USER itsm
 EXPOSE 8000
