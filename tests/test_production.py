@@ -1,6 +1,7 @@
 """Production mode (DJANGO_ENV=production) fails closed and passes Django's deployment checks."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -37,16 +38,34 @@ def test_missing_secret_key_is_improperly_configured(tmp_path):
 def test_production_is_not_debug_and_secure(tmp_path):
     code = ("from django.conf import settings as s; "
             "print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, s.ALLOWED_HOSTS)")
-    result = _manage("shell", "-c", code, tmp_path=tmp_path, SECRET_KEY=SECRET, ALLOWED_HOSTS="example.com")
+    result = _manage("shell", "--no-imports", "-c", code, tmp_path=tmp_path, SECRET_KEY=SECRET, ALLOWED_HOSTS="example.com")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "False True True True ['example.com']"
 
 
 def test_development_generates_and_keeps_a_secret_key(tmp_path):
     env = {"DJANGO_ENV": "development"}
-    first = _manage("shell", "-c", "from django.conf import settings; print(settings.SECRET_KEY)", tmp_path=tmp_path, **env)
-    second = _manage("shell", "-c", "from django.conf import settings; print(settings.SECRET_KEY)", tmp_path=tmp_path, **env)
+    first = _manage("shell", "--no-imports", "-c", "from django.conf import settings; print(settings.SECRET_KEY)", tmp_path=tmp_path, **env)
+    second = _manage("shell", "--no-imports", "-c", "from django.conf import settings; print(settings.SECRET_KEY)", tmp_path=tmp_path, **env)
     assert first.returncode == 0, first.stderr
     key = first.stdout.strip().splitlines()[-1]
     assert second.stdout.strip().splitlines()[-1] == key and len(key) > 40
     assert oct((tmp_path / "secret_key").stat().st_mode & 0o777) == "0o600"
+
+
+def test_collectstatic_and_a_page_in_production_mode(tmp_path):
+    # given: hashed, compressed static files, as the Docker image builds them
+    env = {"SECRET_KEY": SECRET, "ALLOWED_HOSTS": "example.com", "CELERY_BROKER_URL": "memory://",
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    collected = _manage("collectstatic", "--noinput", tmp_path=tmp_path, **env)
+    assert collected.returncode == 0, collected.stdout[-2000:] + collected.stderr[-2000:]
+    # when: the log-in page is served behind a TLS proxy
+    code = ("from django.test import Client; "
+            "r = Client().get('/accounts/login/', HTTP_HOST='example.com', HTTP_X_FORWARDED_PROTO='https'); "
+            "print(r.status_code); print(r.content.decode())")
+    result = _manage("shell", "--no-imports", "-c", code, tmp_path=tmp_path, **env)
+    # then
+    assert result.returncode == 0, result.stderr[-2000:]
+    status, _, html = result.stdout.partition("\n")
+    assert status.strip() == "200"
+    assert re.search(r'href="/static/vendor/bootstrap/bootstrap\.min\.[0-9a-f]{12}\.css"', html), html[:1500]
