@@ -38,6 +38,9 @@ def upsert_user(username, *, role, email=None, password=None, teams=(), organisa
 
 
 def _slug(name):
+    """An ASCII code for an organisation name; Korean names get a stable digest-based one."""
+    import hashlib
+
     from django.utils.text import slugify
 
-    return slugify(name, allow_unicode=False) or f"org-{abs(hash(name)) % 10**8}"
+    return slugify(name, allow_unicode=False) or f"org-{hashlib.sha256(name.encode()).hexdigest()[:10]}"

@@ -78,3 +78,12 @@ def test_create_api_token_prints_only_the_key_on_its_own_line(agent):
 def test_create_api_token_for_unknown_user_fails():
     with pytest.raises(CommandError, match="No user named 'ghost'"):
         call_command("create_api_token", "ghost")
+
+
+@pytest.mark.django_db
+def test_korean_organisation_gets_a_stable_ascii_code():
+    _run("create_user", "park", "--role", "end_user", "--organisation", "재무팀")
+    organisation = Organisation.objects.get(name="재무팀")
+    assert organisation.code == "org-" + __import__("hashlib").sha256("재무팀".encode()).hexdigest()[:10]
+    _run("create_user", "choi", "--role", "end_user", "--organisation", "재무팀")
+    assert Organisation.objects.filter(name="재무팀").count() == 1
