@@ -2,7 +2,8 @@
 
 A change conflicts with another scheduled or implementing change whose window overlaps
 its own when they touch the same CI or when the downstream impact of their CIs reaches a
-common business service; and with an active freeze window that overlaps it (for every
+common business service (impact follows the dependency types only, cmdb.choices.DEPENDENCY_TYPES;
+peer `connects_to` links are not dependencies); and with an active freeze window that overlaps it (for every
 change, or for the business services it names). Conflicts warn; a freeze blocks unless
 the change is an emergency (the workflow guard decides that).
 
@@ -64,12 +65,21 @@ def _tables():
     }
 
 
+def _dependency_types():
+    """The relationship types the impact walks follow: cmdb.choices.DEPENDENCY_TYPES (the REST
+    contract's "needs": depends_on, runs_on, hosted_on, part_of). connects_to is a peer link."""
+    from cmdb.choices import DEPENDENCY_TYPES
+
+    return list(DEPENDENCY_TYPES)
+
+
 def downstream_impact(ci_ids):
     """Business services reached downstream of `ci_ids` (the CIs themselves included) and the
     number of distinct downstream CIs, in one recursive query.
 
-    Downstream of B is every CI that needs B (`A <type> B`), transitively; the recursive UNION
-    keeps each CI once, so cycles terminate.
+    Downstream of B is every CI that needs B (`A <type> B` for a dependency type; peer
+    `connects_to` links are not followed), transitively; the recursive UNION keeps each CI once,
+    so cycles terminate.
     """
     from cmdb.choices import BUSINESS_SERVICE_SLUG
 
@@ -84,6 +94,7 @@ def downstream_impact(ci_ids):
             SELECT unnest(%s::bigint[])
             UNION
             SELECT r.source_id FROM {t['rel']} r JOIN down d ON r.target_id = d.id
+            WHERE r.type = ANY(%s::text[])
         )
         SELECT
             (SELECT count(*) FROM down WHERE NOT (down.id = ANY(%s::bigint[]))),
@@ -93,7 +104,7 @@ def downstream_impact(ci_ids):
                       WHERE cls.slug = %s), '{{}}')
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [ci_ids, ci_ids, BUSINESS_SERVICE_SLUG])
+        cursor.execute(sql, [ci_ids, _dependency_types(), ci_ids, BUSINESS_SERVICE_SLUG])
         count, services = cursor.fetchone()
     return Impact(services=list(services), ci_count=int(count))
 
@@ -111,11 +122,13 @@ def downstream_impact_portable(ci_ids):
     if not ci_ids:
         return Impact(services=[], ci_count=0)
     t = _tables()
+    types = _dependency_types()
     sql = f"""
         WITH RECURSIVE down(id) AS (
             SELECT ci.id FROM {t['ci']} ci WHERE ci.id IN ({_in_list(ci_ids)})
             UNION
             SELECT r.source_id FROM {t['rel']} r JOIN down d ON r.target_id = d.id
+            WHERE r.type IN ({_in_list(types)})
         )
         SELECT down.id, CASE WHEN cls.slug = %s THEN 1 ELSE 0 END
         FROM down JOIN {t['ci']} ci ON ci.id = down.id JOIN {t['ciclass']} cls ON cls.id = ci.ci_class_id
@@ -123,7 +136,7 @@ def downstream_impact_portable(ci_ids):
     origins = set(ci_ids)
     count, services = 0, []
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*ci_ids, BUSINESS_SERVICE_SLUG])
+        cursor.execute(sql, [*ci_ids, *types, BUSINESS_SERVICE_SLUG])
         for ci_id, is_service in cursor.fetchall():
             count += ci_id not in origins
             if is_service:
@@ -269,6 +282,7 @@ def services_by_ci(ci_ids, chunk=500):
     if not _postgres():
         return services_by_ci_portable(ci_ids, chunk=chunk)
     t = _tables()
+    types = _dependency_types()
     ci_ids = sorted({int(i) for i in ci_ids})
     result = {ci_id: [] for ci_id in ci_ids}
     sql = f"""
@@ -276,6 +290,7 @@ def services_by_ci(ci_ids, chunk=500):
             SELECT o, o FROM unnest(%s::bigint[]) o
             UNION
             SELECT d.origin, r.source_id FROM {t['rel']} r JOIN down d ON r.target_id = d.id
+            WHERE r.type = ANY(%s::text[])
         )
         SELECT d.origin, array_agg(DISTINCT d.id)
         FROM down d JOIN {t['ci']} ci ON ci.id = d.id JOIN {t['ciclass']} cls ON cls.id = ci.ci_class_id
@@ -283,7 +298,7 @@ def services_by_ci(ci_ids, chunk=500):
     """
     with connection.cursor() as cursor:
         for offset in range(0, len(ci_ids), chunk):
-            cursor.execute(sql, [ci_ids[offset:offset + chunk], BUSINESS_SERVICE_SLUG])
+            cursor.execute(sql, [ci_ids[offset:offset + chunk], types, BUSINESS_SERVICE_SLUG])
             for origin, services in cursor.fetchall():
                 result[origin] = sorted(services)
     return result
@@ -294,6 +309,7 @@ def services_by_ci_portable(ci_ids, chunk=500):
     from cmdb.choices import BUSINESS_SERVICE_SLUG
 
     t = _tables()
+    types = _dependency_types()
     ci_ids = sorted({int(i) for i in ci_ids})
     found = defaultdict(set)
     with connection.cursor() as cursor:
@@ -304,11 +320,12 @@ def services_by_ci_portable(ci_ids, chunk=500):
                     SELECT ci.id, ci.id FROM {t['ci']} ci WHERE ci.id IN ({_in_list(part)})
                     UNION
                     SELECT d.origin, r.source_id FROM {t['rel']} r JOIN down d ON r.target_id = d.id
+                    WHERE r.type IN ({_in_list(types)})
                 )
                 SELECT d.origin, d.id
                 FROM down d JOIN {t['ci']} ci ON ci.id = d.id JOIN {t['ciclass']} cls ON cls.id = ci.ci_class_id
                 WHERE cls.slug = %s
-            """, [*part, BUSINESS_SERVICE_SLUG])
+            """, [*part, *types, BUSINESS_SERVICE_SLUG])
             for origin, service_id in cursor.fetchall():
                 found[origin].add(service_id)
     return {ci_id: sorted(found[ci_id]) for ci_id in ci_ids}

@@ -50,7 +50,8 @@ CRITICALITY_BADGES = {1: "danger", 2: "warning", 3: "info", 4: "secondary"}
 
 
 class RelationshipType(models.TextChoices):
-    """`A <type> B` always means A needs B: impact flows from B to A (downstream)."""
+    """`A <type> B` means A needs B (impact flows from B to A, downstream) for every type in
+    DEPENDENCY_TYPES; `connects_to` is a peer link between equals that impact does not follow."""
 
     DEPENDS_ON = "depends_on", _("depends on")
     RUNS_ON = "runs_on", _("runs on")
@@ -58,6 +59,20 @@ class RelationshipType(models.TextChoices):
     CONNECTS_TO = "connects_to", _("connects to")
     PART_OF = "part_of", _("part of")
 
+
+# The relationship types impact analysis walks. REST contract (/work/shared/API.md): "Relationship
+# `A depends_on B` (likewise runs_on, hosted_on, part_of): A needs B." connects_to is deliberately
+# not a "needs" type: it is a peer (network) link, so downstream/upstream impact, the business
+# services a CI affects and change conflicts over shared services never follow it (callers that
+# want it anyway pass `types=` explicitly). Ordered for SQL parameters.
+DEPENDENCY_TYPES = (
+    RelationshipType.DEPENDS_ON.value,
+    RelationshipType.RUNS_ON.value,
+    RelationshipType.HOSTED_ON.value,
+    RelationshipType.PART_OF.value,
+)
+# Relationship types that are links between peers, not dependencies (drawn, never walked).
+PEER_TYPES = (RelationshipType.CONNECTS_TO.value,)
 
 # How the relationship reads from the target's side, for the CI page.
 REVERSE_LABELS = {

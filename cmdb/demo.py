@@ -1,5 +1,6 @@
 """Demo estate for configuration management: business services → applications → databases
-and VMs → hosts → network and storage. Called by `manage.py seed_demo` in dependency order.
+and VMs → hosts → network and storage (hosts depend on their switches; the network devices are
+meshed with peer `connects_to` links, which impact analysis does not follow). Called by `manage.py seed_demo` in dependency order.
 
 Small sizes go through the services (validated and audited, like real data entry); large
 sizes (benchmarks: 100,000 CIs and 300,000 relationships) use bulk_create in batches.
@@ -41,8 +42,12 @@ LINKS = [
     ("application", RelationshipType.DEPENDS_ON, "cloud_resource", 1),
     ("database", RelationshipType.HOSTED_ON, "virtual_machine", 1),
     ("virtual_machine", RelationshipType.HOSTED_ON, "server", 1),
-    ("server", RelationshipType.CONNECTS_TO, "network_device", 2),
+    # Uplinks: a server needs its switches, so a switch failure reaches servers → VMs →
+    # databases/applications → business services.
+    ("server", RelationshipType.DEPENDS_ON, "network_device", 2),
     ("server", RelationshipType.DEPENDS_ON, "storage", 1),
+    # Network devices form a peer mesh: connects_to is a link between equals, not a dependency,
+    # so impact analysis does not walk it (cmdb.choices.DEPENDENCY_TYPES).
     ("network_device", RelationshipType.CONNECTS_TO, "network_device", 1),
 ]
 

@@ -51,6 +51,7 @@ class Edge:
     source: int
     target: int
     label: str
+    peer: bool = False  # a peer link (connects_to): drawn dashed, without an arrow
     x1: float = 0
     y1: float = 0
     x2: float = 0

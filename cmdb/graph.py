@@ -1,6 +1,7 @@
 """Impact analysis: walking the relationship graph with one recursive SQL query.
 
-`A <type> B` means A needs B. The **downstream** impact of B is every CI that needs B,
+`A <type> B` means A needs B for the dependency types (depends_on, runs_on, hosted_on, part_of;
+`connects_to` is a peer link, not a need, and is not walked unless asked for). The **downstream** impact of B is every CI that needs B,
 directly or transitively (A, then whatever needs A ...); **upstream** of A is everything A
 needs. The walk is a recursive CTE over `cmdb_relationship` rows that runs on PostgreSQL and
 SQLite alike. It is depth-limited and terminates on cycles: rows are (ci id, depth) pairs
@@ -24,7 +25,10 @@ Public functions (other apps, changes in particular, call these):
                                    # (a business service in `ci_ids` counts itself, depth 0)
 
 `ci_ids` is any iterable of CI ids (or CIs); `direction` is "downstream" or "upstream";
-`depth` is between 1 and MAX_DEPTH; `types` optionally restricts the relationship types walked.
+`depth` is between 1 and MAX_DEPTH. By default only the dependency types are walked
+(cmdb.choices.DEPENDENCY_TYPES: depends_on, runs_on, hosted_on, part_of, as the REST contract
+defines "needs"); `connects_to` is a peer (network) link and is not followed. `types` replaces
+that set for callers that explicitly want other types (e.g. `types=["connects_to"]`).
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ from collections.abc import Iterable
 from django.db import connection
 from django.db.models import prefetch_related_objects
 
-from cmdb.choices import BUSINESS_SERVICE_SLUG, Direction, RelationshipType
+from cmdb.choices import BUSINESS_SERVICE_SLUG, DEPENDENCY_TYPES, PEER_TYPES, Direction, RelationshipType
 
 DEFAULT_DEPTH = 5
 MAX_DEPTH = 20
@@ -58,11 +62,14 @@ def _check(direction, depth, types):
         raise ValueError(f"direction must be one of {', '.join(Direction.values)}")
     if not isinstance(depth, int) or isinstance(depth, bool) or not 1 <= depth <= MAX_DEPTH:
         raise ValueError(f"depth must be an integer between 1 and {MAX_DEPTH}")
-    types = list(types or ())
+    if types is None or isinstance(types, str):
+        types = [types] if types else []
+    types = sorted({str(t) for t in types})
     unknown = [t for t in types if t not in RelationshipType.values]
     if unknown:
         raise ValueError(f"unknown relationship type(s): {', '.join(unknown)}")
-    return types
+    # No explicit types: walk what "needs" means (the dependency types), never peer links.
+    return types or list(DEPENDENCY_TYPES)
 
 
 def _cte(n_start: int, direction: str, types: list[str]) -> str:
@@ -234,7 +241,11 @@ def neighbourhood(ci, depth: int = 2, limit_per_layer: int = 12):
     Returns (layers, edges, hidden): `layers` maps a signed layer number to CIs (negative:
     downstream, what needs it, drawn above; positive: upstream, what it needs, drawn below);
     `edges` are Relationship rows between drawn CIs; `hidden` counts CIs left out per layer.
+    Layers follow the dependency types only; the CI's direct peers (`connects_to`, either way)
+    are drawn beside it in layer 0, and peer edges between drawn CIs are included.
     """
+    from django.db.models import Q
+
     from cmdb.models import ConfigurationItem, Relationship
 
     down = impact_distances([ci.pk], Direction.DOWNSTREAM, depth)
@@ -244,6 +255,10 @@ def neighbourhood(ci, depth: int = 2, limit_per_layer: int = 12):
         placed.setdefault(ci_id, -distance)
     for ci_id, distance in up.items():
         placed.setdefault(ci_id, distance)
+    peers = (Relationship.objects.filter(type__in=PEER_TYPES).filter(Q(source_id=ci.pk) | Q(target_id=ci.pk))
+             .order_by("pk").values_list("source_id", "target_id")[:limit_per_layer])
+    for source_id, target_id in peers:
+        placed.setdefault(target_id if source_id == ci.pk else source_id, 0)
     cis = {item.pk: item for item in ConfigurationItem.objects.filter(pk__in=list(placed)[:2000])
            .select_related("ci_class").order_by("name", "pk")}
     layers, hidden = {}, {}

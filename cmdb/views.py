@@ -20,6 +20,7 @@ from cmdb import diagram, graph, imports, services
 from cmdb.choices import (
     CRITICALITY_BADGES,
     ENVIRONMENT_BADGES,
+    PEER_TYPES,
     REVERSE_LABELS,
     STATUS_BADGES,
     Direction,
@@ -99,7 +100,11 @@ def _graph_context(ci):
                          focus=item.pk == ci.pk)
             for item in members
         ]
-    lines = [diagram.Edge(rel.source_id, rel.target_id, rel.get_type_display()) for rel in edges]
+    # Peer links (connects_to) are drawn but are not dependencies: impact does not follow them.
+    lines = [diagram.Edge(rel.source_id, rel.target_id,
+                          _("peer link") if rel.type in PEER_TYPES else rel.get_type_display(),
+                          peer=rel.type in PEER_TYPES)
+             for rel in edges]
     return diagram.layout(nodes, lines, hidden, more_label=_("+%(count)s more"))
 
 

@@ -39,6 +39,28 @@ def test_downstream_impact_terminates_on_cycles(estate):
     assert impact.ci_count == 2
 
 
+def test_peer_links_are_not_dependencies(requester, manager, estate):
+    # given: the lone server is meshed (connects_to) with web1, and another server's change
+    # reaches Payroll only through that peer link
+    needs(estate["lone"], estate["web1"], "connects_to")
+    needs(estate["web1"], estate["lone"], "connects_to")
+    # then: web1's impact does not follow the peer link; lone's impact reaches no service
+    assert conflicts.downstream_impact([estate["web1"].pk]).ci_count == 2  # app1, payroll
+    assert conflicts.downstream_impact([estate["lone"].pk]) == conflicts.Impact(services=[], ci_count=0)
+    assert conflicts.services_by_ci([estate["lone"].pk]) == {estate["lone"].pk: []}
+    first = schedule(make_change(requester, cis=[estate["web2"]]), requester, manager)
+    second = schedule(make_change(requester, cis=[estate["lone"]]), requester, manager)
+    assert kinds(second) == [] and kinds(Change.objects.get(pk=first.pk)) == []
+
+
+@pytest.mark.parametrize("rel_type", ["depends_on", "runs_on", "hosted_on", "part_of"])
+def test_every_dependency_type_carries_impact(rel_type, estate):
+    needs(estate["payroll"], estate["lone"], rel_type)
+    impact = conflicts.downstream_impact([estate["lone"].pk])
+    assert impact.services == [estate["payroll"].pk]
+    assert conflicts.services_by_ci([estate["lone"].pk]) == {estate["lone"].pk: [estate["payroll"].pk]}
+
+
 def test_same_ci_overlap_warns(requester, manager, estate):
     first = schedule(make_change(requester, cis=[estate["web1"]]), requester, manager)
     second = schedule(make_change(requester, cis=[estate["web1"]], start=START + timedelta(hours=1)),

@@ -27,6 +27,8 @@ def calendar(requester, manager):
     needs(payroll, app2)
     needs(intranet, lone)
     needs(web1, payroll)  # a cycle: the walks must terminate
+    needs(lone, web1, "connects_to")  # peer links: never walked, so lone's impact stays the Intranet
+    needs(web2, lone, "connects_to")
     changes = [
         schedule(make_change(requester, cis=[web1]), requester, manager),
         schedule(make_change(requester, cis=[web2], start=START + timedelta(hours=1)), requester, manager),
@@ -77,7 +79,13 @@ def test_impact_portable_matches(calendar):
     assert conflicts.downstream_impact_portable([]) == conflicts.downstream_impact([])
     web1 = conflicts.downstream_impact_portable([calendar["cis"]["web1"]])
     assert web1.services == [calendar["cis"]["Payroll"]]
-    assert web1.ci_count == 2  # app1, payroll (the cycle back to web1 is not counted)
+    assert web1.ci_count == 2  # app1, payroll (the cycle back to web1 is not counted; nor is peer lone)
+    lone = calendar["cis"]["lone"]
+    for impact in (conflicts.downstream_impact([lone]), conflicts.downstream_impact_portable([lone])):
+        assert impact == conflicts.Impact(services=[calendar["cis"]["Intranet"]], ci_count=1)
+    for by_ci in (conflicts.services_by_ci(everything), conflicts.services_by_ci_portable(everything)):
+        assert by_ci[lone] == [calendar["cis"]["Intranet"]]
+        assert by_ci[calendar["cis"]["web2"]] == [calendar["cis"]["Payroll"]]
 
 
 def test_mirror_portable_matches(calendar, requester):

@@ -17,7 +17,7 @@ def estate(db):
     relate(app, vm, "runs_on")
     relate(database, vm, "hosted_on")
     relate(vm, host, "hosted_on")
-    relate(host, switch, "connects_to")
+    relate(host, switch, "depends_on")  # the host's uplink
     return {"service": service, "app": app, "db": database, "vm": vm, "host": host, "switch": switch}
 
 

@@ -131,6 +131,14 @@ def test_impact_endpoint_contract(agent_api, estate):
     assert [r["name"] for r in upstream] == ["payroll-db", "vm-payroll-01"]
 
 
+def test_impact_endpoint_skips_peer_links_unless_asked(agent_api, estate):
+    peer = make_ci("sw-core-02", "network_device")
+    Relationship.objects.create(source=estate["switch"], target=peer, type="connects_to")
+    assert agent_api.get(f"{CIS}{peer.pk}/impact/").json() == {"results": []}
+    asked = agent_api.get(f"{CIS}{peer.pk}/impact/?type=connects_to").json()["results"]
+    assert [r["name"] for r in asked] == ["sw-core-01"]
+
+
 @pytest.mark.parametrize("query, field", [("direction=sideways", "direction"), ("depth=abc", "depth"),
                                           ("depth=0", "depth"), ("depth=21", "depth")])
 def test_impact_bad_parameters_are_400(agent_api, estate, query, field):

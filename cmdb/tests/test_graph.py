@@ -101,3 +101,56 @@ def test_both_walks_agree_on_a_meshed_graph_with_cycles(depth):
     # then: the walks agree wherever both reach
     assert {k: v for k, v in level.items() if v <= graph.CTE_MAX_DEPTH} == cte
     assert graph.impact_distances(start, "downstream", depth, include_self=True) == level
+
+
+def test_dependency_types_are_the_contracts_needs():
+    from cmdb.choices import DEPENDENCY_TYPES, PEER_TYPES, RelationshipType
+
+    assert set(DEPENDENCY_TYPES) == {"depends_on", "runs_on", "hosted_on", "part_of"}
+    assert set(DEPENDENCY_TYPES) | set(PEER_TYPES) == set(RelationshipType.values)
+    assert "connects_to" not in DEPENDENCY_TYPES
+
+
+@pytest.mark.parametrize("rel_type", ["depends_on", "runs_on", "hosted_on", "part_of"])
+@pytest.mark.parametrize("depth", [5, 10])  # the recursive CTE, and the level-by-level walk beyond CTE_MAX_DEPTH
+def test_each_dependency_type_is_walked_both_ways(rel_type, depth):
+    # given: a needs b needs c, through one dependency type
+    a, b, c = make_ci("a"), make_ci("b"), make_ci("c")
+    relate(a, b, rel_type), relate(b, c, rel_type)
+    # then
+    assert graph.impact_distances([c.pk], "downstream", depth) == {b.pk: 1, a.pk: 2}
+    assert graph.impact_distances([a.pk], "upstream", depth) == {b.pk: 1, c.pk: 2}
+    assert names(graph.impact_of([c.pk], "downstream", depth)) == [("b", 1), ("a", 2)]
+
+
+@pytest.mark.parametrize("depth", [5, 10])
+def test_peer_links_are_not_walked(estate, depth):
+    # given: the switch meshed with a peer switch, and another host that only connects to the peer
+    peer = make_ci("sw-core-02", "network_device")
+    other_host = make_ci("esx-02", "server")
+    service = make_ci("Intranet", "business_service")
+    relate(estate["switch"], peer, "connects_to")
+    relate(other_host, peer, "connects_to")
+    relate(service, other_host, "depends_on")
+    # then: nothing needs the peer switch, and the switch needs nothing
+    assert graph.impact_distances([peer.pk], "downstream", depth) == {}
+    assert graph.impact_distances([estate["switch"].pk], "upstream", depth) == {}
+    assert graph.impact_distances([other_host.pk], "upstream", depth) == {}
+    assert graph.business_services_impacted([peer.pk]) == []
+    # the switch's downstream impact is its dependants only, not the peer's side of the mesh
+    down = graph.impact_distances([estate["switch"].pk], "downstream", depth)
+    assert peer.pk not in down and other_host.pk not in down and service.pk not in down
+    assert names(graph.business_services_impacted([estate["switch"].pk])) == [("Payroll", 4)]
+    # callers that want the peer links ask for them explicitly
+    assert graph.impact_distances([peer.pk], "downstream", depth, types=["connects_to"]) == {
+        estate["switch"].pk: 1, other_host.pk: 1}
+    assert graph.impact_distances([estate["switch"].pk], "upstream", depth, types=["connects_to"]) == {peer.pk: 1}
+
+
+def test_neighbourhood_draws_direct_peers_beside_the_ci(estate):
+    peer = make_ci("sw-core-02", "network_device")
+    relate(estate["switch"], peer, "connects_to")
+    layers, edges, hidden = graph.neighbourhood(estate["switch"], depth=2)
+    layer_of = {ci.name: layer for layer, members in layers.items() for ci in members}
+    assert layer_of == {"sw-core-01": 0, "sw-core-02": 0, "esx-01": -1, "vm-payroll-01": -2}
+    assert sorted(edge.type for edge in edges) == ["connects_to", "depends_on", "hosted_on"]

@@ -184,3 +184,17 @@ def test_admin_refuses_a_broken_schema(client, admin_user):
         "attribute_schema": '{"type": "object", "properties": {"pages_per_minute": {"type": "integer"}}}'})
     assert response.status_code == 302
     assert ci_class("printer").attribute_schema["properties"]["pages_per_minute"] == {"type": "integer"}
+
+
+def test_detail_page_draws_peer_links_but_does_not_count_them_as_impact(desk, estate):
+    from cmdb.tests.factories import relate
+
+    peer = make_ci("sw-core-02", "network_device")
+    relate(peer, estate["switch"], "connects_to")
+    response = desk.get(reverse("cmdb:ci_detail", args=[estate["switch"].pk]))
+    html = response.content.decode()
+    assert "sw-core-02" in html and "peer link" in html and "stroke-dasharray" in html
+    impact = html.split('data-testid="impact-table"')[1]
+    assert "esx-01" in impact and "sw-core-02" not in impact
+    panel = desk.get(reverse("cmdb:ci_detail", args=[peer.pk]), {"panel": "services"}, HTTP_HX_REQUEST="true")
+    assert "Payroll" not in panel.content.decode()
