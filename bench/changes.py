@@ -11,7 +11,9 @@ implementing), runs ANALYZE, then measures for changes touching 50 random CIs:
     freeze query) with the change's downstream business services already stamped, as they
     are once its risk has been assessed / when it is re-checked: p50 / p95 / max;
   * the same over a 7-day window (hundreds of overlapping candidates);
-  * the downstream-impact walk (`downstream_impact`, one recursive query) that stamps them;
+  * the downstream-impact walk (`downstream_impact`, one recursive query) that stamps them,
+    walk + detection together (what scheduling or "Re-check conflicts" runs), and the CMDB's
+    own `business_services_impacted` on the same 50 CIs;
   * query counts.
 Figures are recorded in bench/changes.md.
 """
@@ -115,7 +117,10 @@ def main():
         start = now + timedelta(days=rng.randint(5, 120), hours=rng.randint(0, 23))
         cases.append((cis, start))
 
+    from cmdb.graph import business_services_impacted
+
     walk_ms, detect_ms, wide_ms, found, wide_found, impact_sizes = [], [], [], [], [], []
+    total_ms, graph_ms = [], []
     for index, (cis, start) in enumerate(cases):
         elapsed, impact = timed(lambda: conflicts.downstream_impact(cis))
         walk_ms.append(elapsed)
@@ -130,6 +135,12 @@ def main():
                                                          start=start, end=start + timedelta(days=7)))
         wide_ms.append(elapsed)
         wide_found.append(len(result))
+        # What scheduling / "Re-check conflicts" does: the services walk, then detection.
+        elapsed, result = timed(lambda: conflicts.detect(change_id=0, ci_ids=cis,
+                                                         services=conflicts.downstream_impact(cis).services,
+                                                         start=start, end=end))
+        total_ms.append(elapsed)
+        graph_ms.append(timed(lambda: business_services_impacted(cis))[0])
     with CaptureQueriesContext(connection) as ctx:
         cis, start = cases[0]
         conflicts.detect(change_id=0, ci_ids=cis, services=impact_sizes and conflicts.downstream_impact(cis).services,
@@ -146,6 +157,8 @@ def main():
           f"{statistics.median(s for s, _ in impact_sizes):.0f}, services median "
           f"{statistics.median(n for _, n in impact_sizes):.0f}")
     print(f"downstream impact walk, 1 CI:    {stats(small_ms)}")
+    print(f"services walk + detection, 50 CIs, 4-hour window: {stats(total_ms)}")
+    print(f"cmdb.graph.business_services_impacted, 50 CIs: {stats(graph_ms)}")
 
 
 if __name__ == "__main__":

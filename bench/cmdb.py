@@ -103,6 +103,24 @@ def main():
         graph.impact_distances(sample[offset:offset + 10], "downstream", args.depth)
         set_ms.append((time.perf_counter() - t0) * 1000)
 
+    # Business services behind a change-sized set of CIs (what the changes app stamps), and the
+    # network devices, whose downstream is the widest since servers depend on their switches.
+    services_ms, services_found = [], []
+    for offset in range(0, 250, 50):
+        t0 = time.perf_counter()
+        services_found.append(len(graph.business_services_impacted(sample[offset:offset + 50])))
+        services_ms.append((time.perf_counter() - t0) * 1000)
+    devices = list(ConfigurationItem.objects.filter(ci_class__slug="network_device").values_list("pk", flat=True))
+    widest = max(devices, key=lambda pk: len(graph.impact_distances([pk], "downstream", args.depth)))
+    deep = {}
+    for depth in (5, 10, 20):
+        t0 = time.perf_counter()
+        reached = len(graph.impact_distances([widest], "downstream", depth))
+        deep[depth] = (reached, (time.perf_counter() - t0) * 1000)
+    t0 = time.perf_counter()
+    widest_services = len(graph.business_services_impacted([widest]))
+    widest_services_ms = (time.perf_counter() - t0) * 1000
+
     agent = upsert_user("bench-agent", role=Role.AGENT, email="bench@example.com", password="bench-pass-2026")
     client = Client()
     client.force_login(agent)
@@ -123,6 +141,11 @@ def main():
     for label, values in (("CTE only", cte_ms), ("CTE + load CIs", full_ms), ("set of 10 CIs", set_ms)):
         print(f"  {label:15s} p50 {percentile(values, .5):6.2f} ms  p95 {percentile(values, .95):6.2f} ms  "
               f"max {max(values):6.2f} ms")
+    print(f"business_services_impacted, 50 random CIs (5 sets): p50 {statistics.median(services_ms):.1f} ms, "
+          f"max {max(services_ms):.1f} ms; services found median {statistics.median(services_found):.0f}")
+    for depth, (reached, elapsed) in deep.items():
+        print(f"widest network device ({len(devices)} devices), depth {depth:2d}: {reached} CIs, {elapsed:.1f} ms")
+    print(f"widest network device, business services: {widest_services} in {widest_services_ms:.1f} ms")
     for size, (queries, elapsed) in counts.items():
         print(f"CI list page, {size:3d} rows: {queries} queries, {elapsed:.0f} ms")
 
