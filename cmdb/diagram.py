@@ -61,9 +61,11 @@ class Edge:
     def mid_x(self):
         return (self.x1 + self.x2) / 2
 
+    label_dy: float = 0  # label offset: a link within a row is labelled just above the row
+
     @property
     def mid_y(self):
-        return (self.y1 + self.y2) / 2
+        return (self.y1 + self.y2) / 2 + self.label_dy
 
 
 @dataclass
@@ -130,6 +132,7 @@ def layout(layers: dict[int, list[Node]], edges: list[Edge], hidden: dict[int, i
             edge.y1, edge.y2 = source.y, target.y + target.h
         else:
             edge.y1 = edge.y2 = source.y + source.h / 2
+            edge.label_dy = -(source.h / 2 + 5)  # the gap between nodes is too narrow for text
             edge.x1 = source.x + (source.w if source.x < target.x else 0)
             edge.x2 = target.x + (0 if source.x < target.x else target.w)
         diagram.edges.append(edge)

@@ -75,3 +75,23 @@ def test_import_preview_then_run(page, login, agent, tmp_path):
     page.wait_for_selector("[data-testid=import-job][data-status=done]")
     assert "2 created" in page.inner_text("[data-testid=import-message]")
     assert ConfigurationItem.objects.count() == 2
+
+
+def test_switch_page_draws_peer_links_and_shows_what_depends_on_it(page, login, agent):
+    from cmdb.tests.factories import make_ci, relate
+
+    service = make_ci("Payroll", "business_service")
+    vm = make_ci("vm-payroll-01", "virtual_machine")
+    host = make_ci("esx-01", "server")
+    switch = make_ci("sw-core-01", "network_device", attributes={"device_type": "switch"})
+    peer = make_ci("sw-core-02", "network_device", attributes={"device_type": "switch"})
+    relate(service, vm, "runs_on"), relate(vm, host, "hosted_on"), relate(host, switch, "depends_on")
+    relate(switch, peer, "connects_to")
+    login(agent)
+    page.goto(switch.get_absolute_url())
+    page.wait_for_selector("[data-testid=ci-services-list]")
+    assert "Payroll" in page.inner_text("[data-testid=ci-services]")
+    graph = page.locator("[data-testid=dependency-graph]")
+    assert "peer link" in graph.inner_html() and "sw-core-02" in graph.inner_html()
+    assert "sw-core-02" not in page.inner_text("[data-testid=impact-table]")
+    screenshot(page, "cmdb-switch-peers")
