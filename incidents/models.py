@@ -51,7 +51,9 @@ class IncidentQuerySet(TicketQuerySet):
 
     def with_list_relations(self):
         """What the queue rows and API list render, fetched in a constant number of queries."""
-        return self.select_related(
+        # Prefetched rather than joined: with seven LEFT JOINs PostgreSQL spends ~10 ms planning
+        # a query that executes in ~1 ms; seven primary-key lookups cost less than the planning.
+        return self.prefetch_related(
             "caller", "assignment_group", "assigned_to", "category", "subcategory",
             "service", "configuration_item",
         ).defer("search_vector")  # the search document is never displayed; keep rows small
