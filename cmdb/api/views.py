@@ -3,7 +3,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from accounts import roles
@@ -59,6 +59,9 @@ class ConfigurationItemViewSet(ApiActorMixin, viewsets.ModelViewSet):
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         expected = data.pop("version", None)
+        if expected is None:
+            # Without the version read, a write could silently overwrite someone else's edit.
+            raise ValidationError({"version": [_("Send the version you read.")]})
         serializer.instance, _diff = services.update_ci(
             serializer.instance, **self.actor_kwargs(), changes=data, expected_version=expected)
 

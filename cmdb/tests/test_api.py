@@ -193,3 +193,15 @@ def test_end_user_impact_lists_only_what_they_may_see(end_user_api, estate):
     # then: the infrastructure behind the service stays hidden
     assert (response.status_code, response.json()) == (200, {"results": []})
     assert end_user_api.get(f"{CIS}{estate['host'].pk}/impact/").status_code == 404
+
+
+def test_patch_without_version_is_400_and_changes_nothing(agent_api):
+    # given
+    ci = make_ci("esx-1", "server")
+    # when
+    response = agent_api.patch(f"{CIS}{ci.pk}/", {"status": "retired"}, format="json")
+    # then
+    assert response.status_code == 400
+    assert "version" in response.json()
+    ci.refresh_from_db()
+    assert (ci.status, ci.version) == ("in_use", 1)
