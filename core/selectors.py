@@ -5,6 +5,11 @@ from datetime import datetime
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
 
 from core.choices import AuditAction
 from core.models import Attachment, AuditEntry, Comment
@@ -40,6 +45,11 @@ def _display(model, field_name, raw, related_names):
         return related_names.get((model_field.related_model, raw), str(raw))
     if isinstance(raw, bool):
         return str(model_field.verbose_name) if raw else "—"
+    if isinstance(model_field, models.DateTimeField) and isinstance(raw, str):
+        # Stored as raw ISO text in UTC; people read it in their own time zone.
+        instant = parse_datetime(raw)
+        if instant is not None:
+            return date_format(timezone.localtime(instant), "Y-m-d H:i")
     return str(raw)
 
 
@@ -83,7 +93,8 @@ def timeline(obj, *, include_internal):
     if not include_internal:
         comments = comments.filter(internal=False)
         files = files.filter(internal=False)
-        entries = entries.filter(field__in=PUBLIC_AUDIT_FIELDS)
+        # The requester sees that the record was opened and how its state moved, not the desk's edits.
+        entries = entries.filter(Q(field__in=PUBLIC_AUDIT_FIELDS) | Q(action=AuditAction.CREATED))
     entries = [e for e in entries if e.action not in (AuditAction.COMMENTED, AuditAction.ATTACHED)]
     related = _related_names(model, entries)
 

@@ -39,8 +39,8 @@ def test_end_user_timeline_hides_work_notes_internal_files_and_internal_fields(b
     # when
     items = timeline(busy_ticket, include_internal=False)
     # then
-    assert [item.kind for item in items] == ["comment", "attachment", "change"]
-    assert [item.body for item in items[:2]] == ["It is still offline", "photo.png"]
+    assert [item.kind for item in items] == ["created", "comment", "attachment", "change"]
+    assert [item.body for item in items[1:3]] == ["It is still offline", "photo.png"]
     assert items[-1].changes == [("state", "New", "Closed")]
     html = render_to_string("core/_timeline.html", {"timeline": items})
     assert "Vendor contract" not in html and "vendor.txt" not in html
@@ -95,3 +95,15 @@ def test_timeline_template_names_the_channel(busy_ticket):
     html = render_to_string("core/_timeline.html", {"timeline": timeline(busy_ticket, include_internal=True)})
     assert "· Self-service portal" in html and "· Agent desk" in html
     assert "· web" not in html
+
+
+def test_instants_in_the_timeline_read_in_local_time(settings):
+    # given: audit rows keep instants as raw ISO text in UTC
+    from core.selectors import _display
+    from tests.ticketapp.models import CaseTicket
+
+    settings.TIME_ZONE = "Asia/Seoul"
+    # when
+    shown = _display(CaseTicket, "created_at", "2026-11-22T11:58:42.240189+00:00", {})
+    # then
+    assert shown == "2026-11-22 20:58"
