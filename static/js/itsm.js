@@ -3,7 +3,9 @@
   function format(ms) {
     const sign = ms < 0 ? "-" : "";
     ms = Math.abs(ms);
-    const h = Math.floor(ms / 3600000), m = Math.floor((ms % 3600000) / 60000);
+    const d = Math.floor(ms / 86400000), h = Math.floor((ms % 86400000) / 3600000),
+      m = Math.floor((ms % 3600000) / 60000);
+    if (d) return sign + d + "d " + h + "h";
     return sign + (h ? h + "h " : "") + m + "m";
   }
   function tick() {
