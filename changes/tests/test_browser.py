@@ -19,7 +19,8 @@ def test_change_pages(page, login, agent, manager):
     web = make_ci("web01")
     svc = service("Online Banking")
     needs(svc, web)
-    start = timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=2)
+    # 10:00 local time, so no window crosses midnight (a change spanning two days is drawn on both)
+    start = timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0) + timedelta(days=2)
     scheduled = schedule(make_change(agent, cis=[web], start=start, title="Patch web01 kernel"), agent, manager)
     pending = to_authorize(make_change(agent, cis=[web], start=start + timedelta(hours=1),
                                        title="Upgrade web01 nginx"), agent)
