@@ -25,3 +25,24 @@ class AuditAction(models.TextChoices):
     ESCALATED = "escalated", _("Escalated")
     SLA = "sla", _("SLA event")
     DELETED = "deleted", _("Deleted")
+
+
+# Impact, urgency and priority classify every ticket type the same way (ITIL priority matrix).
+class Impact(models.IntegerChoices):
+    HIGH = 1, _("1 - High")
+    MEDIUM = 2, _("2 - Medium")
+    LOW = 3, _("3 - Low")
+
+
+class Urgency(models.IntegerChoices):
+    HIGH = 1, _("1 - High")
+    MEDIUM = 2, _("2 - Medium")
+    LOW = 3, _("3 - Low")
+
+
+class Priority(models.IntegerChoices):
+    CRITICAL = 1, _("P1 - Critical")
+    HIGH = 2, _("P2 - High")
+    MODERATE = 3, _("P3 - Moderate")
+    LOW = 4, _("P4 - Low")
+    PLANNING = 5, _("P5 - Planning")

@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import Impact, Priority, Urgency  # noqa: F401  (shared by every ticket type)
+
 
 class IncidentState(models.TextChoices):
     NEW = "new", _("New")
@@ -51,26 +53,6 @@ class IncidentChannel(models.TextChoices):
     API = "api", _("API")
     EMAIL = "email", _("E-mail")
     MONITORING = "monitoring", _("Monitoring")
-
-
-class Impact(models.IntegerChoices):
-    HIGH = 1, _("1 - High")
-    MEDIUM = 2, _("2 - Medium")
-    LOW = 3, _("3 - Low")
-
-
-class Urgency(models.IntegerChoices):
-    HIGH = 1, _("1 - High")
-    MEDIUM = 2, _("2 - Medium")
-    LOW = 3, _("3 - Low")
-
-
-class Priority(models.IntegerChoices):
-    CRITICAL = 1, _("P1 - Critical")
-    HIGH = 2, _("P2 - High")
-    MODERATE = 3, _("P3 - Moderate")
-    LOW = 4, _("P4 - Low")
-    PLANNING = 5, _("P5 - Planning")
 
 
 PRIORITY_BADGES = {1: "danger", 2: "warning", 3: "primary", 4: "info", 5: "secondary"}

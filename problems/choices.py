@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import Impact, Priority  # noqa: F401  (shared by every ticket type)
+
 
 class ProblemState(models.TextChoices):
     NEW = "new", _("New")
@@ -41,15 +43,3 @@ class CauseCategory(models.TextChoices):
     UNKNOWN = "unknown", _("Unknown")
 
 
-class Impact(models.IntegerChoices):
-    HIGH = 1, _("1 - High")
-    MEDIUM = 2, _("2 - Medium")
-    LOW = 3, _("3 - Low")
-
-
-class Priority(models.IntegerChoices):
-    CRITICAL = 1, _("P1 - Critical")
-    HIGH = 2, _("P2 - High")
-    MODERATE = 3, _("P3 - Moderate")
-    LOW = 4, _("P4 - Low")
-    PLANNING = 5, _("P5 - Planning")
