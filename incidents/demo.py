@@ -10,13 +10,15 @@ import csv
 import io
 from datetime import timedelta
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 
 from accounts.models import Team, User
 from accounts.roles import Role
 from cmdb.models import ConfigurationItem
-from core.choices import Channel
-from core.models import NumberSequence
+from core import audit
+from core.choices import AuditAction, Channel
+from core.models import AuditEntry, NumberSequence
 from incidents import priority as priority_rules
 from incidents import search, services
 from incidents.choices import IncidentChannel, IncidentState, OnHoldReason, ResolutionCode
@@ -237,6 +239,32 @@ def _bulk(ctx, world, count):
         done += size
         if count >= BATCH:
             ctx.log(f"    incidents: {done}/{count}")
+    if count <= AUDITED_BULK_LIMIT:
+        _audit_creation(first, count)
+
+
+# Up to this many bulk rows also get their "created" audit row, so that a demo record's
+# timeline is not empty; benchmark sizes skip it (it would double the load time).
+AUDITED_BULK_LIMIT = 20_000
+
+
+def _audit_creation(first, count):
+    numbers = [NumberSequence.format(Incident.NUMBER_PREFIX, first + i) for i in range(count)]
+    content_type = ContentType.objects.get_for_model(Incident)
+    fields = ("title", "state", "impact", "urgency", "priority", "caller", "assignment_group", "category")
+    entries = []
+    for incident in Incident.objects.filter(number__in=numbers).order_by("pk").iterator(chunk_size=2000):
+        entries.append(AuditEntry(
+            content_type=content_type, object_id=incident.pk, object_repr=str(incident)[:200],
+            action=AuditAction.CREATED, new_value=audit.snapshot(incident, fields),
+            actor_id=incident.caller_id, channel=_AUDIT_CHANNEL.get(incident.channel, Channel.SYSTEM),
+            context={"demo": True}, created_at=incident.created_at,
+        ))
+    AuditEntry.objects.bulk_create(entries, batch_size=2000)
+
+
+_AUDIT_CHANNEL = {"portal": Channel.PORTAL, "agent": Channel.WEB, "api": Channel.API, "email": Channel.EMAIL,
+                  "monitoring": Channel.MONITORING}
 
 
 def _copy(rows):
