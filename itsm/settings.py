@@ -231,6 +231,21 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `state` or `kind`: give each choice set its own readable name.
+    "ENUM_NAME_OVERRIDES": {
+        "IncidentStateEnum": "incidents.choices.IncidentState",
+        "ProblemStateEnum": "problems.choices.ProblemState",
+        "ChangeStateEnum": "changes.choices.ChangeState",
+        "ReleaseStateEnum": "releases.choices.ReleaseState",
+        "DeploymentStateEnum": "releases.choices.DeploymentState",
+        "ClockStateEnum": "sla.choices.ClockState",
+        "ClockKindEnum": "sla.choices.ClockKind",
+        "ClockEventKindEnum": "sla.choices.EventKind",
+        "CalendarExceptionKindEnum": "sla.choices.ExceptionKind",
+        "ConflictKindEnum": "changes.choices.ConflictKind",
+        "AgreementKindEnum": "sla.choices.AgreementKind",
+        "ImpactUrgencyEnum": "core.choices.Impact",
+    },
 }
 
 # Celery: the embedded default is kombu's file-system transport, which needs no server.
