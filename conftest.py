@@ -149,3 +149,14 @@ def screenshot(page, name):
     """Keep a picture of what the user saw, for a human to look at."""
     os.makedirs("test-artifacts", exist_ok=True)
     page.screenshot(path=f"test-artifacts/{name}.png", full_page=True)
+
+
+@pytest.fixture(autouse=True)
+def english_by_default():
+    """Each test starts in English: a test (or a request it makes) that switches to Korean
+    must not leak the language into the next test run by the same worker."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
