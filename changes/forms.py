@@ -10,20 +10,9 @@ from changes.choices import ChangeState, ChangeType, Decision, Outcome
 from changes.models import Change, ChangeTemplate
 from changes.risk import QUESTIONS
 from cmdb.models import ConfigurationItem
+from core.web import bootstrapify  # noqa: F401  (re-exported for views)
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-def bootstrapify(form):
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
-            widget.attrs.setdefault("class", "form-select")
-        elif not isinstance(widget, forms.HiddenInput):
-            widget.attrs.setdefault("class", "form-control")
-    return form
 
 
 class DateTimeLocalInput(forms.DateTimeInput):

@@ -4,19 +4,16 @@ import calendar as pycalendar
 from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.vary import vary_on_headers
 
-from accounts import roles
 from changes import approvals as approval_rules, services, workflow
 from changes.choices import ApprovalStatus, ChangeState, ConflictKind, TERMINAL_STATES
 from changes.filtersets import ORDERING_FIELDS, ChangeFilterSet
@@ -29,35 +26,14 @@ from core import services as core_services
 from core.choices import Channel
 from core.exceptions import DomainError
 from core.selectors import timeline
+from core.web import DeskRequiredMixin, form_error as _form_error, htmx_redirect as _done
 
 WEB = Channel.WEB
 PAGE_SIZE = 25
 
 
-def _form_error(form, exc):
-    if isinstance(exc, ValidationError):
-        for field, errors in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
-            form.add_error(field if field in form.fields else None, errors)
-        return
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, str(exc.message))
-
-
-def _done(request, url):
-    if request.htmx:
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
-        return response
-    return redirect(url)
-
-
-class DeskMixin(LoginRequiredMixin):
+class DeskMixin(DeskRequiredMixin):
     """Change management is for service desk staff."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not roles.is_agent(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def get_change(self, pk):
         return get_object_or_404(Change.objects.visible_to(self.request.user), pk=pk)

@@ -2,8 +2,7 @@
 picture, impact), create/edit driven by the class schema, import and export."""
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -30,17 +29,13 @@ from cmdb.forms import ConfigurationItemForm, ImportForm, RelationshipForm
 from cmdb.models import CIClass, ConfigurationItem, ImportJob, Relationship
 from cmdb.schema import property_names
 from cmdb.selectors import ci_timeline, tickets_on
+from core.web import DeskRequiredMixin
 
 PAGE_SIZES = (10, 25, 50, 100)
 
 
-class DeskMixin(LoginRequiredMixin):
+class DeskMixin(DeskRequiredMixin):
     """CMDB pages are for desk staff; the queryset still starts from `visible_to`."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not roles.is_agent(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def cis(self):
         return ConfigurationItem.objects.visible_to(self.request.user)

@@ -9,23 +9,12 @@ from accounts.models import Team, User
 from cmdb.models import ConfigurationItem
 from incidents.choices import IncidentState, OnHoldReason, Priority, ResolutionCode, Urgency
 from incidents.models import Category, Incident
+from core.web import bootstrapify  # noqa: F401  (re-exported for views)
 
 EDIT_FIELDS = [
     "title", "description", "caller", "category", "subcategory", "service", "configuration_item", "impact",
     "urgency", "assignment_group", "assigned_to", "is_major", "parent",
 ]
-
-
-def bootstrapify(form):
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
-            widget.attrs.setdefault("class", "form-select")
-        elif not isinstance(widget, forms.HiddenInput):
-            widget.attrs.setdefault("class", "form-control")
-    return form
 
 
 class MultipleFileInput(forms.ClearableFileInput):

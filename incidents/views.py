@@ -1,19 +1,15 @@
 """Agent desk views for incident management (thin: visibility, a form, a service call)."""
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.vary import vary_on_headers
 from django.utils.decorators import method_decorator
 
-from accounts import roles
 from accounts.models import User
 from cmdb.models import ConfigurationItem
 from core.choices import Channel
@@ -26,24 +22,10 @@ from incidents.forms import BulkUpdateForm, CommentForm, IncidentForm, IncidentT
 from incidents.models import Incident
 from incidents.paging import SEARCH_COUNT_CAP, CappedCountPaginator, IdPage
 from sla.models import SLAClock
+from core.web import DeskRequiredMixin, form_error as _form_error, htmx_redirect as _done
 
 WEB = Channel.WEB
 PAGE_SIZE = 25
-
-
-def _form_error(form, exc):
-    """Show a domain refusal on the field it names, else at the top of the form."""
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, str(exc.message))
-
-
-def _done(request, url):
-    """A successful write: redirect, or tell htmx where to go."""
-    if request.htmx:
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
-        return response
-    return redirect(url)
 
 
 def list_queryset(user):
@@ -54,13 +36,8 @@ def list_queryset(user):
     )
 
 
-class DeskMixin(LoginRequiredMixin):
+class DeskMixin(DeskRequiredMixin):
     """The incident desk is for service desk staff; end users use the portal."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not roles.is_agent(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def get_incident(self, pk):
         return get_object_or_404(Incident.objects.visible_to(self.request.user), pk=pk)

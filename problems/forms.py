@@ -6,26 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Team, User
 from problems.choices import ProblemState
 from problems.models import Problem
+from core.web import bootstrapify as _bootstrapify
 
 EDIT_FIELDS = [
     "title", "description", "impact", "priority", "cause_category", "assignment_group", "assigned_to",
     "root_cause", "workaround", "analysis_notes", "known_error",
 ]
-
-
-def bootstrapify(form):
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple)):
-            widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(widget, forms.SelectMultiple):
-            widget.attrs.setdefault("class", "form-select")
-            widget.attrs.setdefault("size", 3)
-        elif isinstance(widget, forms.Select):
-            widget.attrs.setdefault("class", "form-select")
-        elif not isinstance(widget, forms.HiddenInput):
-            widget.attrs.setdefault("class", "form-control")
-    return form
 
 
 class ProblemForm(forms.ModelForm):
@@ -131,3 +117,8 @@ class ResolveIncidentsForm(forms.Form):
 
 class CommentForm(forms.Form):
     body = forms.CharField(label=_("Work note"), widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}))
+
+
+def bootstrapify(form):
+    # Problem filters are short multi-selects; three rows keep the panel compact.
+    return _bootstrapify(form, multiple_select_size=3)

@@ -2,12 +2,10 @@
 
 from django.apps import apps
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views import View
@@ -32,6 +30,7 @@ from problems.forms import (
 )
 from problems.models import Problem
 from problems.selectors import matching_known_errors, search_problems, with_list_relations
+from core.web import DeskRequiredMixin, form_error as _form_error, htmx_redirect as _done
 
 WEB = Channel.WEB
 
@@ -43,28 +42,8 @@ def _incident_model():
         return None
 
 
-def _form_error(form, exc):
-    """Show a domain refusal on the field it names, else at the top of the form."""
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, str(exc.message))
-
-
-def _done(request, url):
-    """A successful write: redirect, or tell htmx where to go."""
-    if request.htmx:
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
-        return response
-    return redirect(url)
-
-
-class DeskMixin(LoginRequiredMixin):
+class DeskMixin(DeskRequiredMixin):
     """Problems are desk records: end users are refused."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not roles.is_agent(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def get_problem(self, pk):
         return get_object_or_404(Problem.objects.visible_to(self.request.user), pk=pk)

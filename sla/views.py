@@ -3,8 +3,6 @@ service report (printable and CSV) and a clock's "why" timeline. Thin: reports.p
 
 import csv
 
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -12,20 +10,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from accounts import roles
 from accounts.models import Organisation
 from sla import engine, reports
 from sla.choices import AgreementKind, ClockKind, ClockState
 from sla.models import ClockEvent, SLAClock
+from core.web import DeskRequiredMixin
 
 
-class DeskMixin(LoginRequiredMixin):
+class DeskMixin(DeskRequiredMixin):
     """Service level management is for desk staff."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not roles.is_agent(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
 
 def _int(value):
