@@ -5,10 +5,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_lazy
 from django.views import View
-from django.views.decorators.vary import vary_on_headers
-from django.utils.decorators import method_decorator
 
 from accounts.models import User
 from cmdb.models import ConfigurationItem
@@ -18,10 +16,11 @@ from core.selectors import timeline
 from incidents import services, workflow
 from incidents.choices import OPEN_STATES, PRIORITY_BADGES, STATE_BADGES, IncidentState
 from incidents.filtersets import ORDERING_FIELDS, IncidentFilterSet, Queue
-from incidents.forms import BulkUpdateForm, CommentForm, IncidentForm, IncidentTransitionForm, bootstrapify
+from incidents.forms import BulkUpdateForm, CommentForm, IncidentForm, IncidentTransitionForm
 from incidents.models import Incident
-from incidents.paging import SEARCH_COUNT_CAP, CappedCountPaginator, IdPage
+from core.paging import SEARCH_COUNT_CAP, CappedCountPaginator
 from sla.models import SLAClock
+from core.ticket_views import TicketListView
 from core.web import DeskRequiredMixin, form_error as _form_error, htmx_redirect as _done
 
 WEB = Channel.WEB
@@ -43,43 +42,45 @@ class DeskMixin(DeskRequiredMixin):
         return get_object_or_404(Incident.objects.visible_to(self.request.user), pk=pk)
 
 
-@method_decorator(vary_on_headers("HX-Request"), name="dispatch")
-class IncidentListView(DeskMixin, View):
-    """Queues, filters, sorting and search; htmx asks for the rows fragment only."""
+class IncidentListView(DeskMixin, TicketListView):
+    """Queues, filters, sorting and search; the id page first, then its rows (core.paging)."""
 
-    def get(self, request):
-        params = request.GET.copy()
+    filterset_class = IncidentFilterSet
+    template_name = "incidents/list.html"
+    rows_template_name = "incidents/partials/_rows.html"
+    ordering_fields = ORDERING_FIELDS
+    paginate_by = PAGE_SIZE
+    defer_rows = True
+    sort_columns = (
+        ("number", gettext_lazy("Number")), ("priority", gettext_lazy("Priority")), ("state", gettext_lazy("State")),
+        ("title", gettext_lazy("Title")), ("created_at", gettext_lazy("Opened")), ("updated_at", gettext_lazy("Updated")),
+    )
+
+    def get_queryset(self):
+        return list_queryset(self.request.user)
+
+    def get_params(self):
+        params = super().get_params()
         if "queue" not in params and not any(k for k in params if k not in ("page", "ordering")):
-            params["queue"] = Queue.MY_GROUPS if request.user.teams.exists() else Queue.OPEN
-        filterset = IncidentFilterSet(params, queryset=list_queryset(request.user), request=request)
-        bootstrapify(filterset.form)
-        queryset = filterset.qs if filterset.is_valid() else Incident.objects.none()
-        ordering = params.get("ordering", "")
-        if ordering.lstrip("-") in ORDERING_FIELDS:
-            queryset = queryset.order_by(ordering, "-id")
-        elif params.get("queue") in (Queue.MINE, Queue.MY_GROUPS, Queue.UNASSIGNED, Queue.OPEN):
-            queryset = queryset.order_by("priority", "created_at")
-        else:
-            queryset = queryset.order_by("-created_at", "-id")
-        paginator_class = CappedCountPaginator if (params.get("search") or "").strip() else Paginator
-        paginator = paginator_class(queryset.prefetch_related(None).values_list("pk", flat=True), PAGE_SIZE)
-        page = IdPage(paginator.get_page(params.get("page")), list_queryset(request.user))
-        without_page = params.copy()
-        without_page.pop("page", None)
-        without_order = without_page.copy()
-        without_order.pop("ordering", None)
-        context = {
-            "filterset": filterset, "page": page, "queues": Queue.choices, "queue": params.get("queue", ""),
-            "ordering": ordering, "count_capped": paginator.count >= SEARCH_COUNT_CAP and paginator_class is not Paginator, "query": without_page.urlencode(), "query_no_order": without_order.urlencode(),
-            "state_badges": STATE_BADGES, "priority_badges": PRIORITY_BADGES,
-            "bulk_form": BulkUpdateForm(), "sort_columns": [
-                ("number", _("Number")), ("priority", _("Priority")), ("state", _("State")),
-                ("title", _("Title")), ("created_at", _("Opened")), ("updated_at", _("Updated")),
-            ],
+            params["queue"] = Queue.MY_GROUPS if self.request.user.teams.exists() else Queue.OPEN
+        return params
+
+    def get_default_ordering(self, params):
+        if params.get("queue") in (Queue.MINE, Queue.MY_GROUPS, Queue.UNASSIGNED, Queue.OPEN):
+            return ("priority", "created_at")
+        return ("-created_at", "-id")
+
+    def get_paginator_class(self, params):
+        # Counting every match of a common word costs seconds; a search counts up to a cap.
+        return CappedCountPaginator if (params.get("search") or "").strip() else Paginator
+
+    def get_extra_context(self, params, page):
+        return {
+            "queues": Queue.choices, "queue": params.get("queue", ""),
+            "count_capped": isinstance(page.paginator, CappedCountPaginator)
+            and page.paginator.count >= SEARCH_COUNT_CAP,
+            "bulk_form": BulkUpdateForm(),
         }
-        template = "incidents/partials/_rows.html" if request.htmx and not request.htmx.boosted \
-            else "incidents/list.html"
-        return render(request, template, context)
 
 
 class IncidentCreateView(DeskMixin, View):
