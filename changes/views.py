@@ -5,14 +5,12 @@ from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.decorators.vary import vary_on_headers
 
 from changes import approvals as approval_rules, services, workflow
 from changes.choices import ApprovalStatus, ChangeState, ConflictKind, TERMINAL_STATES
@@ -26,6 +24,7 @@ from core import services as core_services
 from core.choices import Channel
 from core.exceptions import DomainError
 from core.selectors import timeline
+from core.ticket_views import TicketListView
 from core.web import DeskRequiredMixin, form_error as _form_error, htmx_redirect as _done
 
 WEB = Channel.WEB
@@ -43,29 +42,18 @@ def list_queryset(user):
     return Change.objects.visible_to(user).select_related("requested_by", "assignment_group", "assigned_to")
 
 
-@method_decorator(vary_on_headers("HX-Request"), name="dispatch")
-class ChangeListView(DeskMixin, View):
-    def get(self, request):
-        params = request.GET.copy()
-        filterset = ChangeFilterSet(params, queryset=list_queryset(request.user), request=request)
-        bootstrapify(filterset.form)
-        queryset = filterset.qs if filterset.is_valid() else Change.objects.none()
-        ordering = params.get("ordering", "")
-        if ordering.lstrip("-") in ORDERING_FIELDS:
-            queryset = queryset.order_by(ordering, "-id")
-        page = Paginator(queryset, PAGE_SIZE).get_page(params.get("page"))
-        without_page = params.copy()
-        without_page.pop("page", None)
-        without_order = without_page.copy()
-        without_order.pop("ordering", None)
-        context = {
-            "filterset": filterset, "page": page, "ordering": ordering, "query": without_page.urlencode(),
-            "query_no_order": without_order.urlencode(),
-            "sort_columns": [("number", _("Number")), ("state", _("State")), ("risk", _("Risk")),
-                             ("planned_start", _("Planned window")), ("updated_at", _("Updated"))],
-        }
-        template = "changes/partials/_rows.html" if request.htmx and not request.htmx.boosted else "changes/list.html"
-        return render(request, template, context)
+class ChangeListView(DeskMixin, TicketListView):
+    filterset_class = ChangeFilterSet
+    template_name = "changes/list.html"
+    rows_template_name = "changes/partials/_rows.html"
+    ordering_fields = ORDERING_FIELDS
+    paginate_by = PAGE_SIZE
+    sort_columns = (("number", gettext_lazy("Number")), ("state", gettext_lazy("State")),
+                    ("risk", gettext_lazy("Risk")), ("planned_start", gettext_lazy("Planned window")),
+                    ("updated_at", gettext_lazy("Updated")))
+
+    def get_queryset(self):
+        return list_queryset(self.request.user)
 
 
 class ChangeCreateView(DeskMixin, View):

@@ -6,9 +6,6 @@ with their relations by primary key. With a million incidents this avoids fetchi
 matching heap row just to sort them.
 """
 
-from django.core.paginator import Paginator
-from django.utils.functional import cached_property
-
 
 def rows_for_ids(ids, rows_queryset):
     """The rows of `ids` in the order of `ids` (one query plus the queryset's prefetches)."""
@@ -34,19 +31,3 @@ class IdPage:
 
     def __len__(self):
         return len(self.object_list)
-
-
-SEARCH_COUNT_CAP = 1000
-
-
-class CappedCountPaginator(Paginator):
-    """For full-text searches: count at most SEARCH_COUNT_CAP matches.
-
-    A common word can match a tenth of a million tickets; counting them all costs seconds
-    while nobody pages past the first few screens. Past the cap, `count` says 1000 and the
-    user is asked to refine the search.
-    """
-
-    @cached_property
-    def count(self):
-        return min(self.object_list[: SEARCH_COUNT_CAP + 1].count(), SEARCH_COUNT_CAP)

@@ -1,3 +1,22 @@
-"""The incident queue's paging lives in core (every big ticket list can use it)."""
+"""Incident search paging: a capped count. The id-page paging (IdPage, rows_for_ids) is core.paging."""
 
-from core.paging import SEARCH_COUNT_CAP, CappedCountPaginator, IdPage, rows_for_ids  # noqa: F401
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+
+from core.paging import IdPage, rows_for_ids  # noqa: F401  (the id-page paging every big list shares)
+
+
+SEARCH_COUNT_CAP = 1000
+
+
+class CappedCountPaginator(Paginator):
+    """For full-text searches: count at most SEARCH_COUNT_CAP matches.
+
+    A common word can match a tenth of a million incidents; counting them all costs seconds
+    while nobody pages past the first few screens. Past the cap, `count` says 1000 and the
+    user is asked to refine the search.
+    """
+
+    @cached_property
+    def count(self):
+        return min(self.object_list[: SEARCH_COUNT_CAP + 1].count(), SEARCH_COUNT_CAP)

@@ -14,11 +14,11 @@ from core.choices import Channel
 from core.exceptions import DomainError
 from core.selectors import timeline
 from incidents import services, workflow
-from incidents.choices import OPEN_STATES, PRIORITY_BADGES, STATE_BADGES, IncidentState
+from incidents.choices import OPEN_STATES, IncidentState
 from incidents.filtersets import ORDERING_FIELDS, IncidentFilterSet, Queue
 from incidents.forms import BulkUpdateForm, CommentForm, IncidentForm, IncidentTransitionForm
 from incidents.models import Incident
-from core.paging import SEARCH_COUNT_CAP, CappedCountPaginator
+from incidents.paging import SEARCH_COUNT_CAP, CappedCountPaginator
 from sla.models import SLAClock
 from core.ticket_views import TicketListView
 from core.web import DeskRequiredMixin, form_error as _form_error, htmx_redirect as _done
@@ -170,7 +170,6 @@ class IncidentDetailView(DeskMixin, View):
             "timeline": timeline(incident, include_internal=True),
             "children": incident.children.select_related("assigned_to").order_by("-created_at")[:50]
             if incident.is_major else [],
-            "state_badges": STATE_BADGES, "priority_badges": PRIORITY_BADGES,
             "known_errors_url": known_errors_url(incident),
             "clocks": list(incident.sla_clocks.all()),
         }

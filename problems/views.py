@@ -16,6 +16,7 @@ from core.choices import Channel
 from core.exceptions import DomainError
 from core.selectors import timeline
 from core.services import add_comment
+from core.ticket_views import TicketListView
 from problems import services, workflow
 from problems.choices import STATE_BADGES, ProblemState
 from problems.filtersets import ProblemFilterSet
@@ -49,30 +50,21 @@ class DeskMixin(DeskRequiredMixin):
         return get_object_or_404(Problem.objects.visible_to(self.request.user), pk=pk)
 
 
-class ProblemListView(DeskMixin, TemplateView):
+class ProblemListView(DeskMixin, TicketListView):
+    filterset_class = ProblemFilterSet
     template_name = "problems/list.html"
-    paginate_by = 25
+    rows_template_name = "problems/partials/_rows.html"
+    bind_empty_query = False
+    context_object_name = "problems"
 
-    def get_template_names(self):
-        if self.request.htmx and not self.request.htmx.boosted:
-            return ["problems/partials/_rows.html"]
-        return [self.template_name]
+    def get_queryset(self):
+        return with_list_relations(Problem.objects.visible_to(self.request.user))
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        queryset = with_list_relations(Problem.objects.visible_to(self.request.user))
-        filterset = ProblemFilterSet(self.request.GET or None, queryset=queryset, request=self.request)
-        bootstrapify(filterset.form)
-        rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
-        page = Paginator(rows, self.paginate_by).get_page(self.request.GET.get("page"))
-        query = self.request.GET.copy()
-        query.pop("page", None)
+    def get_extra_context(self, params, page):
         counts = dict(Problem.objects.visible_to(self.request.user).order_by()
                       .values_list("state").annotate(n=Count("id")))
         state_counts = [(value, label, STATE_BADGES[value], counts.get(value, 0)) for value, label in ProblemState.choices]
-        context.update(filterset=filterset, page_obj=page, problems=page.object_list,
-                       badges=STATE_BADGES, query=query.urlencode(), state_counts=state_counts)
-        return context
+        return {"badges": STATE_BADGES, "state_counts": state_counts}
 
 
 class KnownErrorListView(DeskMixin, TemplateView):

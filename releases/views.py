@@ -2,13 +2,10 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.shortcuts import render
-from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.decorators.vary import vary_on_headers
 
 from changes.forms import bootstrapify
 from changes.models import Change
@@ -16,8 +13,9 @@ from changes.views import DeskMixin, _done, _form_error
 from core.choices import Channel
 from core.exceptions import DomainError
 from core.selectors import timeline
+from core.ticket_views import TicketListView
 from releases import services, workflow
-from releases.choices import DEPLOYMENT_BADGES, STATE_BADGES, ReleaseState
+from releases.choices import ReleaseState
 from releases.filtersets import ORDERING_FIELDS, ReleaseFilterSet
 from releases.forms import DeploymentForm, ReleaseForm, ReleaseTransitionForm
 from releases.models import Deployment, Release
@@ -32,25 +30,17 @@ class ReleaseMixin(DeskMixin):
         return get_object_or_404(Release.objects.visible_to(self.request.user), pk=pk)
 
 
-@method_decorator(vary_on_headers("HX-Request"), name="dispatch")
-class ReleaseListView(ReleaseMixin, View):
-    def get(self, request):
-        queryset = (Release.objects.visible_to(request.user).select_related("assignment_group")
-                    .annotate(change_count=Count("changes", distinct=True))
-                    .prefetch_related(Prefetch("deployments", queryset=Deployment.objects.order_by("created_at"))))
-        filterset = ReleaseFilterSet(request.GET, queryset=queryset, request=request)
-        bootstrapify(filterset.form)
-        queryset = filterset.qs.order_by("-created_at", "-id") if filterset.is_valid() else Release.objects.none()
-        ordering = request.GET.get("ordering", "")
-        if ordering.lstrip("-") in ORDERING_FIELDS:
-            queryset = queryset.order_by(ordering, "-id")
-        page = Paginator(queryset, 25).get_page(request.GET.get("page"))
-        query = request.GET.copy()
-        query.pop("page", None)
-        context = {"filterset": filterset, "page": page, "query": query.urlencode(), "state_badges": STATE_BADGES,
-                   "deployment_badges": DEPLOYMENT_BADGES}
-        template = "releases/_rows.html" if request.htmx and not request.htmx.boosted else "releases/list.html"
-        return render(request, template, context)
+class ReleaseListView(ReleaseMixin, TicketListView):
+    filterset_class = ReleaseFilterSet
+    template_name = "releases/list.html"
+    rows_template_name = "releases/_rows.html"
+    ordering_fields = ORDERING_FIELDS
+    default_ordering = ("-created_at", "-id")
+
+    def get_queryset(self):
+        return (Release.objects.visible_to(self.request.user).select_related("assignment_group")
+                .annotate(change_count=Count("changes", distinct=True))
+                .prefetch_related(Prefetch("deployments", queryset=Deployment.objects.order_by("created_at"))))
 
 
 class ReleaseCreateView(ReleaseMixin, View):
@@ -110,7 +100,6 @@ class ReleaseDetailView(ReleaseMixin, View):
             "release": release, "changes": changes, "readiness": services.readiness_of(release, changes),
             "allowed": allowed, "transition_form": transition_form,
             "deployment_form": forms.get("deploy") or DeploymentForm(),
-            "state_badges": STATE_BADGES, "deployment_badges": DEPLOYMENT_BADGES,
             "timeline": timeline(release, include_internal=True),
         }
         return render(request, "releases/detail.html", context, status=status)
