@@ -1,17 +1,27 @@
-"""The desk list page every ticket type (and the CMDB) declares instead of writing.
+"""The desk pages every ticket type (and the CMDB list) declares instead of writing.
 
-A type's list view names its filterset, row queryset, ordering fields, default ordering and
-templates; this view filters, sorts, pages, answers htmx with the rows fragment only, and shows
-one message for filters it cannot apply (`includes/invalid_filter.html`), the same on every list.
+- TicketListView: a type names its filterset, row queryset, ordering fields, default ordering and
+  templates; the view filters, sorts, pages, answers htmx with the rows fragment only, and shows
+  one message for filters it cannot apply (`includes/invalid_filter.html`), the same on every list.
+- TicketFormView: the create and edit pages (a form, one service call, a success message).
+- TicketDetailView and TicketActionView: the record page, and the POSTs made from it (comment,
+  transition, …): a refusal re-renders the page with the form that was refused (400).
+Views stay thin: writing is the app's service, called from the hooks each type fills in.
 """
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_vary_headers
 from django.views import View
 
+from core.exceptions import DomainError
 from core.paging import IdPage
-from core.web import DeskRequiredMixin, bootstrapify
+from core.web import DeskRequiredMixin, bootstrapify, form_error, htmx_redirect
+
+# What a service answers when it refuses a write: shown on the form, never a 500.
+REFUSALS = (DomainError, ValidationError)
 
 
 def filter_errors(filterset):
@@ -126,3 +136,118 @@ class TicketListView(DeskRequiredMixin, View):
         response = render(request, template, context)
         patch_vary_headers(response, ["HX-Request"])
         return response
+
+
+def refusal_message(exc):
+    return str(exc.message) if isinstance(exc, DomainError) else " ".join(exc.messages)
+
+
+class TicketMixin(DeskRequiredMixin):
+    """Desk pages of one ticket type: `model`; a record the user may not see is a 404."""
+
+    model = None
+
+    def get_ticket(self, pk):
+        return get_object_or_404(self.model.objects.visible_to(self.request.user), pk=pk)
+
+
+class TicketFormView(TicketMixin, View):
+    """Create (no pk) or edit (pk) page: GET shows the form, POST calls `save` (the service).
+
+    Success: the success message (if any), then the record's page (HX-Redirect for htmx).
+    A refusal shows on the form's field (or atop it) and answers 400.
+    """
+
+    form_class = None
+    template_name = None
+    success_message = None  # "%(number)s" is the record's number
+    context_object_name = None  # defaults to the model name: "incident", "change" …
+
+    def save(self, form, ticket):
+        """Write through the app's service; return the record written."""
+        raise NotImplementedError
+
+    def get_initial(self):
+        return {}
+
+    def get_form(self, ticket, data=None):
+        if data is None:
+            return self.form_class(instance=ticket) if ticket else self.form_class(initial=self.get_initial())
+        # A fresh copy for the form: validating a ModelForm writes into its instance, and the
+        # service must see the record as it was.
+        return self.form_class(data, instance=self.model.objects.get(pk=ticket.pk)) if ticket \
+            else self.form_class(data)
+
+    def get_context(self, form, ticket):
+        return {"form": form, self.context_object_name or self.model._meta.model_name: ticket}
+
+    def render_form(self, form, ticket, status=200):
+        return render(self.request, self.template_name, self.get_context(form, ticket), status=status)
+
+    def get(self, request, pk=None):
+        ticket = self.get_ticket(pk) if pk is not None else None
+        return self.render_form(self.get_form(ticket), ticket)
+
+    def post(self, request, pk=None):
+        ticket = self.get_ticket(pk) if pk is not None else None
+        form = self.get_form(ticket, request.POST)
+        if form.is_valid():
+            try:
+                saved = self.save(form, ticket)
+            except REFUSALS as exc:
+                form_error(form, exc)
+            else:
+                if self.success_message:
+                    messages.success(request, self.success_message % {"number": saved.number})
+                return htmx_redirect(request, saved.get_absolute_url())
+        return self.render_form(form, ticket, status=400)
+
+
+class TicketDetailView(TicketMixin, View):
+    """The record page; `get_context(ticket, forms)` builds it, `forms` holding refused forms by name."""
+
+    template_name = None
+
+    def get_context(self, ticket, forms):
+        raise NotImplementedError
+
+    def get(self, request, pk):
+        return self.render_page(self.get_ticket(pk))
+
+    def render_page(self, ticket, *, forms=None, status=200):
+        return render(self.request, self.template_name, self.get_context(ticket, forms or {}), status=status)
+
+
+class TicketActionView(TicketDetailView):
+    """A POST made from the record page, named by `action` (set in the URLconf or the class).
+
+    `form_<action>(ticket)` builds the posted form (None: no form) and `do_<action>(ticket, form)`
+    calls the service (it may return a response). A refusal puts its message on the form, and
+    on the page too with `flash_refusals`, and re-renders the page with that form (400).
+    """
+
+    action = None
+    flash_refusals = False
+    success_anchor = ""
+
+    def invalid_form_refusal(self, form):
+        """The refusal for a form that does not validate; None shows the form's own errors."""
+        return None
+
+    def post(self, request, pk):
+        ticket = self.get_ticket(pk)
+        form = getattr(self, f"form_{self.action}")(ticket)
+        try:
+            if form is not None and not form.is_valid():
+                refusal = self.invalid_form_refusal(form)
+                if refusal is None:
+                    return self.render_page(ticket, forms={self.action: form}, status=400)
+                raise refusal
+            response = getattr(self, f"do_{self.action}")(ticket, form)
+        except REFUSALS as exc:
+            if form is not None:
+                form_error(form, exc)
+            if self.flash_refusals:
+                messages.error(request, refusal_message(exc))
+            return self.render_page(ticket, forms={self.action: form} if form is not None else {}, status=400)
+        return response or htmx_redirect(request, ticket.get_absolute_url() + self.success_anchor)
