@@ -28,9 +28,9 @@ def filter_errors(filterset):
     """(label, message) pairs of the filters that could not be applied, in form order."""
     form = filterset.form
     errors = []
-    for name, messages in form.errors.items():
+    for name, refusals in form.errors.items():
         label = form.fields[name].label if name in form.fields else ""
-        errors.extend((label, message) for message in messages)
+        errors.extend((label, message) for message in refusals)
     return errors
 
 
@@ -229,10 +229,15 @@ class TicketActionView(TicketDetailView):
     action = None
     flash_refusals = False
     success_anchor = ""
+    # action → (message, field): what a form that does not validate is told, as a refusal.
+    # An action not named here shows the form's own field errors instead.
+    invalid_form_messages = {}
 
     def invalid_form_refusal(self, form):
-        """The refusal for a form that does not validate; None shows the form's own errors."""
-        return None
+        if self.action not in self.invalid_form_messages:
+            return None
+        message, field = self.invalid_form_messages[self.action]
+        return DomainError(message, field=field)
 
     def post(self, request, pk):
         ticket = self.get_ticket(pk)
