@@ -84,3 +84,6 @@ class ConflictKind(models.TextChoices):
     SAME_CI = "same_ci", _("Same configuration item")
     SHARED_SERVICE = "shared_service", _("Shared business service")
     FREEZE = "freeze", _("Freeze window")
+
+# Badge colour of each choice field, read by the `badge` template filter (core_tags) via the model.
+BADGE_COLOURS = {"state": STATE_BADGES, "risk": RISK_BADGES, "type": TYPE_BADGES}

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from changes.choices import BADGE_COLOURS
 from changes.choices import (
     ACTIVE_WINDOW_STATES,
     ApprovalMode,
@@ -109,6 +110,7 @@ class Change(Ticket):
     services, with its plans, planned window, risk, approvals and outcome."""
 
     NUMBER_PREFIX = "CHG"
+    badge_colours = BADGE_COLOURS
     # Derived data, and the approval stamp (each decision has its own audit row).
     AUDIT_EXCLUDE = Ticket.AUDIT_EXCLUDE | {"conflicts", "conflicts_checked_at", "impacted_services",
                                             "impacted_ci_count", "approved_at"}

@@ -4,15 +4,12 @@ import calendar as pycalendar
 from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
-from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.decorators.vary import vary_on_headers
 
 from changes import approvals as approval_rules, services, workflow
 from changes.choices import ApprovalStatus, ChangeState, ConflictKind, TERMINAL_STATES
@@ -26,103 +23,70 @@ from core import services as core_services
 from core.choices import Channel
 from core.exceptions import DomainError
 from core.selectors import timeline
-from core.web import DeskRequiredMixin, form_error as _form_error, htmx_redirect as _done
+from core.ticket_views import TicketActionView, TicketDetailView, TicketFormView, TicketListView, TicketMixin
 
 WEB = Channel.WEB
 PAGE_SIZE = 25
 
 
-class DeskMixin(DeskRequiredMixin):
+class DeskMixin(TicketMixin):
     """Change management is for service desk staff."""
 
-    def get_change(self, pk):
-        return get_object_or_404(Change.objects.visible_to(self.request.user), pk=pk)
+    model = Change
 
 
 def list_queryset(user):
     return Change.objects.visible_to(user).select_related("requested_by", "assignment_group", "assigned_to")
 
 
-@method_decorator(vary_on_headers("HX-Request"), name="dispatch")
-class ChangeListView(DeskMixin, View):
-    def get(self, request):
-        params = request.GET.copy()
-        filterset = ChangeFilterSet(params, queryset=list_queryset(request.user), request=request)
-        bootstrapify(filterset.form)
-        queryset = filterset.qs if filterset.is_valid() else Change.objects.none()
-        ordering = params.get("ordering", "")
-        if ordering.lstrip("-") in ORDERING_FIELDS:
-            queryset = queryset.order_by(ordering, "-id")
-        page = Paginator(queryset, PAGE_SIZE).get_page(params.get("page"))
-        without_page = params.copy()
-        without_page.pop("page", None)
-        without_order = without_page.copy()
-        without_order.pop("ordering", None)
-        context = {
-            "filterset": filterset, "page": page, "ordering": ordering, "query": without_page.urlencode(),
-            "query_no_order": without_order.urlencode(),
-            "sort_columns": [("number", _("Number")), ("state", _("State")), ("risk", _("Risk")),
-                             ("planned_start", _("Planned window")), ("updated_at", _("Updated"))],
-        }
-        template = "changes/partials/_rows.html" if request.htmx and not request.htmx.boosted else "changes/list.html"
-        return render(request, template, context)
+class ChangeListView(DeskMixin, TicketListView):
+    filterset_class = ChangeFilterSet
+    template_name = "changes/list.html"
+    rows_template_name = "changes/partials/_rows.html"
+    ordering_fields = ORDERING_FIELDS
+    paginate_by = PAGE_SIZE
+    sort_columns = (("number", gettext_lazy("Number")), ("state", gettext_lazy("State")),
+                    ("risk", gettext_lazy("Risk")), ("planned_start", gettext_lazy("Planned window")),
+                    ("updated_at", gettext_lazy("Updated")))
+
+    def get_queryset(self):
+        return list_queryset(self.request.user)
 
 
-class ChangeCreateView(DeskMixin, View):
+class ChangeCreateView(DeskMixin, TicketFormView):
+    form_class = ChangeForm
     template_name = "changes/form.html"
+    success_message = gettext_lazy("Change %(number)s recorded.")
 
-    def get(self, request):
-        initial = {}
-        if request.GET.get("template", "").isdigit():
-            initial["template"] = int(request.GET["template"])
-        return render(request, self.template_name, {"form": ChangeForm(initial=initial), "change": None})
+    def get_initial(self):
+        template = self.request.GET.get("template", "")
+        return {"template": int(template)} if template.isdigit() else {}
 
-    def post(self, request):
-        form = ChangeForm(request.POST)
-        if form.is_valid():
-            try:
-                change = services.create_change(actor=request.user, channel=WEB,
-                                                affected_cis=form.cleaned_data["affected_cis_text"], **form.changes())
-            except (DomainError, ValidationError) as exc:
-                _form_error(form, exc)
-            else:
-                messages.success(request, _("Change %(number)s recorded.") % {"number": change.number})
-                return _done(request, change.get_absolute_url())
-        return render(request, self.template_name, {"form": form, "change": None}, status=400)
+    def save(self, form, change):
+        return services.create_change(actor=self.request.user, channel=WEB,
+                                      affected_cis=form.cleaned_data["affected_cis_text"], **form.changes())
 
 
-class ChangeUpdateView(DeskMixin, View):
+class ChangeUpdateView(DeskMixin, TicketFormView):
+    form_class = ChangeForm
     template_name = "changes/form.html"
+    success_message = gettext_lazy("Change %(number)s saved.")
 
-    def get(self, request, pk):
-        change = self.get_change(pk)
-        return render(request, self.template_name, {"form": ChangeForm(instance=change), "change": change})
-
-    def post(self, request, pk):
-        change = self.get_change(pk)
-        form = ChangeForm(request.POST, instance=Change.objects.get(pk=pk))
-        if form.is_valid():
-            try:
-                services.update_change(change, actor=request.user, channel=WEB, changes=form.changes(),
-                                       expected_version=request.POST.get("version") or None,
-                                       affected_cis=form.cleaned_data["affected_cis_text"],
-                                       caused_incidents=form.cleaned_data["caused_incidents_text"])
-            except (DomainError, ValidationError) as exc:
-                _form_error(form, exc)
-            else:
-                messages.success(request, _("Change %(number)s saved.") % {"number": change.number})
-                return _done(request, change.get_absolute_url())
-        return render(request, self.template_name, {"form": form, "change": change}, status=400)
+    def save(self, form, change):
+        services.update_change(change, actor=self.request.user, channel=WEB, changes=form.changes(),
+                               expected_version=self.request.POST.get("version") or None,
+                               affected_cis=form.cleaned_data["affected_cis_text"],
+                               caused_incidents=form.cleaned_data["caused_incidents_text"])
+        return change
 
 
-class ChangeDetailView(DeskMixin, View):
+class ChangeDetailView(DeskMixin, TicketDetailView):
     """The record page: plan, window, CIs, risk, conflicts, approvals, actions, timeline."""
 
-    def get(self, request, pk):
-        return self.render(request, self.get_change(pk))
+    template_name = "changes/detail.html"
 
-    def render(self, request, change, *, forms=None, status=200):
-        forms = forms or {}
+    def get_context(self, change, forms):
+        request = self.request
         change = (Change.objects.select_related("requested_by", "template", "assignment_group", "assigned_to",
                                                 "approval_policy")
                   .prefetch_related(Prefetch("affected_cis", queryset=ConfigurationItem.objects.select_related(
@@ -155,7 +119,7 @@ class ChangeDetailView(DeskMixin, View):
             pk__in=services_ids | {c for item in change.conflicts for c in item.get("cis", [])}
         ).values_list("pk", "name"))
         pir = getattr(change, "pir", None) if hasattr(change, "pir") else None
-        context = {
+        return {
             "change": change, "approval_status": overall, "stage_results": stage_results,
             "approvals": round_approvals, "can_decide": can_decide,
             "approval_form": forms.get("approval") or bootstrapify(ApprovalForm()),
@@ -172,76 +136,67 @@ class ChangeDetailView(DeskMixin, View):
             "terminal": change.state in TERMINAL_STATES,
             "ApprovalStatus": ApprovalStatus, "ConflictKind": ConflictKind,
         }
-        return render(request, "changes/detail.html", context, status=status)
 
 
-class ChangeActionView(DeskMixin, View):
-    """POST-only actions on a change; errors re-render the record page with the form's message."""
+class ChangeActionView(TicketActionView, ChangeDetailView):
+    """POST-only actions on a change; a refusal re-renders the record page with the form's message."""
 
-    action = None
+    flash_refusals = True
+    invalid_form_messages = {
+        "transition": (gettext_lazy("Choose a state."), "target"),
+        "approval": (gettext_lazy("Choose approve or reject."), "decision"),
+        "risk": (gettext_lazy("Answer every question."), None),
+        "pir": (gettext_lazy("The review needs a summary."), "summary"),
+        "comment": (gettext_lazy("Write a comment."), "body"),
+    }
 
-    def post(self, request, pk):
-        change = self.get_change(pk)
-        handler = getattr(self, f"do_{self.action}")
-        try:
-            result = handler(request, change)
-        except (DomainError, ValidationError) as exc:
-            form = getattr(self, "_form", None)
-            message = str(exc.message) if isinstance(exc, DomainError) else " ".join(exc.messages)
-            if form is not None:
-                form.is_valid()
-                _form_error(form, exc)
-            messages.error(request, message)
-            return ChangeDetailView().render(request, change, forms={self.action: form} if form else {},
-                                             status=400)
-        if result is not None:
-            return result
-        return _done(request, change.get_absolute_url())
-
-    def do_transition(self, request, change):
-        form = self._form = TransitionForm(request.POST)
+    def form_transition(self, change):
+        form = TransitionForm(self.request.POST)
         form.fields["target"].choices = ChangeState.choices
-        if not form.is_valid():
-            raise DomainError(_("Choose a state."), field="target")
+        return form
+
+    def do_transition(self, change, form):
         data = form.cleaned_data
-        services.transition_change(change, actor=request.user, channel=WEB, target=data["target"],
+        services.transition_change(change, actor=self.request.user, channel=WEB, target=data["target"],
                                    expected_version=data["version"], outcome=data["outcome"] or None,
                                    reason=data["reason"])
-        messages.success(request, _("Change moved to %(state)s.") % {"state": ChangeState(data["target"]).label})
+        messages.success(self.request, _("Change moved to %(state)s.") % {"state": ChangeState(data["target"]).label})
 
-    def do_approval(self, request, change):
-        form = self._form = ApprovalForm(request.POST)
-        if not form.is_valid():
-            raise DomainError(_("Choose approve or reject."), field="decision")
-        services.decide_approval(change, actor=request.user, channel=WEB, **form.cleaned_data)
-        messages.success(request, _("Your decision was recorded."))
+    def form_approval(self, change):
+        return ApprovalForm(self.request.POST)
 
-    def do_risk(self, request, change):
-        form = self._form = RiskForm(request.POST)
-        if not form.is_valid():
-            raise DomainError(_("Answer every question."), field=None)
-        _change, result = services.assess_risk(change, actor=request.user, channel=WEB, answers=form.answers())
-        messages.success(request, _("Risk assessed: %(level)s (score %(score)s).")
+    def do_approval(self, change, form):
+        services.decide_approval(change, actor=self.request.user, channel=WEB, **form.cleaned_data)
+        messages.success(self.request, _("Your decision was recorded."))
+
+    def form_risk(self, change):
+        return RiskForm(self.request.POST)
+
+    def do_risk(self, change, form):
+        _change, result = services.assess_risk(change, actor=self.request.user, channel=WEB, answers=form.answers())
+        messages.success(self.request, _("Risk assessed: %(level)s (score %(score)s).")
                          % {"level": result.level.label, "score": result.score})
 
-    def do_pir(self, request, change):
-        form = self._form = PIRForm(request.POST)
-        if not form.is_valid():
-            raise DomainError(_("The review needs a summary."), field="summary")
-        services.record_pir(change, actor=request.user, channel=WEB, **form.cleaned_data)
-        messages.success(request, _("Post-implementation review recorded."))
+    def form_pir(self, change):
+        return PIRForm(self.request.POST)
 
-    def do_comment(self, request, change):
-        form = self._form = CommentForm(request.POST)
-        if not form.is_valid():
-            raise DomainError(_("Write a comment."), field="body")
-        core_services.add_comment(change, actor=request.user, channel=WEB, body=form.cleaned_data["body"],
+    def do_pir(self, change, form):
+        services.record_pir(change, actor=self.request.user, channel=WEB, **form.cleaned_data)
+        messages.success(self.request, _("Post-implementation review recorded."))
+
+    def form_comment(self, change):
+        return CommentForm(self.request.POST)
+
+    def do_comment(self, change, form):
+        core_services.add_comment(change, actor=self.request.user, channel=WEB, body=form.cleaned_data["body"],
                                   internal=form.cleaned_data["internal"])
 
-    def do_conflicts(self, request, change):
-        self._form = None
+    def form_conflicts(self, change):
+        return None
+
+    def do_conflicts(self, change, form):
         found = services.store_conflicts(change)
-        messages.info(request, _("%(count)s conflicts found.") % {"count": len(found)})
+        messages.info(self.request, _("%(count)s conflicts found.") % {"count": len(found)})
 
 
 # --- calendar -------------------------------------------------------------------------------

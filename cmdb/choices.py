@@ -90,3 +90,6 @@ class Direction(models.TextChoices):
 
 
 BUSINESS_SERVICE_SLUG = "business_service"
+
+# Badge colour of each choice field, read by the `badge` template filter (core_tags) via the model.
+BADGE_COLOURS = {"status": STATUS_BADGES, "environment": ENVIRONMENT_BADGES, "criticality": CRITICALITY_BADGES}

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
 from cmdb import schema as ci_schema
+from cmdb.choices import BADGE_COLOURS
 from cmdb.choices import (
     BUSINESS_SERVICE_SLUG,
     CIStatus,
@@ -77,6 +78,8 @@ class ConfigurationItemQuerySet(models.QuerySet):
 class ConfigurationItem(models.Model):
     """A configuration item: anything managed so that IT services can be delivered
     (a host, a database, an application, a business service ...)."""
+
+    badge_colours = BADGE_COLOURS
 
     # Fields whose changes are not worth an audit row of their own.
     AUDIT_EXCLUDE = frozenset({"updated_at", "version", "created_at"})

@@ -3,25 +3,20 @@ picture, impact), create/edit driven by the class schema, import and export."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import TemplateView
 
 from accounts import roles
 from core.choices import Channel
 from core.exceptions import DomainError
 from cmdb import diagram, graph, imports, services
 from cmdb.choices import (
-    CRITICALITY_BADGES,
-    ENVIRONMENT_BADGES,
     PEER_TYPES,
     REVERSE_LABELS,
-    STATUS_BADGES,
     Direction,
 )
 from cmdb.filtersets import ConfigurationItemFilterSet
@@ -29,6 +24,7 @@ from cmdb.forms import ConfigurationItemForm, ImportForm, RelationshipForm
 from cmdb.models import CIClass, ConfigurationItem, ImportJob, Relationship
 from cmdb.schema import property_names
 from cmdb.selectors import ci_timeline, tickets_on
+from core.ticket_views import TicketListView
 from core.web import DeskRequiredMixin
 
 PAGE_SIZES = (10, 25, 50, 100)
@@ -60,29 +56,23 @@ def _filtered(request, queryset):
     return filterset, filterset.qs
 
 
-class CIListView(DeskMixin, TemplateView):
+class CIListView(DeskMixin, TicketListView):
+    filterset_class = ConfigurationItemFilterSet
     template_name = "cmdb/ci_list.html"
+    rows_template_name = "cmdb/partials/_ci_rows.html"
+    default_ordering = ("name", "id")
+    page_sizes = PAGE_SIZES
+    bind_empty_query = False
+    context_object_name = "cis"
 
-    def get(self, request, *args, **kwargs):
-        filterset, queryset = _filtered(request, self.cis().select_related("ci_class", "owner_group"))
-        try:
-            page_size = int(request.GET.get("page_size", 25))
-        except ValueError:
-            page_size = 25
-        page_size = page_size if page_size in PAGE_SIZES else 25
-        page = Paginator(queryset.order_by("name", "id"), page_size).get_page(request.GET.get("page"))
-        query = request.GET.copy()
-        query.pop("page", None)
-        context = {
-            "filterset": filterset, "page_obj": page, "cis": page.object_list, "query": query.urlencode(),
-            "page_sizes": PAGE_SIZES, "page_size": page_size,
-            "status_badges": STATUS_BADGES, "environment_badges": ENVIRONMENT_BADGES,
-            "criticality_badges": CRITICALITY_BADGES,
-        }
-        template = "cmdb/partials/_ci_rows.html" if request.htmx and not request.htmx.boosted else self.template_name
-        response = render(request, template, context)
-        patch_vary_headers(response, ["HX-Request"])
-        return response
+    def get_queryset(self):
+        return self.cis().select_related("ci_class", "owner_group")
+
+    def style_filter_form(self, form):
+        _style_filter_form(form)
+
+    def get_extra_context(self, params, page):
+        return {"page_sizes": PAGE_SIZES, "page_size": self.get_page_size(params)}
 
 
 def _graph_context(ci):
@@ -145,8 +135,6 @@ class CIDetailView(DeskMixin, View):
             "impact": graph.impact_of([ci.pk], direction, depth, queryset=self.cis())[:200],
             "impact_direction": direction, "impact_depth": depth, "directions": Direction.choices,
             "relationship_form": relationship_form or RelationshipForm(),
-            "status_badges": STATUS_BADGES, "environment_badges": ENVIRONMENT_BADGES,
-            "criticality_badges": CRITICALITY_BADGES,
         }
 
 

@@ -56,3 +56,6 @@ class IncidentChannel(models.TextChoices):
 
 
 PRIORITY_BADGES = {1: "danger", 2: "warning", 3: "primary", 4: "info", 5: "secondary"}
+
+# Badge colour of each choice field, read by the `badge` template filter (core_tags) via the model.
+BADGE_COLOURS = {"state": STATE_BADGES, "priority": PRIORITY_BADGES}

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Ticket, TicketQuerySet
+from incidents.choices import BADGE_COLOURS
 from incidents.choices import (
     OPEN_STATES, Impact, IncidentChannel, IncidentState, OnHoldReason, Priority, ResolutionCode, Urgency,
 )
@@ -63,6 +64,7 @@ class Incident(Ticket):
     """An unplanned interruption or loss of quality of an IT service (ISO/IEC 20000-1 8.6.1)."""
 
     NUMBER_PREFIX = "INC"
+    badge_colours = BADGE_COLOURS
     REQUESTER_FIELD = "caller"
 
     caller = models.ForeignKey(

@@ -12,7 +12,7 @@ from core.choices import Channel
 from core.exceptions import DomainError
 from core.selectors import timeline
 from incidents import conf, services, workflow
-from incidents.choices import OPEN_STATES, STATE_BADGES, Impact, IncidentState
+from incidents.choices import OPEN_STATES, Impact, IncidentState
 from incidents.forms import CommentForm, PortalIncidentForm, PortalReopenForm
 from incidents.models import Incident
 
@@ -31,8 +31,7 @@ class PortalHomeView(LoginRequiredMixin, View):
         if show == "open":
             queryset = queryset.filter(state__in=OPEN_STATES | {IncidentState.RESOLVED})
         page = Paginator(queryset, 20).get_page(request.GET.get("page"))
-        return render(request, "portal/home.html", {"page": page, "show": show, "state_badges": STATE_BADGES,
-                                                    "query": f"show={show}"})
+        return render(request, "portal/home.html", {"page": page, "show": show, "query": f"show={show}"})
 
 
 class PortalIncidentCreateView(LoginRequiredMixin, View):
@@ -72,7 +71,7 @@ class PortalIncidentDetailView(LoginRequiredMixin, View):
         return render(request, "portal/incident_detail.html", {
             "incident": incident, "timeline": timeline(incident, include_internal=False),
             "comment_form": comment_form or CommentForm(allow_internal=False),
-            "reopen_form": reopen_form or PortalReopenForm(), "state_badges": STATE_BADGES,
+            "reopen_form": reopen_form or PortalReopenForm(),
             "can_confirm": IncidentState.CLOSED in allowed, "can_reopen": can_reopen,
             "can_withdraw": IncidentState.CANCELLED in allowed,
             "is_closed": incident.state in (IncidentState.CLOSED, IncidentState.CANCELLED),

@@ -3,12 +3,10 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_lazy
 from django.views import View
-from django.views.decorators.vary import vary_on_headers
-from django.utils.decorators import method_decorator
 
 from accounts.models import User
 from cmdb.models import ConfigurationItem
@@ -16,13 +14,14 @@ from core.choices import Channel
 from core.exceptions import DomainError
 from core.selectors import timeline
 from incidents import services, workflow
-from incidents.choices import OPEN_STATES, PRIORITY_BADGES, STATE_BADGES, IncidentState
+from incidents.choices import OPEN_STATES, IncidentState
 from incidents.filtersets import ORDERING_FIELDS, IncidentFilterSet, Queue
-from incidents.forms import BulkUpdateForm, CommentForm, IncidentForm, IncidentTransitionForm, bootstrapify
+from incidents.forms import BulkUpdateForm, CommentForm, IncidentForm, IncidentTransitionForm
 from incidents.models import Incident
-from incidents.paging import SEARCH_COUNT_CAP, CappedCountPaginator, IdPage
+from incidents.paging import SEARCH_COUNT_CAP, CappedCountPaginator
 from sla.models import SLAClock
-from core.web import DeskRequiredMixin, form_error as _form_error, htmx_redirect as _done
+from core.ticket_views import TicketActionView, TicketDetailView, TicketFormView, TicketListView, TicketMixin
+from core.web import htmx_redirect as _done
 
 WEB = Channel.WEB
 PAGE_SIZE = 25
@@ -36,72 +35,63 @@ def list_queryset(user):
     )
 
 
-class DeskMixin(DeskRequiredMixin):
+class DeskMixin(TicketMixin):
     """The incident desk is for service desk staff; end users use the portal."""
 
-    def get_incident(self, pk):
-        return get_object_or_404(Incident.objects.visible_to(self.request.user), pk=pk)
+    model = Incident
 
 
-@method_decorator(vary_on_headers("HX-Request"), name="dispatch")
-class IncidentListView(DeskMixin, View):
-    """Queues, filters, sorting and search; htmx asks for the rows fragment only."""
+class IncidentListView(DeskMixin, TicketListView):
+    """Queues, filters, sorting and search; the id page first, then its rows (core.paging)."""
 
-    def get(self, request):
-        params = request.GET.copy()
+    filterset_class = IncidentFilterSet
+    template_name = "incidents/list.html"
+    rows_template_name = "incidents/partials/_rows.html"
+    ordering_fields = ORDERING_FIELDS
+    paginate_by = PAGE_SIZE
+    defer_rows = True
+    sort_columns = (
+        ("number", gettext_lazy("Number")), ("priority", gettext_lazy("Priority")), ("state", gettext_lazy("State")),
+        ("title", gettext_lazy("Title")), ("created_at", gettext_lazy("Opened")), ("updated_at", gettext_lazy("Updated")),
+    )
+
+    def get_queryset(self):
+        return list_queryset(self.request.user)
+
+    def get_params(self):
+        params = super().get_params()
         if "queue" not in params and not any(k for k in params if k not in ("page", "ordering")):
-            params["queue"] = Queue.MY_GROUPS if request.user.teams.exists() else Queue.OPEN
-        filterset = IncidentFilterSet(params, queryset=list_queryset(request.user), request=request)
-        bootstrapify(filterset.form)
-        queryset = filterset.qs if filterset.is_valid() else Incident.objects.none()
-        ordering = params.get("ordering", "")
-        if ordering.lstrip("-") in ORDERING_FIELDS:
-            queryset = queryset.order_by(ordering, "-id")
-        elif params.get("queue") in (Queue.MINE, Queue.MY_GROUPS, Queue.UNASSIGNED, Queue.OPEN):
-            queryset = queryset.order_by("priority", "created_at")
-        else:
-            queryset = queryset.order_by("-created_at", "-id")
-        paginator_class = CappedCountPaginator if (params.get("search") or "").strip() else Paginator
-        paginator = paginator_class(queryset.prefetch_related(None).values_list("pk", flat=True), PAGE_SIZE)
-        page = IdPage(paginator.get_page(params.get("page")), list_queryset(request.user))
-        without_page = params.copy()
-        without_page.pop("page", None)
-        without_order = without_page.copy()
-        without_order.pop("ordering", None)
-        context = {
-            "filterset": filterset, "page": page, "queues": Queue.choices, "queue": params.get("queue", ""),
-            "ordering": ordering, "count_capped": paginator.count >= SEARCH_COUNT_CAP and paginator_class is not Paginator, "query": without_page.urlencode(), "query_no_order": without_order.urlencode(),
-            "state_badges": STATE_BADGES, "priority_badges": PRIORITY_BADGES,
-            "bulk_form": BulkUpdateForm(), "sort_columns": [
-                ("number", _("Number")), ("priority", _("Priority")), ("state", _("State")),
-                ("title", _("Title")), ("created_at", _("Opened")), ("updated_at", _("Updated")),
-            ],
+            params["queue"] = Queue.MY_GROUPS if self.request.user.teams.exists() else Queue.OPEN
+        return params
+
+    def get_default_ordering(self, params):
+        if params.get("queue") in (Queue.MINE, Queue.MY_GROUPS, Queue.UNASSIGNED, Queue.OPEN):
+            return ("priority", "created_at")
+        return ("-created_at", "-id")
+
+    def get_paginator_class(self, params):
+        # Counting every match of a common word costs seconds; a search counts up to a cap.
+        return CappedCountPaginator if (params.get("search") or "").strip() else Paginator
+
+    def get_extra_context(self, params, page):
+        return {
+            "queues": Queue.choices, "queue": params.get("queue", ""),
+            "count_capped": isinstance(page.paginator, CappedCountPaginator)
+            and page.paginator.count >= SEARCH_COUNT_CAP,
+            "bulk_form": BulkUpdateForm(),
         }
-        template = "incidents/partials/_rows.html" if request.htmx and not request.htmx.boosted \
-            else "incidents/list.html"
-        return render(request, template, context)
 
 
-class IncidentCreateView(DeskMixin, View):
+class IncidentCreateView(DeskMixin, TicketFormView):
+    form_class = IncidentForm
     template_name = "incidents/form.html"
+    success_message = gettext_lazy("Incident %(number)s recorded.")
 
-    def get(self, request):
-        return render(request, self.template_name, {"form": IncidentForm(), "incident": None})
-
-    def post(self, request):
-        form = IncidentForm(request.POST)
-        if form.is_valid():
-            data = form.changes()
-            reason = data.pop("priority_override_reason", "")
-            try:
-                incident = services.open_incident(actor=request.user, channel=WEB, caller=data.pop("caller", None),
-                                                  priority_override_reason=reason, **data)
-            except DomainError as exc:
-                _form_error(form, exc)
-            else:
-                messages.success(request, _("Incident %(number)s recorded.") % {"number": incident.number})
-                return _done(request, incident.get_absolute_url())
-        return render(request, self.template_name, {"form": form, "incident": None}, status=400)
+    def save(self, form, ticket):
+        data = form.changes()
+        reason = data.pop("priority_override_reason", "")
+        return services.open_incident(actor=self.request.user, channel=WEB, caller=data.pop("caller", None),
+                                      priority_override_reason=reason, **data)
 
 
 class ServiceSuggestionView(DeskMixin, View):
@@ -147,79 +137,82 @@ def known_errors_url(incident):
         return None
 
 
-class IncidentDetailView(DeskMixin, View):
+class IncidentDetailView(DeskMixin, TicketDetailView):
     """The record page: fields, quick actions, SLA state, timeline, comment form."""
 
-    def get(self, request, pk):
-        return self.render(request, self.get_incident(pk))
+    template_name = "incidents/detail.html"
 
-    def render(self, request, incident, *, form=None, transition_form=None, comment_form=None, status=200):
+    def get_context(self, incident, forms):
         incident = (Incident.objects.with_list_relations().select_related("parent")
                     .prefetch_related(Prefetch("sla_clocks", queryset=SLAClock.objects.select_related("definition")))
                     .annotate(open_children=Count("children", filter=Q(children__state__in=OPEN_STATES)))
                     .get(pk=incident.pk))
         allowed = workflow.allowed_targets(incident.state)
-        context = {
+        return {
             "incident": incident,
-            "form": form or IncidentForm(instance=incident),
-            "transition_form": transition_form or IncidentTransitionForm(
+            "form": forms.get("edit") or IncidentForm(instance=incident),
+            "transition_form": forms.get("transition") or IncidentTransitionForm(
                 allowed=allowed, initial={"version": incident.version}),
-            "comment_form": comment_form or CommentForm(),
+            "comment_form": forms.get("comment") or CommentForm(),
             "allowed": allowed,
             "timeline": timeline(incident, include_internal=True),
             "children": incident.children.select_related("assigned_to").order_by("-created_at")[:50]
             if incident.is_major else [],
-            "state_badges": STATE_BADGES, "priority_badges": PRIORITY_BADGES,
             "known_errors_url": known_errors_url(incident),
             "clocks": list(incident.sla_clocks.all()),
         }
-        return render(request, "incidents/detail.html", context, status=status)
 
 
-class IncidentUpdateView(IncidentDetailView):
-    def post(self, request, pk):
-        incident = self.get_incident(pk)
-        form = IncidentForm(request.POST, instance=incident)
-        if form.is_valid():
-            try:
-                services.update_incident(incident, actor=request.user, channel=WEB, changes=form.changes(),
-                                         expected_version=form.cleaned_data.get("version"))
-            except DomainError as exc:
-                _form_error(form, exc)
-            else:
-                messages.success(request, _("Incident %(number)s saved.") % {"number": incident.number})
-                return _done(request, incident.get_absolute_url())
-        incident.refresh_from_db()
-        return self.render(request, incident, form=form, status=400)
+class IncidentActionView(TicketActionView, IncidentDetailView):
+    """Edit, transition and comment: POSTs from the record page, which shows their refusals."""
+
+    def form_edit(self, incident):
+        return IncidentForm(self.request.POST, instance=incident)
+
+    def do_edit(self, incident, form):
+        services.update_incident(incident, actor=self.request.user, channel=WEB, changes=form.changes(),
+                                 expected_version=form.cleaned_data.get("version"))
+        messages.success(self.request, _("Incident %(number)s saved.") % {"number": incident.number})
+
+    def form_transition(self, incident):
+        return IncidentTransitionForm(self.request.POST, allowed=workflow.allowed_targets(incident.state))
+
+    def do_transition(self, incident, form):
+        data = form.cleaned_data
+        if data["state"] == IncidentState.RESOLVED:
+            services.resolve(incident, actor=self.request.user, channel=WEB, code=data["resolution_code"],
+                             notes=data["resolution_notes"], expected_version=data.get("version"),
+                             resolve_children=data.get("resolve_children", False))
+        else:
+            services.transition(incident, actor=self.request.user, channel=WEB, target=data["state"],
+                                expected_version=data.get("version"), on_hold_reason=data.get("on_hold_reason", ""))
+
+    def form_comment(self, incident):
+        return CommentForm(self.request.POST, self.request.FILES)
+
+    def do_comment(self, incident, form):
+        services.comment(incident, actor=self.request.user, channel=WEB, body=form.cleaned_data["body"],
+                         internal=form.cleaned_data.get("internal", False), files=form.cleaned_data["files"])
 
 
-class IncidentTransitionView(IncidentDetailView):
-    def post(self, request, pk):
-        incident = self.get_incident(pk)
-        form = IncidentTransitionForm(request.POST, allowed=workflow.allowed_targets(incident.state))
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                if data["state"] == IncidentState.RESOLVED:
-                    services.resolve(incident, actor=request.user, channel=WEB, code=data["resolution_code"],
-                                     notes=data["resolution_notes"], expected_version=data.get("version"),
-                                     resolve_children=data.get("resolve_children", False))
-                else:
-                    services.transition(incident, actor=request.user, channel=WEB, target=data["state"],
-                                        expected_version=data.get("version"),
-                                        on_hold_reason=data.get("on_hold_reason", ""))
-            except DomainError as exc:
-                _form_error(form, exc)
-            else:
-                return _done(request, incident.get_absolute_url())
-        return self.render(request, incident, transition_form=form, status=400)
+class IncidentUpdateView(IncidentActionView):
+    action = "edit"
+
+
+class IncidentTransitionView(IncidentActionView):
+    action = "transition"
+
+
+class IncidentCommentView(IncidentActionView):
+    action = "comment"
+    success_anchor = "#timeline"
 
 
 class IncidentAssignToMeView(DeskMixin, View):
     """Quick action: take the incident (into one's own group if the current group is not one's own)."""
 
     def post(self, request, pk):
-        incident = self.get_incident(pk)
+        incident = self.get_ticket(pk)
         group = incident.assignment_group
         if group is None or not group.members.filter(pk=request.user.pk).exists():
             group = request.user.teams.order_by("name").first()
@@ -231,21 +224,6 @@ class IncidentAssignToMeView(DeskMixin, View):
         except DomainError as exc:
             messages.error(request, exc.message)
         return _done(request, incident.get_absolute_url())
-
-
-class IncidentCommentView(IncidentDetailView):
-    def post(self, request, pk):
-        incident = self.get_incident(pk)
-        form = CommentForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                services.comment(incident, actor=request.user, channel=WEB, body=form.cleaned_data["body"],
-                                 internal=form.cleaned_data.get("internal", False), files=form.cleaned_data["files"])
-            except DomainError as exc:
-                _form_error(form, exc)
-            else:
-                return _done(request, incident.get_absolute_url() + "#timeline")
-        return self.render(request, incident, comment_form=form, status=400)
 
 
 class IncidentBulkUpdateView(DeskMixin, View):

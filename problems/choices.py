@@ -42,4 +42,5 @@ class CauseCategory(models.TextChoices):
     PROCESS = "process", _("Process or human error")
     UNKNOWN = "unknown", _("Unknown")
 
-
+# Badge colour of each choice field, read by the `badge` template filter (core_tags) via the model.
+BADGE_COLOURS = {"state": STATE_BADGES}

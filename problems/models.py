@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Ticket
+from problems.choices import BADGE_COLOURS
 from problems.choices import OPEN_STATES, CauseCategory, Impact, Priority, ProblemState
 
 
@@ -32,6 +33,7 @@ class Problem(Ticket):
     """
 
     NUMBER_PREFIX = "PRB"
+    badge_colours = BADGE_COLOURS
     # The state row of the same save already dates these; a raw timestamp row adds only noise.
     AUDIT_EXCLUDE = Ticket.AUDIT_EXCLUDE | {"resolved_at", "closed_at"}
 

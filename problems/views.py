@@ -5,9 +5,10 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -16,6 +17,7 @@ from core.choices import Channel
 from core.exceptions import DomainError
 from core.selectors import timeline
 from core.services import add_comment
+from core.ticket_views import TicketActionView, TicketDetailView, TicketFormView, TicketListView, TicketMixin
 from problems import services, workflow
 from problems.choices import STATE_BADGES, ProblemState
 from problems.filtersets import ProblemFilterSet
@@ -30,7 +32,7 @@ from problems.forms import (
 )
 from problems.models import Problem
 from problems.selectors import matching_known_errors, search_problems, with_list_relations
-from core.web import DeskRequiredMixin, form_error as _form_error, htmx_redirect as _done
+from core.web import htmx_redirect as _done
 
 WEB = Channel.WEB
 
@@ -42,37 +44,27 @@ def _incident_model():
         return None
 
 
-class DeskMixin(DeskRequiredMixin):
+class DeskMixin(TicketMixin):
     """Problems are desk records: end users are refused."""
 
-    def get_problem(self, pk):
-        return get_object_or_404(Problem.objects.visible_to(self.request.user), pk=pk)
+    model = Problem
 
 
-class ProblemListView(DeskMixin, TemplateView):
+class ProblemListView(DeskMixin, TicketListView):
+    filterset_class = ProblemFilterSet
     template_name = "problems/list.html"
-    paginate_by = 25
+    rows_template_name = "problems/partials/_rows.html"
+    bind_empty_query = False
+    context_object_name = "problems"
 
-    def get_template_names(self):
-        if self.request.htmx and not self.request.htmx.boosted:
-            return ["problems/partials/_rows.html"]
-        return [self.template_name]
+    def get_queryset(self):
+        return with_list_relations(Problem.objects.visible_to(self.request.user))
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        queryset = with_list_relations(Problem.objects.visible_to(self.request.user))
-        filterset = ProblemFilterSet(self.request.GET or None, queryset=queryset, request=self.request)
-        bootstrapify(filterset.form)
-        rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
-        page = Paginator(rows, self.paginate_by).get_page(self.request.GET.get("page"))
-        query = self.request.GET.copy()
-        query.pop("page", None)
+    def get_extra_context(self, params, page):
         counts = dict(Problem.objects.visible_to(self.request.user).order_by()
                       .values_list("state").annotate(n=Count("id")))
         state_counts = [(value, label, STATE_BADGES[value], counts.get(value, 0)) for value, label in ProblemState.choices]
-        context.update(filterset=filterset, page_obj=page, problems=page.object_list,
-                       badges=STATE_BADGES, query=query.urlencode(), state_counts=state_counts)
-        return context
+        return {"state_counts": state_counts}
 
 
 class KnownErrorListView(DeskMixin, TemplateView):
@@ -97,16 +89,14 @@ class KnownErrorListView(DeskMixin, TemplateView):
         Incident = _incident_model()
         if incident_id.isdigit() and Incident is not None:
             incident = Incident.objects.visible_to(self.request.user).filter(pk=int(incident_id)).first()
-        context.update(q=q, page_obj=page, known_errors=page.object_list, badges=STATE_BADGES, incident=incident)
+        context.update(q=q, page_obj=page, known_errors=page.object_list, incident=incident)
         return context
 
 
-class ProblemDetailView(DeskMixin, TemplateView):
+class ProblemDetailView(DeskMixin, TicketDetailView):
     template_name = "problems/detail.html"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        problem = kwargs.get("problem") or self.get_problem(kwargs["pk"])
+    def get_context(self, problem, forms):
         problem = (
             Problem.objects.select_related("assignment_group", "assigned_to", "created_by").get(pk=problem.pk)
         )
@@ -119,19 +109,18 @@ class ProblemDetailView(DeskMixin, TemplateView):
         if "changes" in services.available_link_fields():
             links["changes"] = list(problem.changes.order_by("-pk"))
         link_forms = {
-            name: kwargs.get(f"link_form_{name}") or LinkForm(initial={"field": name}, auto_id=f"link_{name}_%s")
+            name: LinkForm(initial={"field": name}, auto_id=f"link_{name}_%s")
             for name in links
         }
         for name, form in link_forms.items():
             form.fields["reference"].label = LINK_LABELS[name]
             bootstrapify(form)
-        context.update(
+        return dict(
             problem=problem,
-            badges=STATE_BADGES,
             timeline=timeline(problem, include_internal=True),
-            transition_form=kwargs.get("transition_form")
+            transition_form=forms.get("transition")
             or ProblemTransitionForm(initial={"version": problem.version}, allowed=allowed),
-            comment_form=kwargs.get("comment_form") or CommentForm(),
+            comment_form=CommentForm(),
             resolve_form=ResolveIncidentsForm(),
             allowed=allowed,
             links=links,
@@ -141,7 +130,6 @@ class ProblemDetailView(DeskMixin, TemplateView):
             change_create_url=_change_create_url(problem),
             resolved_states=(ProblemState.RESOLVED, ProblemState.CLOSED),
         )
-        return context
 
 
 def _change_create_url(problem):
@@ -151,10 +139,12 @@ def _change_create_url(problem):
         return ""
 
 
-class ProblemCreateView(DeskMixin, TemplateView):
+class ProblemCreateView(DeskMixin, TicketFormView):
     """Open a problem on its own, or from incidents (?incidents=1,2,3 from the incident desk)."""
 
+    form_class = ProblemForm
     template_name = "problems/form.html"
+    success_message = gettext_lazy("Problem %(number)s opened.")
 
     def _incidents(self):
         raw = self.request.POST.get("incidents") or self.request.GET.get("incidents") or ""
@@ -164,91 +154,63 @@ class ProblemCreateView(DeskMixin, TemplateView):
             return []
         return list(Incident.objects.visible_to(self.request.user).filter(pk__in=ids).order_by("pk"))
 
-    def get(self, request, *args, **kwargs):
+    def get_initial(self):
         incidents = self._incidents()
-        initial = {}
+        if not incidents:
+            return {}
+        return {"title": incidents[0].title, "description": "\n".join(f"{i.number}: {i.title}" for i in incidents)}
+
+    def get_context(self, form, problem):
+        return {"form": form, "incidents": self._incidents()}
+
+    def save(self, form, problem):
+        incidents = self._incidents()
         if incidents:
-            initial["title"] = incidents[0].title
-            initial["description"] = "\n".join(f"{i.number}: {i.title}" for i in incidents)
-        return self.render_to_response(self.get_context_data(form=ProblemForm(initial=initial), incidents=incidents))
-
-    def post(self, request, *args, **kwargs):
-        incidents = self._incidents()
-        form = ProblemForm(request.POST)
-        if form.is_valid():
-            try:
-                if incidents:
-                    problem = services.raise_problem_from_incidents(
-                        incidents, actor=request.user, channel=WEB, **form.changes()
-                    )
-                else:
-                    problem = services.create_problem(actor=request.user, channel=WEB, **form.changes())
-            except DomainError as exc:
-                _form_error(form, exc)
-            else:
-                messages.success(request, _("Problem %(number)s opened.") % {"number": problem.number})
-                return _done(request, problem.get_absolute_url())
-        return self.render_to_response(self.get_context_data(form=form, incidents=incidents), status=400)
+            return services.raise_problem_from_incidents(incidents, actor=self.request.user, channel=WEB,
+                                                         **form.changes())
+        return services.create_problem(actor=self.request.user, channel=WEB, **form.changes())
 
 
-class ProblemUpdateView(DeskMixin, TemplateView):
+class ProblemUpdateView(DeskMixin, TicketFormView):
+    form_class = ProblemForm
     template_name = "problems/form.html"
+    success_message = gettext_lazy("Problem %(number)s saved.")
 
-    def get(self, request, pk):
-        problem = self.get_problem(pk)
-        return self.render_to_response(self.get_context_data(form=ProblemForm(instance=problem), problem=problem))
-
-    def post(self, request, pk):
-        problem = self.get_problem(pk)
-        form = ProblemForm(request.POST, instance=Problem.objects.get(pk=problem.pk))
-        if form.is_valid():
-            try:
-                services.update_problem(problem, actor=request.user, channel=WEB, changes=form.changes(),
-                                        expected_version=form.cleaned_data.get("version"))
-            except DomainError as exc:
-                _form_error(form, exc)
-            else:
-                messages.success(request, _("Problem %(number)s saved.") % {"number": problem.number})
-                return _done(request, problem.get_absolute_url())
-        return self.render_to_response(self.get_context_data(form=form, problem=problem), status=400)
+    def save(self, form, problem):
+        services.update_problem(problem, actor=self.request.user, channel=WEB, changes=form.changes(),
+                                expected_version=form.cleaned_data.get("version"))
+        return problem
 
 
-class ProblemTransitionView(DeskMixin, View):
-    def post(self, request, pk):
-        problem = self.get_problem(pk)
-        form = ProblemTransitionForm(request.POST, allowed=workflow.allowed_targets(problem.state))
-        if form.is_valid():
-            target = form.cleaned_data["state"]
-            try:
-                if target == ProblemState.RESOLVED:
-                    problem, resolved = services.resolve_problem(
-                        problem, actor=request.user, channel=WEB,
-                        root_cause=form.cleaned_data["root_cause"] or None,
-                        resolve_incidents=form.cleaned_data["resolve_incidents"],
-                        resolution_notes=form.cleaned_data["resolution_notes"],
-                        expected_version=form.cleaned_data["version"],
-                    )
-                    if resolved:
-                        messages.info(request, _("%(count)s incident(s) resolved.") % {"count": len(resolved)})
-                else:
-                    services.transition_problem(problem, target, actor=request.user, channel=WEB,
-                                                expected_version=form.cleaned_data["version"],
-                                                **form.field_changes())
-            except DomainError as exc:
-                _form_error(form, exc)
-            else:
-                messages.success(request, _("State changed."))
-                return _done(request, problem.get_absolute_url())
-        view = ProblemDetailView(request=request, kwargs={})
-        return render(request, "problems/detail.html",
-                      view.get_context_data(problem=problem, transition_form=form), status=400)
+class ProblemTransitionView(TicketActionView, ProblemDetailView):
+    action = "transition"
+
+    def form_transition(self, problem):
+        return ProblemTransitionForm(self.request.POST, allowed=workflow.allowed_targets(problem.state))
+
+    def do_transition(self, problem, form):
+        target = form.cleaned_data["state"]
+        if target == ProblemState.RESOLVED:
+            problem, resolved = services.resolve_problem(
+                problem, actor=self.request.user, channel=WEB,
+                root_cause=form.cleaned_data["root_cause"] or None,
+                resolve_incidents=form.cleaned_data["resolve_incidents"],
+                resolution_notes=form.cleaned_data["resolution_notes"],
+                expected_version=form.cleaned_data["version"],
+            )
+            if resolved:
+                messages.info(self.request, _("%(count)s incident(s) resolved.") % {"count": len(resolved)})
+        else:
+            services.transition_problem(problem, target, actor=self.request.user, channel=WEB,
+                                        expected_version=form.cleaned_data["version"], **form.field_changes())
+        messages.success(self.request, _("State changed."))
 
 
 class ProblemLinkView(DeskMixin, View):
     """Link (POST field+reference) or unlink (POST field+unlink=<id>) a related record."""
 
     def post(self, request, pk):
-        problem = self.get_problem(pk)
+        problem = self.get_ticket(pk)
         field = request.POST.get("field", "")
         unlink = request.POST.get("unlink", "")
         try:
@@ -274,7 +236,7 @@ class ProblemLinkView(DeskMixin, View):
 
 class ProblemResolveIncidentsView(DeskMixin, View):
     def post(self, request, pk):
-        problem = self.get_problem(pk)
+        problem = self.get_ticket(pk)
         form = ResolveIncidentsForm(request.POST)
         form.is_valid()
         try:
@@ -289,7 +251,7 @@ class ProblemResolveIncidentsView(DeskMixin, View):
 
 class ProblemRaiseChangeView(DeskMixin, View):
     def post(self, request, pk):
-        problem = self.get_problem(pk)
+        problem = self.get_ticket(pk)
         if not services.can_raise_change():
             url = _change_create_url(problem)
             if url:
@@ -308,7 +270,7 @@ class ProblemRaiseChangeView(DeskMixin, View):
 
 class ProblemCommentView(DeskMixin, View):
     def post(self, request, pk):
-        problem = self.get_problem(pk)
+        problem = self.get_ticket(pk)
         form = CommentForm(request.POST)
         if form.is_valid():
             try:
@@ -356,7 +318,7 @@ class ApplyKnownErrorView(DeskMixin, View):
     """Link a known error to an incident and apply its workaround there as a work note."""
 
     def post(self, request, pk, incident_id):
-        problem = self.get_problem(pk)
+        problem = self.get_ticket(pk)
         incident = _visible_incident(request, incident_id)
         if incident is None:
             raise Http404

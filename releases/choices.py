@@ -47,3 +47,7 @@ DEPLOYMENT_BADGES = {
     DeploymentState.FAILED: "danger",
     DeploymentState.ROLLED_BACK: "warning",
 }
+
+# Badge colour of each choice field, read by the `badge` template filter (core_tags) via the model.
+BADGE_COLOURS = {"state": STATE_BADGES}
+DEPLOYMENT_BADGE_COLOURS = {"state": DEPLOYMENT_BADGES}

@@ -8,13 +8,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Ticket
-from releases.choices import DeploymentState, Environment, ReleaseState
+from releases.choices import BADGE_COLOURS, DEPLOYMENT_BADGE_COLOURS, DeploymentState, Environment, ReleaseState
 
 
 class Release(Ticket):
     """A set of changes built, tested and deployed together under one version label."""
 
     NUMBER_PREFIX = "REL"
+    badge_colours = BADGE_COLOURS
 
     version_label = models.CharField(_("version"), max_length=60)
     state = models.CharField(_("state"), max_length=20, choices=ReleaseState.choices, default=ReleaseState.PLANNED)
@@ -42,6 +43,8 @@ class Release(Ticket):
 
 class Deployment(models.Model):
     """Moving a release into one environment, with its outcome and times."""
+
+    badge_colours = DEPLOYMENT_BADGE_COLOURS
 
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="deployments")
     environment = models.CharField(_("environment"), max_length=20, choices=Environment.choices)

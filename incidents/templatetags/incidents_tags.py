@@ -2,19 +2,7 @@ from django import forms, template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from incidents.choices import PRIORITY_BADGES, STATE_BADGES
-
 register = template.Library()
-
-
-@register.filter
-def state_badge(state):
-    return STATE_BADGES.get(state, "secondary")
-
-
-@register.filter
-def priority_badge(priority):
-    return PRIORITY_BADGES.get(priority, "secondary")
 
 
 @register.simple_tag
