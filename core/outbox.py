@@ -153,8 +153,14 @@ def _deliver_batch(batch_size, handlers=None) -> int:
         records = _records(d.event for d in claimed)
         for delivery in claimed:
             _attempt(delivery, records, handlers)
-        Delivery.objects.bulk_update(claimed, ["state", "attempts", "next_attempt_at", "last_error",
-                                               "delivered_at"])
+        delivered = [d.pk for d in claimed if d.state == DeliveryState.DELIVERED]
+        if delivered:  # the common case, in one statement
+            Delivery.objects.filter(pk__in=delivered).update(
+                state=DeliveryState.DELIVERED, attempts=models.F("attempts") + 1, delivered_at=timezone.now(),
+                last_error="")
+        for delivery in claimed:
+            if delivery.state != DeliveryState.DELIVERED:
+                delivery.save(update_fields=["state", "attempts", "next_attempt_at", "last_error"])
     return len(claimed)
 
 
