@@ -27,6 +27,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from core import audit, events
 from core.choices import AuditAction, Channel, DeliveryState
@@ -62,7 +63,7 @@ def json_safe(value):
         return sorted(json_safe(v) for v in value)
     if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
         return value.isoformat()
-    if isinstance(value, (decimal.Decimal, uuid.UUID)):
+    if isinstance(value, (decimal.Decimal, uuid.UUID, Promise)):
         return str(value)
     return value
 
@@ -117,7 +118,8 @@ def _wake_after_commit():
         # One wake-up per atomic block, however many events it published (a wake-up registered
         # in an enclosing block is not relied on: tests capture callbacks per block).
         current = set(connection.savepoint_ids)
-        if any(callback is _wake and set(sids) == current for sids, callback, *_rest in connection.run_on_commit):
+        if any(callback is _wake and set(sids) == current
+               for sids, callback, *_rest in connection.run_on_commit):
             return
     transaction.on_commit(_wake)
 
@@ -128,7 +130,7 @@ def deliver_due(*, batch_size=BATCH_SIZE, time_budget=60.0, handlers=None) -> in
     time budget is spent. Returns how many deliveries were attempted."""
     deadline = time.monotonic() + time_budget
     attempted = 0
-    _local.dispatching = True
+    outer, _local.dispatching = getattr(_local, "dispatching", False), True
     try:
         while time.monotonic() < deadline:
             done = _deliver_batch(batch_size, handlers)
@@ -136,7 +138,7 @@ def deliver_due(*, batch_size=BATCH_SIZE, time_budget=60.0, handlers=None) -> in
             if not done:  # (a short batch is not the end: its handlers may have published more)
                 break
     finally:
-        _local.dispatching = False
+        _local.dispatching = outer
     return attempted
 
 
