@@ -31,6 +31,8 @@ _in_transaction: dict[str, list[Callable]] = defaultdict(list)
 _after_commit: dict[str, dict[str, Callable]] = defaultdict(dict)
 # Handler key -> predicate(event) deciding whether an event needs that handler at all.
 _conditions: dict[str, Callable] = {}
+# Keys of handlers called with a list of events (all of one dispatcher batch) instead of one.
+_batched: set[str] = set()
 # Set by core.apps.CoreConfig.ready() to core.outbox.write, so this module imports no model.
 _writer: Callable | None = None
 
@@ -77,11 +79,13 @@ def on(name: str):
     return register
 
 
-def after_commit(name: str, *, key: str | None = None, when: Callable | None = None):
+def after_commit(name: str, *, key: str | None = None, when: Callable | None = None, batch: bool = False):
     """Register an outbox handler, delivered after commit. `key` names it in delivery rows.
 
     `when(event) -> bool`, if given, is asked at publish time: no delivery row is written for
     events the handler would ignore (a breach without escalation rules, say).
+    `batch=True`: the handler takes a list of events (up to a dispatcher batch) and succeeds or
+    fails for all of them: for work that is much cheaper done together (escalation runs).
     """
 
     def register(func):
@@ -89,6 +93,8 @@ def after_commit(name: str, *, key: str | None = None, when: Callable | None = N
         _after_commit[name][handler_key] = func
         if when is not None:
             _conditions[handler_key] = when
+        if batch:
+            _batched.add(handler_key)
         return func
 
     return register
@@ -110,6 +116,10 @@ def handler(key: str) -> Callable | None:
         if key in registered:
             return registered[key]
     return None
+
+
+def is_batched(key: str) -> bool:
+    return key in _batched
 
 
 def handlers_for(event: Event) -> list[str]:

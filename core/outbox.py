@@ -153,8 +153,14 @@ def _deliver_batch(batch_size, handlers=None) -> int:
         if not claimed:
             return 0
         records = _records(d.event for d in claimed)
+        batches = defaultdict(list)
         for delivery in claimed:
-            _attempt(delivery, records, handlers)
+            if events.is_batched(delivery.handler):
+                batches[delivery.handler].append(delivery)
+            else:
+                _attempt([delivery], records, handlers)
+        for group in batches.values():
+            _attempt(group, records, handlers, batched=True)
         delivered = [d.pk for d in claimed if d.state == DeliveryState.DELIVERED]
         if delivered:  # the common case, in one statement
             Delivery.objects.filter(pk__in=delivered).update(
@@ -189,28 +195,41 @@ def as_event(delivery, records=None) -> events.Event:
                         at=row.occurred_at, id=row.pk, delivery_id=delivery.pk)
 
 
-def _attempt(delivery, records, handlers=None):
-    func = (handlers or {}).get(delivery.handler) or events.handler(delivery.handler)
-    delivery.attempts += 1
+def _attempt(group, records, handlers=None, *, batched=False):
+    """Call the handler for one delivery, or once for a group of a batched handler's deliveries."""
+    key = group[0].handler
+    func = (handlers or {}).get(key) or events.handler(key)
+    for delivery in group:
+        delivery.attempts += 1
     try:
         if func is None:
-            raise LookupError(f"No after-commit handler is registered as {delivery.handler!r}.")
+            raise LookupError(f"No after-commit handler is registered as {key!r}.")
         with transaction.atomic():  # a failing handler's writes are undone alone
-            func(as_event(delivery, records))
+            if batched:
+                func([as_event(d, records) for d in group])
+            else:
+                func(as_event(group[0], records))
     except Exception as error:  # noqa: BLE001 - whatever a handler raises, the outbox retries it
-        delivery.last_error = "".join(traceback.format_exception_only(error)).strip()[:2000]
-        if delivery.attempts >= max_attempts():
-            delivery.state = DeliveryState.DEAD
-            log.error("outbox delivery %s (%s of %s) is dead after %s attempts: %s", delivery.pk,
-                      delivery.handler, delivery.event.name, delivery.attempts, delivery.last_error)
-        else:
-            delivery.next_attempt_at = timezone.now() + backoff(delivery.attempts)
-            log.warning("outbox delivery %s (%s) failed, attempt %s: %s", delivery.pk, delivery.handler,
-                        delivery.attempts, delivery.last_error)
+        message = "".join(traceback.format_exception_only(error)).strip()[:2000]
+        for delivery in group:
+            _failed(delivery, message)
         return
-    delivery.state = DeliveryState.DELIVERED
-    delivery.delivered_at = timezone.now()
-    delivery.last_error = ""
+    for delivery in group:
+        delivery.state = DeliveryState.DELIVERED
+        delivery.delivered_at = timezone.now()
+        delivery.last_error = ""
+
+
+def _failed(delivery, message):
+    delivery.last_error = message
+    if delivery.attempts >= max_attempts():
+        delivery.state = DeliveryState.DEAD
+        log.error("outbox delivery %s (%s of %s) is dead after %s attempts: %s", delivery.pk,
+                  delivery.handler, delivery.event.name, delivery.attempts, message)
+    else:
+        delivery.next_attempt_at = timezone.now() + backoff(delivery.attempts)
+        log.warning("outbox delivery %s (%s) failed, attempt %s: %s", delivery.pk, delivery.handler,
+                    delivery.attempts, message)
 
 
 # --- administration ---------------------------------------------------------------------------

@@ -15,8 +15,8 @@ class SLAConfig(AppConfig):
         events.on("*.commented")(hooks.ticket_commented)
         # Escalations and their mail and webhooks leave through the outbox: retried, dead-lettered.
         for name in ("sla.warning", "sla.breached"):
-            events.after_commit(name, key="sla.escalate", when=lambda e: e.data.get("escalations"))(
-                escalations.run_for_event)
+            events.after_commit(name, key="sla.escalate", when=lambda e: e.data.get("escalations"), batch=True)(
+                escalations.run_for_events)
         events.after_commit("sla.escalated", key="sla.escalation_mail",
                             when=lambda e: bool(e.data.get("recipients")))(escalations.send_mail)
         events.after_commit("sla.escalated", key="sla.escalation_webhook",

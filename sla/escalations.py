@@ -1,7 +1,7 @@
 """Executing escalation runs: the side effects of a warning or a breach.
 
 The sweep only creates EscalationRun rows (unique per rule, clock and threshold) inside its
-transaction and publishes sla.warning / sla.breached; the outbox then calls `run_for_event`
+transaction and publishes sla.warning / sla.breached; the outbox then calls `run_for_events`
 after commit. Each run is claimed under a row lock and marked done in the same transaction as
 its database effects, so a redelivery finds it done and does nothing. Each executed run
 publishes `sla.escalated`; its mail and webhook are outbox deliveries of their own (`send_mail`,
@@ -41,9 +41,10 @@ def run_pending(clock_ids, *, now=None):
     return _process({"clock_id__in": list(clock_ids)}, now=now)
 
 
-def run_for_event(event):
-    """Outbox handler of sla.warning / sla.breached: execute that clock's pending runs."""
-    run_pending([event.data["clock"]])
+def run_for_events(batch):
+    """Outbox handler (batched) of sla.warning / sla.breached: execute those clocks' pending runs
+    together, as a breach storm needs."""
+    run_pending(sorted({event.data["clock"] for event in batch}))
 
 
 def execute(run_id, *, now=None):

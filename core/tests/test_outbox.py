@@ -166,6 +166,27 @@ def test_an_unknown_handler_is_retried_then_dead(team, settings):
     assert "removed.handler" in delivery.last_error
 
 
+def test_a_batched_handler_gets_a_whole_batch_at_once_and_fails_or_succeeds_with_it(team):
+    calls = []
+
+    def handle_all(batch):
+        calls.append(sorted(e.data["n"] for e in batch))
+        if len(calls) == 1:
+            raise ConnectionError("down")
+
+    events.after_commit(EVENT, key="test.batched", batch=True)(handle_all)
+    try:
+        events.publish_many(EVENT, [(team, {"n": n}) for n in range(5)])
+        outbox.deliver_due()
+        assert set(Delivery.objects.values_list("state", "attempts")) == {(DeliveryState.PENDING, 1)}
+        Delivery.objects.update(next_attempt_at=timezone.now())
+        outbox.deliver_due()
+    finally:
+        events._after_commit[EVENT].pop("test.batched")
+    assert calls == [[0, 1, 2, 3, 4], [0, 1, 2, 3, 4]]
+    assert set(Delivery.objects.values_list("state", "attempts")) == {(DeliveryState.DELIVERED, 2)}
+
+
 @pytest.fixture
 def dead_delivery(handler, team, settings):
     settings.OUTBOX_MAX_ATTEMPTS = 1
