@@ -3,7 +3,7 @@
 Each takes the actor and the channel (core.choices.Channel) as keyword arguments, runs in
 one transaction on top of core.services (numbering, version check under a row lock, audit
 rows, ticket events), calls the pure rules in workflow.py and priority.py, and publishes
-incident events whose e-mail notifications the outbox sends after commit (incidents.tasks).
+incident events whose e-mail notifications the outbox sends after commit (incidents.notifications).
 """
 
 from django.db import transaction
