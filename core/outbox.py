@@ -250,3 +250,13 @@ def replay(deliveries, *, actor, channel=Channel.WEB) -> int:
     if rows:
         _wake_after_commit()
     return len(rows)
+
+
+def prune(*, older_than: timedelta, now=None) -> int:
+    """Delete events older than `older_than` whose every delivery was delivered (or that had
+    none); pending and dead ones stay. Returns how many events were deleted."""
+    cutoff = (now or timezone.now()) - older_than
+    unfinished = Delivery.objects.filter(event=models.OuterRef("pk")).exclude(state=DeliveryState.DELIVERED)
+    deleted, _by_model = (OutboxEvent.objects.filter(created_at__lt=cutoff)
+                          .exclude(models.Exists(unfinished)).delete())
+    return deleted

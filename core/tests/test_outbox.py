@@ -286,3 +286,16 @@ def test_two_concurrent_dispatchers_never_deliver_one_delivery_twice(team):
     assert len(ids) == len(set(ids)) == 200
     assert len({thread for _id, thread in seen}) == 2
     assert Delivery.objects.filter(state=DeliveryState.DELIVERED).count() == 200
+
+
+def test_prune_deletes_old_finished_events_only(handler, dead_delivery, team):
+    old = timezone.now() - dt.timedelta(days=40)
+    publish(team)
+    outbox.deliver_due()  # delivered
+    events.publish("nobody.listens", team)  # no deliveries at all
+    OutboxEvent.objects.update(created_at=old)
+    publish(team)  # recent
+    call_command("outbox", "prune", "--days", "30")
+    # the dead letter's event and the recent one stay
+    assert sorted(OutboxEvent.objects.values_list("pk", flat=True)) == sorted(
+        [dead_delivery.event_id, OutboxEvent.objects.latest("id").pk])

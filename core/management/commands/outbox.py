@@ -1,4 +1,7 @@
-"""Inspect and operate the outbox: `outbox status`, `outbox replay --dead`, `outbox deliver`."""
+"""Inspect and operate the outbox: `outbox status`, `outbox replay --dead`, `outbox deliver`,
+`outbox prune --days 30`."""
+
+from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count
@@ -19,6 +22,8 @@ class Command(BaseCommand):
         replay.add_argument("--handler", help="Only deliveries to this handler key.")
         replay.add_argument("--id", type=int, action="append", dest="ids", help="This delivery (repeatable).")
         sub.add_parser("deliver", help="Run the dispatcher once in this process.")
+        prune = sub.add_parser("prune", help="Delete old events whose deliveries are all delivered.")
+        prune.add_argument("--days", type=int, default=30)
 
     def handle(self, *args, action, **options):
         if action == "status":
@@ -41,3 +46,6 @@ class Command(BaseCommand):
             self.stdout.write(f"{count} deliveries queued again.")
         elif action == "deliver":
             self.stdout.write(f"{outbox.deliver_due()} deliveries attempted.")
+        elif action == "prune":
+            deleted = outbox.prune(older_than=timedelta(days=options["days"]))
+            self.stdout.write(f"{deleted} rows deleted (events and their deliveries).")
