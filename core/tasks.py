@@ -48,8 +48,11 @@ def deliver_soon():
     if deliver_outbox.app.conf.task_always_eager:
         deliver_outbox.apply_async()
         return
-    try:
-        deliver_outbox.apply_async(retry=False, connection=_connection())
-    except (BrokerError, ConnectionError, OSError) as error:
-        forget_connection()
-        log.warning("outbox: could not reach the broker (%s); the beat sweep will deliver later", error)
+    for fresh in (False, True):  # a connection the broker dropped (a restart) gets one fresh try
+        try:
+            deliver_outbox.apply_async(retry=False, connection=_connection())
+            return
+        except (BrokerError, ConnectionError, OSError) as error:
+            forget_connection()
+            if fresh:
+                log.warning("outbox: could not reach the broker (%s); the beat sweep will deliver later", error)
