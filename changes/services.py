@@ -16,7 +16,7 @@ from accounts.roles import Role
 from changes import approvals as approval_rules, conflicts as conflict_rules, risk as risk_rules, workflow
 from changes.choices import ApprovalStatus, ChangeState as S, ChangeType as T, ConflictKind, Decision
 from changes.models import Approval, ApprovalPolicy, Change, PostImplementationReview
-from core import audit, services as core_services
+from core import audit, events, services as core_services
 from core.choices import AuditAction
 from core.exceptions import DomainError, PermissionRefused
 
@@ -207,6 +207,10 @@ def decide_approval(change, *, actor, channel, decision, comment=""):
                           "approval_id": approval.pk})
     overall, _results, _current = approval_rules.evaluate(specs, decision_facts(locked),
                                                           requester_id=locked.requested_by_id)
+    if overall in (ApprovalStatus.APPROVED, ApprovalStatus.REJECTED):
+        events.publish("change.approved" if overall == ApprovalStatus.APPROVED else "change.rejected", locked,
+                       actor=actor, channel=channel, at=now,
+                       data={"approval": approval.pk, "round": locked.approval_round, "comment": comment})
     if overall == ApprovalStatus.APPROVED:
         locked, _diff = core_services.update_ticket(locked, actor=actor, channel=channel,
                                                     changes={"approved_at": now}, expected_version=locked.version)

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class CMDBConfig(AppConfig):
     name = "cmdb"
     verbose_name = _("Configuration management")
+
+    def ready(self):
+        from cmdb import tasks
+        from core import events
+
+        events.after_commit("cmdb.import_queued", key="cmdb.enqueue_import")(tasks.enqueue_import)

@@ -13,3 +13,9 @@ def run_import(job_id: int):
     if not claimed:
         return
     imports.run_job(ImportJob.objects.get(pk=job_id))
+
+
+def enqueue_import(event):
+    """Outbox handler of cmdb.import_queued: hand the job to a worker (retried while the broker is down)."""
+    if event.record is not None:  # a job deleted meanwhile has nothing left to run
+        run_import.delay(event.record.pk)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from accounts import roles
+from core import events
 from core.choices import Channel
 from core.exceptions import DomainError
 from cmdb import diagram, graph, imports, services
@@ -256,15 +257,14 @@ class ImportView(DeskMixin, View):
 
 
 def start_job(job):
-    """Small imports run now; large ones go to a Celery worker after this transaction commits."""
-    from django.db import transaction
-
+    """Small imports run now; large ones are queued through the outbox (cmdb.apps), so a broker
+    outage delays the job instead of failing the upload."""
     from cmdb.tasks import run_import
 
     if imports.count_rows(job.payload, job.format) <= imports.BACKGROUND_THRESHOLD:
         run_import(job.pk)
     else:
-        transaction.on_commit(lambda: run_import.delay(job.pk))
+        events.publish("cmdb.import_queued", job, actor=job.created_by, channel=Channel.WEB)
 
 
 class ImportJobView(DeskMixin, View):

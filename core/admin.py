@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _, ngettext
 
-from core.models import AuditEntry
+from core import outbox
+from core.choices import Channel
+from core.models import AuditEntry, Delivery, OutboxEvent
 
 
 @admin.register(AuditEntry)
@@ -17,6 +20,78 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    """Outbox deliveries: what is pending, what was delivered, and the dead letters to replay."""
+
+    list_display = ["id", "event_name", "event_record", "handler", "state", "attempts", "next_attempt_at",
+                    "short_error", "delivered_at"]
+    list_filter = ["state", "handler"]
+    search_fields = ["event__name", "event__object_repr", "handler", "last_error"]
+    list_select_related = ["event"]
+    readonly_fields = ["event", "handler", "state", "attempts", "next_attempt_at", "last_error", "delivered_at"]
+    actions = ["replay"]
+
+    @admin.display(description=_("event"), ordering="event__name")
+    def event_name(self, obj):
+        return obj.event.name
+
+    @admin.display(description=_("record"))
+    def event_record(self, obj):
+        return obj.event.object_repr
+
+    @admin.display(description=_("last error"))
+    def short_error(self, obj):
+        return obj.last_error[:120]
+
+    @admin.action(description=_("Replay: deliver again from the first attempt"), permissions=["replay"])
+    def replay(self, request, queryset):
+        count = outbox.replay(queryset, actor=request.user, channel=Channel.WEB)
+        self.message_user(request, ngettext("%(count)d delivery queued again.", "%(count)d deliveries queued again.",
+                                            count) % {"count": count})
+
+    def has_replay_permission(self, request):
+        return request.user.has_perm("core.change_delivery")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class DeliveryInline(admin.TabularInline):
+    model = Delivery
+    fields = readonly_fields = ["handler", "state", "attempts", "next_attempt_at", "last_error", "delivered_at"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OutboxEvent)
+class OutboxEventAdmin(admin.ModelAdmin):
+    """Published domain events, newest first, with their deliveries."""
+
+    list_display = ["id", "name", "object_repr", "actor", "channel", "occurred_at", "created_at"]
+    list_filter = ["name"]
+    search_fields = ["name", "object_repr"]
+    list_select_related = ["actor"]
+    readonly_fields = ["name", "content_type", "object_id", "object_repr", "actor", "channel", "data",
+                       "occurred_at", "created_at"]
+    inlines = [DeliveryInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).order_by("-id")
+
+    def has_add_permission(self, request):
         return False
 
     def has_delete_permission(self, request, obj=None):

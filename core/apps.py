@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Service desk core")
+
+    def ready(self):
+        # Published events are written to the outbox and, after commit, wake the dispatcher.
+        from core import events, outbox, tasks
+
+        events.use_writer(outbox.write)
+        outbox.use_waker(tasks.deliver_soon)

@@ -27,6 +27,14 @@ class AuditAction(models.TextChoices):
     DELETED = "deleted", _("Deleted")
 
 
+class DeliveryState(models.TextChoices):
+    """Where one outbox delivery (an event handed to one after-commit handler) stands."""
+
+    PENDING = "pending", _("Pending")
+    DELIVERED = "delivered", _("Delivered")
+    DEAD = "dead", _("Dead (gave up)")
+
+
 # Impact, urgency and priority classify every ticket type the same way (ITIL priority matrix).
 class Impact(models.IntegerChoices):
     HIGH = 1, _("1 - High")

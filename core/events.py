@@ -11,6 +11,14 @@ may register for an exact name or for "*.<verb>" / "<type>.*".
 
     from core import events
     events.publish("incident.resolved", incident, actor=user, data={"resolution_code": ...})
+
+Every published event is also written to the outbox (core.outbox: an OutboxEvent row and one
+Delivery row per matching after-commit handler) in the publishing transaction, so a rolled-back
+write publishes nothing and a committed one is delivered even if the broker was down. An
+after-commit handler is called with the Event as read back from the outbox: `record` reloaded
+(None if it was deleted meanwhile), `data` as stored JSON, and `delivery_id` / `idempotency_key`
+naming this delivery, so a handler that runs twice (a worker killed after acting, before
+committing) can recognise its own work.
 """
 
 from __future__ import annotations
@@ -21,6 +29,12 @@ from typing import Any, Callable
 
 _in_transaction: dict[str, list[Callable]] = defaultdict(list)
 _after_commit: dict[str, dict[str, Callable]] = defaultdict(dict)
+# Handler key -> predicate(event) deciding whether an event needs that handler at all.
+_conditions: dict[str, Callable] = {}
+# Keys of handlers called with a list of events (all of one dispatcher batch) instead of one.
+_batched: set[str] = set()
+# Set by core.apps.CoreConfig.ready() to core.outbox.write, so this module imports no model.
+_writer: Callable | None = None
 
 
 @dataclass(frozen=True)
@@ -31,6 +45,14 @@ class Event:
     channel: str = ""
     data: dict = field(default_factory=dict)
     at: Any = None
+    # Set only for after-commit handlers: the outbox row and the delivery being attempted.
+    id: int | None = None
+    delivery_id: int | None = None
+
+    @property
+    def idempotency_key(self) -> str | None:
+        """Unique per (event, handler): the same on every retry of one delivery."""
+        return f"outbox-{self.delivery_id}" if self.delivery_id is not None else None
 
     @property
     def type(self) -> str:
@@ -57,11 +79,22 @@ def on(name: str):
     return register
 
 
-def after_commit(name: str, *, key: str | None = None):
-    """Register an outbox handler, delivered after commit. `key` names it in delivery rows."""
+def after_commit(name: str, *, key: str | None = None, when: Callable | None = None, batch: bool = False):
+    """Register an outbox handler, delivered after commit. `key` names it in delivery rows.
+
+    `when(event) -> bool`, if given, is asked at publish time: no delivery row is written for
+    events the handler would ignore (a breach without escalation rules, say).
+    `batch=True`: the handler takes a list of events (up to a dispatcher batch) and succeeds or
+    fails for all of them: for work that is much cheaper done together (escalation runs).
+    """
 
     def register(func):
-        _after_commit[name][key or f"{func.__module__}.{func.__qualname__}"] = func
+        handler_key = key or f"{func.__module__}.{func.__qualname__}"
+        _after_commit[name][handler_key] = func
+        if when is not None:
+            _conditions[handler_key] = when
+        if batch:
+            _batched.add(handler_key)
         return func
 
     return register
@@ -85,9 +118,39 @@ def handler(key: str) -> Callable | None:
     return None
 
 
+def is_batched(key: str) -> bool:
+    return key in _batched
+
+
+def handlers_for(event: Event) -> list[str]:
+    """Keys of the after-commit handlers that want this event (their `when` says yes)."""
+    return [key for key in handlers(event.name) if key not in _conditions or _conditions[key](event)]
+
+
+def use_writer(writer: Callable | None) -> None:
+    """Install the outbox writer (core.outbox.write); called once from CoreConfig.ready()."""
+    global _writer
+    _writer = writer
+
+
 def publish(name: str, record, *, actor=None, channel: str = "", data: dict | None = None, at=None) -> Event:
-    """Tell the subscribers inside this transaction; the outbox row is written by core.outbox."""
+    """Tell the subscribers inside this transaction and write the event to the outbox."""
     event = Event(name=name, record=record, actor=actor, channel=channel, data=data or {}, at=at)
     for subscriber in subscribers(name):
         subscriber(event)
+    if _writer is not None:
+        _writer([event])
     return event
+
+
+def publish_many(name: str, items, *, channel: str = "", at=None) -> list[Event]:
+    """Publish one event per (record, data) or (record, data, at) item with one outbox write:
+    for sweeps and batches."""
+    published = [Event(name=name, record=item[0], channel=channel, data=item[1] or {},
+                       at=item[2] if len(item) > 2 else at) for item in items]
+    for event in published:
+        for subscriber in subscribers(name):
+            subscriber(event)
+    if _writer is not None and published:
+        _writer(published)
+    return published

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
-from core.choices import AuditAction, Channel
+from core.choices import AuditAction, Channel, DeliveryState
 
 
 class NumberSequence(models.Model):
@@ -239,3 +239,65 @@ class Ticket(models.Model):
                     {"assigned_to": _("%(person)s is not a member of %(group)s.")
                      % {"person": self.assigned_to, "group": self.assignment_group}}
                 )
+
+
+class OutboxEvent(models.Model):
+    """A domain event (incident.created, sla.breached, ...) written in the transaction that caused it.
+
+    Written by core.events.publish through core.outbox; after-commit handlers are fed from its
+    Delivery rows by one Celery task, so a broker outage at commit time loses nothing.
+    """
+
+    name = models.CharField(max_length=100)
+    content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    record = GenericForeignKey("content_type", "object_id")
+    object_repr = models.CharField(max_length=200, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    channel = models.CharField(max_length=20, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    # When it happened (an SLA breach's true instant may lie before the sweep that recorded it).
+    occurred_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("outbox event")
+        verbose_name_plural = _("outbox events")
+        indexes = [models.Index(fields=["content_type", "object_id"], name="outbox_event_record_idx")]
+
+    def __str__(self):
+        return f"{self.name} {self.object_repr}".strip()
+
+
+class Delivery(models.Model):
+    """One event handed to one after-commit handler; (event, handler) is its idempotency key."""
+
+    event = models.ForeignKey(OutboxEvent, on_delete=models.CASCADE, related_name="deliveries")
+    handler = models.CharField(max_length=200)
+    state = models.CharField(max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    last_error = models.TextField(blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("outbox delivery")
+        verbose_name_plural = _("outbox deliveries")
+        constraints = [models.UniqueConstraint(fields=["event", "handler"], name="outbox_delivery_once")]
+        indexes = [
+            # The dispatcher's claim: due pending rows only, so delivered history costs nothing.
+            models.Index(fields=["next_attempt_at"], name="outbox_delivery_due_idx",
+                         condition=Q(state="pending")),
+            models.Index(fields=["state", "handler"], name="outbox_delivery_state_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.handler} #{self.pk}"
+
+    @property
+    def idempotency_key(self):
+        return f"outbox-{self.pk}"

@@ -1,7 +1,8 @@
 """Use cases every ticket type shares. The only writers of ticket rows.
 
 Each takes the actor and the channel, runs atomically, checks `version` under a row lock,
-writes the audit trail, and tells the SLA engine what changed in the same transaction.
+writes the audit trail, and publishes what happened (`<type>.created`, `<type>.updated` with the
+diff, `<type>.commented`) in the same transaction: the SLA engine subscribes in sla.apps.
 Ticket-type services (incidents.services, changes.services, ...) build on these.
 """
 
@@ -11,12 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import roles
-from core import audit
+from core import audit, events
 from core.attachments import validate_upload
 from core.choices import AuditAction
 from core.exceptions import DomainError, PermissionRefused, StaleVersion
 from core.models import Attachment, Comment, NumberSequence
-from sla import hooks as sla_hooks
+from core.tickets import type_name
 
 
 def _validate(ticket, fields=None):
@@ -44,7 +45,7 @@ def create_ticket(model, *, actor, channel, m2m=None, now=None, audit_context=No
         getattr(ticket, name).set(values)
     audited = [f.name for f in model._meta.concrete_fields if f.name not in model.AUDIT_EXCLUDE | {"id"}]
     audit.record_creation(ticket, actor=actor, channel=channel, fields=audited, context=audit_context, at=now)
-    sla_hooks.ticket_created(ticket, now=now)
+    events.publish(f"{type_name(ticket)}.created", ticket, actor=actor, channel=channel, at=now)
     return ticket
 
 
@@ -80,7 +81,8 @@ def update_ticket(ticket, *, actor, channel, changes, expected_version=None, act
     audited = {k: v for k, v in diff.items() if k not in locked.AUDIT_EXCLUDE}
     audit.record_changes(locked, actor=actor, channel=channel, changes=audited, action=action,
                          context=audit_context, at=now)
-    sla_hooks.ticket_changed(locked, diff=diff, actor=actor, now=now)
+    events.publish(f"{type_name(locked)}.updated", locked, actor=actor, channel=channel, at=now,
+                   data={"diff": diff, "action": str(action)})
     return locked, diff
 
 
@@ -109,8 +111,11 @@ def set_links(ticket, *, field, targets, actor, channel, expected_version=None):
 
 
 @transaction.atomic
-def add_comment(ticket, *, actor, channel, body, internal=False, files=(), now=None):
-    """Add a public comment or an internal work note (desk staff only) with optional files."""
+def add_comment(ticket, *, actor, channel, body, internal=False, files=(), now=None, notify=True):
+    """Add a public comment or an internal work note (desk staff only) with optional files.
+
+    `notify=False` marks the `<type>.commented` event as one that people need not hear of (a
+    reopen reason already told by the reopen notice)."""
     body = (body or "").strip()
     if not body and not files:
         raise DomainError(_("Write a comment or attach a file."), field="body", code="required")
@@ -128,10 +133,9 @@ def add_comment(ticket, *, actor, channel, body, internal=False, files=(), now=N
     if comment is not None:
         audit.record(ticket, actor=actor, channel=channel, action=AuditAction.COMMENTED,
                      field="work_note" if internal else "comment", new=comment.pk, at=now)
-        if not internal and roles.is_agent(actor):
-            sla_hooks.ticket_responded(ticket, actor=actor, now=now)
-        elif not internal:
-            sla_hooks.requester_replied(ticket, actor=actor, now=now)
+        events.publish(f"{type_name(ticket)}.commented", ticket, actor=actor, channel=channel, at=now,
+                       data={"comment": comment.pk, "internal": internal, "by_desk": roles.is_agent(actor),
+                             "notify": notify})
     touch(ticket, now=now)
     return comment
 

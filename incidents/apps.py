@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class IncidentsConfig(AppConfig):
     name = "incidents"
     verbose_name = _("Incident management")
+
+    def ready(self):
+        from core import events
+        from incidents import notifications
+
+        for kind in notifications.NOTIFICATION_KINDS:
+            events.after_commit(f"incident.{kind}", key=f"incidents.notify.{kind}")(notifications.notify)

@@ -2,8 +2,8 @@
 
 Each takes the actor and the channel (core.choices.Channel) as keyword arguments, runs in
 one transaction on top of core.services (numbering, version check under a row lock, audit
-rows, SLA hooks), calls the pure rules in workflow.py and priority.py, and sends
-notifications through Celery only after the transaction commits.
+rows, ticket events), calls the pure rules in workflow.py and priority.py, and publishes
+incident events whose e-mail notifications the outbox sends after commit (incidents.notifications).
 """
 
 from django.db import transaction
@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import roles
-from core import services as core
+from core import events, services as core
 from core.choices import AuditAction, Channel
 from core.exceptions import DomainError, PermissionRefused
 from incidents import conf, priority, search, workflow
@@ -94,12 +94,11 @@ def _check_parent(parent, *, child_pk=None):
 
 # --- notifications -------------------------------------------------------------------------
 
-def _notify(incident, kind, **extra):
-    """Queue an e-mail notification; sent by a Celery worker once the transaction commits."""
-    from incidents import tasks
+def _notify(incident, kind, *, actor, channel):
+    """Publish `incident.<kind>`; its e-mail leaves from the outbox after commit (incidents.apps).
 
-    incident_id = incident.pk
-    transaction.on_commit(lambda: tasks.notify_incident.delay(incident_id, kind, **extra))
+    `incident.created` and `incident.commented` are published by core.services itself."""
+    events.publish(f"incident.{kind}", incident, actor=actor, channel=channel)
 
 
 # --- use cases -----------------------------------------------------------------------------
@@ -138,9 +137,8 @@ def open_incident(*, actor, channel, title, caller=None, description="", impact=
     for upload in files:
         core.add_attachment(incident, actor=actor, channel=channel, upload=upload, now=now)
     search.refresh([incident.pk])
-    _notify(incident, "created")
     if assigned_to is not None:
-        _notify(incident, "assigned")
+        _notify(incident, "assigned", actor=actor, channel=channel)
     return incident
 
 
@@ -289,13 +287,13 @@ def _state_changes(locked, changes, *, is_agent, now):
 
 def _after_change(incident, diff, *, actor, channel, now):
     if "assigned_to" in diff and incident.assigned_to_id and incident.assigned_to_id != getattr(actor, "pk", None):
-        _notify(incident, "assigned")
+        _notify(incident, "assigned", actor=actor, channel=channel)
     if "state" in diff:
         old, new = diff["state"]
         if new == IncidentState.RESOLVED:
-            _notify(incident, "resolved")
+            _notify(incident, "resolved", actor=actor, channel=channel)
         elif workflow.is_reopen(old, new):
-            _notify(incident, "reopened")
+            _notify(incident, "reopened", actor=actor, channel=channel)
 
 
 def transition(incident, *, actor, channel, target, expected_version=None, now=None, **fields):
@@ -356,7 +354,7 @@ def comment(incident, *, actor, channel, body, internal=False, files=(), now=Non
     if not roles.is_agent(actor) and incident.caller_id != getattr(actor, "pk", None):
         raise PermissionRefused(_("You cannot comment on this incident."))
     note = core.add_comment(incident, actor=actor, channel=channel, body=body, internal=internal, files=files,
-                            now=now)
+                            now=now, notify=notify)
     if note is None:
         return None
     if not internal and roles.is_agent(actor) and incident.first_responded_at is None:
@@ -368,8 +366,6 @@ def comment(incident, *, actor, channel, body, internal=False, files=(), now=Non
             and incident.on_hold_reason == OnHoldReason.AWAITING_CALLER):
         update_incident(incident, actor=actor, channel=channel, changes={"state": IncidentState.IN_PROGRESS},
                         now=now, system=True)
-    if notify:
-        _notify(incident, "commented", comment_id=note.pk)
     return note
 
 

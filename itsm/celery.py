@@ -12,5 +12,7 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     # A sweep that waited longer than its interval is dropped: the next one catches up once.
     "sla-sweep": {"task": "sla.tasks.sweep", "schedule": 15.0, "options": {"expires": 14.0}},
+    # The outbox sweep: delivers what no on-commit wake-up reached (broker down, worker lost).
+    "outbox-deliver": {"task": "core.tasks.deliver_outbox", "schedule": 5.0, "options": {"expires": 4.0}},
     "incidents-auto-close": {"task": "incidents.tasks.auto_close_resolved", "schedule": 3600.0},
 }

@@ -5,3 +5,19 @@ from django.utils.translation import gettext_lazy as _
 class SLAConfig(AppConfig):
     name = "sla"
     verbose_name = _("Service level management")
+
+    def ready(self):
+        from core import events
+        from sla import escalations, hooks
+
+        events.on("*.created")(hooks.ticket_created)
+        events.on("*.updated")(hooks.ticket_changed)
+        events.on("*.commented")(hooks.ticket_commented)
+        # Escalations and their mail and webhooks leave through the outbox: retried, dead-lettered.
+        for name in ("sla.warning", "sla.breached"):
+            events.after_commit(name, key="sla.escalate", when=lambda e: e.data.get("escalations"), batch=True)(
+                escalations.run_for_events)
+        events.after_commit("sla.escalated", key="sla.escalation_mail",
+                            when=lambda e: bool(e.data.get("recipients")))(escalations.send_mail)
+        events.after_commit("sla.escalated", key="sla.escalation_webhook",
+                            when=lambda e: e.data.get("action") == "webhook")(escalations.call_webhook)

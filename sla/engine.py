@@ -1,8 +1,9 @@
 """The clock engine: starts, pauses, resumes, re-targets, settles and stops SLA clocks.
 
 Generic over ticket models: it reads `state`, `on_hold_reason`, `priority` and the condition
-fields of whatever ticket it is given. Called by sla.hooks inside the ticket service's
-transaction (the ticket row is locked), and by the sweep (clock rows locked, SKIP LOCKED).
+fields of whatever ticket it is given. Called by sla.hooks (subscribers to the ticket events)
+inside the ticket service's transaction (the ticket row is locked), and by the sweep (clock rows
+locked, SKIP LOCKED).
 
 Every change is a ClockEvent carrying the true instant, the calendar and the target in
 force, so a clock can be replayed and its breach explained (`explain`).
@@ -14,11 +15,10 @@ import logging
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import audit
+from core import audit, events
 from core.choices import AuditAction, Channel
 from sla import fastsql
 from sla.calendars import calendar_for_definition
@@ -226,7 +226,8 @@ class _Session:
         for clock, percent, instant in self.crossed:
             record_threshold_audit(self.ticket, clock, percent, instant)
         if self.crossed:
-            create_escalation_runs(self.crossed)
+            runs = create_escalation_runs(self.crossed)
+            publish_thresholds(self.crossed, lambda clock: self.ticket, runs)
 
 
 def start_clocks(ticket, *, now, actor=None, definitions=None, reason="created"):
@@ -490,21 +491,32 @@ def create_escalation_runs(crossed, rules_by_definition=None):
                 clock_ids.add(clock.pk)
     if runs:
         fastsql.insert_dicts(EscalationRun, runs, ignore_conflicts=True)
-        from sla import tasks
-
-        ids = sorted(clock_ids)
-        transaction.on_commit(lambda: enqueue_escalations(ids, tasks))
     return runs
 
 
-ESCALATION_CHUNK = 100
+def publish_thresholds(crossed, ticket_of, runs=()):
+    """Publish `sla.warning` / `sla.breached` for each crossed threshold, at its true instant.
 
-
-def enqueue_escalations(clock_ids, tasks=None):
-    if tasks is None:
-        from sla import tasks
-    for i in range(0, len(clock_ids), ESCALATION_CHUNK):
-        tasks.run_escalations.delay(clock_ids[i:i + ESCALATION_CHUNK])
+    `escalations` counts the runs created for it: only those events get an outbox delivery to
+    the escalation handler (sla.apps), which executes the runs after commit.
+    """
+    escalating = {}
+    for run in runs:
+        key = (run["clock_id"], run["threshold"])
+        escalating[key] = escalating.get(key, 0) + 1
+    by_name = {"sla.warning": [], "sla.breached": []}
+    for clock, percent, instant in crossed:
+        ticket = ticket_of(clock)
+        data = {"clock": clock.pk, "kind": clock.kind, "definition": clock.definition.name, "threshold": percent,
+                "target_minutes": clock.target_minutes, "due_at": clock.due_at,
+                "ticket": {"type": ContentType.objects.get_for_id(clock.content_type_id).model,
+                           "id": clock.object_id, "number": getattr(ticket, "number", None)},
+                "escalations": escalating.get((clock.pk, percent), 0)}
+        name = "sla.breached" if percent == BREACH_PERCENT else "sla.warning"
+        by_name[name].append((ticket if ticket is not None else clock, data, instant))
+    for name, items in by_name.items():
+        if items:
+            events.publish_many(name, items, channel=Channel.SYSTEM)
 
 
 # --- the sweep (sla/sweep.py) ----------------------------------------------------------------

@@ -1,21 +1,27 @@
 """Executing escalation runs: the side effects of a warning or a breach.
 
 The sweep only creates EscalationRun rows (unique per rule, clock and threshold) inside its
-transaction; these functions run afterwards from Celery. Each run is claimed under a row
-lock and marked done in the same transaction as its database effects, so a redelivered
-task (acks_late) finds it done and does nothing. Mail and webhooks leave through their
-own tasks on commit, never inside a transaction that holds clock locks.
+transaction and publishes sla.warning / sla.breached; the outbox then calls `run_for_events`
+after commit. Each run is claimed under a row lock and marked done in the same transaction as
+its database effects, so a redelivery finds it done and does nothing. Each executed run
+publishes `sla.escalated`; its mail and webhook are outbox deliveries of their own (`send_mail`,
+`call_webhook`), retried with backoff and dead-lettered, never sent inside a transaction that
+holds clock locks.
 """
 
 from __future__ import annotations
 
+import json
 import logging
-from datetime import timedelta
+import urllib.request
 
+from django.core.mail import EmailMessage
+from django.core.mail.utils import DNS_NAME
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import events
 from core.choices import AuditAction, Channel
 from sla import fastsql
 from sla.choices import BREACH_PERCENT, EscalationAction
@@ -23,7 +29,7 @@ from sla.models import EscalationRun
 
 log = logging.getLogger(__name__)
 
-STALE_AFTER = timedelta(minutes=2)
+WEBHOOK_TIMEOUT = 5  # seconds; a slow receiver must not hold the dispatcher
 
 
 def run_pending(clock_ids, *, now=None):
@@ -35,21 +41,15 @@ def run_pending(clock_ids, *, now=None):
     return _process({"clock_id__in": list(clock_ids)}, now=now)
 
 
+def run_for_events(batch):
+    """Outbox handler (batched) of sla.warning / sla.breached: execute those clocks' pending runs
+    together, as a breach storm needs."""
+    run_pending(sorted({event.data["clock"] for event in batch}))
+
+
 def execute(run_id, *, now=None):
     """Claim one run and apply its action; 1 if this call did it, 0 if done or claimed elsewhere."""
     return _process({"pk": run_id}, now=now)
-
-
-def requeue_stale(*, now=None):
-    """Runs whose task was lost (broker flushed, worker killed before acking) are sent again."""
-    now = now or timezone.now()
-    clock_ids = sorted(set(EscalationRun.objects.filter(done_at__isnull=True, created_at__lt=now - STALE_AFTER)
-                           .values_list("clock_id", flat=True)[:5000]))
-    if clock_ids:
-        from sla.engine import enqueue_escalations
-
-        enqueue_escalations(clock_ids)
-    return len(clock_ids)
 
 
 def _describe(run, ticket):
@@ -111,7 +111,7 @@ def _process(lookup, *, now=None):
         if not runs:
             return 0
         tickets = _tickets(runs)
-        audits, after_commit = [], []
+        audits, escalated = [], []
         for run in runs:
             key = (run.clock.content_type_id, run.clock.object_id)
             ticket = tickets.get(key)
@@ -120,15 +120,23 @@ def _process(lookup, *, now=None):
             if ticket is None:
                 run.result = {"skipped": "ticket gone"}
                 continue
-            ticket, result, message, context = _apply(run, ticket, now, after_commit)
+            ticket, result, message, context = _apply(run, ticket, now)
             tickets[key] = ticket
             run.result = result
             audits.append(_audit_row(ticket, run, result, message, context, now))
+            escalated.append((ticket, _escalated_data(run, ticket, result, message)))
         fastsql.insert(audits)
         fastsql.update(runs, ["done_at", "attempts", "result"])
-        for callback in after_commit:
-            transaction.on_commit(callback)
+        events.publish_many("sla.escalated", escalated, channel=Channel.SYSTEM, at=now)
         return len(runs)
+
+
+def _escalated_data(run, ticket, result, message):
+    data = {"run": run.pk, "rule": run.rule_id, "action": run.rule.action, "clock": run.clock_id,
+            "threshold": run.threshold, "message": message, "recipients": result.get("recipients", [])}
+    if data["recipients"]:
+        data["subject"] = _("[SLA] %(ticket)s") % {"ticket": ticket}
+    return data
 
 
 def _audit_row(ticket, run, result, message, context, now):
@@ -146,10 +154,10 @@ def _audit_row(ticket, run, result, message, context, now):
     )
 
 
-def _apply(run, ticket, now, after_commit):
-    """Apply one rule's action; returns (ticket, result, message, context)."""
+def _apply(run, ticket, now):
+    """Apply one rule's action; returns (ticket, result, message, context). Mail and webhooks
+    are not sent here: the sla.escalated event carries them to their outbox handlers."""
     from core import services as core_services
-    from sla import tasks
 
     rule, clock = run.rule, run.clock
     message = rule.message.strip() or _describe(run, ticket)
@@ -158,12 +166,7 @@ def _apply(run, ticket, now, after_commit):
                "threshold": run.threshold, "due_at": run.due_at.isoformat(), "run": run.pk}
     if rule.action in (EscalationAction.NOTIFY_ASSIGNEE, EscalationAction.NOTIFY_GROUP_MANAGER,
                        EscalationAction.NOTIFY_CALLER):
-        recipients = _recipients(rule.action, ticket)
-        result["recipients"] = recipients
-        if recipients:
-            subject = _("[SLA] %(ticket)s") % {"ticket": ticket}
-            run_id = run.pk
-            after_commit.append(lambda: tasks.send_escalation_mail.delay(run_id, recipients, subject, message))
+        result["recipients"] = _recipients(rule.action, ticket)
     elif rule.action == EscalationAction.RAISE_PRIORITY:
         current = getattr(ticket, "priority", None)
         if current is not None and current > 1:
@@ -188,8 +191,6 @@ def _apply(run, ticket, now, after_commit):
         result["note"] = message
     elif rule.action == EscalationAction.WEBHOOK:
         result["webhook"] = "queued"
-        run_id = run.pk
-        after_commit.append(lambda: tasks.call_webhook.delay(run_id))
     return ticket, result, message, context
 
 
@@ -203,3 +204,30 @@ def webhook_payload(run):
         "ticket": {"type": clock.content_type.model, "id": clock.object_id,
                    "number": getattr(clock.ticket, "number", None)},
     }
+
+
+# --- outbox handlers of sla.escalated -----------------------------------------------------------
+def send_mail(event):
+    """Mail an escalation notice. The Message-ID is the delivery's idempotency key, so a retry
+    after a lost acknowledgement is recognisable as the same message."""
+    data = event.data
+    message = EmailMessage(data["subject"], data["message"], None, data["recipients"],
+                           headers={"Message-ID": f"<{event.idempotency_key}@{DNS_NAME}>"})
+    message.send(fail_silently=False)
+
+
+def call_webhook(event):
+    """POST the escalation to its webhook with a timeout; the run id is the idempotency key.
+
+    A failure raises, and the outbox retries with backoff until the delivery is dead.
+    """
+    run = EscalationRun.objects.select_related("rule", "clock", "clock__definition", "clock__content_type") \
+        .filter(pk=event.data["run"]).first()
+    if run is None or (run.result or {}).get("webhook") == "delivered":
+        return
+    body = json.dumps(webhook_payload(run)).encode()
+    request = urllib.request.Request(run.rule.webhook_url, data=body, method="POST", headers={
+        "Content-Type": "application/json", "Idempotency-Key": f"sla-escalation-{run.pk}"})
+    with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT) as response:  # noqa: S310 (admin-set URL)
+        status = response.status
+    EscalationRun.objects.filter(pk=run.pk).update(result={**run.result, "webhook": "delivered", "status": status})

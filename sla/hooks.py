@@ -1,33 +1,36 @@
-"""What the ticket services tell the SLA engine, inside their transaction.
+"""What the SLA engine does when a ticket changes: subscribers to the ticket events core publishes.
 
-The engine starts, pauses, resumes, re-targets and stops clocks from these calls; ticket
-code never touches clocks directly.
+They run inside the publishing transaction (the ticket row is locked), registered in
+SLAConfig.ready(), so ticket code never touches clocks and core never imports this app.
 """
 
+from sla import engine
 
-def ticket_created(ticket, *, now):
+
+def _is_ticket(record):
+    # Ticket events come from core.services, which numbers every ticket type by its prefix.
+    return bool(getattr(type(record), "NUMBER_PREFIX", ""))
+
+
+def ticket_created(event):
     """A ticket was opened: start the clocks of every SLA definition that applies to it."""
-    from sla import engine
+    if _is_ticket(event.record):
+        engine.start_clocks(event.record, now=event.at, actor=getattr(event.record, "created_by", None))
 
-    engine.start_clocks(ticket, now=now, actor=getattr(ticket, "created_by", None))
 
-
-def ticket_changed(ticket, *, diff, actor, now):
+def ticket_changed(event):
     """Fields changed (diff: field → (old, new) raw values): pause, resume, re-target or stop."""
-    from sla import engine
-
-    engine.on_ticket_changed(ticket, diff=diff, actor=actor, now=now)
-
-
-def ticket_responded(ticket, *, actor, now):
-    """Desk staff answered the requester publicly: the response target is met."""
-    from sla import engine
-
-    engine.mark_responded(ticket, actor=actor, now=now)
+    if _is_ticket(event.record):
+        engine.on_ticket_changed(event.record, diff=event.data["diff"], actor=event.actor, now=event.at)
 
 
-def requester_replied(ticket, *, actor, now):
-    """The requester wrote (portal, e-mail): a clock paused awaiting them may resume."""
-    from sla import engine
+def ticket_commented(event):
+    """A public answer from the desk meets the response target; the requester's reply may resume
+    a clock paused awaiting them. Work notes change nothing."""
+    if not _is_ticket(event.record) or event.data.get("internal"):
+        return
+    if event.data.get("by_desk"):
+        engine.mark_responded(event.record, actor=event.actor, now=event.at)
+    else:
+        engine.resync(event.record, actor=event.actor, now=event.at)
 
-    engine.resync(ticket, actor=actor, now=now)

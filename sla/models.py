@@ -442,7 +442,7 @@ class EscalationRun(models.Model):
             models.UniqueConstraint(fields=["rule", "clock", "threshold"], name="sla_escalation_once"),
         ]
         indexes = [
-            # requeue_stale: pending runs (a handful among all runs ever made).
+            # Pending runs (a handful among all runs ever made).
             models.Index(fields=["created_at"], condition=Q(done_at__isnull=True), name="sla_run_pending_idx"),
         ]
 

@@ -2,8 +2,8 @@
 
 Each batch is one transaction selecting `FOR UPDATE SKIP LOCKED` over the partial index on
 next_check_at, so concurrent sweeps split the work and never wait on each other. Warnings and
-breaches are recorded at their true instants with plain-row writes (sla.fastsql); escalation
-work is enqueued when the batch commits.
+breaches are recorded at their true instants with plain-row writes (sla.fastsql) and published as
+sla.warning / sla.breached events; the outbox executes their escalations after the batch commits.
 """
 
 from django.contrib.contenttypes.models import ContentType
@@ -14,7 +14,7 @@ from core.choices import AuditAction, Channel
 from sla import fastsql
 from sla.calendars import calendar_for_definition
 from sla.choices import BREACH_PERCENT, ClockState, EventKind
-from sla.engine import create_escalation_runs, settle
+from sla.engine import create_escalation_runs, publish_thresholds, settle
 from sla.models import ClockEvent, SLAClock
 
 
@@ -68,7 +68,8 @@ def _settle_batch(clocks, now, rules_cache):
     from core.models import AuditEntry
 
     fastsql.insert_dicts(AuditEntry, audits)
-    create_escalation_runs(crossed, rules_cache)
+    runs = create_escalation_runs(crossed, rules_cache)
+    publish_thresholds(crossed, lambda c: tickets.get((c.content_type_id, c.object_id)), runs)
 
 
 def _update_settled(clocks):

@@ -214,3 +214,18 @@ def test_risk_answers_validated(requester):
     with pytest.raises(DomainError) as info:
         services.assess_risk(change, actor=requester, channel=WEB, answers={"bogus": True})
     assert info.value.field == "answers"
+
+
+def test_final_decisions_are_published_as_events(requester, manager):
+    from core.models import OutboxEvent
+
+    change = to_authorize(make_change(requester), requester)
+    services.decide_approval(change, actor=manager, channel=WEB, decision="reject", comment="Backout plan is too thin")
+    change = services.transition_change(Change.objects.get(pk=change.pk), actor=requester, channel=WEB,
+                                        target=S.AUTHORIZE)
+    services.decide_approval(change, actor=manager, channel=WEB, decision="approve")
+    published = OutboxEvent.objects.filter(name__in=["change.approved", "change.rejected"]).order_by("id")
+    assert [(e.name, e.record, e.actor, e.data["round"], e.data["comment"]) for e in published] == [
+        ("change.rejected", change, manager, 1, "Backout plan is too thin"),
+        ("change.approved", change, manager, 2, ""),
+    ]

@@ -153,7 +153,8 @@ def test_assignment_requires_membership(open_incident, agent, second_team_agent,
 
 def test_assigned_notification_goes_to_assignee(open_incident, agent, other_agent, team,
                                                 django_capture_on_commit_callbacks):
-    incident = open_incident()
+    with django_capture_on_commit_callbacks(execute=True):  # committed: its own mail leaves now
+        incident = open_incident()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.assign(incident, actor=agent, channel=Channel.WEB, group=team, person=other_agent)
@@ -185,7 +186,9 @@ def test_rule_by_category(agent, end_user, second_team_agent, network):
 
 def test_work_note_not_mailed_to_caller(open_incident, agent, other_agent, team, end_user,
                                         django_capture_on_commit_callbacks):
-    incident = services.assign(open_incident(), actor=agent, channel=Channel.WEB, group=team, person=other_agent)
+    with django_capture_on_commit_callbacks(execute=True):  # committed: its own mail leaves now
+        incident = services.assign(open_incident(), actor=agent, channel=Channel.WEB, group=team,
+                                   person=other_agent)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.comment(incident, actor=agent, channel=Channel.WEB, body="DB lock on mail-01", internal=True)

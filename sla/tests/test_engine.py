@@ -249,17 +249,21 @@ def test_pause_on_hold_reason_change_within_on_hold(definition, open_incident, a
     assert resolution.elapsed_business_seconds == 3600
 
 
-def test_requeue_stale_resends_lost_escalations(kr_calendar, open_incident):
-    from unittest import mock
-
-    from sla import escalations
+def test_escalations_whose_wake_up_was_lost_are_run_by_the_outbox_sweep(kr_calendar, open_incident):
+    from core import outbox
+    from core.choices import AuditAction
+    from core.models import AuditEntry
     from sla.models import EscalationRun
 
     make_definition(calendar=kr_calendar, rules=[{"threshold": 100, "action": "work_note"}])
-    open_incident(now=kst(2026, 11, 23, 10, 0))
-    with mock.patch("sla.engine.enqueue_escalations"):  # the broker lost them
-        engine.sweep(now=kst(2026, 11, 23, 11, 0))
+    incident = open_incident(now=kst(2026, 11, 23, 10, 0))
+    engine.sweep(now=kst(2026, 11, 23, 11, 0))  # no on-commit wake-up ran: the broker lost it
     run = EscalationRun.objects.get()
-    with mock.patch("sla.engine.enqueue_escalations") as enqueue:
-        assert escalations.requeue_stale(now=run.created_at + escalations.STALE_AFTER * 2) == 1
-    enqueue.assert_called_once_with([run.clock_id])
+    assert run.done_at is None
+    # when beat's outbox sweep runs the dispatcher, twice
+    outbox.deliver_due()
+    outbox.deliver_due()
+    # then the escalation ran, once
+    run.refresh_from_db()
+    assert run.done_at is not None
+    assert AuditEntry.objects.for_object(incident).filter(action=AuditAction.ESCALATED).count() == 1

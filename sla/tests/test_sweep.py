@@ -156,3 +156,43 @@ def test_sweep_query_uses_partial_index_range_scan(definition):
         cursor.execute(sql)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "sla_clock_sweep_idx" in plan
+
+
+def test_failing_webhook_is_retried_dead_lettered_and_replayed(kr_calendar, open_incident, settings,
+                                                             django_capture_on_commit_callbacks):
+    import urllib.error
+
+    from django.utils import timezone
+
+    from core import outbox
+    from core.models import Delivery
+
+    settings.OUTBOX_MAX_ATTEMPTS = 2
+    make_definition(calendar=kr_calendar, rules=[
+        {"threshold": 100, "action": "webhook", "webhook_url": "https://hooks.example.com/sla", "kind": "response"}])
+    open_incident(now=kst(2026, 11, 23, 10, 0))
+    refused = urllib.error.URLError("connection refused")
+    # when the receiver is down for the first attempt and the retry
+    with mock.patch("urllib.request.urlopen", side_effect=refused) as urlopen:
+        with django_capture_on_commit_callbacks(execute=True):
+            engine.sweep(now=kst(2026, 11, 23, 11, 0))
+        delivery = Delivery.objects.get(handler="sla.escalation_webhook")
+        assert (delivery.state, delivery.attempts) == ("pending", 1)
+        Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
+        outbox.deliver_due()
+    # then the delivery is a dead letter, and the escalation itself ran once
+    delivery.refresh_from_db()
+    assert (delivery.state, delivery.attempts) == ("dead", 2)
+    assert "connection refused" in delivery.last_error
+    assert urlopen.call_count == 2
+    run = EscalationRun.objects.get()
+    assert run.done_at is not None and run.result["webhook"] == "queued"
+    # and once the receiver is back, a replay delivers it
+    response = mock.MagicMock(status=200)
+    response.__enter__.return_value = response
+    with mock.patch("urllib.request.urlopen", return_value=response) as urlopen:
+        with django_capture_on_commit_callbacks(execute=True):
+            outbox.replay([delivery], actor=None)
+    assert urlopen.call_count == 1
+    run.refresh_from_db()
+    assert run.result["webhook"] == "delivered"
