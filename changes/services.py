@@ -229,17 +229,8 @@ def decide_approval(change, *, actor, channel, decision, comment=""):
 # --- transitions ----------------------------------------------------------------------------
 
 def workflow_facts(change, *, approved=None, freeze_blocks=False, outcome=None):
-    if approved is None:
-        approved = change.approved_at is not None
-    return workflow.ChangeFacts(
-        type=change.type, state=change.state, implementation_plan=change.implementation_plan,
-        backout_plan=change.backout_plan, test_plan=change.test_plan, planned_start=change.planned_start,
-        planned_end=change.planned_end, risk=change.risk, emergency_reason=change.emergency_reason,
-        has_template=change.template_id is not None, approved=approved,
-        outcome=outcome if outcome is not None else change.outcome,
-        has_pir=PostImplementationReview.objects.filter(change_id=change.pk).exists(),
-        freeze_blocks=freeze_blocks,
-    )
+    return workflow.facts_for(change, approved=approved, freeze_blocks=freeze_blocks, outcome=outcome,
+                              has_pir=PostImplementationReview.objects.filter(change_id=change.pk).exists())
 
 
 @transaction.atomic

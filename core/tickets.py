@@ -28,6 +28,8 @@ class Workflow(Protocol):
 
     def check_transition(self, facts, target: str, *, is_agent: bool = True) -> None: ...
 
+    def transition_tables(self) -> tuple[dict, ...]: ...  # every {state: targets} table it answers from
+
 
 @dataclass(frozen=True)
 class Lifecycle:

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Ticket, TicketQuerySet
+from core.tickets import Lifecycle
+from incidents import workflow
 from incidents.choices import (
     OPEN_STATES, Impact, IncidentChannel, IncidentState, OnHoldReason, Priority, ResolutionCode, Urgency,
 )
@@ -64,6 +66,20 @@ class Incident(Ticket):
 
     NUMBER_PREFIX = "INC"
     REQUESTER_FIELD = "caller"
+    # What update_incident accepts; the caller of their own incident may change only the state.
+    EDITABLE_FIELDS = frozenset({
+        "title", "description", "caller", "category", "subcategory", "service", "configuration_item",
+        "impact", "urgency", "priority", "priority_override", "priority_override_reason", "is_major", "parent",
+        "assignment_group", "assigned_to", "state", "on_hold_reason", "resolution_code", "resolution_notes",
+    })
+    SEARCH_FIELDS = ("number", "title", "description")
+    lifecycle = Lifecycle(
+        states=IncidentState, initial={IncidentState.NEW}, paused={IncidentState.ON_HOLD},
+        resolved={IncidentState.RESOLVED}, terminal={IncidentState.CLOSED, IncidentState.CANCELLED},
+        cancelled={IncidentState.CANCELLED}, workflow=workflow,
+        timestamps={IncidentState.RESOLVED: "resolved_at", IncidentState.CLOSED: "closed_at"},
+        desk_only_fields=EDITABLE_FIELDS - {"state"},
+    )
 
     caller = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("caller"), on_delete=models.PROTECT,

@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Ticket
+from core.tickets import Lifecycle
+from problems import workflow
 from problems.choices import OPEN_STATES, CauseCategory, Impact, Priority, ProblemState
 
 
@@ -32,6 +34,17 @@ class Problem(Ticket):
     """
 
     NUMBER_PREFIX = "PRB"
+    EDITABLE_FIELDS = frozenset({
+        "title", "description", "state", "impact", "priority", "cause_category", "root_cause", "workaround",
+        "analysis_notes", "known_error", "assignment_group", "assigned_to",
+    })
+    SEARCH_FIELDS = ("number", "title", "workaround", "root_cause", "description", "analysis_notes")
+    lifecycle = Lifecycle(
+        states=ProblemState, initial={ProblemState.NEW}, resolved={ProblemState.RESOLVED},
+        terminal={ProblemState.CLOSED, ProblemState.CANCELLED}, cancelled={ProblemState.CANCELLED},
+        workflow=workflow,
+        timestamps={ProblemState.RESOLVED: "resolved_at", ProblemState.CLOSED: "closed_at"},
+    )
     # The state row of the same save already dates these; a raw timestamp row adds only noise.
     AUDIT_EXCLUDE = Ticket.AUDIT_EXCLUDE | {"resolved_at", "closed_at"}
 

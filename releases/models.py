@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Ticket
+from core.tickets import Lifecycle
+from releases import workflow
 from releases.choices import DeploymentState, Environment, ReleaseState
 
 
@@ -15,6 +17,14 @@ class Release(Ticket):
     """A set of changes built, tested and deployed together under one version label."""
 
     NUMBER_PREFIX = "REL"
+    EDITABLE_FIELDS = frozenset({"title", "description", "version_label", "planned_date", "assignment_group",
+                                 "assigned_to", "test_summary", "tests_passed"})
+    SEARCH_FIELDS = ("number", "title", "version_label")
+    # A rolled-back release goes back to build: open, not terminal.
+    lifecycle = Lifecycle(
+        states=ReleaseState, initial={ReleaseState.PLANNED}, resolved=(), terminal={ReleaseState.CLOSED},
+        workflow=workflow,
+    )
 
     version_label = models.CharField(_("version"), max_length=60)
     state = models.CharField(_("state"), max_length=20, choices=ReleaseState.choices, default=ReleaseState.PLANNED)
