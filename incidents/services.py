@@ -33,9 +33,6 @@ CLASSIFICATION_FIELDS = (
 )
 ASSIGNMENT_FIELDS = ("assignment_group", "assigned_to")
 STATE_FIELDS = ("state", "on_hold_reason", "resolution_code", "resolution_notes")
-EDITABLE_FIELDS = frozenset(CLASSIFICATION_FIELDS + ASSIGNMENT_FIELDS + STATE_FIELDS)
-# An end user changes the state of their own incident (withdraw, confirm, reopen) and nothing else.
-CALLER_EDITABLE_FIELDS = frozenset({"state"})
 SEARCHED_FIELDS = frozenset({"title", "description"})
 
 
@@ -159,19 +156,15 @@ def update_incident(incident, *, actor, channel, changes, expected_version=None,
     """
     now = now or timezone.now()
     changes = dict(changes)
-    unknown = set(changes) - EDITABLE_FIELDS
-    if unknown:
-        raise DomainError(_("These fields cannot be changed: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
     is_agent = system or roles.is_agent(actor)
-    if not is_agent:
-        if not changes:
-            pass
-        elif set(changes) - CALLER_EDITABLE_FIELDS or incident.caller_id != getattr(actor, "pk", None):
-            raise PermissionRefused(_("Only the service desk can change this incident."))
+    # An end user changes the state of their own incident (withdraw, confirm, reopen), nothing else.
+    core.check_editable(Incident, changes, actor, is_agent=is_agent)
+    if changes and not is_agent and incident.caller_id != getattr(actor, "pk", None):
+        raise PermissionRefused(_("Only the service desk can change this incident."))
     locked = core.lock_for_update(incident, expected_version)
     classification = _classification_changes(locked, changes)
     assignment = _assignment_changes(locked, changes)
-    state_changes = _state_changes(locked, changes, is_agent=is_agent, now=now)
+    state_changes = _state_corrections(locked, changes)
 
     groups = [
         (classification, AuditAction.UPDATED),
@@ -187,6 +180,10 @@ def update_incident(incident, *, actor, channel, changes, expected_version=None,
             context = {"reason": group_changes.get("priority_override_reason", locked.priority_override_reason)}
         locked, diff = core.update_ticket(locked, actor=actor, channel=channel, changes=group_changes,
                                           action=action, audit_context=context, now=now)
+        all_diff.update(diff)
+    target = changes.get("state")
+    if target is not None and target != locked.state:
+        locked, diff = _move(locked, target, changes, actor=actor, channel=channel, is_agent=is_agent, now=now)
         all_diff.update(diff)
     if not all_diff:
         return locked
@@ -247,44 +244,46 @@ def _assignment_changes(locked, changes):
     return core.assignment_changes(group=group, person=person)
 
 
-def _state_changes(locked, changes, *, is_agent, now):
+def _state_corrections(locked, changes):
+    """Without a move, the state fields may be corrected only where they apply."""
     target = changes.get("state")
-    if target is None or target == locked.state:
-        # Without a move, the state fields may be corrected only where they apply.
-        result = {}
-        if "on_hold_reason" in changes and locked.state == IncidentState.ON_HOLD:
-            if changes["on_hold_reason"] not in OnHoldReason.values:
-                raise DomainError(_("Choose why the incident is on hold."), field="on_hold_reason")
-            result["on_hold_reason"] = changes["on_hold_reason"]
-        if locked.state == IncidentState.RESOLVED:
-            for name in ("resolution_code", "resolution_notes"):
-                if name in changes:
-                    result[name] = changes[name] or ""
-            if "resolution_code" in result and result["resolution_code"] not in ResolutionCode.values:
-                raise DomainError(_("Choose a resolution code."), field="resolution_code")
-            if "resolution_notes" in result and not result["resolution_notes"].strip():
-                raise DomainError(_("Describe how the incident was resolved."), field="resolution_notes")
-        return result
-    code = changes.get("resolution_code", locked.resolution_code) or ""
-    notes = changes.get("resolution_notes", locked.resolution_notes) or ""
-    hold = changes.get("on_hold_reason", "") or ""
-    workflow.check_transition(
-        locked.state, target, is_agent=is_agent, on_hold_reason=hold, resolution_code=code,
-        resolution_notes=notes, resolved_at=locked.resolved_at, now=now,
-        reopen_window_days=conf.reopen_window_days(),
-    )
-    result = {"state": target, **workflow.fields_cleared_by(locked.state, target)}
-    if target == IncidentState.ON_HOLD:
-        result["on_hold_reason"] = hold
-    elif target == IncidentState.RESOLVED:
-        result.update(resolution_code=code, resolution_notes=notes.strip(), resolved_at=now)
-    elif target == IncidentState.CLOSED:
-        result["closed_at"] = now
-    if workflow.is_reopen(locked.state, target):
-        result["reopen_count"] = locked.reopen_count + 1
-    if target == IncidentState.IN_PROGRESS and locked.first_responded_at is None and is_agent:
-        result["first_responded_at"] = now
+    if target is not None and target != locked.state:
+        return {}
+    result = {}
+    if "on_hold_reason" in changes and locked.state == IncidentState.ON_HOLD:
+        if changes["on_hold_reason"] not in OnHoldReason.values:
+            raise DomainError(_("Choose why the incident is on hold."), field="on_hold_reason")
+        result["on_hold_reason"] = changes["on_hold_reason"]
+    if locked.state == IncidentState.RESOLVED:
+        for name in ("resolution_code", "resolution_notes"):
+            if name in changes:
+                result[name] = changes[name] or ""
+        if "resolution_code" in result and result["resolution_code"] not in ResolutionCode.values:
+            raise DomainError(_("Choose a resolution code."), field="resolution_code")
+        if "resolution_notes" in result and not result["resolution_notes"].strip():
+            raise DomainError(_("Describe how the incident was resolved."), field="resolution_notes")
     return result
+
+
+def _move(locked, target, changes, *, actor, channel, is_agent, now):
+    """The state move, through core.services.transition (guards, timestamps, audit, event)."""
+    facts = workflow.facts_for(locked, changes, now=now, reopen_window_days=conf.reopen_window_days())
+    current = locked.state
+
+    def prepare(locked, facts):
+        result = workflow.fields_cleared_by(current, target)
+        if target == IncidentState.ON_HOLD:
+            result["on_hold_reason"] = facts.on_hold_reason
+        elif target == IncidentState.RESOLVED:
+            result.update(resolution_code=facts.resolution_code, resolution_notes=facts.resolution_notes.strip())
+        if workflow.is_reopen(current, target):
+            result["reopen_count"] = locked.reopen_count + 1
+        if target == IncidentState.IN_PROGRESS and locked.first_responded_at is None and is_agent:
+            result["first_responded_at"] = now
+        return result
+
+    return core.transition(locked, target, actor=actor, channel=channel, is_agent=is_agent, facts=facts,
+                           prepare=prepare, now=now)
 
 
 def _after_change(incident, diff, *, actor, channel, now):

@@ -25,10 +25,6 @@ from problems.models import Problem
 # Link sets a problem keeps; each is audited by core.services.set_links.
 LINK_FIELDS = ("incidents", "configuration_items", "changes")
 
-EDITABLE_FIELDS = frozenset({
-    "title", "description", "state", "impact", "priority", "cause_category", "root_cause", "workaround",
-    "analysis_notes", "known_error", "assignment_group", "assigned_to",
-})
 
 
 def _require_desk(actor):
@@ -46,27 +42,22 @@ def _facts(values):
     return workflow.ProblemFacts(root_cause=values.get("root_cause") or "", workaround=values.get("workaround") or "")
 
 
-def _state_stamps(current, target, now):
-    stamps = {}
-    if target == ProblemState.RESOLVED:
-        stamps["resolved_at"] = now
-    elif target == ProblemState.CLOSED:
-        stamps["closed_at"] = now
-    elif current == ProblemState.RESOLVED and target == ProblemState.INVESTIGATION:
-        stamps["resolved_at"] = None
-    return stamps
+def _reopen_clears(current, target):
+    # Entering resolved/closed is stamped by core.services.transition (Problem.lifecycle.timestamps).
+    if current == ProblemState.RESOLVED and target == ProblemState.INVESTIGATION:
+        return {"resolved_at": None}
+    return {}
 
 
 def _check_changes(problem, changes):
-    """Run the workflow guards over the problem as it would be after `changes`."""
-    unknown = set(changes) - EDITABLE_FIELDS
-    if unknown:
-        raise DomainError(_("These fields cannot be changed here: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
+    """Run the guards over the problem as it would be after `changes` (a move's own guards run in
+    core.services.transition)."""
+    core_services.check_editable(Problem, changes, None, is_agent=True)
     after = {name: getattr(problem, name) for name in ("state", "root_cause", "workaround", "known_error")}
     after.update({k: v for k, v in changes.items() if k in after})
     facts = _facts(after)
     if "state" in changes:
-        workflow.check_transition(problem.state, after["state"], facts)
+        pass
     elif problem.state in (ProblemState.KNOWN_ERROR, ProblemState.RESOLVED, ProblemState.CLOSED):
         # Editing fields the current state's guard relies on must keep the guard satisfied.
         if problem.state == ProblemState.KNOWN_ERROR and not (facts.root_cause.strip() or facts.workaround.strip()):
@@ -82,9 +73,7 @@ def create_problem(*, actor, channel, incidents=(), configuration_items=(), chan
     """Open a problem on its own or with links; a problem opened as a known error is checked as one."""
     _require_desk(actor)
     fields.setdefault("state", ProblemState.NEW)
-    unknown = set(fields) - EDITABLE_FIELDS
-    if unknown:
-        raise DomainError(_("Unknown fields: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
+    core_services.check_editable(Problem, fields, actor, creating=True)
     facts = _facts(fields)
     state = fields["state"]
     if state not in (ProblemState.NEW, ProblemState.INVESTIGATION, ProblemState.KNOWN_ERROR):
@@ -147,19 +136,22 @@ def update_problem(problem, *, actor, channel, changes, expected_version=None, n
             # A cancelled problem leaves the known-error database.
             changes["known_error"] = False
         _check_changes(locked, changes)
-        action = AuditAction.UPDATED
-        if "state" in changes and changes["state"] != locked.state:
-            action = AuditAction.TRANSITIONED
-            changes.update(_state_stamps(locked.state, changes["state"], now))
         if "assignment_group" in changes or "assigned_to" in changes:
             core_services.assignment_changes(
                 group=changes.get("assignment_group", locked.assignment_group),
                 person=changes.get("assigned_to", locked.assigned_to),
             )
-        updated, diff = core_services.update_ticket(
-            locked, actor=actor, channel=channel, changes=changes, action=action, now=now,
-            audit_context=audit_context,
-        )
+        target = changes.pop("state", locked.state)
+        if target != locked.state:
+            current = locked.state
+            updated, diff = core_services.transition(
+                locked, target, actor=actor, channel=channel, changes=changes, is_agent=True, now=now,
+                prepare=lambda _locked, _facts: _reopen_clears(current, target), audit_context=audit_context,
+            )
+        else:
+            updated, diff = core_services.update_ticket(
+                locked, actor=actor, channel=channel, changes=changes, now=now, audit_context=audit_context,
+            )
         if set(diff) & set(selectors.SEARCHED_FIELDS):
             selectors.refresh_search([updated.pk])
     return updated, diff
