@@ -1,4 +1,3 @@
-from django.apps import apps
 from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
@@ -12,6 +11,7 @@ from accounts import roles
 from core import services as core_services
 from core.api.permissions import DeskWritesOnly
 from core.api.viewsets import TicketViewSet
+from incidents.models import Incident
 from problems import services
 from problems.api.serializers import (
     ApplyKnownErrorSerializer,
@@ -92,8 +92,7 @@ class ProblemViewSet(TicketViewSet):
         problem = self.get_object()
         params = ApplyKnownErrorSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        incident_model = apps.get_model("incidents", "Incident")
-        incident = get_object_or_404(incident_model.objects.visible_to(request.user), pk=params.validated_data["incident"])
+        incident = get_object_or_404(Incident.objects.visible_to(request.user), pk=params.validated_data["incident"])
         services.apply_known_error(problem, incident, **self.actor_kwargs())
         return Response(self.get_serializer(self.get_queryset().get(pk=problem.pk)).data)
 
@@ -110,8 +109,7 @@ class ProblemViewSet(TicketViewSet):
         if incident_id:
             if not incident_id.isdigit():
                 raise ValidationError({"incident": [_("Give an incident id.")]})
-            incident_model = apps.get_model("incidents", "Incident")
-            incident = get_object_or_404(incident_model.objects.visible_to(request.user), pk=int(incident_id))
+            incident = get_object_or_404(Incident.objects.visible_to(request.user), pk=int(incident_id))
             if not roles.is_agent(request.user):
                 return Response({"count": 0, "next": None, "previous": None, "results": []})
             rows = matching_known_errors(incident, limit=10)
