@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Service desk core")
+
+    def ready(self):
+        # Accounts sit below core and know nothing of the registry: core registers their demo.
+        from accounts import demo as accounts_demo
+        from core import demo
+
+        demo.register("accounts", accounts_demo.seed)

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class IncidentsConfig(AppConfig):
     name = "incidents"
     verbose_name = _("Incident management")
+
+    def ready(self):
+        from core import demo
+        from incidents import demo as incidents_demo
+
+        demo.register("incidents", incidents_demo.seed, after=("accounts", "cmdb", "sla"))

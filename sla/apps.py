@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class SLAConfig(AppConfig):
     name = "sla"
     verbose_name = _("Service level management")
+
+    def ready(self):
+        from core import demo
+        from sla import demo as sla_demo
+
+        demo.register("sla", sla_demo.seed, after=("accounts",))
