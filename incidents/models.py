@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Ticket, TicketQuerySet
+from core.search import SearchFields
 from core.tickets import Lifecycle
 from incidents import workflow
 from incidents.choices import (
@@ -72,7 +73,9 @@ class Incident(Ticket):
         "impact", "urgency", "priority", "priority_override", "priority_override_reason", "is_major", "parent",
         "assignment_group", "assigned_to", "state", "on_hold_reason", "resolution_code", "resolution_notes",
     })
-    SEARCH_FIELDS = ("number", "title", "description")
+    # The full-text document (core.search): number and title weigh most, then the description,
+    # then the public comments.
+    SEARCH_FIELDS = SearchFields(("number", "A"), ("title", "A"), ("description", "B"), comments="C", max_terms=8)
     lifecycle = Lifecycle(
         states=IncidentState, initial={IncidentState.NEW}, paused={IncidentState.ON_HOLD},
         resolved={IncidentState.RESOLVED}, terminal={IncidentState.CLOSED, IncidentState.CANCELLED},

@@ -33,7 +33,6 @@ CLASSIFICATION_FIELDS = (
 )
 ASSIGNMENT_FIELDS = ("assignment_group", "assigned_to")
 STATE_FIELDS = ("state", "on_hold_reason", "resolution_code", "resolution_notes")
-SEARCHED_FIELDS = frozenset({"title", "description"})
 
 
 # --- classification and routing ------------------------------------------------------------
@@ -187,7 +186,7 @@ def update_incident(incident, *, actor, channel, changes, expected_version=None,
         all_diff.update(diff)
     if not all_diff:
         return locked
-    if SEARCHED_FIELDS & set(all_diff):
+    if set(Incident.SEARCH_FIELDS) & set(all_diff):
         search.refresh([locked.pk])
     _after_change(locked, all_diff, actor=actor, channel=channel, now=now)
     return locked

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Ticket
+from core.search import SearchFields
 from core.tickets import Lifecycle
 from problems import workflow
 from problems.choices import OPEN_STATES, CauseCategory, Impact, Priority, ProblemState
@@ -38,7 +39,12 @@ class Problem(Ticket):
         "title", "description", "state", "impact", "priority", "cause_category", "root_cause", "workaround",
         "analysis_notes", "known_error", "assignment_group", "assigned_to",
     })
-    SEARCH_FIELDS = ("number", "title", "workaround", "root_cause", "description", "analysis_notes")
+    # The full-text document (core.search): number and title weigh most, then the known-error
+    # content (workaround, root cause), then the analysis. Ranked; an exact number also matches.
+    SEARCH_FIELDS = SearchFields(
+        (("number", "title"), "A"), (("workaround", "root_cause"), "B"), (("description", "analysis_notes"), "C"),
+        ranked=True, also_match=(("number", "iexact"), ("title", "icontains")), max_terms=12,
+    )
     lifecycle = Lifecycle(
         states=ProblemState, initial={ProblemState.NEW}, resolved={ProblemState.RESOLVED},
         terminal={ProblemState.CLOSED, ProblemState.CANCELLED}, cancelled={ProblemState.CANCELLED},

@@ -45,7 +45,7 @@ class ChangeViewSet(TicketViewSet):
     filterset_class = ChangeFilterSet
     ordering_fields = ORDERING_FIELDS
     ordering = ["-created_at"]
-    search_fields = ["number", "title"]
+    search_fields = Change.SEARCH_FIELDS
 
     def get_queryset(self):
         return change_queryset(self.request.user)

@@ -27,7 +27,7 @@ class ReleaseViewSet(TicketViewSet):
     filterset_class = ReleaseFilterSet
     ordering_fields = ORDERING_FIELDS
     ordering = ["-created_at"]
-    search_fields = ["number", "title", "version_label"]
+    search_fields = Release.SEARCH_FIELDS
 
     def get_queryset(self):
         return release_queryset(self.request.user)
