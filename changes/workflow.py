@@ -89,7 +89,7 @@ def facts_for(ticket, changes=None, *, approved=None, freeze_blocks=False, outco
         type=value("type"), state=ticket.state, implementation_plan=value("implementation_plan"),
         backout_plan=value("backout_plan"), test_plan=value("test_plan"), planned_start=value("planned_start"),
         planned_end=value("planned_end"), risk=value("risk"), emergency_reason=value("emergency_reason"),
-        has_template=(changes["template"] is not None) if "template" in changes else ticket.template_id is not None,
+        has_template=(changes["template"] if "template" in changes else ticket.template_id) is not None,
         approved=approved, outcome=outcome if outcome is not None else value("outcome"),
         has_pir=has_pir, freeze_blocks=freeze_blocks,
     )

@@ -33,7 +33,8 @@ def tickets_on(ci, user, limit=5):
         for name in fields:
             condition |= Q(**{name: ci})
         open_states = sorted(lifecycle_of(model).open)
-        queryset = model._default_manager.visible_to(user).filter(condition).filter(state__in=open_states).distinct()
+        queryset = (model._default_manager.visible_to(user).filter(condition).filter(state__in=open_states)
+                    .distinct())
         count = queryset.count()
         items = list(queryset.order_by("-pk")[:limit])
         label = str(model._meta.verbose_name_plural)

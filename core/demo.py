@@ -16,7 +16,8 @@ _seeders: dict[str, Callable] = {}
 def register(name: str, seed: Callable, *, after: tuple[str, ...] = ()) -> None:
     missing = [other for other in after if other not in _seeders]
     if missing:
-        raise RuntimeError(f"The {name} demo needs {', '.join(missing)} registered first (INSTALLED_APPS order).")
+        raise RuntimeError(f"The {name} demo needs {', '.join(missing)} registered first "
+                           "(INSTALLED_APPS order).")
     _seeders[name] = seed
 
 

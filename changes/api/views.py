@@ -53,7 +53,8 @@ class ChangeViewSet(TicketViewSet):
     def perform_create_ticket(self, data):
         affected = data.pop("affected_cis", [])
         caused = data.pop("caused_incidents", [])
-        return services.create_change(**self.actor_kwargs(), affected_cis=affected, caused_incidents=caused, **data)
+        return services.create_change(**self.actor_kwargs(), affected_cis=affected, caused_incidents=caused,
+                                      **data)
 
     def perform_update_ticket(self, instance, data, version):
         affected = data.pop("affected_cis", None)

@@ -20,12 +20,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from accounts import roles
-from core.api.mixins import ApiActorMixin, NumberOrIdLookupMixin
-
-
-def lookup(key):
-    """The filter a ticket id or number in a URL stands for."""
-    return {"pk": int(key)} if key.isdigit() else {"number__iexact": key}
+from core.api.mixins import ApiActorMixin, NumberOrIdLookupMixin, number_or_id
 
 
 class TicketViewSet(NumberOrIdLookupMixin, ApiActorMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin,
@@ -103,7 +98,7 @@ class TicketCommentViewSet(ApiActorMixin, mixins.ListModelMixin, mixins.CreateMo
         if not hasattr(self, "_ticket"):
             key = self.kwargs[self.ticket_url_kwarg]
             visible = self.ticket_model.objects.visible_to(self.request.user)
-            self._ticket = get_object_or_404(visible, **lookup(key))
+            self._ticket = get_object_or_404(visible, **number_or_id(key))
         return self._ticket
 
     def get_queryset(self):
