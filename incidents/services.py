@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import roles
+from cmdb import graph
 from core import services as core
 from core.choices import AuditAction, Channel
 from core.exceptions import DomainError, PermissionRefused
@@ -38,29 +39,13 @@ STATE_FIELDS = ("state", "on_hold_reason", "resolution_code", "resolution_notes"
 # --- classification and routing ------------------------------------------------------------
 
 def suggest_service(configuration_item):
-    """The business service a CI supports: itself if it is one, else the first the CMDB graph finds."""
+    """The business service a CI supports: itself if it is one, else the nearest the CMDB graph finds."""
     if configuration_item is None:
         return None
     if configuration_item.is_business_service:
         return configuration_item
-    try:
-        from cmdb.graph import business_services_impacted
-    except ImportError:  # the CMDB graph is optional: no suggestion then
-        return None
-    try:
-        found = list(business_services_impacted([configuration_item.pk]))
-    except Exception:  # a suggestion must never break opening an incident
-        return None
-    if not found:
-        return None
-    first = found[0]
-    if isinstance(first, dict):
-        first = first.get("id")
-    if isinstance(first, int):
-        from cmdb.models import ConfigurationItem
-
-        return ConfigurationItem.objects.filter(pk=first).first()
-    return first
+    found = graph.business_services_impacted([configuration_item.pk])
+    return found[0] if found else None
 
 
 def route(*, category=None, subcategory=None, service=None, configuration_item=None):
