@@ -81,7 +81,7 @@ class Incident(Ticket):
         resolved={IncidentState.RESOLVED}, terminal={IncidentState.CLOSED, IncidentState.CANCELLED},
         cancelled={IncidentState.CANCELLED}, workflow=workflow,
         timestamps={IncidentState.RESOLVED: "resolved_at", IncidentState.CLOSED: "closed_at"},
-        desk_only_fields=EDITABLE_FIELDS - {"state"},
+        desk_only_fields=EDITABLE_FIELDS - {"state"}, pause_reason_field="on_hold_reason",
     )
 
     caller = models.ForeignKey(

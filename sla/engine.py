@@ -1,8 +1,9 @@
 """The clock engine: starts, pauses, resumes, re-targets, settles and stops SLA clocks.
 
-Generic over ticket models: it reads `state`, `on_hold_reason`, `priority` and the condition
-fields of whatever ticket it is given. Called by sla.hooks inside the ticket service's
-transaction (the ticket row is locked), and by the sweep (clock rows locked, SKIP LOCKED).
+Generic over ticket models: it reads `state` with the type's declared Lifecycle (core.tickets),
+the declared pause reason, `priority` and the condition fields of whatever ticket it is given.
+Called by sla.hooks inside the ticket service's transaction (the ticket row is locked), and by
+the sweep (clock rows locked, SKIP LOCKED).
 
 Every change is a ClockEvent carrying the true instant, the calendar and the target in
 force, so a clock can be replayed and its breach explained (`explain`).
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from core import audit
 from core.choices import AuditAction, Channel
-from core.tickets import Lifecycle
+from core.tickets import Lifecycle, pause_reason
 from sla import fastsql
 from sla.calendars import calendar_for_definition
 from sla.choices import (
@@ -339,7 +340,7 @@ def _sync_state(session, clock, ticket):
         _stop(session, clock, reason=f"ticket {state}")
     elif pause_matches(definition.pause_states, ticket):
         if clock.paused_at is None:
-            hold = getattr(ticket, "on_hold_reason", "") or ""
+            hold = pause_reason(ticket)
             _pause(session, clock, reason=f"{state}:{hold}" if hold else state)
     elif clock.paused_at is not None:
         _resume(session, clock, reason=f"ticket {state}")
