@@ -73,5 +73,6 @@ def test_state_timestamps_and_desk_only_fields_name_real_fields(model):
     assert set(lifecycle.timestamps) <= lifecycle.all
     assert set(lifecycle.timestamps.values()) <= fields
     assert lifecycle.desk_only_fields <= fields
+    assert not lifecycle.pause_reason_field or lifecycle.pause_reason_field in fields
     assert set(model.EDITABLE_FIELDS) <= fields
     assert set(model.SEARCH_FIELDS) <= fields
