@@ -30,9 +30,9 @@ def _ids_only(name):
 
 
 class ProblemViewSet(TicketViewSet):
-    """Problems: the causes of incidents. Detail by id or number (PRB0001001).
+    """Problems: the causes of incidents. Detail by id or number (PRB0001001)."""
 
-    Problems are desk records: end users see an empty list and 404s (via visible_to)."""
+    # Problems are desk records: end users see an empty list and 404s (via visible_to).
 
     serializer_class = ProblemSerializer
     filterset_class = ProblemFilterSet
