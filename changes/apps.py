@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class ChangesConfig(AppConfig):
     name = "changes"
     verbose_name = _("Change management")
+
+    def ready(self):
+        from core import demo
+        from changes import demo as changes_demo
+
+        demo.register("changes", changes_demo.seed, after=("accounts", "cmdb"))

@@ -21,6 +21,8 @@ from changes.choices import (
 )
 from changes.fields import IdArrayField
 from core.models import Ticket
+from core.tickets import Lifecycle
+from changes import workflow
 
 
 class ChangeTemplate(models.Model):
@@ -111,6 +113,19 @@ class Change(Ticket):
 
     NUMBER_PREFIX = "CHG"
     badge_colours = BADGE_COLOURS
+    # Plan fields are editable only while new or in assessment (changes.services).
+    EDITABLE_FIELDS = frozenset({
+        "type", "risk", "planned_start", "planned_end", "implementation_plan", "backout_plan", "test_plan",
+        "emergency_reason", "template", "title", "description", "assignment_group", "assigned_to",
+        "requested_by",
+    })
+    SEARCH_FIELDS = ("number", "title")
+    lifecycle = Lifecycle(
+        states=ChangeState, initial={ChangeState.NEW}, resolved=(),
+        terminal={ChangeState.CLOSED, ChangeState.CANCELLED}, cancelled={ChangeState.CANCELLED},
+        workflow=workflow,
+        timestamps={ChangeState.IMPLEMENT: "actual_start", ChangeState.REVIEW: "actual_end"},
+    )
     # Derived data, and the approval stamp (each decision has its own audit row).
     AUDIT_EXCLUDE = Ticket.AUDIT_EXCLUDE | {"conflicts", "conflicts_checked_at", "impacted_services",
                                             "impacted_ci_count", "approved_at"}

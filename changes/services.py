@@ -25,7 +25,6 @@ from core.exceptions import DomainError, PermissionRefused
 PLAN_FIELDS = frozenset({"type", "risk", "planned_start", "planned_end", "implementation_plan", "backout_plan",
                          "test_plan", "emergency_reason", "template"})
 EDITABLE_PLAN_STATES = frozenset({S.NEW, S.ASSESS})
-EDITABLE_FIELDS = PLAN_FIELDS | {"title", "description", "assignment_group", "assigned_to", "requested_by"}
 
 
 def _require_desk(actor):
@@ -39,9 +38,7 @@ def _require_desk(actor):
 def create_change(*, actor, channel, affected_cis=(), caused_incidents=(), **fields):
     """Raise a request for change. A template makes it a standard change with the template's plans."""
     _require_desk(actor)
-    unknown = set(fields) - EDITABLE_FIELDS
-    if unknown:
-        raise DomainError(_("These fields cannot be set: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
+    core_services.check_editable(Change, fields, actor, creating=True)
     template = fields.get("template")
     if template is not None:
         if not template.active:
@@ -69,10 +66,7 @@ def update_change(change, *, actor, channel, changes, expected_version=None, aff
     _require_desk(actor)
     changes = dict(changes)
     target = changes.pop("state", None)
-    unknown = set(changes) - EDITABLE_FIELDS
-    if unknown:
-        raise DomainError(_("These fields cannot be changed here: %(fields)s.")
-                          % {"fields": ", ".join(sorted(unknown))})
+    core_services.check_editable(Change, changes, actor)
     locked = core_services.lock_for_update(change, expected_version)
     plan_edits = {k for k, v in changes.items() if k in PLAN_FIELDS and audit.raw_value(v)
                   != audit.raw_value(audit.field_value(locked, k))}
@@ -233,17 +227,8 @@ def decide_approval(change, *, actor, channel, decision, comment=""):
 # --- transitions ----------------------------------------------------------------------------
 
 def workflow_facts(change, *, approved=None, freeze_blocks=False, outcome=None):
-    if approved is None:
-        approved = change.approved_at is not None
-    return workflow.ChangeFacts(
-        type=change.type, state=change.state, implementation_plan=change.implementation_plan,
-        backout_plan=change.backout_plan, test_plan=change.test_plan, planned_start=change.planned_start,
-        planned_end=change.planned_end, risk=change.risk, emergency_reason=change.emergency_reason,
-        has_template=change.template_id is not None, approved=approved,
-        outcome=outcome if outcome is not None else change.outcome,
-        has_pir=PostImplementationReview.objects.filter(change_id=change.pk).exists(),
-        freeze_blocks=freeze_blocks,
-    )
+    return workflow.facts_for(change, approved=approved, freeze_blocks=freeze_blocks, outcome=outcome,
+                              has_pir=PostImplementationReview.objects.filter(change_id=change.pk).exists())
 
 
 @transaction.atomic
@@ -252,7 +237,7 @@ def transition_change(change, *, actor, channel, target, expected_version=None, 
     _require_desk(actor)
     locked = core_services.lock_for_update(change, expected_version)
     now = timezone.now()
-    changes = {"state": target}
+    changes = {}
     freeze = False
     if target == S.SCHEDULED:
         impact, found, checked = conflict_rules.check_change(locked)
@@ -263,25 +248,28 @@ def transition_change(change, *, actor, channel, target, expected_version=None, 
         changes.update(impacted_services=impact.services, impacted_ci_count=impact.ci_count, conflicts=found,
                        conflicts_checked_at=checked)
     facts = workflow_facts(locked, freeze_blocks=freeze, outcome=outcome)
-    workflow.check_transition(facts, target)
-    if target == S.AUTHORIZE:
-        changes["approval_policy"] = choose_policy(locked.type, locked.risk)
-        changes["approved_at"] = None
-    elif target == S.ASSESS and locked.state in (S.AUTHORIZE, S.SCHEDULED):
-        # Back for rework: the approvals given so far belong to the old round.
-        changes["approval_round"] = locked.approval_round + 1
-        changes["approved_at"] = None
-    elif target == S.IMPLEMENT:
-        changes["actual_start"] = locked.actual_start or now
-        if locked.state == S.AUTHORIZE and locked.type == T.EMERGENCY:
-            impact = conflict_rules.downstream_impact(locked.affected_cis.values_list("pk", flat=True))
-            changes.update(impacted_services=impact.services, impacted_ci_count=impact.ci_count)
-    elif target == S.REVIEW:
-        changes["outcome"] = facts.outcome
-        changes["actual_end"] = locked.actual_end or now
-    locked, _diff = core_services.update_ticket(
-        locked, actor=actor, channel=channel, changes=changes, expected_version=locked.version,
-        action=AuditAction.TRANSITIONED, audit_context={"reason": reason} if reason else None, now=now,
+
+    def prepare(locked, facts):
+        # Derived by the life cycle, not sent by the caller. actual_start/actual_end are stamped
+        # by core.services.transition (Change.lifecycle.timestamps) unless already set.
+        if target == S.AUTHORIZE:
+            changes["approval_policy"] = choose_policy(locked.type, locked.risk)
+            changes["approved_at"] = None
+        elif target == S.ASSESS and locked.state in (S.AUTHORIZE, S.SCHEDULED):
+            # Back for rework: the approvals given so far belong to the old round.
+            changes["approval_round"] = locked.approval_round + 1
+            changes["approved_at"] = None
+        elif target == S.IMPLEMENT:
+            if locked.state == S.AUTHORIZE and locked.type == T.EMERGENCY:
+                impact = conflict_rules.downstream_impact(locked.affected_cis.values_list("pk", flat=True))
+                changes.update(impacted_services=impact.services, impacted_ci_count=impact.ci_count)
+        elif target == S.REVIEW:
+            changes["outcome"] = facts.outcome
+        return changes
+
+    locked, _diff = core_services.transition(
+        locked, target, actor=actor, channel=channel, is_agent=True, facts=facts, prepare=prepare, now=now,
+        audit_context={"reason": reason} if reason else None,
     )
     if target == S.SCHEDULED:
         conflict_rules.mirror(locked, changes["conflicts"])

@@ -73,7 +73,34 @@ class ChangeFacts:
     freeze_blocks: bool = False
 
 
-def allowed_targets(change_type, state):
+def facts_for(ticket, changes=None, *, approved=None, freeze_blocks=False, outcome=None, has_pir=None):
+    """The facts of a change with `changes` applied; the service adds what needs a query
+    (the freeze check) and the PIR's existence."""
+    changes = changes or {}
+
+    def value(name):
+        return changes.get(name, getattr(ticket, name))
+
+    if approved is None:
+        approved = ticket.approved_at is not None
+    if has_pir is None:
+        has_pir = hasattr(ticket, "pir")
+    return ChangeFacts(
+        type=value("type"), state=ticket.state, implementation_plan=value("implementation_plan"),
+        backout_plan=value("backout_plan"), test_plan=value("test_plan"), planned_start=value("planned_start"),
+        planned_end=value("planned_end"), risk=value("risk"), emergency_reason=value("emergency_reason"),
+        has_template=(changes["template"] if "template" in changes else ticket.template_id) is not None,
+        approved=approved, outcome=outcome if outcome is not None else value("outcome"),
+        has_pir=has_pir, freeze_blocks=freeze_blocks,
+    )
+
+
+def allowed_targets(facts, state=None, *, is_agent=True):
+    """The states the change may move to (`facts`, or a change type and a state)."""
+    if isinstance(facts, ChangeFacts):
+        change_type, state = facts.type, facts.state
+    else:
+        change_type = facts
     return tuple(TRANSITIONS.get(change_type, {}).get(state, ()))
 
 
@@ -107,9 +134,9 @@ def check_ready_for_approval(facts):
     check_window(facts.planned_start, facts.planned_end)
 
 
-def check_transition(facts, target):
+def check_transition(facts, target, *, is_agent=True):
     """Refuse `facts.state → target` unless the table and every guard allow it."""
-    allowed = allowed_targets(facts.type, facts.state)
+    allowed = allowed_targets(facts)
     if target not in allowed:
         raise InvalidTransition(facts.state, target, allowed)
     if facts.type == T.EMERGENCY and not (facts.emergency_reason or "").strip():
@@ -137,3 +164,8 @@ def check_transition(facts, target):
 
 def needs_pir(facts):
     return facts.type == T.EMERGENCY or facts.outcome in PIR_OUTCOMES
+
+
+def transition_tables():
+    """Every state table this workflow answers from: one per change type."""
+    return tuple(TRANSITIONS.values())

@@ -83,6 +83,11 @@ class ConfigurationItem(models.Model):
 
     # Fields whose changes are not worth an audit row of their own.
     AUDIT_EXCLUDE = frozenset({"updated_at", "version", "created_at"})
+    # What create_ci/update_ci accept (core.services.check_editable); everything else is refused.
+    EDITABLE_FIELDS = (
+        "name", "ci_class", "status", "environment", "criticality", "owner_group", "description",
+        "location", "vendor", "tags", "attributes", "external_id",
+    )
 
     name = models.CharField(_("name"), max_length=200)
     ci_class = models.ForeignKey(

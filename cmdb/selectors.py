@@ -1,27 +1,18 @@
 """Reading for the CI page: tickets that name a CI and its history.
 
-The ticket apps are optional from the CMDB's point of view: their models are found with
-`apps.get_model`, and every foreign key or many-to-many field that points at
-ConfigurationItem is used, so the CI page shows whatever links exist.
+The CMDB sits below the ticket apps: it finds them through the ticket contract
+(core.tickets.ticket_models), uses every foreign key or many-to-many field that points at
+ConfigurationItem, and asks each type's lifecycle which states are open.
 """
 
-import importlib
-
-from django.apps import apps
 from django.db.models import Q
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _
 
 from core.choices import AuditAction
 from core.selectors import timeline
+from core.tickets import lifecycle_of, ticket_models
 from cmdb.choices import RelationshipType
 from cmdb.models import ConfigurationItem
-
-TICKET_MODELS = [
-    ("incidents", "Incident", gettext_lazy("Incidents")),
-    ("problems", "Problem", gettext_lazy("Problems")),
-    ("changes", "Change", gettext_lazy("Changes")),
-]
-CLOSED_STATE_NAMES = {"resolved", "closed", "cancelled", "canceled", "rejected", "completed", "done"}
 
 
 def _ci_fields(model):
@@ -31,43 +22,24 @@ def _ci_fields(model):
     ]
 
 
-def _open_filter(app_label, model):
-    try:
-        choices = importlib.import_module(f"{app_label}.choices")
-        open_states = getattr(choices, "OPEN_STATES", None)
-        if open_states is not None:
-            return Q(state__in=list(open_states))
-    except ImportError:
-        pass
-    if any(f.name == "state" for f in model._meta.get_fields()):
-        return ~Q(state__in=CLOSED_STATE_NAMES)
-    return Q()
-
-
 def tickets_on(ci, user, limit=5):
     """[{label, count, items}] for each ticket type that can name a CI: open tickets on this CI."""
     sections = []
-    for app_label, model_name, label in TICKET_MODELS:
-        try:
-            model = apps.get_model(app_label, model_name)
-        except LookupError:
-            continue
+    for model in ticket_models():
         fields = _ci_fields(model)
         if not fields:
             continue
         condition = Q()
         for name in fields:
             condition |= Q(**{name: ci})
-        queryset = model._default_manager
-        if hasattr(queryset, "visible_to"):
-            queryset = queryset.visible_to(user)
-        queryset = queryset.filter(condition).filter(_open_filter(app_label, model)).distinct()
-        try:
-            count = queryset.count()
-            items = list(queryset.order_by("-pk")[:limit])
-        except Exception:  # a half-migrated parallel app must not break the CI page
-            continue
-        sections.append({"app": app_label, "label": label, "count": count, "items": items})
+        open_states = sorted(lifecycle_of(model).open)
+        queryset = (model._default_manager.visible_to(user).filter(condition).filter(state__in=open_states)
+                    .distinct())
+        count = queryset.count()
+        items = list(queryset.order_by("-pk")[:limit])
+        label = str(model._meta.verbose_name_plural)
+        sections.append({"app": model._meta.app_label, "label": label[:1].upper() + label[1:], "count": count,
+                         "items": items})
     return sections
 
 

@@ -18,11 +18,6 @@ from core.choices import AuditAction
 from core.exceptions import StaleVersion
 from cmdb.models import ConfigurationItem, Relationship
 
-# What create_ci/update_ci accept; everything else is refused.
-EDITABLE_FIELDS = (
-    "name", "ci_class", "status", "environment", "criticality", "owner_group", "description",
-    "location", "vendor", "tags", "attributes", "external_id",
-)
 
 
 def audit_context(authorised_by=None, **extra) -> dict:
@@ -33,7 +28,7 @@ def audit_context(authorised_by=None, **extra) -> dict:
 
 
 def _audited_fields():
-    return [f for f in EDITABLE_FIELDS if f not in ConfigurationItem.AUDIT_EXCLUDE]
+    return [f for f in ConfigurationItem.EDITABLE_FIELDS if f not in ConfigurationItem.AUDIT_EXCLUDE]
 
 
 def _check_natural_key(ci):
@@ -49,7 +44,9 @@ def _check_natural_key(ci):
 
 
 def _normalise(fields: dict) -> dict:
-    unknown = set(fields) - set(EDITABLE_FIELDS)
+    # CIs answer per field (ValidationError) so the CMDB forms and imports show it on the column;
+    # the list of editable fields is the model's declaration, as for tickets.
+    unknown = set(fields) - set(ConfigurationItem.EDITABLE_FIELDS)
     if unknown:
         raise ValidationError({name: _("This field cannot be set.") for name in sorted(unknown)})
     fields = dict(fields)

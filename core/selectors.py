@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -31,7 +32,7 @@ class TimelineItem:
 def _display(model, field_name, raw, related_names):
     try:
         model_field = model._meta.get_field(field_name)
-    except Exception:
+    except FieldDoesNotExist:
         return "" if raw is None else str(raw)
     if raw is None or raw == "":
         return "—"
@@ -56,9 +57,10 @@ def _label(model, field_name):
     try:
         model_field = model._meta.get_field(field_name)
         if not hasattr(model_field, "verbose_name"):  # a reverse relation: name it after its model
-            return str(model_field.related_model._meta.verbose_name_plural)
+            related = getattr(model_field, "related_model", None)
+            return str(related._meta.verbose_name_plural) if related else field_name.replace("_", " ")
         return str(model_field.verbose_name)
-    except Exception:
+    except FieldDoesNotExist:
         return field_name.replace("_", " ")
 
 
@@ -68,7 +70,7 @@ def _related_names(model, entries):
     for entry in entries:
         try:
             model_field = model._meta.get_field(entry.field)
-        except Exception:
+        except FieldDoesNotExist:
             continue
         if not model_field.is_relation or model_field.related_model is None:
             continue

@@ -17,7 +17,7 @@ from core.attachments import validate_upload
 from core.choices import AuditAction
 from core.exceptions import DomainError, PermissionRefused, StaleVersion
 from core.models import Attachment, Comment, NumberSequence
-from core.tickets import type_name
+from core.tickets import lifecycle_of, type_name
 
 
 def _validate(ticket, fields=None):
@@ -167,3 +167,72 @@ def assignment_changes(*, group, person):
     if person is not None and not roles.is_agent(person):
         raise DomainError(_("Only service desk staff can be assigned tickets."), field="assigned_to")
     return {"assignment_group": group, "assigned_to": person}
+
+
+# --- the ticket contract: editable fields and state moves, for every type -------------------
+
+def check_editable(model, changes, actor, *, creating=False, is_agent=None):
+    """Refuse fields the model does not declare in EDITABLE_FIELDS (400) and, for end users, the
+    lifecycle's desk-only fields (403). The one editable-field check of every ticket type."""
+    unknown = set(changes) - set(model.EDITABLE_FIELDS)
+    if unknown:
+        message = (_("These fields cannot be set: %(fields)s.") if creating
+                   else _("These fields cannot be changed here: %(fields)s."))
+        raise DomainError(message % {"fields": ", ".join(sorted(unknown))}, code="not_editable")
+    if is_agent is None:
+        is_agent = roles.is_agent(actor)
+    lifecycle = getattr(model, "lifecycle", None)
+    desk_only = set(changes) & set(lifecycle.desk_only_fields if lifecycle is not None else ())
+    if desk_only and not is_agent:
+        raise PermissionRefused(_("Only the service desk can change these fields: %(fields)s.")
+                                % {"fields": ", ".join(sorted(desk_only))})
+
+
+def transition_verb(lifecycle, old, new):
+    """The event verb of a move, from the state groups: cancelled, closed, resolved, reopened."""
+    if lifecycle.is_cancelled(new):
+        return "cancelled"
+    if lifecycle.is_terminal(new):
+        return "closed"
+    if lifecycle.is_resolved(new):
+        return "resolved"
+    if (lifecycle.is_resolved(old) or lifecycle.is_terminal(old)) and lifecycle.is_open(new):
+        return "reopened"
+    return "transitioned"
+
+
+@transaction.atomic
+def transition(ticket, target, *, actor, channel, changes=None, expected_version=None, is_agent=None,
+               facts=None, prepare=None, audit_context=None, now=None):
+    """Move a ticket to `target` through its type's workflow, as one audited TRANSITIONED write.
+
+    `changes` are the caller's fields that go with the move (a resolution, an on-hold reason):
+    checked by check_editable, and the workflow's guards see the ticket with them applied
+    (`facts` overrides the type's `facts_for` when the service knows more). `prepare(locked,
+    facts)`, run once the move is allowed, returns the fields the type derives itself (cleared
+    values, counters). The state's timestamp (lifecycle.timestamps) is stamped unless set.
+    Publishes "<type>.<verb>" (core.events). Returns (ticket, diff) like update_ticket.
+    """
+    model = type(ticket)
+    lifecycle = lifecycle_of(model)
+    workflow = lifecycle.workflow
+    changes = dict(changes or {})
+    changes.pop("state", None)
+    now = now or timezone.now()
+    if is_agent is None:
+        is_agent = roles.is_agent(actor)
+    check_editable(model, changes, actor, is_agent=is_agent)
+    locked = lock_for_update(ticket, expected_version)
+    old = locked.state
+    facts = facts if facts is not None else workflow.facts_for(locked, changes)
+    workflow.check_transition(facts, target, is_agent=is_agent)
+    values = {**changes, **(prepare(locked, facts) if prepare else {}), "state": target}
+    stamp = lifecycle.timestamps.get(target)
+    if stamp and stamp not in values and getattr(locked, stamp) is None:
+        values[stamp] = now
+    locked, diff = update_ticket(locked, actor=actor, channel=channel, changes=values,
+                                 action=AuditAction.TRANSITIONED, audit_context=audit_context, now=now)
+    if "state" in diff:
+        events.publish(f"{type_name(locked)}.{transition_verb(lifecycle, old, target)}", locked, actor=actor,
+                       channel=channel, data={"from": str(old), "to": str(target)}, at=now)
+    return locked, diff

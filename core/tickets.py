@@ -28,6 +28,8 @@ class Workflow(Protocol):
 
     def check_transition(self, facts, target: str, *, is_agent: bool = True) -> None: ...
 
+    def transition_tables(self) -> tuple[dict, ...]: ...  # every {state: targets} table it answers from
+
 
 @dataclass(frozen=True)
 class Lifecycle:
@@ -51,6 +53,8 @@ class Lifecycle:
     timestamps: dict[str, str] = field(default_factory=dict)
     # Fields only desk staff may set; the requester's own fields are the rest of the editable ones.
     desk_only_fields: frozenset[str] = frozenset()
+    # The field saying why a paused ticket waits (SLA pause conditions "state:reason"), if any.
+    pause_reason_field: str = ""
 
     def __post_init__(self):
         for name in ("initial", "resolved", "terminal", "cancelled", "paused"):
@@ -108,6 +112,13 @@ def ticket_models():
     from django.apps import apps
 
     return [m for m in apps.get_models() if isinstance(getattr(m, "lifecycle", None), Lifecycle)]
+
+
+def pause_reason(ticket) -> str:
+    """Why the ticket waits, from its declared pause-reason field ("" if the type declares none)."""
+    lifecycle = getattr(ticket, "lifecycle", None)
+    field_name = lifecycle.pause_reason_field if isinstance(lifecycle, Lifecycle) else ""
+    return (getattr(ticket, field_name) or "") if field_name else ""
 
 
 def type_name(model_or_instance) -> str:

@@ -12,3 +12,7 @@ class IncidentsConfig(AppConfig):
 
         for kind in notifications.NOTIFICATION_KINDS:
             events.after_commit(f"incident.{kind}", key=f"incidents.notify.{kind}")(notifications.notify)
+        from core import demo
+        from incidents import demo as incidents_demo
+
+        demo.register("incidents", incidents_demo.seed, after=("accounts", "cmdb", "sla"))

@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import Ticket, TicketQuerySet
 from incidents.choices import BADGE_COLOURS
+from core.search import SearchFields
+from core.tickets import Lifecycle
+from incidents import workflow
 from incidents.choices import (
     OPEN_STATES, Impact, IncidentChannel, IncidentState, OnHoldReason, Priority, ResolutionCode, Urgency,
 )
@@ -66,6 +69,22 @@ class Incident(Ticket):
     NUMBER_PREFIX = "INC"
     badge_colours = BADGE_COLOURS
     REQUESTER_FIELD = "caller"
+    # What update_incident accepts; the caller of their own incident may change only the state.
+    EDITABLE_FIELDS = frozenset({
+        "title", "description", "caller", "category", "subcategory", "service", "configuration_item",
+        "impact", "urgency", "priority", "priority_override", "priority_override_reason", "is_major", "parent",
+        "assignment_group", "assigned_to", "state", "on_hold_reason", "resolution_code", "resolution_notes",
+    })
+    # The full-text document (core.search): number and title weigh most, then the description,
+    # then the public comments.
+    SEARCH_FIELDS = SearchFields(("number", "A"), ("title", "A"), ("description", "B"), comments="C", max_terms=8)
+    lifecycle = Lifecycle(
+        states=IncidentState, initial={IncidentState.NEW}, paused={IncidentState.ON_HOLD},
+        resolved={IncidentState.RESOLVED}, terminal={IncidentState.CLOSED, IncidentState.CANCELLED},
+        cancelled={IncidentState.CANCELLED}, workflow=workflow,
+        timestamps={IncidentState.RESOLVED: "resolved_at", IncidentState.CLOSED: "closed_at"},
+        desk_only_fields=EDITABLE_FIELDS - {"state"}, pause_reason_field="on_hold_reason",
+    )
 
     caller = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("caller"), on_delete=models.PROTECT,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import roles
+from cmdb import graph
 from core import events, services as core
 from core.choices import AuditAction, Channel
 from core.exceptions import DomainError, PermissionRefused
@@ -33,38 +34,18 @@ CLASSIFICATION_FIELDS = (
 )
 ASSIGNMENT_FIELDS = ("assignment_group", "assigned_to")
 STATE_FIELDS = ("state", "on_hold_reason", "resolution_code", "resolution_notes")
-EDITABLE_FIELDS = frozenset(CLASSIFICATION_FIELDS + ASSIGNMENT_FIELDS + STATE_FIELDS)
-# An end user changes the state of their own incident (withdraw, confirm, reopen) and nothing else.
-CALLER_EDITABLE_FIELDS = frozenset({"state"})
-SEARCHED_FIELDS = frozenset({"title", "description"})
 
 
 # --- classification and routing ------------------------------------------------------------
 
 def suggest_service(configuration_item):
-    """The business service a CI supports: itself if it is one, else the first the CMDB graph finds."""
+    """The business service a CI supports: itself if it is one, else the nearest the CMDB graph finds."""
     if configuration_item is None:
         return None
     if configuration_item.is_business_service:
         return configuration_item
-    try:
-        from cmdb.graph import business_services_impacted
-    except ImportError:  # the CMDB graph is optional: no suggestion then
-        return None
-    try:
-        found = list(business_services_impacted([configuration_item.pk]))
-    except Exception:  # a suggestion must never break opening an incident
-        return None
-    if not found:
-        return None
-    first = found[0]
-    if isinstance(first, dict):
-        first = first.get("id")
-    if isinstance(first, int):
-        from cmdb.models import ConfigurationItem
-
-        return ConfigurationItem.objects.filter(pk=first).first()
-    return first
+    found = graph.business_services_impacted([configuration_item.pk])
+    return found[0] if found else None
 
 
 def route(*, category=None, subcategory=None, service=None, configuration_item=None):
@@ -97,7 +78,8 @@ def _check_parent(parent, *, child_pk=None):
 def _notify(incident, kind, *, actor, channel):
     """Publish `incident.<kind>`; its e-mail leaves from the outbox after commit (incidents.apps).
 
-    `incident.created` and `incident.commented` are published by core.services itself."""
+    `incident.created`, `incident.commented` and the state moves (`incident.resolved`,
+    `incident.reopened`) are published by core.services itself."""
     events.publish(f"incident.{kind}", incident, actor=actor, channel=channel)
 
 
@@ -157,19 +139,15 @@ def update_incident(incident, *, actor, channel, changes, expected_version=None,
     """
     now = now or timezone.now()
     changes = dict(changes)
-    unknown = set(changes) - EDITABLE_FIELDS
-    if unknown:
-        raise DomainError(_("These fields cannot be changed: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
     is_agent = system or roles.is_agent(actor)
-    if not is_agent:
-        if not changes:
-            pass
-        elif set(changes) - CALLER_EDITABLE_FIELDS or incident.caller_id != getattr(actor, "pk", None):
-            raise PermissionRefused(_("Only the service desk can change this incident."))
+    # An end user changes the state of their own incident (withdraw, confirm, reopen), nothing else.
+    core.check_editable(Incident, changes, actor, is_agent=is_agent)
+    if changes and not is_agent and incident.caller_id != getattr(actor, "pk", None):
+        raise PermissionRefused(_("Only the service desk can change this incident."))
     locked = core.lock_for_update(incident, expected_version)
     classification = _classification_changes(locked, changes)
     assignment = _assignment_changes(locked, changes)
-    state_changes = _state_changes(locked, changes, is_agent=is_agent, now=now)
+    state_changes = _state_corrections(locked, changes)
 
     groups = [
         (classification, AuditAction.UPDATED),
@@ -186,9 +164,13 @@ def update_incident(incident, *, actor, channel, changes, expected_version=None,
         locked, diff = core.update_ticket(locked, actor=actor, channel=channel, changes=group_changes,
                                           action=action, audit_context=context, now=now)
         all_diff.update(diff)
+    target = changes.get("state")
+    if target is not None and target != locked.state:
+        locked, diff = _move(locked, target, changes, actor=actor, channel=channel, is_agent=is_agent, now=now)
+        all_diff.update(diff)
     if not all_diff:
         return locked
-    if SEARCHED_FIELDS & set(all_diff):
+    if set(Incident.SEARCH_FIELDS) & set(all_diff):
         search.refresh([locked.pk])
     _after_change(locked, all_diff, actor=actor, channel=channel, now=now)
     return locked
@@ -245,55 +227,52 @@ def _assignment_changes(locked, changes):
     return core.assignment_changes(group=group, person=person)
 
 
-def _state_changes(locked, changes, *, is_agent, now):
+def _state_corrections(locked, changes):
+    """Without a move, the state fields may be corrected only where they apply."""
     target = changes.get("state")
-    if target is None or target == locked.state:
-        # Without a move, the state fields may be corrected only where they apply.
-        result = {}
-        if "on_hold_reason" in changes and locked.state == IncidentState.ON_HOLD:
-            if changes["on_hold_reason"] not in OnHoldReason.values:
-                raise DomainError(_("Choose why the incident is on hold."), field="on_hold_reason")
-            result["on_hold_reason"] = changes["on_hold_reason"]
-        if locked.state == IncidentState.RESOLVED:
-            for name in ("resolution_code", "resolution_notes"):
-                if name in changes:
-                    result[name] = changes[name] or ""
-            if "resolution_code" in result and result["resolution_code"] not in ResolutionCode.values:
-                raise DomainError(_("Choose a resolution code."), field="resolution_code")
-            if "resolution_notes" in result and not result["resolution_notes"].strip():
-                raise DomainError(_("Describe how the incident was resolved."), field="resolution_notes")
-        return result
-    code = changes.get("resolution_code", locked.resolution_code) or ""
-    notes = changes.get("resolution_notes", locked.resolution_notes) or ""
-    hold = changes.get("on_hold_reason", "") or ""
-    workflow.check_transition(
-        locked.state, target, is_agent=is_agent, on_hold_reason=hold, resolution_code=code,
-        resolution_notes=notes, resolved_at=locked.resolved_at, now=now,
-        reopen_window_days=conf.reopen_window_days(),
-    )
-    result = {"state": target, **workflow.fields_cleared_by(locked.state, target)}
-    if target == IncidentState.ON_HOLD:
-        result["on_hold_reason"] = hold
-    elif target == IncidentState.RESOLVED:
-        result.update(resolution_code=code, resolution_notes=notes.strip(), resolved_at=now)
-    elif target == IncidentState.CLOSED:
-        result["closed_at"] = now
-    if workflow.is_reopen(locked.state, target):
-        result["reopen_count"] = locked.reopen_count + 1
-    if target == IncidentState.IN_PROGRESS and locked.first_responded_at is None and is_agent:
-        result["first_responded_at"] = now
+    if target is not None and target != locked.state:
+        return {}
+    result = {}
+    if "on_hold_reason" in changes and locked.state == IncidentState.ON_HOLD:
+        if changes["on_hold_reason"] not in OnHoldReason.values:
+            raise DomainError(_("Choose why the incident is on hold."), field="on_hold_reason")
+        result["on_hold_reason"] = changes["on_hold_reason"]
+    if locked.state == IncidentState.RESOLVED:
+        for name in ("resolution_code", "resolution_notes"):
+            if name in changes:
+                result[name] = changes[name] or ""
+        if "resolution_code" in result and result["resolution_code"] not in ResolutionCode.values:
+            raise DomainError(_("Choose a resolution code."), field="resolution_code")
+        if "resolution_notes" in result and not result["resolution_notes"].strip():
+            raise DomainError(_("Describe how the incident was resolved."), field="resolution_notes")
     return result
+
+
+def _move(locked, target, changes, *, actor, channel, is_agent, now):
+    """The state move, through core.services.transition (guards, timestamps, audit, event)."""
+    facts = workflow.facts_for(locked, changes, now=now, reopen_window_days=conf.reopen_window_days())
+    current = locked.state
+
+    def prepare(locked, facts):
+        result = workflow.fields_cleared_by(current, target)
+        if target == IncidentState.ON_HOLD:
+            result["on_hold_reason"] = facts.on_hold_reason
+        elif target == IncidentState.RESOLVED:
+            result.update(resolution_code=facts.resolution_code, resolution_notes=facts.resolution_notes.strip())
+        if workflow.is_reopen(current, target):
+            result["reopen_count"] = locked.reopen_count + 1
+        if target == IncidentState.IN_PROGRESS and locked.first_responded_at is None and is_agent:
+            result["first_responded_at"] = now
+        return result
+
+    return core.transition(locked, target, actor=actor, channel=channel, is_agent=is_agent, facts=facts,
+                           prepare=prepare, now=now)
 
 
 def _after_change(incident, diff, *, actor, channel, now):
     if "assigned_to" in diff and incident.assigned_to_id and incident.assigned_to_id != getattr(actor, "pk", None):
         _notify(incident, "assigned", actor=actor, channel=channel)
-    if "state" in diff:
-        old, new = diff["state"]
-        if new == IncidentState.RESOLVED:
-            _notify(incident, "resolved", actor=actor, channel=channel)
-        elif workflow.is_reopen(old, new):
-            _notify(incident, "reopened", actor=actor, channel=channel)
+    # incident.resolved and incident.reopened are published by core.services.transition.
 
 
 def transition(incident, *, actor, channel, target, expected_version=None, now=None, **fields):

@@ -8,7 +8,8 @@ walk the whole table without a database.
      └──────────┴───────────┴─▶ cancelled    resolved ─▶ in_progress (reopen)
 """
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.utils.translation import gettext as _
 
@@ -36,40 +37,69 @@ DEFAULT_REOPEN_WINDOW_DAYS = 7
 DEFAULT_AUTO_CLOSE_DAYS = 5
 
 
-def allowed_targets(current, *, is_agent=True):
-    """The states `current` may move to, for desk staff or for the caller."""
+@dataclass(frozen=True)
+class IncidentFacts:
+    """What the guards need: the current state and the values the move would leave behind."""
+
+    state: str
+    on_hold_reason: str = ""
+    resolution_code: str = ""
+    resolution_notes: str = ""
+    resolved_at: datetime | None = None
+    now: datetime | None = None
+    reopen_window_days: int = DEFAULT_REOPEN_WINDOW_DAYS
+
+
+def facts_for(ticket, changes=None, *, now=None, reopen_window_days=DEFAULT_REOPEN_WINDOW_DAYS):
+    """The facts of `ticket` with `changes` applied (the on-hold reason only counts if sent)."""
+    changes = changes or {}
+    return IncidentFacts(
+        state=ticket.state, on_hold_reason=changes.get("on_hold_reason", "") or "",
+        resolution_code=changes.get("resolution_code", ticket.resolution_code) or "",
+        resolution_notes=changes.get("resolution_notes", ticket.resolution_notes) or "",
+        resolved_at=ticket.resolved_at, now=now, reopen_window_days=reopen_window_days,
+    )
+
+
+def _facts(facts, **values):
+    # A bare state stands for a ticket of which only the state is known (the views' menus).
+    return facts if isinstance(facts, IncidentFacts) else IncidentFacts(state=facts, **values)
+
+
+def allowed_targets(facts, *, is_agent=True):
+    """The states the incident may move to, for desk staff or for the caller."""
     table = TRANSITIONS if is_agent else CALLER_TRANSITIONS
-    return [str(s) for s in table.get(current, ())]
+    return [str(s) for s in table.get(_facts(facts).state, ())]
 
 
 def is_reopen(current, target):
     return current == S.RESOLVED and target == S.IN_PROGRESS
 
 
-def check_transition(current, target, *, is_agent=True, on_hold_reason="", resolution_code="",
-                     resolution_notes="", resolved_at=None, now=None,
-                     reopen_window_days=DEFAULT_REOPEN_WINDOW_DAYS):
+def check_transition(facts, target, *, is_agent=True, **values):
     """Refuse a move that the table or a guard forbids; return None when it is allowed.
 
-    Raises InvalidTransition (naming the allowed targets) or DomainError naming the field
-    that is missing.
+    `facts` is an IncidentFacts (or a bare state with the guard values as keywords). Raises
+    InvalidTransition (naming the allowed targets) or DomainError naming the missing field.
     """
-    allowed = allowed_targets(current, is_agent=is_agent)
+    facts = _facts(facts, **values)
+    current = facts.state
+    allowed = allowed_targets(facts, is_agent=is_agent)
     if target == current or target not in allowed:
         raise InvalidTransition(current, target, allowed)
-    if target == S.ON_HOLD and on_hold_reason not in OnHoldReason.values:
+    if target == S.ON_HOLD and facts.on_hold_reason not in OnHoldReason.values:
         raise DomainError(_("Choose why the incident is on hold."), field="on_hold_reason", code="required")
     if target == S.RESOLVED:
-        if resolution_code not in ResolutionCode.values:
+        if facts.resolution_code not in ResolutionCode.values:
             raise DomainError(_("Choose a resolution code."), field="resolution_code", code="required")
-        if not (resolution_notes or "").strip():
+        if not (facts.resolution_notes or "").strip():
             raise DomainError(_("Describe how the incident was resolved."), field="resolution_notes",
                               code="required")
     if is_reopen(current, target) and not is_agent:
-        if not reopen_allowed(resolved_at, now=now, window_days=reopen_window_days):
+        if not reopen_allowed(facts.resolved_at, now=facts.now, window_days=facts.reopen_window_days):
             raise DomainError(
                 _("This incident was resolved more than %(days)s days ago and can no longer be reopened. "
-                  "Please report a new incident.") % {"days": reopen_window_days},
+                  "Please report a new incident.") % {"days": facts.reopen_window_days},
                 field="state", code="reopen_window",
             )
 
@@ -94,3 +124,8 @@ def fields_cleared_by(current, target):
     if is_reopen(current, target):
         cleared.update(resolution_code="", resolution_notes="", resolved_at=None)
     return cleared
+
+
+def transition_tables():
+    """Every state table this workflow answers from (core checks them for consistency)."""
+    return (TRANSITIONS, CALLER_TRANSITIONS)

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class ProblemsConfig(AppConfig):
     name = "problems"
     verbose_name = _("Problem management")
+
+    def ready(self):
+        from core import demo
+        from problems import demo as problems_demo
+
+        demo.register("problems", problems_demo.seed, after=("accounts", "incidents"))

@@ -7,12 +7,12 @@ Idempotent: curated problems are keyed by title; generated ones only top up the 
 
 from datetime import timedelta
 
-from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
 from core.choices import AuditAction, Channel
 from core.models import AuditEntry, NumberSequence
+from incidents.models import Incident
 from problems import services
 from problems.choices import CauseCategory, ProblemState
 from problems.models import Problem
@@ -72,17 +72,7 @@ PATHS = {
 }
 
 
-def _incident_model():
-    try:
-        return apps.get_model("incidents", "Incident")
-    except LookupError:
-        return None
-
-
 def _incident_pool(ctx):
-    Incident = _incident_model()
-    if Incident is None:
-        return None, []
     ids = ctx.shared.get("incidents")
     queryset = Incident.objects.all()
     if ids:

@@ -7,6 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import Ticket
 from problems.choices import BADGE_COLOURS
+from core.search import SearchFields
+from core.tickets import Lifecycle
+from problems import workflow
 from problems.choices import OPEN_STATES, CauseCategory, Impact, Priority, ProblemState
 
 
@@ -34,6 +37,22 @@ class Problem(Ticket):
 
     NUMBER_PREFIX = "PRB"
     badge_colours = BADGE_COLOURS
+    EDITABLE_FIELDS = frozenset({
+        "title", "description", "state", "impact", "priority", "cause_category", "root_cause", "workaround",
+        "analysis_notes", "known_error", "assignment_group", "assigned_to",
+    })
+    # The full-text document (core.search): number and title weigh most, then the known-error
+    # content (workaround, root cause), then the analysis. Ranked; an exact number also matches.
+    SEARCH_FIELDS = SearchFields(
+        (("number", "title"), "A"), (("workaround", "root_cause"), "B"), (("description", "analysis_notes"), "C"),
+        ranked=True, also_match=(("number", "iexact"), ("title", "icontains")), max_terms=12,
+    )
+    lifecycle = Lifecycle(
+        states=ProblemState, initial={ProblemState.NEW}, resolved={ProblemState.RESOLVED},
+        terminal={ProblemState.CLOSED, ProblemState.CANCELLED}, cancelled={ProblemState.CANCELLED},
+        workflow=workflow,
+        timestamps={ProblemState.RESOLVED: "resolved_at", ProblemState.CLOSED: "closed_at"},
+    )
     # The state row of the same save already dates these; a raw timestamp row adds only noise.
     AUDIT_EXCLUDE = Ticket.AUDIT_EXCLUDE | {"resolved_at", "closed_at"}
 

@@ -2,15 +2,14 @@
 
 import re
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchRank
 from django.db import connection
 from django.db.models import Case, F, FloatField, Prefetch, Q, Value, When
 from django.db.models.functions import Coalesce
 
+from core import search as core_search
 from problems.models import Problem
 
-# The `simple` configuration: no stemming, so Korean and English text both match word for word.
-SEARCH_CONFIG = "simple"
 STOPWORDS = frozenset(
     ["the", "and", "for", "with", "from", "that", "this", "not", "are", "was", "were", "has", "have", "can", "cannot", "when", "after", "before", "into", "all", "any", "but", "our", "your", "you", "out", "off", "too", "via", "per", "new"]
 )
@@ -29,14 +28,8 @@ def with_list_relations(queryset):
             .defer("search_vector"))
 
 
-# The search document, as SQL so one UPDATE refreshes any number of rows. Number and title
-# weigh most, then the known-error content (workaround, root cause), then the analysis.
-DOCUMENT_SQL = """
-    setweight(to_tsvector('simple', coalesce(number, '') || ' ' || coalesce(title, '')), 'A') ||
-    setweight(to_tsvector('simple', coalesce(workaround, '') || ' ' || coalesce(root_cause, '')), 'B') ||
-    setweight(to_tsvector('simple', coalesce(description, '') || ' ' || coalesce(analysis_notes, '')), 'C')
-"""
-SEARCHED_FIELDS = ("number", "title", "workaround", "root_cause", "description", "analysis_notes")
+# The fields of the search document (Problem.SEARCH_FIELDS, kept by core.search).
+SEARCHED_FIELDS = tuple(Problem.SEARCH_FIELDS)
 
 
 def refresh_search(ids):
@@ -44,30 +37,16 @@ def refresh_search(ids):
     ids = [getattr(i, "pk", i) for i in ids]
     if not ids or not is_postgres():
         return
-    table = Problem._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET search_vector = {DOCUMENT_SQL} WHERE id = ANY(%s)", [ids])
-
-
-def _prefix_query(terms, operator):
-    # Terms are \w+ only, so the raw tsquery cannot be malformed; ":*" matches by prefix
-    # (Korean has no stemmer in PostgreSQL: "발송" finds "발송이").
-    return SearchQuery(f" {operator} ".join(f"{t}:*" for t in terms), search_type="raw", config=SEARCH_CONFIG)
+    core_search.refresh(Problem, ids)
 
 
 def search_problems(queryset, text):
-    """Full-text search (every word, by prefix, ranked) on PostgreSQL; icontains elsewhere."""
+    """Full-text search (every word, by prefix, ranked: core.search) on PostgreSQL; icontains elsewhere."""
     text = (text or "").strip()
     if not text:
         return queryset
-    terms = re.findall(r"\w+", text.lower())[:MAX_TERMS]
-    if is_postgres() and terms:
-        query = _prefix_query(terms, "&")
-        return (
-            queryset.annotate(search_rank=SearchRank(F("search_vector"), query))
-            .filter(Q(search_vector=query) | Q(number__iexact=text) | Q(title__icontains=text))
-            .order_by("-search_rank", "-updated_at", "-id")
-        )
+    if is_postgres():
+        return core_search.apply(queryset, text)
     condition = Q()
     for name in SEARCHED_FIELDS:
         condition |= Q(**{f"{name}__icontains": text})
@@ -131,7 +110,7 @@ def matching_known_errors(incident, limit=5):
     queryset = Problem.objects.known_errors()
     if terms and is_postgres():
         # Any term, by prefix: "printer" finds "printers", "vpn" finds "vpn-gw".
-        query = _prefix_query(terms, "|")
+        query = core_search.prefix_query(terms, "|")
         text_score = Coalesce(SearchRank(F("search_vector"), query), Value(0.0), output_field=FloatField())
         condition |= Q(search_vector=query)
     elif terms:

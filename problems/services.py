@@ -4,11 +4,6 @@ Built on core.services (numbering, version check under a row lock, audit rows, l
 Effects on other record types go through their own services where those exist.
 """
 
-import importlib
-import inspect
-
-from django.apps import apps
-from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +12,11 @@ from accounts import roles
 from core import audit
 from core import services as core_services
 from core.choices import AuditAction
+from changes import services as change_services
 from core.exceptions import DomainError, PermissionRefused
+from incidents import services as incident_services
+from incidents.choices import ResolutionCode
+from incidents.models import Incident
 from problems import selectors, workflow
 from problems.choices import ProblemState
 from problems.models import Problem
@@ -25,10 +24,6 @@ from problems.models import Problem
 # Link sets a problem keeps; each is audited by core.services.set_links.
 LINK_FIELDS = ("incidents", "configuration_items", "changes")
 
-EDITABLE_FIELDS = frozenset({
-    "title", "description", "state", "impact", "priority", "cause_category", "root_cause", "workaround",
-    "analysis_notes", "known_error", "assignment_group", "assigned_to",
-})
 
 
 def _require_desk(actor):
@@ -37,36 +32,30 @@ def _require_desk(actor):
 
 
 def available_link_fields():
-    """The link sets whose target model is installed (changes may be absent)."""
-    names = {f.name for f in Problem._meta.many_to_many}
-    return tuple(name for name in LINK_FIELDS if name in names)
+    """The link sets a problem keeps (incidents, CIs and changes are always installed)."""
+    return LINK_FIELDS
 
 
 def _facts(values):
     return workflow.ProblemFacts(root_cause=values.get("root_cause") or "", workaround=values.get("workaround") or "")
 
 
-def _state_stamps(current, target, now):
-    stamps = {}
-    if target == ProblemState.RESOLVED:
-        stamps["resolved_at"] = now
-    elif target == ProblemState.CLOSED:
-        stamps["closed_at"] = now
-    elif current == ProblemState.RESOLVED and target == ProblemState.INVESTIGATION:
-        stamps["resolved_at"] = None
-    return stamps
+def _reopen_clears(current, target):
+    # Entering resolved/closed is stamped by core.services.transition (Problem.lifecycle.timestamps).
+    if current == ProblemState.RESOLVED and target == ProblemState.INVESTIGATION:
+        return {"resolved_at": None}
+    return {}
 
 
 def _check_changes(problem, changes):
-    """Run the workflow guards over the problem as it would be after `changes`."""
-    unknown = set(changes) - EDITABLE_FIELDS
-    if unknown:
-        raise DomainError(_("These fields cannot be changed here: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
+    """Run the guards over the problem as it would be after `changes` (a move's own guards run in
+    core.services.transition)."""
+    core_services.check_editable(Problem, changes, None, is_agent=True)
     after = {name: getattr(problem, name) for name in ("state", "root_cause", "workaround", "known_error")}
     after.update({k: v for k, v in changes.items() if k in after})
     facts = _facts(after)
     if "state" in changes:
-        workflow.check_transition(problem.state, after["state"], facts)
+        pass
     elif problem.state in (ProblemState.KNOWN_ERROR, ProblemState.RESOLVED, ProblemState.CLOSED):
         # Editing fields the current state's guard relies on must keep the guard satisfied.
         if problem.state == ProblemState.KNOWN_ERROR and not (facts.root_cause.strip() or facts.workaround.strip()):
@@ -82,9 +71,7 @@ def create_problem(*, actor, channel, incidents=(), configuration_items=(), chan
     """Open a problem on its own or with links; a problem opened as a known error is checked as one."""
     _require_desk(actor)
     fields.setdefault("state", ProblemState.NEW)
-    unknown = set(fields) - EDITABLE_FIELDS
-    if unknown:
-        raise DomainError(_("Unknown fields: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
+    core_services.check_editable(Problem, fields, actor, creating=True)
     facts = _facts(fields)
     state = fields["state"]
     if state not in (ProblemState.NEW, ProblemState.INVESTIGATION, ProblemState.KNOWN_ERROR):
@@ -147,19 +134,22 @@ def update_problem(problem, *, actor, channel, changes, expected_version=None, n
             # A cancelled problem leaves the known-error database.
             changes["known_error"] = False
         _check_changes(locked, changes)
-        action = AuditAction.UPDATED
-        if "state" in changes and changes["state"] != locked.state:
-            action = AuditAction.TRANSITIONED
-            changes.update(_state_stamps(locked.state, changes["state"], now))
         if "assignment_group" in changes or "assigned_to" in changes:
             core_services.assignment_changes(
                 group=changes.get("assignment_group", locked.assignment_group),
                 person=changes.get("assigned_to", locked.assigned_to),
             )
-        updated, diff = core_services.update_ticket(
-            locked, actor=actor, channel=channel, changes=changes, action=action, now=now,
-            audit_context=audit_context,
-        )
+        target = changes.pop("state", locked.state)
+        if target != locked.state:
+            current = locked.state
+            updated, diff = core_services.transition(
+                locked, target, actor=actor, channel=channel, changes=changes, is_agent=True, now=now,
+                prepare=lambda _locked, _facts: _reopen_clears(current, target), audit_context=audit_context,
+            )
+        else:
+            updated, diff = core_services.update_ticket(
+                locked, actor=actor, channel=channel, changes=changes, now=now, audit_context=audit_context,
+            )
         if set(diff) & set(selectors.SEARCHED_FIELDS):
             selectors.refresh_search([updated.pk])
     return updated, diff
@@ -226,59 +216,18 @@ def apply_known_error(problem, incident, *, actor, channel):
 
 # --- resolving incidents covered by a problem ---------------------------------------------
 
-INCIDENT_OPEN_STATES = ("new", "in_progress", "on_hold")
-RESOLUTION_CODE = "problem_resolved"
+# The incidents a problem's fix leaves unresolved: the incident type's declared open states.
+INCIDENT_OPEN_STATES = Incident.lifecycle.open
 
 
 def open_incidents(problem):
     return problem.incidents.filter(state__in=INCIDENT_OPEN_STATES).order_by("pk")
 
 
-def _incident_resolver():
-    """The incidents app's resolve use case, when it exists."""
-    try:
-        module = importlib.import_module("incidents.services")
-    except ImportError:
-        return None
-    for name in ("resolve_incident", "resolve"):
-        func = getattr(module, name, None)
-        if callable(func):
-            return func
-    return None
-
-
-def _resolution_code(incident):
-    """A resolution code the incident model accepts, preferring one that names the problem fix."""
-    try:
-        field = type(incident)._meta.get_field("resolution_code")
-    except FieldDoesNotExist:
-        return RESOLUTION_CODE
-    values = [value for value, _label in field.flatchoices] if field.choices else []
-    if not values:
-        return RESOLUTION_CODE
-    for preferred in ("solved_permanently", "problem_resolved", "resolved_by_change", "fixed", "resolved"):
-        if preferred in values:
-            return preferred
-    return values[0]
-
-
 def resolve_incident(incident, *, actor, channel, notes):
-    """Resolve one incident through incidents.services if available, else core.update_ticket."""
-    code = _resolution_code(incident)
-    resolver = _incident_resolver()
-    if resolver is not None:
-        params = inspect.signature(resolver).parameters
-        if "code" in params:
-            result = resolver(incident, actor=actor, channel=channel, code=code, notes=notes)
-        else:
-            result = resolver(incident, actor=actor, channel=channel, resolution_code=code, resolution_notes=notes)
-        # Services answer the incident, or (incident, diff) like core.update_ticket.
-        return result[0] if isinstance(result, tuple) else result
-    changes = {"state": "resolved", "resolution_code": code, "resolution_notes": notes}
-    if any(f.name == "resolved_at" for f in type(incident)._meta.concrete_fields):
-        changes["resolved_at"] = timezone.now()
-    return core_services.update_ticket(incident, actor=actor, channel=channel, changes=changes,
-                                       action=AuditAction.TRANSITIONED)[0]
+    """Resolve one incident covered by the problem, through the incidents' own use case."""
+    return incident_services.resolve(incident, actor=actor, channel=channel,
+                                     code=ResolutionCode.SOLVED_PERMANENTLY, notes=notes)
 
 
 def resolve_problem(problem, *, actor, channel, root_cause=None, resolve_incidents=False, resolution_notes="",
@@ -323,35 +272,13 @@ def resolve_open_incidents(problem, *, actor, channel, notes=""):
 
 # --- raising a change from a problem ----------------------------------------------------
 
-def change_model():
-    try:
-        return apps.get_model("changes", "Change")
-    except LookupError:
-        return None
-
-
-def _change_creator():
-    try:
-        module = importlib.import_module("changes.services")
-    except ImportError:
-        return None
-    for name in ("create_change", "raise_change", "open_change"):
-        func = getattr(module, name, None)
-        if callable(func):
-            return func
-    return None
-
-
 def can_raise_change():
-    return _change_creator() is not None and "changes" in available_link_fields()
+    return True
 
 
 def raise_change_from_problem(problem, *, actor, channel, title=None, description=None, **fields):
     """Create a change request for a problem's permanent fix and link it to the problem."""
     _require_desk(actor)
-    creator = _change_creator()
-    if creator is None or "changes" not in available_link_fields():
-        raise DomainError(_("Change management is not available."))
     description = description if description is not None else "\n\n".join(
         part for part in (
             _("Permanent fix for problem %(number)s: %(title)s") % {"number": problem.number, "title": problem.title},
@@ -360,7 +287,7 @@ def raise_change_from_problem(problem, *, actor, channel, title=None, descriptio
     )
     with transaction.atomic():
         fields.setdefault("affected_cis", list(problem.configuration_items.values_list("pk", flat=True)))
-        change = creator(actor=actor, channel=channel, title=title or _("Fix: %(title)s") % {"title": problem.title},
+        change = change_services.create_change(actor=actor, channel=channel, title=title or _("Fix: %(title)s") % {"title": problem.title},
                          description=description, **fields)
         link_record(problem, field="changes", target=change, actor=actor, channel=channel)
     return change

@@ -31,14 +31,30 @@ class ProblemFacts:
 
     root_cause: str = ""
     workaround: str = ""
+    state: str = ""  # the current state (before the move)
 
 
-def allowed_targets(current):
-    return TRANSITIONS.get(current, ())
+def facts_for(ticket, changes=None):
+    """The facts of `ticket` with `changes` applied (state: the current one)."""
+    changes = changes or {}
+    return ProblemFacts(root_cause=changes.get("root_cause", ticket.root_cause) or "",
+                        workaround=changes.get("workaround", ticket.workaround) or "", state=ticket.state)
 
 
-def check_transition(current, target, facts=ProblemFacts()):
-    """Refuse an invalid move (InvalidTransition) or a move whose guard fails (DomainError)."""
+def allowed_targets(facts, *, is_agent=True):
+    """Problems are desk records: the caller's role changes nothing."""
+    state = facts.state if isinstance(facts, ProblemFacts) else facts
+    return TRANSITIONS.get(state, ())
+
+
+def check_transition(facts, target, guards=None, *, is_agent=True):
+    """Refuse an invalid move (InvalidTransition) or a move whose guard fails (DomainError).
+
+    `facts` is a ProblemFacts, or a bare current state with the guard values in `guards`."""
+    if isinstance(facts, ProblemFacts):
+        current = facts.state
+    else:
+        current, facts = facts, guards or ProblemFacts()
     if current == target:
         return
     allowed = allowed_targets(current)
@@ -61,3 +77,8 @@ def check_publish_known_error(state, facts):
             _("Publish a known error only with a root cause or a workaround."), field="known_error",
             code="required",
         )
+
+
+def transition_tables():
+    """Every state table this workflow answers from (core checks them for consistency)."""
+    return (TRANSITIONS,)

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class ReleasesConfig(AppConfig):
     name = "releases"
     verbose_name = _("Release management")
+
+    def ready(self):
+        from core import demo
+        from releases import demo as releases_demo
+
+        demo.register("releases", releases_demo.seed, after=("accounts", "changes"))

@@ -9,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import Ticket
 from releases.choices import BADGE_COLOURS, DEPLOYMENT_BADGE_COLOURS, DeploymentState, Environment, ReleaseState
+from core.tickets import Lifecycle
+from releases import workflow
+from releases.choices import DeploymentState, Environment, ReleaseState
 
 
 class Release(Ticket):
@@ -16,6 +19,14 @@ class Release(Ticket):
 
     NUMBER_PREFIX = "REL"
     badge_colours = BADGE_COLOURS
+    EDITABLE_FIELDS = frozenset({"title", "description", "version_label", "planned_date", "assignment_group",
+                                 "assigned_to", "test_summary", "tests_passed"})
+    SEARCH_FIELDS = ("number", "title", "version_label")
+    # A rolled-back release goes back to build: open, not terminal.
+    lifecycle = Lifecycle(
+        states=ReleaseState, initial={ReleaseState.PLANNED}, resolved=(), terminal={ReleaseState.CLOSED},
+        workflow=workflow,
+    )
 
     version_label = models.CharField(_("version"), max_length=60)
     state = models.CharField(_("state"), max_length=20, choices=ReleaseState.choices, default=ReleaseState.PLANNED)

@@ -13,8 +13,6 @@ from releases import workflow
 from releases.choices import DeploymentState as D, Environment, ReleaseState as S
 from releases.models import Deployment, Release
 
-EDITABLE_FIELDS = frozenset({"title", "description", "version_label", "planned_date", "assignment_group",
-                             "assigned_to", "test_summary", "tests_passed"})
 
 
 def _require_desk(actor):
@@ -33,9 +31,7 @@ def readiness_of(release, changes=None):
 @transaction.atomic
 def create_release(*, actor, channel, changes=(), **fields):
     _require_desk(actor)
-    unknown = set(fields) - EDITABLE_FIELDS
-    if unknown:
-        raise DomainError(_("These fields cannot be set: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
+    core_services.check_editable(Release, fields, actor, creating=True)
     if not (fields.get("version_label") or "").strip():
         raise DomainError(_("A release needs a version label."), field="version_label", code="required")
     return core_services.create_ticket(Release, actor=actor, channel=channel,
@@ -48,10 +44,7 @@ def update_release(release, *, actor, channel, changes, expected_version=None, c
     _require_desk(actor)
     changes = dict(changes)
     target = changes.pop("state", None)
-    unknown = set(changes) - EDITABLE_FIELDS
-    if unknown:
-        raise DomainError(_("These fields cannot be changed here: %(fields)s.")
-                          % {"fields": ", ".join(sorted(unknown))})
+    core_services.check_editable(Release, changes, actor)
     locked = core_services.lock_for_update(release, expected_version)
     if locked.state in workflow.TRANSITIONS and not workflow.TRANSITIONS[locked.state] and (changes or change_set):
         raise DomainError(_("A closed release cannot be edited."), field="state", code="closed")
@@ -70,21 +63,24 @@ def transition_release(release, *, actor, channel, target, expected_version=None
     """Move a release along its life cycle. Closing after deploy needs a successful production
     deployment; rolling back needs a reason (use rollback for the deployment record too)."""
     _require_desk(actor)
-    locked = core_services.lock_for_update(release, expected_version)
-    workflow.check_transition(locked.state, target)
-    changes = {"state": target}
-    if target == S.CLOSED and locked.state == S.DEPLOY:
-        if not locked.deployments.filter(environment=Environment.PRODUCTION, state=D.SUCCEEDED).exists():
-            raise DomainError(_("Close the release after a successful production deployment."), field="state",
-                              code="not_deployed")
-    if target == S.ROLLED_BACK:
-        reason = (reason or "").strip()
-        if not reason:
-            raise DomainError(_("Say why the release is rolled back."), field="rollback_reason", code="required")
-        changes["rollback_reason"] = reason
-    locked, _diff = core_services.update_ticket(locked, actor=actor, channel=channel, changes=changes,
-                                                expected_version=locked.version, action=AuditAction.TRANSITIONED,
-                                                audit_context={"reason": reason} if reason else None)
+    reason = (reason or "").strip()
+
+    def prepare(locked, facts):
+        # Guards that need the release's deployments, once the life cycle allows the move.
+        if target == S.CLOSED and locked.state == S.DEPLOY:
+            if not locked.deployments.filter(environment=Environment.PRODUCTION, state=D.SUCCEEDED).exists():
+                raise DomainError(_("Close the release after a successful production deployment."),
+                                  field="state", code="not_deployed")
+        if target == S.ROLLED_BACK:
+            if not reason:
+                raise DomainError(_("Say why the release is rolled back."), field="rollback_reason",
+                                  code="required")
+            return {"rollback_reason": reason}
+        return {}
+
+    locked, _diff = core_services.transition(release, target, actor=actor, channel=channel,
+                                             expected_version=expected_version, prepare=prepare,
+                                             audit_context={"reason": reason} if reason else None)
     return locked
 
 

@@ -57,8 +57,24 @@ def readiness(changes, *, tests_passed, test_summary, authorised_states):
     return Readiness(items=items)
 
 
-def check_transition(state, target):
-    allowed = TRANSITIONS.get(state, ())
+@dataclass(frozen=True)
+class ReleaseFacts:
+    state: str
+
+
+def facts_for(ticket, changes=None):
+    return ReleaseFacts(state=ticket.state)
+
+
+def allowed_targets(facts, *, is_agent=True):
+    state = facts.state if isinstance(facts, ReleaseFacts) else facts
+    return tuple(TRANSITIONS.get(state, ()))
+
+
+def check_transition(facts, target, *, is_agent=True):
+    """`facts` is a ReleaseFacts or a bare state; guards needing records live in the service."""
+    state = facts.state if isinstance(facts, ReleaseFacts) else facts
+    allowed = allowed_targets(state)
     if target not in allowed:
         raise InvalidTransition(state, target, allowed)
 
@@ -82,3 +98,8 @@ def check_can_start_deployment(environment, release_state, ready):
                               field="environment", code="not_ready")
     elif release_state in (S.CLOSED,):
         raise DomainError(_("The release is closed."), field="state", code="closed")
+
+
+def transition_tables():
+    """Every state table this workflow answers from (core checks them for consistency)."""
+    return (TRANSITIONS,)

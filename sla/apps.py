@@ -21,3 +21,7 @@ class SLAConfig(AppConfig):
                             when=lambda e: bool(e.data.get("recipients")))(escalations.send_mail)
         events.after_commit("sla.escalated", key="sla.escalation_webhook",
                             when=lambda e: e.data.get("action") == "webhook")(escalations.call_webhook)
+        from core import demo
+        from sla import demo as sla_demo
+
+        demo.register("sla", sla_demo.seed, after=("accounts",))

@@ -7,6 +7,8 @@ from __future__ import annotations
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.utils.translation import gettext as _
 
+from core.tickets import Lifecycle, pause_reason
+
 # condition key → ticket field it tests (organisations go through the requester).
 CONDITION_FIELDS = {
     "priorities": "priority",
@@ -95,7 +97,9 @@ def validate_pause_states(model, pause_states) -> list:
     if not isinstance(pause_states, list) or not all(isinstance(s, str) and s for s in pause_states):
         raise ValidationError({"pause_states": _("Pause states must be a list like [\"on_hold:awaiting_caller\"].")})
     state_field = _model_field(model, "state") if model is not None else None
-    reason_field = _model_field(model, "on_hold_reason") if model is not None else None
+    lifecycle = getattr(model, "lifecycle", None)
+    reason_name = lifecycle.pause_reason_field if isinstance(lifecycle, Lifecycle) else ""
+    reason_field = _model_field(model, reason_name) if reason_name else None
     states = [c[0] for c in (state_field.choices or [])] if state_field is not None else None
     reasons = [c[0] for c in (reason_field.choices or [])] if reason_field is not None else []
     errors = []
@@ -157,7 +161,7 @@ def matches(applies_to, ticket) -> bool:
 
 def pause_matches(pause_states, ticket) -> bool:
     state = getattr(ticket, "state", None)
-    reason = getattr(ticket, "on_hold_reason", "") or ""
+    reason = pause_reason(ticket)
     for entry in pause_states or ():
         want_state, _sep, want_reason = entry.partition(":")
         if state == want_state and (not want_reason or reason == want_reason):

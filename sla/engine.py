@@ -1,9 +1,9 @@
 """The clock engine: starts, pauses, resumes, re-targets, settles and stops SLA clocks.
 
-Generic over ticket models: it reads `state`, `on_hold_reason`, `priority` and the condition
-fields of whatever ticket it is given. Called by sla.hooks (subscribers to the ticket events)
-inside the ticket service's transaction (the ticket row is locked), and by the sweep (clock rows
-locked, SKIP LOCKED).
+Generic over ticket models: it reads `state` with the type's declared Lifecycle (core.tickets),
+the declared pause reason, `priority` and the condition fields of whatever ticket it is given.
+Called by sla.hooks (subscribers to the ticket events) inside the ticket service's transaction
+(the ticket row is locked), and by the sweep (clock rows locked, SKIP LOCKED).
 
 Every change is a ClockEvent carrying the true instant, the calendar and the target in
 force, so a clock can be replayed and its breach explained (`explain`).
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from core import audit, events
 from core.choices import AuditAction, Channel
+from core.tickets import Lifecycle, pause_reason
 from sla import fastsql
 from sla.calendars import calendar_for_definition
 from sla.choices import (
@@ -37,8 +39,15 @@ from sla.models import ClockEvent, EscalationRule, EscalationRun, SLAClock, SLAD
 
 log = logging.getLogger(__name__)
 
-CANCELLED_STATES = frozenset({"cancelled"})
-NEW_STATES = frozenset({"new"})
+# A ticket type without a declared lifecycle (core.tickets) has no state groups: its clocks start,
+# run and stop only by their definitions' rules, never by a guessed state name.
+_NO_GROUPS = SimpleNamespace(initial=frozenset(), resolved=frozenset(), terminal=frozenset(),
+                             cancelled=frozenset())
+
+
+def _groups(ticket):
+    lifecycle = getattr(type(ticket), "lifecycle", None)
+    return lifecycle if isinstance(lifecycle, Lifecycle) else _NO_GROUPS
 
 
 # --- definitions and targets -----------------------------------------------------------------
@@ -61,8 +70,11 @@ def target_minutes(definition, priority, kind):
     return chosen.minutes_for(kind) if chosen is not None else None
 
 
-def stop_states(definition):
-    return {"closed"} if definition.stop_at == StopAt.CLOSED else {"resolved", "closed"}
+def stop_states(definition, ticket):
+    """The states that stop a resolution clock: terminal ones, and resolved ones unless the
+    definition waits for closure."""
+    groups = _groups(ticket)
+    return groups.terminal if definition.stop_at == StopAt.CLOSED else groups.resolved | groups.terminal
 
 
 def _ticket_state(ticket):
@@ -249,7 +261,8 @@ def _start(session, ticket, definitions, *, reason, kinds=(ClockKind.RESPONSE, C
             minutes = target_minutes(definition, priority, kind)
             if not minutes:
                 continue
-            if kind == ClockKind.RESPONSE and _ticket_state(ticket) not in NEW_STATES | {None}:
+            state = _ticket_state(ticket)
+            if kind == ClockKind.RESPONSE and state is not None and state not in _groups(ticket).initial:
                 continue  # already answered (opened straight into work)
             clock = SLAClock(content_type=content_type, object_id=ticket.pk, definition=definition, kind=kind,
                              state=ClockState.RUNNING, priority=priority, target_minutes=minutes, started_at=now,
@@ -319,15 +332,15 @@ def _sync_state(session, clock, ticket):
         return
     state = _ticket_state(ticket)
     definition = clock.definition
-    if state in CANCELLED_STATES:
+    if state in _groups(ticket).cancelled:
         _cancel(session, clock, reason=f"ticket {state}")
-    elif state in stop_states(definition):
+    elif state in stop_states(definition, ticket):
         _stop(session, clock, reason=f"ticket {state}")
-    elif clock.kind == ClockKind.RESPONSE and state is not None and state not in NEW_STATES:
+    elif clock.kind == ClockKind.RESPONSE and state is not None and state not in _groups(ticket).initial:
         _stop(session, clock, reason=f"ticket {state}")
     elif pause_matches(definition.pause_states, ticket):
         if clock.paused_at is None:
-            hold = getattr(ticket, "on_hold_reason", "") or ""
+            hold = pause_reason(ticket)
             _pause(session, clock, reason=f"{state}:{hold}" if hold else state)
     elif clock.paused_at is not None:
         _resume(session, clock, reason=f"ticket {state}")
@@ -363,14 +376,14 @@ def on_ticket_changed(ticket, *, diff, actor, now):
     if "priority" in diff:
         _retarget(session, ticket, clocks, *diff["priority"])
 
-    if MATCH_FIELDS & set(diff) and state not in CANCELLED_STATES:
+    if MATCH_FIELDS & set(diff) and state not in _groups(ticket).cancelled:
         wanted = {d.pk: d for d in matching_definitions(ticket)}
         for clock in clocks:
             if clock.is_live and clock.definition_id not in wanted:
                 _cancel(session, clock, reason="no longer applies: " + ", ".join(sorted(MATCH_FIELDS & set(diff))))
         have = {c.definition_id for c in clocks if c.state != ClockState.CANCELLED}
         fresh = [d for pk, d in wanted.items() if pk not in have]
-        if fresh and state not in set().union(*(stop_states(d) for d in fresh)):
+        if fresh and state not in set().union(*(stop_states(d, ticket) for d in fresh)):
             reason = "now applies: " + ", ".join(sorted(MATCH_FIELDS & set(diff)))
             started = _start(session, ticket, fresh, reason=reason)
             clocks += started
@@ -388,8 +401,8 @@ def on_ticket_changed(ticket, *, diff, actor, now):
 def _reopen(session, ticket, clocks, old_state, new_state):
     for clock in clocks:
         definition = clock.definition
-        stops = stop_states(definition)
-        if not (old_state in stops and new_state not in stops and new_state not in CANCELLED_STATES):
+        stops = stop_states(definition, ticket)
+        if not (old_state in stops and new_state not in stops and new_state not in _groups(ticket).cancelled):
             continue
         if clock.kind != ClockKind.RESOLUTION or clock.stopped_at is None or clock.state == ClockState.CANCELLED:
             continue

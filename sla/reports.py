@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -116,7 +117,7 @@ def _has_field(model, name):
     try:
         model._meta.get_field(name)
         return True
-    except Exception:
+    except FieldDoesNotExist:
         return False
 
 

@@ -8,6 +8,8 @@ from accounts.models import Team, User
 from changes.choices import ChangeState, ChangeType, Decision, Outcome, Risk
 from changes.models import Approval, Change, ChangeTemplate, FreezeWindow
 from cmdb.models import ConfigurationItem
+from core.api.fields import VisiblePrimaryKeyRelatedField
+from core.api.serializers import TicketSerializer
 from incidents.models import Incident
 
 
@@ -20,21 +22,21 @@ class ApprovalSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ChangeSerializer(serializers.ModelSerializer):
+class ChangeSerializer(TicketSerializer):
     type = serializers.ChoiceField(choices=ChangeType.choices, required=False)
     state = serializers.ChoiceField(choices=ChangeState.choices, required=False)
     risk = serializers.ChoiceField(choices=Risk.choices, required=False, allow_blank=True)
     outcome = serializers.ChoiceField(choices=Outcome.choices, required=False, allow_blank=True,
                                       help_text=_("Required when moving to review."))
-    affected_cis = serializers.PrimaryKeyRelatedField(queryset=ConfigurationItem.objects.all(), many=True,
+    affected_cis = VisiblePrimaryKeyRelatedField(queryset=ConfigurationItem.objects.all(), many=True,
                                                       required=False)
-    requested_by = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False)
-    assignment_group = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), required=False,
+    requested_by = VisiblePrimaryKeyRelatedField(queryset=User.objects.all(), required=False)
+    assignment_group = VisiblePrimaryKeyRelatedField(queryset=Team.objects.all(), required=False,
                                                           allow_null=True)
-    assigned_to = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
-    caused_incidents = serializers.PrimaryKeyRelatedField(queryset=Incident.objects.all(), many=True,
+    assigned_to = VisiblePrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
+    caused_incidents = VisiblePrimaryKeyRelatedField(queryset=Incident.objects.all(), many=True,
                                                           required=False)
-    template = serializers.PrimaryKeyRelatedField(queryset=ChangeTemplate.objects.filter(active=True),
+    template = VisiblePrimaryKeyRelatedField(queryset=ChangeTemplate.objects.filter(active=True),
                                                   required=False, allow_null=True)
     version = serializers.IntegerField(required=False, help_text=_("Required on updates: the version you read."))
     conflicts = serializers.JSONField(read_only=True)
@@ -64,8 +66,6 @@ class ChangeSerializer(serializers.ModelSerializer):
             attrs.pop("state", None)
             if attrs.get("outcome"):
                 raise serializers.ValidationError({"outcome": [_("The outcome is recorded at review.")]})
-        elif "version" not in attrs:
-            raise serializers.ValidationError({"version": [_("Send the version you read.")]})
         start = attrs.get("planned_start", getattr(self.instance, "planned_start", None))
         end = attrs.get("planned_end", getattr(self.instance, "planned_end", None))
         if start and end and end <= start:

@@ -2,11 +2,10 @@
 
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, permissions, status, viewsets
+from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts import roles
 from changes import services
 from changes.api.serializers import (
     ApprovalDecisionSerializer,
@@ -19,20 +18,9 @@ from changes.api.serializers import (
 from changes.filtersets import ORDERING_FIELDS, ChangeFilterSet
 from changes.models import Approval, Change, ChangeTemplate, FreezeWindow
 from cmdb.models import ConfigurationItem
+from core.api.permissions import DeskOnly, DeskReadAdminWrite
+from core.api.viewsets import TicketViewSet
 from incidents.models import Incident
-from core.api.mixins import ApiActorMixin, NumberOrIdLookupMixin
-
-
-class IsDeskStaff(permissions.BasePermission):
-    def has_permission(self, request, view):
-        return roles.is_agent(request.user)
-
-
-class IsAdminOrReadOnlyDesk(permissions.BasePermission):
-    def has_permission(self, request, view):
-        if request.method in permissions.SAFE_METHODS:
-            return roles.is_agent(request.user)
-        return roles.is_admin(request.user)
 
 
 def change_queryset(user):
@@ -49,8 +37,7 @@ def change_queryset(user):
     )
 
 
-class ChangeViewSet(NumberOrIdLookupMixin, ApiActorMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin,
-                    mixins.UpdateModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class ChangeViewSet(TicketViewSet):
     """Requests for change. Detail by id or number; PATCH carries `version`; `state` changes are
     checked against the life cycle (400 naming the allowed targets)."""
 
@@ -58,38 +45,23 @@ class ChangeViewSet(NumberOrIdLookupMixin, ApiActorMixin, mixins.CreateModelMixi
     filterset_class = ChangeFilterSet
     ordering_fields = ORDERING_FIELDS
     ordering = ["-created_at"]
-    search_fields = ["number", "title"]
-    http_method_names = ["get", "post", "patch", "head", "options"]
+    search_fields = Change.SEARCH_FIELDS
 
     def get_queryset(self):
         return change_queryset(self.request.user)
 
-    def _fresh(self, pk):
-        return self.get_serializer(self.get_queryset().get(pk=pk)).data
-
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        data.pop("version", None)
+    def perform_create_ticket(self, data):
         affected = data.pop("affected_cis", [])
         caused = data.pop("caused_incidents", [])
-        change = services.create_change(**self.actor_kwargs(), affected_cis=affected, caused_incidents=caused,
-                                        **data)
-        return Response(self._fresh(change.pk), status=status.HTTP_201_CREATED)
+        return services.create_change(**self.actor_kwargs(), affected_cis=affected, caused_incidents=caused,
+                                      **data)
 
-    def update(self, request, *args, **kwargs):
-        instance = self.get_object()
-        serializer = self.get_serializer(instance, data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        version = data.pop("version")
+    def perform_update_ticket(self, instance, data, version):
         affected = data.pop("affected_cis", None)
         outcome = data.pop("outcome", None)
         caused = data.pop("caused_incidents", None)
-        services.update_change(instance, **self.actor_kwargs(), changes=data, expected_version=version,
-                               affected_cis=affected, caused_incidents=caused, outcome=outcome)
-        return Response(self._fresh(instance.pk))
+        return services.update_change(instance, **self.actor_kwargs(), changes=data, expected_version=version,
+                                      affected_cis=affected, caused_incidents=caused, outcome=outcome)
 
     @extend_schema(request=ApprovalDecisionSerializer, responses=ChangeSerializer)
     @action(detail=True, methods=["post"])
@@ -99,7 +71,7 @@ class ChangeViewSet(NumberOrIdLookupMixin, ApiActorMixin, mixins.CreateModelMixi
         serializer = ApprovalDecisionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.decide_approval(change, **self.actor_kwargs(), **serializer.validated_data)
-        return Response(self._fresh(change.pk))
+        return Response(self.fresh(change.pk))
 
     @extend_schema(request=RiskAssessmentSerializer, responses=ChangeSerializer)
     @action(detail=True, methods=["post"], url_path="risk-assessment")
@@ -110,7 +82,7 @@ class ChangeViewSet(NumberOrIdLookupMixin, ApiActorMixin, mixins.CreateModelMixi
         serializer.is_valid(raise_exception=True)
         services.assess_risk(change, **self.actor_kwargs(), answers=serializer.validated_data["answers"],
                              expected_version=serializer.validated_data.get("version"))
-        return Response(self._fresh(change.pk))
+        return Response(self.fresh(change.pk))
 
     @extend_schema(request=PIRSerializer, responses=ChangeSerializer)
     @action(detail=True, methods=["post"])
@@ -120,7 +92,7 @@ class ChangeViewSet(NumberOrIdLookupMixin, ApiActorMixin, mixins.CreateModelMixi
         serializer = PIRSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.record_pir(change, **self.actor_kwargs(), **serializer.validated_data)
-        return Response(self._fresh(change.pk))
+        return Response(self.fresh(change.pk))
 
     @extend_schema(request=None, responses=ChangeSerializer)
     @action(detail=True, methods=["post"], url_path="check-conflicts")
@@ -128,7 +100,7 @@ class ChangeViewSet(NumberOrIdLookupMixin, ApiActorMixin, mixins.CreateModelMixi
         """Re-compute the change's conflicts now (they are stored when it is scheduled)."""
         change = self.get_object()
         services.store_conflicts(change)
-        return Response(self._fresh(change.pk))
+        return Response(self.fresh(change.pk))
 
 
 class ChangeTemplateViewSet(viewsets.ReadOnlyModelViewSet):
@@ -136,7 +108,7 @@ class ChangeTemplateViewSet(viewsets.ReadOnlyModelViewSet):
 
     queryset = ChangeTemplate.objects.filter(active=True)
     serializer_class = ChangeTemplateSerializer
-    permission_classes = [permissions.IsAuthenticated, IsDeskStaff]
+    permission_classes = [DeskOnly]
     filterset_class = None
     search_fields = ["name"]
 
@@ -146,6 +118,6 @@ class FreezeWindowViewSet(viewsets.ModelViewSet):
 
     queryset = FreezeWindow.objects.prefetch_related(Prefetch("services", queryset=ConfigurationItem.objects.only("id")))
     serializer_class = FreezeWindowSerializer
-    permission_classes = [permissions.IsAuthenticated, IsAdminOrReadOnlyDesk]
+    permission_classes = [DeskReadAdminWrite]
     filterset_class = None
     search_fields = ["name"]

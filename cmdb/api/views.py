@@ -1,13 +1,14 @@
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import mixins, permissions, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from accounts import roles
 from core.api.mixins import ApiActorMixin
+from core.api.permissions import DeskWritesOnly
 from cmdb import graph, services
 from cmdb.api.serializers import (
     CIClassSerializer,
@@ -18,15 +19,6 @@ from cmdb.api.serializers import (
 )
 from cmdb.filtersets import ConfigurationItemFilterSet, RelationshipFilterSet
 from cmdb.models import CIClass, ConfigurationItem, Relationship
-
-
-class DeskWritesOnly(permissions.BasePermission):
-    """Everyone signed in may read what `visible_to` lets them see; only desk staff write."""
-
-    def has_permission(self, request, view):
-        if not (request.user and request.user.is_authenticated):
-            return False
-        return request.method in permissions.SAFE_METHODS or roles.is_agent(request.user)
 
 
 class CIClassViewSet(viewsets.ReadOnlyModelViewSet):

@@ -3,6 +3,11 @@ from django.shortcuts import get_object_or_404
 from core.choices import Channel
 
 
+def number_or_id(key):
+    """The filter a ticket id or number in a URL stands for."""
+    return {"pk": int(key)} if key.isdigit() else {"number__iexact": key}
+
+
 class NumberOrIdLookupMixin:
     """A ticket detail answers to its id and to its human number (INC0001001)."""
 
@@ -11,11 +16,7 @@ class NumberOrIdLookupMixin:
     def get_object(self):
         queryset = self.filter_queryset(self.get_queryset())
         key = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
-        if key.isdigit():
-            lookup = {"pk": int(key)}
-        else:
-            lookup = {"number__iexact": key}
-        obj = get_object_or_404(queryset, **lookup)
+        obj = get_object_or_404(queryset, **number_or_id(key))
         self.check_object_permissions(self.request, obj)
         return obj
 

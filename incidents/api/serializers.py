@@ -6,26 +6,28 @@ from rest_framework import serializers
 from accounts.api.serializers import UserBriefSerializer
 from accounts.models import Team, User
 from cmdb.models import ConfigurationItem
+from core.api.fields import VisiblePrimaryKeyRelatedField, VisibleSlugRelatedField
+from core.api.serializers import TicketSerializer
 from core.models import Comment
 from incidents.choices import IncidentChannel, IncidentState, OnHoldReason, ResolutionCode
 from incidents.models import Category, Incident
 from sla.api.serializers import SLAClockSerializer
 
 
-class IncidentSerializer(serializers.ModelSerializer):
-    caller = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False)
-    category = serializers.SlugRelatedField(slug_field="slug", queryset=Category.objects.filter(parent=None),
+class IncidentSerializer(TicketSerializer):
+    caller = VisiblePrimaryKeyRelatedField(queryset=User.objects.all(), required=False)
+    category = VisibleSlugRelatedField(slug_field="slug", queryset=Category.objects.filter(parent=None),
                                             required=False, allow_null=True)
-    subcategory = serializers.SlugRelatedField(slug_field="slug", queryset=Category.objects.exclude(parent=None),
+    subcategory = VisibleSlugRelatedField(slug_field="slug", queryset=Category.objects.exclude(parent=None),
                                                required=False, allow_null=True)
-    service = serializers.PrimaryKeyRelatedField(queryset=ConfigurationItem.objects.all(), required=False,
+    service = VisiblePrimaryKeyRelatedField(queryset=ConfigurationItem.objects.all(), required=False,
                                                  allow_null=True)
-    configuration_item = serializers.PrimaryKeyRelatedField(queryset=ConfigurationItem.objects.all(),
+    configuration_item = VisiblePrimaryKeyRelatedField(queryset=ConfigurationItem.objects.all(),
                                                             required=False, allow_null=True)
-    assignment_group = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), required=False,
+    assignment_group = VisiblePrimaryKeyRelatedField(queryset=Team.objects.all(), required=False,
                                                           allow_null=True)
-    assigned_to = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
-    parent = serializers.SlugRelatedField(slug_field="number", queryset=Incident.objects.all(), required=False,
+    assigned_to = VisiblePrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
+    parent = VisibleSlugRelatedField(slug_field="number", queryset=Incident.objects.all(), required=False,
                                           allow_null=True)
     channel = serializers.ChoiceField(choices=IncidentChannel.choices, required=False)
     state = serializers.ChoiceField(choices=IncidentState.choices, required=False)
@@ -60,8 +62,6 @@ class IncidentSerializer(serializers.ModelSerializer):
             if attrs.get("state", IncidentState.NEW) != IncidentState.NEW:
                 raise serializers.ValidationError({"state": [_("A new incident starts in state new.")]})
             attrs.pop("state", None)
-        elif "version" not in attrs:
-            raise serializers.ValidationError({"version": [_("Send the version you read.")]})
         return attrs
 
 

@@ -1,18 +1,18 @@
-from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.models import Team, User
+from core.api.fields import VisiblePrimaryKeyRelatedField
+from core.api.serializers import TicketSerializer
 from problems import workflow
 from problems.models import Problem
-from problems.services import available_link_fields
 
 
-class ProblemSerializer(serializers.ModelSerializer):
+class ProblemSerializer(TicketSerializer):
     """A problem; `incidents`, `configuration_items` (and `changes`) are lists of ids."""
 
-    assignment_group = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), allow_null=True, required=False)
-    assigned_to = serializers.PrimaryKeyRelatedField(
+    assignment_group = VisiblePrimaryKeyRelatedField(queryset=Team.objects.all(), allow_null=True, required=False)
+    assigned_to = VisiblePrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True), allow_null=True, required=False
     )
     created_by = serializers.PrimaryKeyRelatedField(read_only=True)
@@ -31,18 +31,11 @@ class ProblemSerializer(serializers.ModelSerializer):
             "id", "number", "title", "description", "state", "allowed_transitions", "impact", "priority",
             "cause_category", "root_cause", "workaround", "analysis_notes", "known_error",
             "incidents", "configuration_items", "assignment_group", "assigned_to", "created_by",
-            "created_at", "updated_at", "resolved_at", "closed_at", "version",
+            "created_at", "updated_at", "resolved_at", "closed_at", "version", "changes",
         ]
         read_only_fields = ["number", "created_at", "updated_at", "resolved_at", "closed_at"]
-        extra_kwargs = {"incidents": {"required": False}, "configuration_items": {"required": False}}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "changes" in available_link_fields():
-            change_model = apps.get_model("changes", "Change")
-            self.fields["changes"] = serializers.PrimaryKeyRelatedField(
-                many=True, required=False, queryset=change_model.objects.all()
-            )
+        extra_kwargs = {"incidents": {"required": False}, "configuration_items": {"required": False},
+                        "changes": {"required": False}}
 
     def get_allowed_transitions(self, obj) -> list[str]:
         return [str(state) for state in workflow.allowed_targets(obj.state)]

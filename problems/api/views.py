@@ -1,17 +1,17 @@
-from django.apps import apps
 from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, permissions, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from accounts import roles
 from core import services as core_services
-from core.api.mixins import ApiActorMixin, NumberOrIdLookupMixin
+from core.api.permissions import DeskWritesOnly
+from core.api.viewsets import TicketViewSet
+from incidents.models import Incident
 from problems import services
 from problems.api.serializers import (
     ApplyKnownErrorSerializer,
@@ -24,27 +24,20 @@ from problems.models import Problem
 from problems.selectors import matching_known_errors, search_problems
 
 
-class DeskOnly(permissions.BasePermission):
-    """Problems are desk records. End users see an empty list and 404s (via visible_to)."""
-
-    def has_permission(self, request, view):
-        if not (request.user and request.user.is_authenticated):
-            return False
-        return request.method in permissions.SAFE_METHODS or roles.is_agent(request.user)
-
-
 def _ids_only(name):
     model = Problem._meta.get_field(name).related_model
     return Prefetch(name, queryset=model._default_manager.only("id").order_by("id"))
 
 
-class ProblemViewSet(NumberOrIdLookupMixin, ApiActorMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin,
-                     mixins.UpdateModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class ProblemViewSet(TicketViewSet):
     """Problems: the causes of incidents. Detail by id or number (PRB0001001)."""
+
+    # Problems are desk records: end users see an empty list and 404s (via visible_to).
 
     serializer_class = ProblemSerializer
     filterset_class = ProblemFilterSet
-    permission_classes = [DeskOnly]
+    permission_classes = [DeskWritesOnly]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
     ordering_fields = ["id", "number", "state", "priority", "created_at", "updated_at"]
     ordering = ["-created_at", "-id"]
 
@@ -54,27 +47,19 @@ class ProblemViewSet(NumberOrIdLookupMixin, ApiActorMixin, mixins.CreateModelMix
         )
 
     def _split(self, data):
-        data = dict(data)
-        version = data.pop("version", None)
         links = {name: [t.pk for t in data.pop(name)] for name in services.LINK_FIELDS if name in data}
-        return version, data, links
+        return data, links
 
-    def perform_create(self, serializer):
-        validated = dict(serializer.validated_data)
-        incidents = list(validated.pop("incidents", []))
-        _version, data, links = self._split(validated)
+    def perform_create_ticket(self, data):
+        incidents = list(data.pop("incidents", []))
+        data, links = self._split(data)
         if incidents:
             # Raised from incidents: their CIs are linked and each incident records the problem.
-            problem = services.raise_problem_from_incidents(incidents, **self.actor_kwargs(), **links, **data)
-        else:
-            problem = services.create_problem(**self.actor_kwargs(), **links, **data)
-        serializer.instance = self.get_queryset().get(pk=problem.pk)
+            return services.raise_problem_from_incidents(incidents, **self.actor_kwargs(), **links, **data)
+        return services.create_problem(**self.actor_kwargs(), **links, **data)
 
-    def perform_update(self, serializer):
-        version, data, links = self._split(serializer.validated_data)
-        if version is None:
-            raise ValidationError({"version": [_("Send the version you read.")]})
-        problem = serializer.instance
+    def perform_update_ticket(self, problem, data, version):
+        data, links = self._split(data)
         with transaction.atomic():
             core_services.lock_for_update(problem, version)
             if data:
@@ -82,7 +67,7 @@ class ProblemViewSet(NumberOrIdLookupMixin, ApiActorMixin, mixins.CreateModelMix
                                                          expected_version=version)
             for name, ids in links.items():
                 problem = services.set_problem_links(problem, field=name, targets=ids, **self.actor_kwargs())
-        serializer.instance = self.get_queryset().get(pk=problem.pk)
+        return problem
 
     @extend_schema(request=ResolveSerializer, responses=ProblemSerializer)
     @action(detail=True, methods=["post"])
@@ -107,8 +92,7 @@ class ProblemViewSet(NumberOrIdLookupMixin, ApiActorMixin, mixins.CreateModelMix
         problem = self.get_object()
         params = ApplyKnownErrorSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        incident_model = apps.get_model("incidents", "Incident")
-        incident = get_object_or_404(incident_model.objects.visible_to(request.user), pk=params.validated_data["incident"])
+        incident = get_object_or_404(Incident.objects.visible_to(request.user), pk=params.validated_data["incident"])
         services.apply_known_error(problem, incident, **self.actor_kwargs())
         return Response(self.get_serializer(self.get_queryset().get(pk=problem.pk)).data)
 
@@ -125,8 +109,7 @@ class ProblemViewSet(NumberOrIdLookupMixin, ApiActorMixin, mixins.CreateModelMix
         if incident_id:
             if not incident_id.isdigit():
                 raise ValidationError({"incident": [_("Give an incident id.")]})
-            incident_model = apps.get_model("incidents", "Incident")
-            incident = get_object_or_404(incident_model.objects.visible_to(request.user), pk=int(incident_id))
+            incident = get_object_or_404(Incident.objects.visible_to(request.user), pk=int(incident_id))
             if not roles.is_agent(request.user):
                 return Response({"count": 0, "next": None, "previous": None, "results": []})
             rows = matching_known_errors(incident, limit=10)

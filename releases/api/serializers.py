@@ -5,6 +5,8 @@ from rest_framework import serializers
 
 from accounts.models import Team, User
 from changes.models import Change
+from core.api.fields import VisiblePrimaryKeyRelatedField
+from core.api.serializers import TicketSerializer
 from releases import services
 from releases.choices import DeploymentState, Environment, ReleaseState
 from releases.models import Deployment, Release
@@ -17,12 +19,12 @@ class DeploymentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReleaseSerializer(serializers.ModelSerializer):
+class ReleaseSerializer(TicketSerializer):
     state = serializers.ChoiceField(choices=ReleaseState.choices, required=False)
-    changes = serializers.PrimaryKeyRelatedField(queryset=Change.objects.all(), many=True, required=False)
-    assignment_group = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), required=False,
+    changes = VisiblePrimaryKeyRelatedField(queryset=Change.objects.all(), many=True, required=False)
+    assignment_group = VisiblePrimaryKeyRelatedField(queryset=Team.objects.all(), required=False,
                                                           allow_null=True)
-    assigned_to = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
+    assigned_to = VisiblePrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
     deployments = DeploymentSerializer(many=True, read_only=True)
     readiness = serializers.SerializerMethodField()
     reason = serializers.CharField(write_only=True, required=False, allow_blank=True,
@@ -51,8 +53,6 @@ class ReleaseSerializer(serializers.ModelSerializer):
             if attrs.get("state", ReleaseState.PLANNED) != ReleaseState.PLANNED:
                 raise serializers.ValidationError({"state": [_("A new release starts in state planned.")]})
             attrs.pop("state", None)
-        elif "version" not in attrs:
-            raise serializers.ValidationError({"version": [_("Send the version you read.")]})
         return attrs
 
 

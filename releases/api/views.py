@@ -2,12 +2,11 @@
 
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from changes.models import Change
-from core.api.mixins import ApiActorMixin, NumberOrIdLookupMixin
+from core.api.viewsets import TicketViewSet
 from releases import services
 from releases.api.serializers import DeploymentStepSerializer, ReleaseSerializer
 from releases.filtersets import ORDERING_FIELDS, ReleaseFilterSet
@@ -21,43 +20,27 @@ def release_queryset(user):
     )
 
 
-class ReleaseViewSet(NumberOrIdLookupMixin, ApiActorMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin,
-                     mixins.UpdateModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class ReleaseViewSet(TicketViewSet):
     """Releases with their changes, deployments and production readiness."""
 
     serializer_class = ReleaseSerializer
     filterset_class = ReleaseFilterSet
     ordering_fields = ORDERING_FIELDS
     ordering = ["-created_at"]
-    search_fields = ["number", "title", "version_label"]
-    http_method_names = ["get", "post", "patch", "head", "options"]
+    search_fields = Release.SEARCH_FIELDS
 
     def get_queryset(self):
         return release_queryset(self.request.user)
 
-    def _fresh(self, pk):
-        return self.get_serializer(self.get_queryset().get(pk=pk)).data
+    def perform_create_ticket(self, data):
+        data.pop("reason", None)
+        return services.create_release(**self.actor_kwargs(), changes=data.pop("changes", []), **data)
 
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        for name in ("version", "reason"):
-            data.pop(name, None)
-        release = services.create_release(**self.actor_kwargs(), changes=data.pop("changes", []), **data)
-        return Response(self._fresh(release.pk), status=status.HTTP_201_CREATED)
-
-    def update(self, request, *args, **kwargs):
-        instance = self.get_object()
-        serializer = self.get_serializer(instance, data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        version = data.pop("version")
+    def perform_update_ticket(self, instance, data, version):
         reason = data.pop("reason", "")
         change_set = data.pop("changes", None)
-        services.update_release(instance, **self.actor_kwargs(), changes=data, expected_version=version,
-                                change_set=change_set, reason=reason)
-        return Response(self._fresh(instance.pk))
+        return services.update_release(instance, **self.actor_kwargs(), changes=data, expected_version=version,
+                                       change_set=change_set, reason=reason)
 
     @extend_schema(request=DeploymentStepSerializer, responses=ReleaseSerializer)
     @action(detail=True, methods=["post"])
@@ -69,4 +52,4 @@ class ReleaseViewSet(NumberOrIdLookupMixin, ApiActorMixin, mixins.CreateModelMix
         data = serializer.validated_data
         services.set_deployment_state(release, **self.actor_kwargs(), environment=data["environment"],
                                       target=data["state"], notes=data["notes"])
-        return Response(self._fresh(release.pk))
+        return Response(self.fresh(release.pk))

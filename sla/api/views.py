@@ -1,11 +1,11 @@
 """API v1 service level management. Writes go through sla.services; desk staff read, admins write."""
 
 
-from rest_framework import mixins, permissions, viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts import roles
+from core.api.permissions import DeskReadAdminWrite
 from sla import engine, services
 from sla.api.serializers import (
     BusinessCalendarSerializer,
@@ -16,17 +16,10 @@ from sla.api.serializers import (
 from sla.models import BusinessCalendar, ClockEvent, SLAClock, SLADefinition
 
 
-class DeskReadAdminWrite(permissions.BasePermission):
-    def has_permission(self, request, view):
-        if request.method in permissions.SAFE_METHODS:
-            return roles.is_agent(request.user)
-        return roles.is_admin(request.user)
-
-
 class BusinessCalendarViewSet(viewsets.ModelViewSet):
     queryset = BusinessCalendar.objects.prefetch_related("intervals", "exceptions").order_by("name")
     serializer_class = BusinessCalendarSerializer
-    permission_classes = [permissions.IsAuthenticated, DeskReadAdminWrite]
+    permission_classes = [DeskReadAdminWrite]
     search_fields = ["name"]
     ordering_fields = ["name", "updated_at"]
     filterset_fields = ["time_zone", "always_open"]
@@ -63,7 +56,7 @@ class SLADefinitionViewSet(viewsets.ModelViewSet):
     queryset = (SLADefinition.objects.select_related("ticket_type", "calendar")
                 .prefetch_related("targets", "escalation_rules").order_by("name"))
     serializer_class = SLADefinitionSerializer
-    permission_classes = [permissions.IsAuthenticated, DeskReadAdminWrite]
+    permission_classes = [DeskReadAdminWrite]
     search_fields = ["name"]
     ordering_fields = ["name", "updated_at"]
     filterset_fields = ["agreement", "active", "calendar"]
@@ -88,7 +81,7 @@ class SLAClockViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     queryset = SLAClock.objects.select_related("definition", "content_type").order_by("-started_at", "-id")
     serializer_class = ClockDetailSerializer
-    permission_classes = [permissions.IsAuthenticated, DeskReadAdminWrite]
+    permission_classes = [DeskReadAdminWrite]
     filterset_fields = ["state", "kind", "definition", "object_id", "content_type"]
     ordering_fields = ["started_at", "due_at", "breached_at"]
 

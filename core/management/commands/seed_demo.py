@@ -1,4 +1,3 @@
-import importlib
 import random
 import time
 from dataclasses import dataclass, field
@@ -6,8 +5,7 @@ from dataclasses import dataclass, field
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-# Dependency order: each module's demo data may refer to the ones before it.
-DEMO_MODULES = ["accounts", "cmdb", "sla", "incidents", "problems", "changes", "releases"]
+from core import demo
 
 SIZES = {
     "small": {"cis": 120, "relationships": 300, "incidents": 400, "problems": 30, "changes": 60, "releases": 8},
@@ -38,7 +36,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--size", choices=sorted(SIZES), default="small")
         parser.add_argument("--seed", type=int, default=20261122)
-        parser.add_argument("--only", nargs="*", choices=DEMO_MODULES, help="seed only these modules")
+        parser.add_argument("--only", nargs="*", choices=demo.names(), help="seed only these modules")
         for name in SIZES["small"]:
             parser.add_argument(f"--{name}", type=int, help=f"how many {name} (overrides --size)")
 
@@ -48,12 +46,13 @@ class Command(BaseCommand):
             if opts.get(name) is not None:
                 counts[name] = opts[name]
         ctx = DemoContext(size=opts["size"], counts=counts, rng=random.Random(opts["seed"]), stdout=self.stdout)
-        for module_name in DEMO_MODULES:
+        # Registered by each app's AppConfig.ready() in dependency order (core.demo).
+        for module_name, seed in demo.seeders():
             if opts["only"] and module_name not in opts["only"]:
                 # Later modules still need the handles of the earlier ones.
                 if module_name != "accounts":
                     continue
             started = time.perf_counter()
-            importlib.import_module(f"{module_name}.demo").seed(ctx)
+            seed(ctx)
             self.stdout.write(f"  {module_name}: {time.perf_counter() - started:.1f}s")
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))

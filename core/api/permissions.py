@@ -1,0 +1,55 @@
+"""The one permission policy of API v1: every viewset picks one of these instead of its own copy.
+
+What a caller may *see* is the queryset's business (`visible_to`); these say who may call at all
+and who may write. Each refuses anonymous callers first so they get 401, not 403.
+"""
+
+from rest_framework import permissions
+
+from accounts import roles
+
+
+def _signed_in(request):
+    return bool(request.user and request.user.is_authenticated)
+
+
+class DeskOnly(permissions.BasePermission):
+    """Desk staff only, for reading and writing (change templates)."""
+
+    def has_permission(self, request, view):
+        return _signed_in(request) and roles.is_agent(request.user)
+
+
+class DeskWritesOnly(permissions.BasePermission):
+    """Everyone signed in reads what `visible_to` lets them see; only desk staff write
+    (problems, CIs and relationships)."""
+
+    def has_permission(self, request, view):
+        if not _signed_in(request):
+            return False
+        return request.method in permissions.SAFE_METHODS or roles.is_agent(request.user)
+
+
+class DeskReadAdminWrite(permissions.BasePermission):
+    """Desk staff read, administrators write (SLA definitions and calendars, freeze windows)."""
+
+    def has_permission(self, request, view):
+        if not _signed_in(request):
+            return False
+        if request.method in permissions.SAFE_METHODS:
+            return roles.is_agent(request.user)
+        return roles.is_admin(request.user)
+
+
+class RequesterOrDesk(permissions.BasePermission):
+    """Signed-in callers; on one record, desk staff or the record's requester
+    (the model's REQUESTER_FIELD). The queryset already hides other people's records."""
+
+    def has_permission(self, request, view):
+        return _signed_in(request)
+
+    def has_object_permission(self, request, view, obj):
+        if roles.is_agent(request.user):
+            return True
+        field = getattr(obj, "REQUESTER_FIELD", None)
+        return field is not None and getattr(obj, f"{field}_id", None) == request.user.pk

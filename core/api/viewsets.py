@@ -1,0 +1,119 @@
+"""The base every ticket viewset extends: one place for what API v1 promises about every ticket.
+
+- detail by id or by number (INC0001001);
+- writes only through the type's services: a subclass declares `perform_create_ticket(data)` and
+  `perform_update_ticket(instance, data, version)` and returns the ticket it wrote;
+- an update without `version` answers 400 "Send the version you read."; a stale one 409
+  (StaleVersion from the service);
+- the answer to a write is the fresh representation, read back through `get_queryset()`;
+- optional id paging (`page_by_ids`) for big lists: the page's ids come from the (index-only)
+  filtered queryset, then the page's rows with their relations; `search_paginator_class` counts
+  search results up to a cap.
+
+`TicketCommentViewSet` is the comments sub-resource (`{type}/{id or number}/comments/`).
+"""
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from rest_framework import mixins, status, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from accounts import roles
+from core.api.mixins import ApiActorMixin, NumberOrIdLookupMixin, number_or_id
+
+
+class TicketViewSet(NumberOrIdLookupMixin, ApiActorMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin,
+                    mixins.UpdateModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    page_by_ids = False
+    search_paginator_class = None
+
+    # --- what a subclass declares -----------------------------------------------------------
+
+    def perform_create_ticket(self, data):
+        """Create the ticket through the type's services from validated data; return it."""
+        raise NotImplementedError
+
+    def perform_update_ticket(self, instance, data, version):
+        """Update the ticket through the type's services, which check `version`."""
+        raise NotImplementedError
+
+    # --- the shared behaviour ---------------------------------------------------------------
+
+    def fresh(self, pk):
+        """The representation of the row as it is now, with everything the list shows."""
+        return self.get_serializer(self.get_queryset().get(pk=pk)).data
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        ticket = self.perform_create_ticket(data)
+        return Response(self.fresh(ticket.pk), status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        instance = self.get_object()
+        serializer = self.get_serializer(instance, data=request.data, partial=kwargs.pop("partial", False))
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        version = data.pop("version", None)
+        if version is None:
+            # Without the version read, a write could silently overwrite someone else's edit.
+            raise ValidationError({"version": [_("Send the version you read.")]})
+        self.perform_update_ticket(instance, data, version)
+        return Response(self.fresh(instance.pk))
+
+    def paginate_queryset(self, queryset):
+        if not self.page_by_ids:
+            return super().paginate_queryset(queryset)
+        if self.search_paginator_class and (self.request.query_params.get("search") or "").strip():
+            self.paginator.django_paginator_class = self.search_paginator_class
+        ids = super().paginate_queryset(queryset.prefetch_related(None).values_list("pk", flat=True))
+        if ids is None:
+            return None
+        ids = list(ids)
+        by_id = self.get_queryset().in_bulk(ids) if ids else {}
+        return [by_id[pk] for pk in ids if pk in by_id]
+
+
+class TicketCommentViewSet(ApiActorMixin, mixins.ListModelMixin, mixins.CreateModelMixin,
+                           viewsets.GenericViewSet):
+    """Comments and work notes of one ticket; end users never see or write work notes.
+
+    A subclass sets `ticket_model`, `ticket_url_kwarg` and `comment(ticket, **kwargs)` (the type's
+    comment service).
+    """
+
+    ticket_model = None
+    ticket_url_kwarg = None
+    filterset_class = None
+    filter_backends = []
+
+    def comment(self, ticket, **kwargs):
+        raise NotImplementedError
+
+    def get_ticket(self):
+        if not hasattr(self, "_ticket"):
+            key = self.kwargs[self.ticket_url_kwarg]
+            visible = self.ticket_model.objects.visible_to(self.request.user)
+            self._ticket = get_object_or_404(visible, **number_or_id(key))
+        return self._ticket
+
+    def get_queryset(self):
+        comments = self.get_ticket().comments.select_related("author").order_by("created_at", "id")
+        if not roles.is_agent(self.request.user):
+            comments = comments.filter(internal=False)
+        return comments
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        note = self.comment(
+            self.get_ticket(), **self.actor_kwargs(), body=serializer.validated_data.get("body", ""),
+            internal=serializer.validated_data.get("internal", False), files=request.FILES.getlist("files"),
+        )
+        if note is None:
+            return Response({"detail": "attached"}, status=status.HTTP_201_CREATED)
+        return Response(self.get_serializer(note).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,29 @@
+"""The demo-data registry: each app registers its `seed(ctx)` in its AppConfig.ready().
+
+`manage.py seed_demo` runs the seeders in registration order, which is INSTALLED_APPS order,
+which is the dependency order (a seeder reads the handles earlier ones leave in ctx.shared).
+`after` names the seeders one needs: registering before them is a programming error.
+Accounts sit below core, so core registers theirs.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+_seeders: dict[str, Callable] = {}
+
+
+def register(name: str, seed: Callable, *, after: tuple[str, ...] = ()) -> None:
+    missing = [other for other in after if other not in _seeders]
+    if missing:
+        raise RuntimeError(f"The {name} demo needs {', '.join(missing)} registered first "
+                           "(INSTALLED_APPS order).")
+    _seeders[name] = seed
+
+
+def names() -> list[str]:
+    return list(_seeders)
+
+
+def seeders() -> list[tuple[str, Callable]]:
+    return list(_seeders.items())

@@ -1,0 +1,126 @@
+"""One search registry for every ticket type: PostgreSQL full-text search over a declared document.
+
+A searchable model declares `SEARCH_FIELDS = SearchFields(("number", "A"), ("title", "A"), ...)`
+and a `search_vector` column (GIN-indexed by its migration). Core keeps the column up to date in
+one UPDATE per batch (`refresh`) and answers searches the same way for every type (`apply`):
+
+- the `simple` configuration: no stemming, so Korean and English match word for word, and
+  every word matches by prefix ("발송" finds "발송이", "printer" finds "printers");
+- every word must match (AND); `ranked` types order by rank, then newest update;
+- words are `\\w+` only, so the raw tsquery can never be malformed.
+
+Iterating a SearchFields gives the field names (what a service compares with a diff to know
+whether the document needs a refresh).
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import F, Q
+
+SEARCH_CONFIG = "simple"
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+class SearchFields:
+    """The weighted parts of a model's search document.
+
+    Each part is (field or tuple of fields joined by a space, weight A-D). `comments` weighs the
+    public comments (work notes never: an end user must not probe them through search).
+    `also_match` adds (field, lookup) conditions on the whole text (a problem's exact number).
+    """
+
+    def __init__(self, *parts, comments=None, ranked=False, also_match=(), max_terms=8):
+        self.parts = tuple(((p,) if isinstance(p, str) else tuple(p), weight) for p, weight in parts)
+        self.comments = comments
+        self.ranked = ranked
+        self.also_match = tuple(also_match)
+        self.max_terms = max_terms
+
+    def __iter__(self):
+        return iter(name for names, _weight in self.parts for name in names)
+
+    def document_sql(self, alias="t"):
+        """The tsvector expression of a row `alias` (one %s: the model's content type id if
+        comments are part of it)."""
+        pieces = []
+        for names, weight in self.parts:
+            text = " || ' ' || ".join(f"coalesce({alias}.{name}, '')" for name in names)
+            pieces.append(f"setweight(to_tsvector('{SEARCH_CONFIG}', {text}), '{weight}')")
+        if self.comments:
+            pieces.append(
+                f"setweight(to_tsvector('{SEARCH_CONFIG}', coalesce((SELECT string_agg(c.body, ' ') "
+                f"FROM core_comment c WHERE c.content_type_id = %s AND c.object_id = {alias}.id "
+                f"AND NOT c.internal), '')), '{self.comments}')"
+            )
+        return " ||\n    ".join(pieces)
+
+
+def fields_of(model) -> SearchFields:
+    declared = getattr(model, "SEARCH_FIELDS", None)
+    if not isinstance(declared, SearchFields):
+        raise TypeError(f"{model!r} declares no SearchFields")
+    return declared
+
+
+def searchable_models():
+    """Every installed model that declares a search document."""
+    return [m for m in apps.get_models() if isinstance(getattr(m, "SEARCH_FIELDS", None), SearchFields)]
+
+
+def refresh(model, ids=None, *, id_range=None):
+    """Recompute the search document of the given rows (or an id range, or all), one UPDATE."""
+    spec = fields_of(model)
+    sql = f"UPDATE {model._meta.db_table} t SET search_vector = {spec.document_sql('t')}"
+    params = [ContentType.objects.get_for_model(model).pk] if spec.comments else []
+    if ids is not None:
+        ids = [getattr(i, "pk", i) for i in ids]
+        if not ids:
+            return
+        sql += " WHERE t.id = ANY(%s)"
+        params.append(ids)
+    elif id_range is not None:
+        sql += " WHERE t.id BETWEEN %s AND %s"
+        params.extend(id_range)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def terms(text, limit=8):
+    """The words of a search, lower-cased, at most `limit`."""
+    return _WORD.findall((text or "").lower())[:limit]
+
+
+def prefix_query(words, operator="&"):
+    """Every (&) or any (|) of the words, each by prefix."""
+    return SearchQuery(f" {operator} ".join(f"{w}:*" for w in words), search_type="raw", config=SEARCH_CONFIG)
+
+
+def apply(queryset, text):
+    """Narrow `queryset` to the rows matching every word of `text` (ranked if the type says so)."""
+    spec = fields_of(queryset.model)
+    text = (text or "").strip()
+    if not text:
+        return queryset
+    words = terms(text, spec.max_terms)
+    if not words:
+        if not spec.ranked:
+            return queryset
+        # Nothing but punctuation: look for the text itself.
+        condition = Q()
+        for name in spec:
+            condition |= Q(**{f"{name}__icontains": text})
+        return queryset.filter(condition)
+    query = prefix_query(words, "&")
+    if not spec.ranked:
+        return queryset.filter(search_vector=query)
+    condition = Q(search_vector=query)
+    for name, lookup in spec.also_match:
+        condition |= Q(**{f"{name}__{lookup}": text})
+    return (queryset.annotate(search_rank=SearchRank(F("search_vector"), query)).filter(condition)
+            .order_by("-search_rank", "-updated_at", "-id"))

@@ -1,0 +1,43 @@
+"""The search registry (core.search): declared documents, one refresh and one query for all."""
+
+import re
+
+import pytest
+
+from core import search
+from core.choices import Channel
+from incidents.models import Incident
+from problems.models import Problem
+
+
+def _flat(sql):
+    return re.sub(r"\s+", " ", sql).strip()
+
+
+def test_incidents_and_problems_are_searchable_by_declaration():
+    assert {Incident, Problem} <= set(search.searchable_models())
+    assert list(Incident.SEARCH_FIELDS) == ["number", "title", "description"]
+
+
+def test_the_documents_are_the_ones_the_gin_indexes_were_built_for():
+    assert _flat(Incident.SEARCH_FIELDS.document_sql("i")) == _flat("""
+        setweight(to_tsvector('simple', coalesce(i.number, '')), 'A') ||
+        setweight(to_tsvector('simple', coalesce(i.title, '')), 'A') ||
+        setweight(to_tsvector('simple', coalesce(i.description, '')), 'B') ||
+        setweight(to_tsvector('simple', coalesce((SELECT string_agg(c.body, ' ') FROM core_comment c
+        WHERE c.content_type_id = %s AND c.object_id = i.id AND NOT c.internal), '')), 'C')""")
+    assert _flat(Problem.SEARCH_FIELDS.document_sql("t")) == _flat("""
+        setweight(to_tsvector('simple', coalesce(t.number, '') || ' ' || coalesce(t.title, '')), 'A') ||
+        setweight(to_tsvector('simple', coalesce(t.workaround, '') || ' ' || coalesce(t.root_cause, '')), 'B') ||
+        setweight(to_tsvector('simple', coalesce(t.description, '') || ' ' || coalesce(t.analysis_notes, '')), 'C')""")
+
+
+@pytest.mark.django_db
+def test_korean_words_match_by_prefix_through_the_registry(agent, end_user):
+    from incidents import services
+
+    mail = services.open_incident(actor=agent, channel=Channel.WEB, title="메일 발송이 안 됩니다", caller=end_user)
+    services.open_incident(actor=agent, channel=Channel.WEB, title="프린터 고장", caller=end_user)
+    found = search.apply(Incident.objects.all(), "발송")
+    assert [i.pk for i in found] == [mail.pk]
+    assert list(search.apply(Incident.objects.all(), "발송 프린터")) == []
