@@ -1,8 +1,7 @@
 """Full-text search over number, title, description and comments.
 
-PostgreSQL: a `simple`-configuration tsvector kept in `Incident.search_vector` by the services
-(Korean has no stemmer in PostgreSQL, so words are matched by prefix instead), GIN-indexed.
-SQLite: icontains over the same fields.
+A `simple`-configuration tsvector kept in `Incident.search_vector` by the services (Korean has
+no stemmer in PostgreSQL, so words are matched by prefix instead), GIN-indexed.
 """
 
 import re
@@ -11,8 +10,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.db.models import Q
-
-from core.models import Comment
 
 _TERM = re.compile(r"[\w]+", re.UNICODE)
 
@@ -28,14 +25,8 @@ _DOCUMENT_SQL = """
 """
 
 
-def is_postgres():
-    return connection.vendor == "postgresql"
-
-
 def refresh(ids=None, *, id_range=None):
     """Recompute the search document of the given incidents (or an id range), one UPDATE."""
-    if not is_postgres():
-        return
     from incidents.models import Incident
 
     content_type_id = ContentType.objects.get_for_model(Incident).pk
@@ -63,18 +54,5 @@ def apply(queryset, text):
     words = terms(text)
     if not words:
         return queryset
-    if is_postgres():
-        raw = " & ".join(f"{w.lower()}:*" for w in words)
-        return queryset.filter(Q(search_vector=SearchQuery(raw, config="simple", search_type="raw")))
-    from incidents.models import Incident
-
-    content_type = ContentType.objects.get_for_model(Incident)
-    for word in words:
-        commented = Comment.objects.filter(
-            content_type=content_type, internal=False, body__icontains=word
-        ).values("object_id")
-        queryset = queryset.filter(
-            Q(number__icontains=word) | Q(title__icontains=word) | Q(description__icontains=word)
-            | Q(pk__in=commented)
-        )
-    return queryset
+    raw = " & ".join(f"{w.lower()}:*" for w in words)
+    return queryset.filter(Q(search_vector=SearchQuery(raw, config="simple", search_type="raw")))

@@ -17,10 +17,6 @@ STOPWORDS = frozenset(
 MAX_TERMS = 12
 
 
-def is_postgres():
-    return connection.vendor == "postgresql"
-
-
 def with_list_relations(queryset):
     """What the desk list and the API list render, in a constant number of queries."""
     # Rows show how many incidents a problem covers: ids are enough.
@@ -40,9 +36,9 @@ SEARCHED_FIELDS = ("number", "title", "workaround", "root_cause", "description",
 
 
 def refresh_search(ids):
-    """Recompute the search document of the given problems in one UPDATE (PostgreSQL only)."""
+    """Recompute the search document of the given problems in one UPDATE."""
     ids = [getattr(i, "pk", i) for i in ids]
-    if not ids or not is_postgres():
+    if not ids:
         return
     table = Problem._meta.db_table
     with connection.cursor() as cursor:
@@ -56,12 +52,13 @@ def _prefix_query(terms, operator):
 
 
 def search_problems(queryset, text):
-    """Full-text search (every word, by prefix, ranked) on PostgreSQL; icontains elsewhere."""
+    """Full-text search (every word, by prefix, ranked); text without a word (punctuation only)
+    falls back to a substring match."""
     text = (text or "").strip()
     if not text:
         return queryset
     terms = re.findall(r"\w+", text.lower())[:MAX_TERMS]
-    if is_postgres() and terms:
+    if terms:
         query = _prefix_query(terms, "&")
         return (
             queryset.annotate(search_rank=SearchRank(F("search_vector"), query))
@@ -129,17 +126,11 @@ def matching_known_errors(incident, limit=5):
     terms = significant_terms(f"{incident.title} {incident.description[:500]}")
     text_score = Value(0.0, output_field=FloatField())
     queryset = Problem.objects.known_errors()
-    if terms and is_postgres():
+    if terms:
         # Any term, by prefix: "printer" finds "printers", "vpn" finds "vpn-gw".
         query = _prefix_query(terms, "|")
         text_score = Coalesce(SearchRank(F("search_vector"), query), Value(0.0), output_field=FloatField())
         condition |= Q(search_vector=query)
-    elif terms:
-        text_condition = Q()
-        for term in terms:
-            text_condition |= Q(title__icontains=term) | Q(workaround__icontains=term) | Q(root_cause__icontains=term)
-        condition |= text_condition
-        text_score = Case(When(text_condition, then=Value(0.1)), default=Value(0.0), output_field=FloatField())
 
     def bonus(ids, weight):
         if not ids:
