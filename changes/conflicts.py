@@ -1,4 +1,4 @@
-"""Schedule conflicts of a change: set-based SQL on PostgreSQL, a portable path elsewhere.
+"""Schedule conflicts of a change: set-based SQL on PostgreSQL.
 
 A change conflicts with another scheduled or implementing change whose window overlaps
 its own when they touch the same CI or when the downstream impact of their CIs reaches a
@@ -11,20 +11,14 @@ Two queries answer it: one for the other changes (window filter on a partial ind
 the CI link table and the GIN-indexed `impacted_services` array), one for the freezes.
 The change's own downstream impact comes from the CMDB graph (one recursive query).
 
-That SQL is PostgreSQL's (tstzrange `&&` on a GiST index, arrays, jsonb). On any other
-backend (the embedded SQLite default) each public function here takes the `*_portable`
-variant instead: ORM window overlap (`planned_start < end AND planned_end > start`), the CI
-links and freeze scopes read in one query each and intersected in Python, a standard
-`WITH RECURSIVE` walk, and a read-modify-write mirror. Both give the same results (tested on
-PostgreSQL by calling the portable functions directly).
+That SQL is PostgreSQL's (tstzrange `&&` on a GiST index, arrays, jsonb), the only database
+the product runs on.
 """
-
-from collections import defaultdict
 
 import json
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from changes.choices import ACTIVE_WINDOW_STATES, ConflictKind
@@ -38,10 +32,6 @@ LIST_CAP = 20
 class Impact:
     services: list  # business service CI ids downstream of (or among) the CIs
     ci_count: int  # distinct CIs downstream of the CIs, themselves excluded
-
-
-def _postgres():
-    return connection.vendor == "postgresql"
 
 
 def _tables():
@@ -86,8 +76,6 @@ def downstream_impact(ci_ids):
     ci_ids = sorted({int(i) for i in ci_ids})
     if not ci_ids:
         return Impact(services=[], ci_count=0)
-    if not _postgres():
-        return downstream_impact_portable(ci_ids)
     t = _tables()
     sql = f"""
         WITH RECURSIVE down(id) AS (
@@ -109,41 +97,6 @@ def downstream_impact(ci_ids):
     return Impact(services=list(services), ci_count=int(count))
 
 
-def _in_list(values):
-    return ", ".join(["%s"] * len(values))
-
-
-def downstream_impact_portable(ci_ids):
-    """`downstream_impact` in standard SQL (any backend with WITH RECURSIVE): one query returns
-    the downstream CIs with a business-service flag; counting happens here."""
-    from cmdb.choices import BUSINESS_SERVICE_SLUG
-
-    ci_ids = sorted({int(i) for i in ci_ids})
-    if not ci_ids:
-        return Impact(services=[], ci_count=0)
-    t = _tables()
-    types = _dependency_types()
-    sql = f"""
-        WITH RECURSIVE down(id) AS (
-            SELECT ci.id FROM {t['ci']} ci WHERE ci.id IN ({_in_list(ci_ids)})
-            UNION
-            SELECT r.source_id FROM {t['rel']} r JOIN down d ON r.target_id = d.id
-            WHERE r.type IN ({_in_list(types)})
-        )
-        SELECT down.id, CASE WHEN cls.slug = %s THEN 1 ELSE 0 END
-        FROM down JOIN {t['ci']} ci ON ci.id = down.id JOIN {t['ciclass']} cls ON cls.id = ci.ci_class_id
-    """
-    origins = set(ci_ids)
-    count, services = 0, []
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*ci_ids, *types, BUSINESS_SERVICE_SLUG])
-        for ci_id, is_service in cursor.fetchall():
-            count += ci_id not in origins
-            if is_service:
-                services.append(ci_id)
-    return Impact(services=sorted(services), ci_count=count)
-
-
 def detect(*, change_id, ci_ids, services, start, end):
     """Conflicts of a window [start, end) on `ci_ids` whose impact reaches `services`.
 
@@ -151,8 +104,6 @@ def detect(*, change_id, ci_ids, services, start, end):
     """
     if start is None or end is None:
         return []
-    if not _postgres():
-        return detect_portable(change_id=change_id, ci_ids=ci_ids, services=services, start=start, end=end)
     t = _tables()
     ci_ids = sorted({int(i) for i in ci_ids})
     states = sorted(ACTIVE_WINDOW_STATES)
@@ -184,42 +135,6 @@ def detect(*, change_id, ci_ids, services, start, end):
         others = cursor.fetchall()
         cursor.execute(freeze_sql, params)
         freezes = cursor.fetchall()
-    return _conflicts(others, freezes, services)
-
-
-def detect_portable(*, change_id, ci_ids, services, start, end):
-    """`detect` through the ORM, for any backend: the overlapping changes holding a slot
-    (`planned_start < end AND planned_end > start`), their links to `ci_ids`, the overlapping
-    freezes and their scopes (four queries), intersected here."""
-    from changes.models import Change, FreezeWindow
-
-    if start is None or end is None:
-        return []
-    ci_ids = sorted({int(i) for i in ci_ids})
-    candidates = (Change.objects.filter(state__in=sorted(ACTIVE_WINDOW_STATES), planned_start__lt=end,
-                                        planned_end__gt=start)
-                  .exclude(pk=change_id or 0))
-    rows = list(candidates.order_by("planned_start", "pk").values_list(
-        "pk", "number", "title", "state", "planned_start", "planned_end", "impacted_services"))
-    shared = defaultdict(list)
-    if rows and ci_ids:
-        links = (Change.affected_cis.through.objects
-                 .filter(change_id__in=candidates.values("pk"), configurationitem_id__in=ci_ids)
-                 .order_by("change_id", "configurationitem_id").values_list("change_id", "configurationitem_id"))
-        for change_pk, ci_pk in links:
-            shared[change_pk].append(ci_pk)
-    others = [(*row, shared[row[0]]) for row in rows]
-
-    windows = FreezeWindow.objects.overlapping(start, end)
-    freeze_rows = list(windows.order_by("start", "pk").values_list("pk", "name", "start", "end"))
-    scopes = defaultdict(list)
-    if freeze_rows:
-        scope_links = (FreezeWindow.services.through.objects.filter(freezewindow_id__in=windows.values("pk"))
-                       .order_by("freezewindow_id", "configurationitem_id")
-                       .values_list("freezewindow_id", "configurationitem_id"))
-        for freeze_pk, ci_pk in scope_links:
-            scopes[freeze_pk].append(ci_pk)
-    freezes = [(*row, scopes[row[0]]) for row in freeze_rows]
     return _conflicts(others, freezes, services)
 
 
@@ -279,8 +194,6 @@ def services_by_ci(ci_ids, chunk=500):
     """
     from cmdb.choices import BUSINESS_SERVICE_SLUG
 
-    if not _postgres():
-        return services_by_ci_portable(ci_ids, chunk=chunk)
     t = _tables()
     types = _dependency_types()
     ci_ids = sorted({int(i) for i in ci_ids})
@@ -304,33 +217,6 @@ def services_by_ci(ci_ids, chunk=500):
     return result
 
 
-def services_by_ci_portable(ci_ids, chunk=500):
-    """`services_by_ci` in standard SQL: (origin, service) pairs grouped here."""
-    from cmdb.choices import BUSINESS_SERVICE_SLUG
-
-    t = _tables()
-    types = _dependency_types()
-    ci_ids = sorted({int(i) for i in ci_ids})
-    found = defaultdict(set)
-    with connection.cursor() as cursor:
-        for offset in range(0, len(ci_ids), chunk):
-            part = ci_ids[offset:offset + chunk]
-            cursor.execute(f"""
-                WITH RECURSIVE down(origin, id) AS (
-                    SELECT ci.id, ci.id FROM {t['ci']} ci WHERE ci.id IN ({_in_list(part)})
-                    UNION
-                    SELECT d.origin, r.source_id FROM {t['rel']} r JOIN down d ON r.target_id = d.id
-                    WHERE r.type IN ({_in_list(types)})
-                )
-                SELECT d.origin, d.id
-                FROM down d JOIN {t['ci']} ci ON ci.id = d.id JOIN {t['ciclass']} cls ON cls.id = ci.ci_class_id
-                WHERE cls.slug = %s
-            """, [*part, *types, BUSINESS_SERVICE_SLUG])
-            for origin, service_id in cursor.fetchall():
-                found[origin].add(service_id)
-    return {ci_id: sorted(found[ci_id]) for ci_id in ci_ids}
-
-
 def mirror(change, found):
     """Show a newly scheduled change on the changes it conflicts with (one UPDATE).
 
@@ -341,8 +227,6 @@ def mirror(change, found):
             if item.get("kind") != ConflictKind.FREEZE and item.get("change")]
     if not rows:
         return 0
-    if not _postgres():
-        return _mirror_rows_portable(change, rows)
     t = _tables()
     values = ", ".join(["(%s::bigint, %s::jsonb)"] * len(rows))
     sql = f"""
@@ -365,25 +249,3 @@ def _mirror_entry(change, item):
         "state": str(change.state), "start": change.planned_start.isoformat(),
         "end": change.planned_end.isoformat(),
     }
-
-
-def mirror_portable(change, found):
-    """`mirror` without PostgreSQL's jsonb: read the other changes' conflicts, replace or add
-    the entry naming `change`, write them back (in one transaction, rows locked)."""
-    rows = [(item["change"], json.dumps(_mirror_entry(change, item))) for item in found
-            if item.get("kind") != ConflictKind.FREEZE and item.get("change")]
-    return _mirror_rows_portable(change, rows) if rows else 0
-
-
-def _mirror_rows_portable(change, rows):
-    from changes.models import Change
-
-    entries = {int(pk): json.loads(entry) for pk, entry in rows}
-    with transaction.atomic():
-        targets = list(Change.objects.select_for_update().filter(pk__in=entries).only("pk", "conflicts"))
-        for target in targets:
-            kept = [e for e in (target.conflicts or [])
-                    if not (isinstance(e, dict) and e.get("change") is not None and int(e["change"]) == change.pk)]
-            target.conflicts = kept + [entries[target.pk]]
-        Change.objects.bulk_update(targets, ["conflicts"])
-    return len(targets)

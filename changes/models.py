@@ -2,6 +2,8 @@
 policies and decisions, post-implementation reviews and change freezes."""
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -19,7 +21,6 @@ from changes.choices import (
     Outcome,
     Risk,
 )
-from changes.fields import IdArrayField
 from core.models import Ticket
 from core.tickets import Lifecycle
 from changes import workflow
@@ -161,7 +162,7 @@ class Change(Ticket):
     # Business services downstream of the affected CIs, taken from the CMDB graph when the
     # change is scheduled: conflict detection compares these arrays instead of walking the
     # graph for every other scheduled change.
-    impacted_services = IdArrayField(models.BigIntegerField(), default=list, blank=True, editable=False)
+    impacted_services = ArrayField(models.BigIntegerField(), default=list, blank=True, editable=False)
     impacted_ci_count = models.PositiveIntegerField(_("downstream CIs"), default=0, editable=False)
     conflicts = models.JSONField(_("conflicts"), default=list, blank=True, editable=False)
     conflicts_checked_at = models.DateTimeField(_("conflicts checked"), null=True, blank=True, editable=False)
@@ -170,9 +171,8 @@ class Change(Ticket):
         ordering = ["-created_at", "-id"]
         verbose_name = _("change")
         verbose_name_plural = _("changes")
-        # PostgreSQL only, created by migration 0002 (not declared here so SQLite migrates):
-        # a partial GiST index on tstzrange(planned_start, planned_end) for "windows overlap"
-        # (&&), and a GIN index on impacted_services for "shares a business service".
+        # Migration 0002 adds a partial GiST index on tstzrange(planned_start, planned_end) for
+        # "windows overlap" (&&), an expression index kept out of this list.
         indexes = [
             # Conflict detection and the calendar: changes holding a slot, by window.
             models.Index(fields=["planned_start", "planned_end"], name="changes_window_active_idx",
@@ -181,6 +181,8 @@ class Change(Ticket):
             models.Index(fields=["planned_start"], name="changes_planned_start_idx"),
             # The list page's default filter and order.
             models.Index(fields=["state", "-created_at"], name="changes_state_created_idx"),
+            # "Shares a business service" (array overlap).
+            GinIndex(fields=["impacted_services"], name="changes_impacted_services_gin"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -20,7 +20,6 @@ from cmdb.models import CIClass, ConfigurationItem, Relationship
 from core.choices import Channel
 
 BULK_THRESHOLD = 2000
-BATCH = 5000
 
 SERVICES = ["Online Banking", "Payroll", "E-mail and Calendar", "ERP Finance", "HR Self-Service", "Customer Portal",
             "Point of Sale", "Data Warehouse", "VPN Remote Access", "Document Management", "CRM", "Intranet",
@@ -187,32 +186,18 @@ CI_COPY_COLUMNS = ["name", "ci_class_id", "status", "environment", "criticality"
 
 
 def _bulk_cis(rows):
-    if connection.vendor == "postgresql":
-        now = timezone.now().isoformat()
-        _copy_insert(ConfigurationItem, CI_COPY_COLUMNS, (
-            [f["name"], f["ci_class"].pk, f["status"], f["environment"], f["criticality"],
-             f["owner_group"].pk if f["owner_group"] else None, "", f["location"], f["vendor"],
-             json.dumps(f["tags"]), json.dumps(f["attributes"]), f["external_id"], 1, now, now]
-            for _slug, f in rows))
-        return
-    for offset in range(0, len(rows), BATCH):
-        ConfigurationItem.objects.bulk_create(
-            [ConfigurationItem(**fields) for _slug, fields in rows[offset:offset + BATCH]], ignore_conflicts=True)
+    now = timezone.now().isoformat()
+    _copy_insert(ConfigurationItem, CI_COPY_COLUMNS, (
+        [f["name"], f["ci_class"].pk, f["status"], f["environment"], f["criticality"],
+         f["owner_group"].pk if f["owner_group"] else None, "", f["location"], f["vendor"],
+         json.dumps(f["tags"]), json.dumps(f["attributes"]), f["external_id"], 1, now, now]
+        for _slug, f in rows))
 
 
 def _bulk_relationships(triples):
-    if connection.vendor == "postgresql":
-        now = timezone.now().isoformat()
-        _copy_insert(Relationship, ["source_id", "target_id", "type", "created_at"],
-                     ([source, target, rel_type, now] for source, target, rel_type in triples))
-        return
-    batch = []
-    for source, target, rel_type in triples:
-        batch.append(Relationship(source_id=source, target_id=target, type=rel_type))
-        if len(batch) >= BATCH:
-            Relationship.objects.bulk_create(batch, ignore_conflicts=True)
-            batch = []
-    Relationship.objects.bulk_create(batch, ignore_conflicts=True)
+    now = timezone.now().isoformat()
+    _copy_insert(Relationship, ["source_id", "target_id", "type", "created_at"],
+                 ([source, target, rel_type, now] for source, target, rel_type in triples))
 
 
 def seed(ctx):

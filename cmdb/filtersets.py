@@ -38,7 +38,8 @@ class ConfigurationItemFilterSet(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        # JSON containment is not portable to SQLite; a quoted substring match on the JSON text is.
+        # A quoted substring match on the JSON text finds a whole tag case-insensitively, which
+        # JSON containment (case-sensitive) would not.
         return queryset.filter(tags__icontains=f'"{value}"')
 
 

@@ -3,8 +3,8 @@
 `A <type> B` means A needs B for the dependency types (depends_on, runs_on, hosted_on, part_of;
 `connects_to` is a peer link, not a need, and is not walked unless asked for). The **downstream** impact of B is every CI that needs B,
 directly or transitively (A, then whatever needs A ...); **upstream** of A is everything A
-needs. The walk is a recursive CTE over `cmdb_relationship` rows that runs on PostgreSQL and
-SQLite alike. It is depth-limited and terminates on cycles: rows are (ci id, depth) pairs
+needs. The walk is a recursive CTE over `cmdb_relationship` rows, started from an array of
+ids. It is depth-limited and terminates on cycles: rows are (ci id, depth) pairs
 combined with UNION (duplicates discarded), and depth never exceeds the limit, so the working
 set is finite; each CI is then reported once with its minimum distance. Walks deeper than
 CTE_MAX_DEPTH go breadth-first instead, one set-based query per level, because on densely
@@ -72,7 +72,7 @@ def _check(direction, depth, types):
     return types or list(DEPENDENCY_TYPES)
 
 
-def _cte(n_start: int, direction: str, types: list[str]) -> str:
+def _cte(direction: str, types: list[str]) -> str:
     from cmdb.models import ConfigurationItem, Relationship
 
     quote = connection.ops.quote_name
@@ -81,10 +81,9 @@ def _cte(n_start: int, direction: str, types: list[str]) -> str:
     # Downstream of X: rows whose target is X give their source; upstream the reverse.
     joined, reached = ("target_id", "source_id") if direction == Direction.DOWNSTREAM else ("source_id", "target_id")
     type_filter = f" AND r.type IN ({', '.join(['%s'] * len(types))})" if types else ""
-    start = ", ".join(["%s"] * n_start)
     return (
         f"WITH RECURSIVE walk(id, depth) AS ("
-        f" SELECT c.id, 0 FROM {ci} c WHERE c.id IN ({start})"
+        f" SELECT c.id, 0 FROM {ci} c WHERE c.id = ANY(%s::bigint[])"
         f" UNION"
         f" SELECT r.{reached}, w.depth + 1 FROM {rel} r JOIN walk w ON r.{joined} = w.id"
         f" WHERE w.depth < %s{type_filter}"
@@ -92,8 +91,8 @@ def _cte(n_start: int, direction: str, types: list[str]) -> str:
     )
 
 
-def _walk_sql(n_start: int, direction: str, types: list[str]):
-    return _cte(n_start, direction, types) + " SELECT id, MIN(depth) FROM walk GROUP BY id"
+def _walk_sql(direction: str, types: list[str]):
+    return _cte(direction, types) + " SELECT id, MIN(depth) FROM walk GROUP BY id"
 
 
 # Columns loaded for impact lists; the heavy JSON/text columns are deferred.
@@ -112,11 +111,11 @@ def _impact_rows(ids, direction, depth, types, include_self, class_slug=None):
     where = "" if include_self else " WHERE d.depth > 0"
     class_join = f" JOIN {cls} k ON k.id = c.ci_class_id AND k.slug = %s" if class_slug else ""
     sql = (
-        _cte(len(ids), direction, types)
+        _cte(direction, types)
         + f" SELECT {columns}, d.depth AS depth FROM (SELECT id, MIN(depth) AS depth FROM walk GROUP BY id) d"
         + f" JOIN {ci} c ON c.id = d.id{class_join}{where}"
     )
-    params = [*ids, depth, *types, *([class_slug] if class_slug else [])]
+    params = [ids, depth, *types, *([class_slug] if class_slug else [])]
     return list(ConfigurationItem.objects.raw(sql, params))
 
 
@@ -128,24 +127,14 @@ def _level_walk(ids, direction, depth, types) -> dict[int, int]:
     rel = quote(Relationship._meta.db_table)
     joined, reached = ("target_id", "source_id") if direction == Direction.DOWNSTREAM else ("source_id", "target_id")
     type_filter = f" AND type IN ({', '.join(['%s'] * len(types))})" if types else ""
-    postgres = connection.vendor == "postgresql"
     distances = {ci_id: 0 for ci_id in ids}
     frontier = list(ids)
     with connection.cursor() as cursor:
         for level in range(1, depth + 1):
-            found = set()
-            # PostgreSQL takes the whole frontier as one array; SQLite caps bound parameters.
-            step = len(frontier) if postgres else 500
-            for offset in range(0, len(frontier), max(step, 1)):
-                part = frontier[offset:offset + step]
-                if postgres:
-                    cursor.execute(f"SELECT DISTINCT {reached} FROM {rel} WHERE {joined} = ANY(%s){type_filter}",
-                                   [part, *types])
-                else:
-                    marks = ", ".join(["%s"] * len(part))
-                    cursor.execute(f"SELECT DISTINCT {reached} FROM {rel} WHERE {joined} IN ({marks}){type_filter}",
-                                   [*part, *types])
-                found.update(row[0] for row in cursor.fetchall())
+            # The whole frontier goes as one array.
+            cursor.execute(f"SELECT DISTINCT {reached} FROM {rel} WHERE {joined} = ANY(%s){type_filter}",
+                           [frontier, *types])
+            found = {row[0] for row in cursor.fetchall()}
             frontier = [ci_id for ci_id in found if ci_id not in distances]
             if not frontier:
                 break
@@ -166,15 +155,9 @@ def impact_distances(ci_ids: Iterable, direction: str = Direction.DOWNSTREAM, de
         if not include_self:
             distances = {ci_id: d for ci_id, d in distances.items() if d > 0}
         return distances
-    distances = {}
-    # SQLite caps bound parameters; start sets beyond a few hundred are walked in slices.
-    for offset in range(0, len(ids), 500):
-        chunk = ids[offset:offset + 500]
-        with connection.cursor() as cursor:
-            cursor.execute(_walk_sql(len(chunk), direction, types), [*chunk, depth, *types])
-            for ci_id, distance in cursor.fetchall():
-                if distance < distances.get(ci_id, depth + 1):
-                    distances[ci_id] = distance
+    with connection.cursor() as cursor:
+        cursor.execute(_walk_sql(direction, types), [ids, depth, *types])
+        distances = dict(cursor.fetchall())
     if not include_self:
         distances = {ci_id: d for ci_id, d in distances.items() if d > 0}
     return distances
@@ -186,7 +169,7 @@ def _load(distances: dict[int, int], queryset=None) -> list:
     queryset = ConfigurationItem.objects.all() if queryset is None else queryset
     ids = list(distances)
     cis = []
-    step = 20000 if connection.vendor == "postgresql" else 500  # SQLite caps bound parameters
+    step = 20000
     for offset in range(0, len(ids), step):
         cis.extend(queryset.filter(pk__in=ids[offset:offset + step]).defer("attributes", "description", "tags"))
     prefetch_related_objects(cis, "ci_class")

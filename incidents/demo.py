@@ -232,10 +232,7 @@ def _bulk(ctx, world, count):
         size = min(BATCH, count - done)
         rows = [_row(rng, world, first + done + i) for i in range(size)]
         with transaction.atomic():
-            if connection.vendor == "postgresql":
-                _copy(rows)
-            else:
-                Incident.objects.bulk_create([Incident(**row) for row in rows], batch_size=2000)
+            _copy(rows)
         done += size
         if count >= BATCH:
             ctx.log(f"    incidents: {done}/{count}")

@@ -130,9 +130,8 @@ class Incident(Ticket):
         related_name="children", help_text=_("The major incident this one is a symptom of."),
     )
     reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
-    # Full-text document (number, title, description, comments), maintained by the services on
-    # PostgreSQL (incidents.search). On SQLite the column exists but stays empty and search
-    # falls back to icontains; the GIN index is only created on PostgreSQL (see migrations).
+    # Full-text document (number, title, description, comments), maintained by the services
+    # (incidents.search); GIN-indexed by migration 0002.
     search_vector = SearchVectorField(null=True, editable=False)
     # The SLA engine's response and resolution clocks on this incident (badges, `slas` in the API).
     sla_clocks = GenericRelation("sla.SLAClock")
@@ -146,7 +145,7 @@ class Incident(Ticket):
         indexes = [
             # Group queues: open states × my groups ordered by priority, age. `id` is the last key
             # column so the page's ids and its COUNT(*) come from an index-only scan (see
-            # incidents.paging); key columns rather than INCLUDE so SQLite builds the same index.
+            # incidents.paging).
             models.Index(fields=["state", "assignment_group", "priority", "created_at", "id"],
                          name="inc_queue_idx"),
             # Every open-work queue (all open, my groups, mine, unassigned) in priority order: a small

@@ -1,7 +1,7 @@
 """Settings read from the environment.
 
-Development works with no environment at all (SQLite and a file-system Celery broker under
-``var/``); production (``DJANGO_ENV=production``) fails closed: no secret key, no start.
+Development defaults to PostgreSQL and Redis on 127.0.0.1 (bin/run starts embedded ones when
+none answer); production (``DJANGO_ENV=production``) fails closed: no secret key, no start.
 """
 
 import os
@@ -125,16 +125,15 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.parse(
-        env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'itsm.sqlite3'}"),
+        # PostgreSQL only (full-text search, GiST ranges, arrays, the audit trigger). bin/run
+        # sets this to a local or embedded server; see bin/devservers.py.
+        env("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/itsm"),
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # The embedded default runs web, worker and beat against one file: wait for locks
-    # instead of failing with "database is locked".
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("DATABASE_URL must be a PostgreSQL URL (postgres://...).")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -248,23 +247,9 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Celery: the embedded default is kombu's file-system transport, which needs no server.
-# "localhost" only silences kombu's "no hostname" warning; the transport ignores it.
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", "filesystem://localhost/")
-if CELERY_BROKER_URL.startswith("filesystem://"):
-    _broker_dir = VAR_DIR / "broker"
-    for sub in ("queue", "processed", "control"):
-        (_broker_dir / sub).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_broker_dir / "queue"),
-        "data_folder_out": str(_broker_dir / "queue"),
-        "processed_folder": str(_broker_dir / "processed"),
-        # Broadcast (worker control) messages; kombu's default is "control/" in the working directory.
-        "control_folder": str(_broker_dir / "control"),
-        "store_processed": False,
-    }
-else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Celery: Redis (bin/run uses the one on 127.0.0.1:6379 or an embedded one; see bin/devservers.py).
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

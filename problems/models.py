@@ -72,8 +72,7 @@ class Problem(Ticket):
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     # Full-text document (number, title, workaround, root cause, description, notes), kept by
-    # the services on PostgreSQL (problems.selectors.refresh_search); GIN-indexed there only
-    # (migration 0003). Stays empty on SQLite, where search falls back to icontains.
+    # the services (problems.selectors.refresh_search); GIN-indexed by migration 0004.
     search_vector = SearchVectorField(null=True, editable=False)
 
     incidents = models.ManyToManyField(

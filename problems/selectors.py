@@ -3,7 +3,6 @@
 import re
 
 from django.contrib.postgres.search import SearchRank
-from django.db import connection
 from django.db.models import Case, F, FloatField, Prefetch, Q, Value, When
 from django.db.models.functions import Coalesce
 
@@ -14,10 +13,6 @@ STOPWORDS = frozenset(
     ["the", "and", "for", "with", "from", "that", "this", "not", "are", "was", "were", "has", "have", "can", "cannot", "when", "after", "before", "into", "all", "any", "but", "our", "your", "you", "out", "off", "too", "via", "per", "new"]
 )
 MAX_TERMS = 12
-
-
-def is_postgres():
-    return connection.vendor == "postgresql"
 
 
 def with_list_relations(queryset):
@@ -33,24 +28,19 @@ SEARCHED_FIELDS = tuple(Problem.SEARCH_FIELDS)
 
 
 def refresh_search(ids):
-    """Recompute the search document of the given problems in one UPDATE (PostgreSQL only)."""
+    """Recompute the search document of the given problems in one UPDATE."""
     ids = [getattr(i, "pk", i) for i in ids]
-    if not ids or not is_postgres():
+    if not ids:
         return
     core_search.refresh(Problem, ids)
 
 
 def search_problems(queryset, text):
-    """Full-text search (every word, by prefix, ranked: core.search) on PostgreSQL; icontains elsewhere."""
+    """Full-text search (every word, by prefix, ranked: core.search)."""
     text = (text or "").strip()
     if not text:
         return queryset
-    if is_postgres():
-        return core_search.apply(queryset, text)
-    condition = Q()
-    for name in SEARCHED_FIELDS:
-        condition |= Q(**{f"{name}__icontains": text})
-    return queryset.filter(condition)
+    return core_search.apply(queryset, text)
 
 
 def significant_terms(text, limit=MAX_TERMS):
@@ -108,17 +98,11 @@ def matching_known_errors(incident, limit=5):
     terms = significant_terms(f"{incident.title} {incident.description[:500]}")
     text_score = Value(0.0, output_field=FloatField())
     queryset = Problem.objects.known_errors()
-    if terms and is_postgres():
+    if terms:
         # Any term, by prefix: "printer" finds "printers", "vpn" finds "vpn-gw".
         query = core_search.prefix_query(terms, "|")
         text_score = Coalesce(SearchRank(F("search_vector"), query), Value(0.0), output_field=FloatField())
         condition |= Q(search_vector=query)
-    elif terms:
-        text_condition = Q()
-        for term in terms:
-            text_condition |= Q(title__icontains=term) | Q(workaround__icontains=term) | Q(root_cause__icontains=term)
-        condition |= text_condition
-        text_score = Case(When(text_condition, then=Value(0.1)), default=Value(0.0), output_field=FloatField())
 
     def bonus(ids, weight):
         if not ids:

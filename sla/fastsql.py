@@ -1,14 +1,9 @@
 """Bulk writes for the sweep and escalation batches without the ORM's per-value compilation.
 
-On PostgreSQL rows go through psycopg2's execute_values (one statement per 1,000 rows);
-elsewhere (SQLite in development) the ORM's bulk methods are used.
+Rows go through psycopg2's execute_values (one statement per 1,000 rows).
 """
 
 from django.db import connection, models
-
-
-def _is_postgres():
-    return connection.vendor == "postgresql"
 
 
 def _value(field, obj):
@@ -27,9 +22,6 @@ def insert(objs, *, ignore_conflicts=False):
     if not objs:
         return
     model = type(objs[0])
-    if not _is_postgres():
-        model._default_manager.bulk_create(objs, ignore_conflicts=ignore_conflicts)
-        return
     from psycopg2.extras import execute_values
 
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
@@ -48,9 +40,6 @@ def update(objs, field_names):
     if not objs:
         return
     model = type(objs[0])
-    if not _is_postgres():
-        model._default_manager.bulk_update(objs, field_names)
-        return
     from psycopg2.extras import execute_values
 
     fields = [model._meta.get_field(name) for name in field_names]
@@ -78,9 +67,6 @@ def insert_dicts(model, rows, *, ignore_conflicts=False):
     if not rows:
         return
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    if not _is_postgres():
-        model._default_manager.bulk_create([model(**row) for row in rows], ignore_conflicts=ignore_conflicts)
-        return
     from psycopg2.extras import Json, execute_values
 
     defaults = {f.attname: f.get_default() for f in fields}

@@ -58,7 +58,7 @@ def test_request_logs_one_json_line_in_json_mode(tmp_path):
         "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'itsm.settings'; django.setup();"
         "from django.test import Client; print(Client().get('/accounts/login/?next=/x').status_code)",
         LOG_FORMAT="json", ITSM_VAR_DIR=str(tmp_path), SECRET_KEY="test-" * 12, LOG_LEVEL="INFO",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", CELERY_BROKER_URL="memory://",
+        CELERY_BROKER_URL="memory://",
     )
     # then
     assert result.returncode == 0, result.stderr
@@ -91,7 +91,7 @@ def test_errors_log_their_traceback_inside_the_json_line(tmp_path):
         "import django, os, logging; os.environ['DJANGO_SETTINGS_MODULE'] = 'itsm.settings'; django.setup()\n"
         "try:\n    1 / 0\nexcept ZeroDivisionError:\n    logging.getLogger('django.request').exception('Internal Server Error: /x')",
         LOG_FORMAT="json", ITSM_VAR_DIR=str(tmp_path), SECRET_KEY="test-" * 12,
-        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", CELERY_BROKER_URL="memory://",
+        CELERY_BROKER_URL="memory://",
     )
     assert result.returncode == 0, result.stderr
     [line] = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]

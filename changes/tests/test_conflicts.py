@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 
 from changes import conflicts, services
 from changes.choices import ChangeState as S, ChangeType as T
@@ -136,8 +135,7 @@ def test_detection_is_few_queries(requester, manager, estate, django_assert_max_
     for _ in range(5):
         schedule(make_change(requester, cis=[estate["web1"], estate["web2"]]), requester, manager)
     change = make_change(requester, cis=[estate["web1"]])
-    # PostgreSQL: impact walk, other changes, freezes. The portable path (SQLite) reads the
-    # CI links and freeze scopes in one more query each.
-    with django_assert_max_num_queries(3 if connection.vendor == "postgresql" else 5):
+    # Impact walk, other changes, freezes.
+    with django_assert_max_num_queries(3):
         impact, found, _at = conflicts.check_change(change, ci_ids=[estate["web1"].pk])
     assert len(found) == 5

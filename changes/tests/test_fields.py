@@ -1,5 +1,5 @@
-"""`IdArrayField`: a list of ids with the same lookups on PostgreSQL (bigint[]) and SQLite
-(JSON text; checked there by tests/test_sqlite_migrate.py)."""
+"""`Change.impacted_services`: a `bigint[]` of business service ids and the array lookups
+conflict detection and the API filters rely on."""
 
 import pytest
 from django.db import connection
@@ -42,4 +42,4 @@ def test_round_trip(lists):
     assert Change.objects.get(pk=lists["two"]).impacted_services == [5, 7]
     assert list(Change.objects.filter(pk=lists["one"]).values_list("impacted_services", flat=True)) == [[5]]
     column = Change._meta.get_field("impacted_services").db_type(connection)
-    assert column == ("bigint[]" if connection.vendor == "postgresql" else "text")
+    assert column == "bigint[]"

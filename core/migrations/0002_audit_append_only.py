@@ -1,6 +1,6 @@
 from django.db import migrations
 
-# On PostgreSQL the database itself refuses to rewrite history, whatever code runs.
+# The database itself refuses to rewrite history, whatever code runs.
 CREATE = """
 CREATE OR REPLACE FUNCTION core_auditentry_append_only() RETURNS trigger AS $$
 BEGIN
@@ -17,16 +17,6 @@ DROP FUNCTION IF EXISTS core_auditentry_append_only();
 """
 
 
-def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
-
-
-def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
-
-
 class Migration(migrations.Migration):
     dependencies = [("core", "0001_initial")]
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [migrations.RunSQL(CREATE, DROP)]

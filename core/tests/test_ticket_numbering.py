@@ -12,6 +12,7 @@ from django.db import connection
 from core.choices import Channel
 from core.models import NumberSequence
 from core.services import create_ticket
+from tests.database_url import database_url
 from tests.ticketapp.models import CaseTicket, DeskTicket
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,11 +75,8 @@ def test_concurrent_creation_from_threads_is_unique_and_gapless(agent):
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_creation_from_processes_is_unique_and_gapless(agent):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs a database server that several processes can share")
-    # given: child processes use the very database this test runs on
-    db = connection.settings_dict
-    url = f"postgres://{db['USER'] or ''}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    # given: child processes use the very database this test runs on (HOST may be a socket directory)
+    url = database_url(connection.settings_dict)
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "itsm.settings_test", "DATABASE_URL": url,
            "PYTHONPATH": str(ROOT)}
     processes, per_process = 3, 15

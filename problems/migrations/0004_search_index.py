@@ -1,7 +1,4 @@
-"""The GIN index behind known-error and problem search, and the documents of existing rows.
-
-PostgreSQL only: SQLite searches with icontains and keeps the column empty.
-"""
+"""The GIN index behind known-error and problem search, and the documents of existing rows."""
 
 from django.db import migrations
 
@@ -12,23 +9,17 @@ DOCUMENT_SQL = """
 """
 
 
-def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    # Desk list ?search=, the known-error database and incident matching: search_vector @@ query.
-    schema_editor.execute(
-        "CREATE INDEX IF NOT EXISTS problem_search_gin ON problems_problem USING GIN (search_vector)"
-    )
-    schema_editor.execute(f"UPDATE problems_problem SET search_vector = {DOCUMENT_SQL} WHERE search_vector IS NULL")
-
-
-def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute("DROP INDEX IF EXISTS problem_search_gin")
-
-
 class Migration(migrations.Migration):
     dependencies = [("problems", "0003_search_vector")]
 
-    operations = [migrations.RunPython(forwards, backwards, elidable=False)]
+    operations = [
+        # Desk list ?search=, the known-error database and incident matching: search_vector @@ query.
+        migrations.RunSQL(
+            [
+                "CREATE INDEX IF NOT EXISTS problem_search_gin ON problems_problem USING GIN (search_vector)",
+                f"UPDATE problems_problem SET search_vector = {DOCUMENT_SQL} WHERE search_vector IS NULL",
+            ],
+            "DROP INDEX IF EXISTS problem_search_gin",
+            elidable=False,
+        ),
+    ]

@@ -131,17 +131,6 @@ def test_search_odd_input_never_fails(agent, text):
     list(search_problems(Problem.objects.all(), text))
 
 
-def test_icontains_fallback_without_postgres(agent, end_user, monkeypatch):
-    # given: the non-PostgreSQL code path (SQLite), exercised on this database
-    monkeypatch.setattr("problems.selectors.is_postgres", lambda: False)
-    vpn = make_known_error(agent, title="VPN disconnects", workaround="Disable split tunnelling")
-    make_known_error(agent, title="Printer offline", workaround="Power cycle")
-    incident = make_incident(end_user, title="vpn drops again")
-    # when / then
-    assert [p.pk for p in search_problems(Problem.objects.all(), "tunnel")] == [vpn.pk]
-    assert [p.pk for p in matching_known_errors(incident)] == [vpn.pk]
-
-
 def test_suggestion_fragment_shows_covering_problems_and_raise_link(client, agent, end_user):
     incident = make_incident(end_user, title="Disk full on app01")
     problem = make_problem(agent, title="Log rotation broken", incidents=[incident])

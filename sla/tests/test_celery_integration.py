@@ -18,6 +18,7 @@ from core.models import AuditEntry
 from sla.choices import ClockKind, EventKind
 from sla.models import ClockEvent, EscalationRun, SLAClock
 from sla.tests.factories import make_definition
+from tests.database_url import database_url
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True),
               pytest.mark.filterwarnings("ignore::celery.exceptions.AlwaysEagerIgnored")]
@@ -27,16 +28,10 @@ CELERY = str(Path(sys.executable).with_name("celery"))
 
 
 def _env():
-    settings_dict = connection.settings_dict
-    user = settings_dict.get("USER") or "postgres"
-    password = settings_dict.get("PASSWORD") or ""
-    auth = f"{user}:{password}@" if password else f"{user}@"
-    database_url = (f"postgres://{auth}{settings_dict.get('HOST') or '127.0.0.1'}:{settings_dict.get('PORT') or 5432}/"
-                    f"{settings_dict['NAME']}")
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "itsm.settings",
-        "DATABASE_URL": database_url,
+        "DATABASE_URL": database_url(connection.settings_dict),
         "CELERY_BROKER_URL": os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/3"),
         "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
         "DEBUG": "false",
