@@ -7,7 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts import roles
-from changes import services
+from changes import freezes, services
 from changes.api.serializers import (
     ApprovalDecisionSerializer,
     ChangeSerializer,
@@ -141,7 +141,7 @@ class ChangeTemplateViewSet(viewsets.ReadOnlyModelViewSet):
     search_fields = ["name"]
 
 
-class FreezeWindowViewSet(viewsets.ModelViewSet):
+class FreezeWindowViewSet(ApiActorMixin, viewsets.ModelViewSet):
     """Change freezes: desk staff read them, administrators define them."""
 
     queryset = FreezeWindow.objects.prefetch_related(Prefetch("services", queryset=ConfigurationItem.objects.only("id")))
@@ -149,3 +149,13 @@ class FreezeWindowViewSet(viewsets.ModelViewSet):
     permission_classes = [permissions.IsAuthenticated, IsAdminOrReadOnlyDesk]
     filterset_class = None
     search_fields = ["name"]
+
+    def perform_create(self, serializer):
+        serializer.instance = freezes.create_freeze(**self.actor_kwargs(), **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = freezes.update_freeze(serializer.instance, **self.actor_kwargs(),
+                                                    changes=serializer.validated_data)
+
+    def perform_destroy(self, instance):
+        freezes.delete_freeze(instance, **self.actor_kwargs())
