@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ChangesConfig(AppConfig):
     name = "changes"
     verbose_name = _("Change management")
+
+    def ready(self):
+        from changes import history
+
+        history.register()
