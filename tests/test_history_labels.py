@@ -118,3 +118,11 @@ def test_ci_timeline(desk, agent):
     text = timeline_text(desk, ConfigurationItem.objects.get(pk=ci.pk).get_absolute_url())
     assert "pci, eu" in text and "app-01" in text
     assert_reads_in_words(text)
+
+
+def test_change_timeline_reads_in_korean(desk, agent, manager):
+    change = to_authorize(make_change(agent), agent, risk="low")
+    changes.decide_approval(change, actor=manager, channel=WEB, decision="approve")
+    desk.cookies["django_language"] = "ko"
+    text = timeline_text(desk, change.get_absolute_url())
+    assert f"{manager} 님이 승인" in text, text
