@@ -33,6 +33,7 @@ class HistoryField:
     label: Any
     display: Callable[[Any, Any], str] | None = None
     sentence: bool = False
+    body: Callable[[Any], str] | None = None  # the item's text from the row's context
 
 
 _exact: dict[tuple[str, str], HistoryField] = {}
@@ -43,12 +44,12 @@ def _model_key(model) -> str:
     return model._meta.label_lower if model is not None else "*"
 
 
-def register(field: str, *, label, display=None, model=None, sentence=False, prefix=False):
+def register(field: str, *, label, display=None, model=None, sentence=False, prefix=False, body=None):
     """Declare how rows about `field` read (on `model`, or on every model when None).
 
     With `prefix=True`, `field` is a prefix ("attributes.") and `label` may be a callable
-    taking the rest of the name."""
-    spec = HistoryField(label, display, sentence)
+    taking the rest of the name. `body(entry)` words the row's context as the item's text."""
+    spec = HistoryField(label, display, sentence, body)
     if prefix:
         _prefixed.append((_model_key(model), field, spec))
     else:
@@ -67,6 +68,10 @@ def context_text(entry) -> str:
     """The text a timeline item shows under its heading: the reason or message written with the
     change, else the declared facts of its context in words."""
     context = entry.context or {}
+    model = entry.content_type.model_class() if entry.content_type_id else None
+    spec, _rest = declared(model, entry.field) if model is not None else (None, "")
+    if spec is not None and spec.body is not None:
+        return spec.body(entry)
     text = context.get("reason", "") or context.get("message", "")
     if text:
         return text

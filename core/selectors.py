@@ -35,7 +35,7 @@ def _related_names(model, entries):
         for raw in (entry.old_value, entry.new_value):
             values = raw if isinstance(raw, list) else [raw]
             wanted.setdefault(model_field.related_model, set()).update(
-                v for v in values if isinstance(v, (int, str)) and not isinstance(v, bool))
+                v for v in values if isinstance(v, int) and not isinstance(v, bool))
     names = {}
     for related_model, ids in wanted.items():
         for obj in related_model._default_manager.filter(pk__in=ids):

@@ -8,6 +8,7 @@ import re
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.urls import reverse
 
 from changes import services as changes
 from changes.models import Change
@@ -21,6 +22,7 @@ from problems.choices import ProblemState
 from releases import services as releases
 from releases.choices import DeploymentState, Environment
 from sla import engine
+from sla.models import SLAClock
 from sla.tests.factories import make_calendar, make_definition
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +59,7 @@ def desk(client, manager):
 
 def test_incident_timeline(desk, agent, manager, team, end_user):
     calendar = make_calendar()
-    make_definition(calendar=calendar, targets={3: (60, 240)})
+    make_definition(calendar=calendar, targets={2: (30, 120), 3: (60, 240)})
     ci = make_ci("mail-01")
     opened = dt.datetime(2026, 11, 23, 10, 0, tzinfo=SEOUL)
     incident = incidents.open_incident(actor=agent, channel=WEB, title="Mail down", caller=end_user, impact=2,
@@ -67,11 +69,21 @@ def test_incident_timeline(desk, agent, manager, team, end_user):
                                          changes={"impact": 1, "is_major": True})
     incidents.comment(incident, actor=agent, channel=WEB, body="Looking", internal=True, notify=False)
     engine.sweep(now=opened + dt.timedelta(hours=6))
+    incident = incidents.transition(incident, actor=agent, channel=WEB, target="on_hold",
+                                    on_hold_reason="awaiting_caller")
+    incident = incidents.transition(incident, actor=agent, channel=WEB, target="in_progress")
     incidents.resolve(incident, actor=agent, channel=WEB, code="solved_workaround", notes="Restarted")
     text = timeline_text(desk, incident.get_absolute_url())
     assert "Solved (workaround)" in text and "Major incident" in text and "Yes" in text
-    assert "SLA breached · Resolution" in text
+    assert "SLA breached · Resolution" in text and "Awaiting caller" in text
     assert_reads_in_words(text)
+    # and the clock's "why" page words the engine's reasons too
+    clock = SLAClock.objects.for_object(incident).filter(kind="resolution").latest("pk")
+    page = desk.get(reverse("sla:clock_detail", args=[clock.pk])).content.decode()
+    why = html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", re.search(
+        r'data-testid="clock-timeline".*?</ol>', page, re.S).group(0))))
+    assert "On hold: Awaiting caller" in why, why
+    assert_reads_in_words(why)
 
 
 def test_problem_timeline(desk, agent, end_user):
