@@ -1,3 +1,5 @@
+import copy
+
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _, ngettext
@@ -17,6 +19,19 @@ class UserAdmin(BaseUserAdmin):
 
     def save_model(self, request, obj, form, change):
         """Saved with its groups and permissions in save_related: one audited service call."""
+
+    def user_change_password(self, request, id, form_url=""):
+        # Django's view saves the form itself; a per-request copy hands that save to the service.
+        base = self.change_password_form
+
+        class AuditedPasswordForm(base):
+            def save(self, commit=True):
+                return services.change_password(self.user, actor=request.user, channel=Channel.WEB,
+                                                apply=lambda: base.save(self, commit=False))
+
+        audited = copy.copy(self)
+        audited.change_password_form = AuditedPasswordForm
+        return BaseUserAdmin.user_change_password(audited, request, id, form_url)
 
     def save_related(self, request, form, formsets, change):
         fields = list(form.changed_data) + ([] if change else ["password"])

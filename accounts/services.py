@@ -113,6 +113,17 @@ def save_user(user, *, actor, channel, fields, m2m=None) -> User:
 
 
 @transaction.atomic
+def change_password(user, *, actor, channel, apply) -> User:
+    """Set a new password: `apply()` puts it on `user` in memory (a password form's
+    save(commit=False)); the row saves here, with an audit row that names no hash."""
+    apply()
+    user.save(update_fields=["password"])
+    audit.record_changes(user, actor=actor, channel=channel, changes={"password": (None, None)})
+    events.publish("accounts.password_changed", user, actor=actor, channel=channel)
+    return user
+
+
+@transaction.atomic
 def issue_token(user, *, actor, channel, name="") -> tuple[ApiToken, str]:
     """A new API token for `user`; the plain key is returned once and never stored or audited."""
     token, key = ApiToken.issue(user, name=name)

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
+from django.contrib.auth import update_session_auth_hash, views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
@@ -35,8 +35,12 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("accounts:profile")
 
     def form_valid(self, form):
+        services.change_password(form.user, actor=self.request.user, channel=Channel.WEB,
+                                 apply=lambda: form.save(commit=False))
+        # Keeps this session signed in; every other session of the user ends.
+        update_session_auth_hash(self.request, form.user)
         messages.success(self.request, _("Your password was changed."))
-        return super().form_valid(form)
+        return redirect(self.get_success_url())
 
 
 @login_required

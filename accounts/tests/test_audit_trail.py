@@ -57,3 +57,18 @@ def test_admin_user_edit_is_audited_and_the_password_hash_never_stored(client, a
     [created] = trail(newbie)
     assert created.actor == admin_user and created.new_value["username"] == "newbie"
     assert "password" not in created.new_value
+
+
+def test_password_changes_on_the_desk_and_in_the_admin_are_audited_without_hashes(client, agent, admin_user):
+    client.force_login(agent)
+    response = client.post(reverse("accounts:password_change"), {
+        "old_password": "correct-horse-battery-staple", "new_password1": "An0ther-long-pass", "new_password2": "An0ther-long-pass"})
+    assert response.status_code == 302
+    client.force_login(admin_user)
+    response = client.post(f"/admin/accounts/user/{agent.pk}/password/", {
+        "password1": "Th1rd-long-pass!", "password2": "Th1rd-long-pass!", "usable_password": "true"})
+    assert response.status_code == 302
+    agent.refresh_from_db()
+    assert agent.check_password("Th1rd-long-pass!")
+    rows = [(e.field, e.old_value, e.new_value, e.actor) for e in trail(agent)]
+    assert rows == [("password", None, None, agent), ("password", None, None, admin_user)]
