@@ -176,9 +176,7 @@ def delete_ci(ci, *, actor, channel, authorised_by=None, now=None):
                      old=_relationship_value(rel), context=context, at=now)
     events.publish("cmdb.ci_deleted", locked, actor=actor, channel=channel,
                    data={"id": locked.pk, "name": locked.name})
-    pk = locked.pk
     locked.delete()
-    ci.pk = pk  # callers still name the CI (messages, the API's 204)
     return ci
 
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import audit
 from core.choices import AuditAction, Channel
 from sla import fastsql
 from sla.choices import BREACH_PERCENT, EscalationAction
@@ -124,7 +125,7 @@ def _process(lookup, *, now=None):
             tickets[key] = ticket
             run.result = result
             audits.append(_audit_row(ticket, run, result, message, context, now))
-        fastsql.insert(audits)
+        audit.record_many(audits)
         fastsql.update(runs, ["done_at", "attempts", "result"])
         for callback in after_commit:
             transaction.on_commit(callback)
@@ -132,18 +133,17 @@ def _process(lookup, *, now=None):
 
 
 def _audit_row(ticket, run, result, message, context, now):
+    """The escalation's audit row, as a dict for core.audit.record_many."""
     from django.contrib.contenttypes.models import ContentType
 
-    from core.models import AuditEntry
-
     action = run.rule.action
-    return AuditEntry(
-        content_type=ContentType.objects.get_for_model(ticket), object_id=ticket.pk, object_repr=str(ticket)[:200],
-        action=AuditAction.ESCALATED, field=action,
-        new_value=message if action == EscalationAction.WORK_NOTE else run.threshold, actor=None,
-        channel=Channel.SYSTEM, created_at=now,
-        context={**context, "message": message, **{k: v for k, v in result.items() if k != "action"}},
-    )
+    return {
+        "content_type_id": ContentType.objects.get_for_model(ticket).pk, "object_id": ticket.pk,
+        "object_repr": str(ticket)[:200], "action": AuditAction.ESCALATED, "field": action,
+        "new_value": message if action == EscalationAction.WORK_NOTE else run.threshold, "actor_id": None,
+        "channel": Channel.SYSTEM, "created_at": now,
+        "context": {**context, "message": message, **{k: v for k, v in result.items() if k != "action"}},
+    }
 
 
 def _apply(run, ticket, now, after_commit):
