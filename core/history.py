@@ -33,7 +33,7 @@ class HistoryField:
     label: Any
     display: Callable[[Any, Any], str] | None = None
     sentence: bool = False
-    body: Callable[[Any], str] | None = None  # the item's text from the row's context
+    body: Callable[[Any, Any], str] | None = None  # (entry, model) → the item's text from the row's context
 
 
 _exact: dict[tuple[str, str], HistoryField] = {}
@@ -48,7 +48,7 @@ def register(field: str, *, label, display=None, model=None, sentence=False, pre
     """Declare how rows about `field` read (on `model`, or on every model when None).
 
     With `prefix=True`, `field` is a prefix ("attributes.") and `label` may be a callable
-    taking the rest of the name. `body(entry)` words the row's context as the item's text."""
+    taking the rest of the name. `body(entry, model)` words the row's context as the item's text."""
     spec = HistoryField(label, display, sentence, body)
     if prefix:
         _prefixed.append((_model_key(model), field, spec))
@@ -64,14 +64,13 @@ def register_context(key: str, describe):
     _context[key] = describe
 
 
-def context_text(entry) -> str:
+def context_text(model, entry) -> str:
     """The text a timeline item shows under its heading: the reason or message written with the
     change, else the declared facts of its context in words."""
     context = entry.context or {}
-    model = entry.content_type.model_class() if entry.content_type_id else None
-    spec, _rest = declared(model, entry.field) if model is not None else (None, "")
+    spec, _rest = declared(model, entry.field)
     if spec is not None and spec.body is not None:
-        return spec.body(entry)
+        return spec.body(entry, model)
     text = context.get("reason", "") or context.get("message", "")
     if text:
         return text
@@ -115,11 +114,18 @@ def plain(raw) -> str:
         return ", ".join(plain(value) for value in raw)
     if isinstance(raw, dict):
         return "\n".join(f"{humanise(key)}: {plain(value)}" for key, value in raw.items())
-    if isinstance(raw, str):
-        instant = parse_datetime(raw) if "T" in raw else None
+    if isinstance(raw, str) and "T" in raw:
+        instant = _instant(raw)
         if instant is not None:
             return date_format(timezone.localtime(instant) if timezone.is_aware(instant) else instant, "Y-m-d H:i")
     return str(raw)
+
+
+def _instant(raw):
+    try:
+        return parse_datetime(raw)
+    except ValueError:  # shaped like an instant but not one (month 13): show the text
+        return None
 
 
 def label(model, field: str) -> str:
@@ -155,11 +161,14 @@ def display(model, entry, raw, related_names) -> str:
     if isinstance(found, models.BooleanField) or isinstance(raw, bool):
         return yes_no(raw)
     if isinstance(found, models.DateTimeField) and isinstance(raw, str):
-        instant = parse_datetime(raw)
+        instant = _instant(raw)
         if instant is not None:
             return date_format(timezone.localtime(instant), "Y-m-d H:i")
     if isinstance(found, models.DateField) and isinstance(raw, str):
-        day = parse_date(raw)
+        try:
+            day = parse_date(raw)
+        except ValueError:
+            day = None
         if day is not None:
             return date_format(day, "Y-m-d")
     return plain(raw)

@@ -75,7 +75,7 @@ def timeline(obj, *, include_internal):
             kind = "change" if entry.action in (AuditAction.UPDATED, AuditAction.TRANSITIONED,
                                                 AuditAction.ASSIGNED, AuditAction.LINKED) else "event"
             item = grouped[key] = TimelineItem(kind, entry.created_at, entry.actor, entry.channel, obj=entry)
-            item.body = history.context_text(entry)
+            item.body = history.context_text(model, entry)
             items.append(item)
         new = history.display(model, entry, entry.new_value, related)
         # A declared one-line row ("Approved (stage Change manager)") or a first value has no "old →".

@@ -90,9 +90,8 @@ def reason_text(reason, model) -> str:
     return reason
 
 
-def clock_body(entry):
-    context = entry.context or {}
-    return reason_text(context.get("reason", ""), entry.content_type.model_class())
+def clock_body(entry, model):
+    return reason_text((entry.context or {}).get("reason", ""), model)
 
 
 def register():
