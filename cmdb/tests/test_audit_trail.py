@@ -79,3 +79,15 @@ def test_admin_edits_and_deletes_of_a_ci_go_through_the_services(client, admin_u
     client.post(f"/admin/cmdb/configurationitem/{ci.pk}/delete/", {"post": "yes"})
     assert not ConfigurationItem.objects.filter(pk=ci.pk).exists()
     assert trail(None, model=ConfigurationItem, pk=ci.pk)[-1].action == AuditAction.DELETED
+
+
+def test_admin_creates_a_ci_through_the_service(client, admin_user):
+    client.force_login(admin_user)
+    data = {"name": "esx-new", "ci_class": ci_class("server").pk, "status": "in_use", "environment": "production",
+            "criticality": 2, "description": "", "location": "", "vendor": "", "tags": "[]", "attributes": "{}",
+            "external_id": "", "outgoing-TOTAL_FORMS": "0", "outgoing-INITIAL_FORMS": "0"}
+    response = client.post("/admin/cmdb/configurationitem/add/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    ci = ConfigurationItem.objects.get(name="esx-new")
+    assert [(e.action, e.actor, e.new_value["criticality"]) for e in trail(ci)] == [
+        (AuditAction.CREATED, admin_user, 2)]
