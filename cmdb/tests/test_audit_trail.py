@@ -30,6 +30,18 @@ def test_deleting_a_ci_through_the_api_is_audited_with_the_admin_and_its_last_va
     assert [(e.actor, e.old_value["target"]) for e in unlinked] == [(admin_user, db.pk)]
 
 
+def test_a_neighbour_history_names_the_deleted_ci(client, admin_user):
+    from cmdb import services
+
+    db = make_ci("payroll-db", "database")
+    app = make_ci("payroll-web", "application")
+    relate(app, db)
+    services.delete_ci(db, actor=admin_user, channel=Channel.WEB)
+    client.force_login(admin_user)
+    page = client.get(reverse("cmdb:ci_detail", args=[app.pk])).content.decode()
+    assert "payroll-web depends on payroll-db" in page
+
+
 def test_a_ci_still_named_by_a_ticket_is_refused_and_nothing_is_audited(api_as, admin_user, agent):
     from incidents.services import open_incident
 
