@@ -33,10 +33,12 @@ class ProfileForm(forms.ModelForm):
             if name != "notifications":
                 field.widget.attrs.setdefault("class", "form-select" if name == "language" else "form-control")
 
-    def save(self, commit=True):
+    def profile_changes(self):
+        """What accounts.services.update_profile needs: the fields, with the kinds not chosen muted."""
         chosen = set(self.cleaned_data["notifications"])
-        self.instance.muted_notifications = [kind for kind, _label in NOTIFICATION_KINDS if kind not in chosen]
-        return super().save(commit)
+        changes = {name: self.cleaned_data[name] for name in self._meta.fields}
+        changes["muted_notifications"] = [kind for kind, _label in NOTIFICATION_KINDS if kind not in chosen]
+        return changes
 
 
 class ApiTokenForm(forms.ModelForm):

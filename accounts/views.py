@@ -1,15 +1,16 @@
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
+from django.contrib.auth import update_session_auth_hash, views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts import services
 from accounts.forms import ApiTokenForm, ProfileForm
 from accounts.models import ApiToken
+from core.choices import Channel
 
 
 def _remember_language(response, user):
@@ -34,15 +35,20 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("accounts:profile")
 
     def form_valid(self, form):
+        services.change_password(form.user, actor=self.request.user, channel=Channel.WEB,
+                                 apply=lambda: form.save(commit=False))
+        # Keeps this session signed in; every other session of the user ends.
+        update_session_auth_hash(self.request, form.user)
         messages.success(self.request, _("Your password was changed."))
-        return super().form_valid(form)
+        return redirect(self.get_success_url())
 
 
 @login_required
 def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
+        user = services.update_profile(request.user, actor=request.user, channel=Channel.WEB,
+                                       changes=form.profile_changes())
         messages.success(request, _("Your profile was saved."))
         return _remember_language(redirect("accounts:profile"), user)
     return render(request, "accounts/profile.html", {"form": form})
@@ -53,7 +59,8 @@ def token_list(request):
     form = ApiTokenForm(request.POST or None)
     new_key = None
     if request.method == "POST" and form.is_valid():
-        _token, new_key = ApiToken.issue(request.user, name=form.cleaned_data["name"])
+        _token, new_key = services.issue_token(request.user, actor=request.user, channel=Channel.WEB,
+                                               name=form.cleaned_data["name"])
         form = ApiTokenForm()
     tokens = request.user.api_tokens.all()
     return render(request, "accounts/tokens.html", {"form": form, "tokens": tokens, "new_key": new_key})
@@ -63,8 +70,7 @@ def token_list(request):
 @require_POST
 def token_revoke(request, pk):
     token = get_object_or_404(ApiToken.objects.active(), pk=pk, user=request.user)
-    token.revoked_at = timezone.now()
-    token.save(update_fields=["revoked_at"])
+    token = services.revoke_token(token, actor=request.user, channel=Channel.WEB)
     messages.success(request, _("Token %(prefix)s… was revoked.") % {"prefix": token.prefix})
     return redirect("accounts:token_list")
 

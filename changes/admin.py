@@ -4,7 +4,9 @@ the services (desk and API) so every step is audited."""
 
 from django.contrib import admin
 
+from changes import freezes
 from changes.models import ApprovalPolicy, ApprovalStage, Change, ChangeTemplate, FreezeWindow
+from core.admin import ServiceWritesAdmin, changed_values, form_values
 
 
 @admin.register(ChangeTemplate)
@@ -28,11 +30,21 @@ class ApprovalPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(FreezeWindow)
-class FreezeWindowAdmin(admin.ModelAdmin):
+class FreezeWindowAdmin(ServiceWritesAdmin):
     list_display = ["name", "start", "end", "active"]
     list_filter = ["active"]
     search_fields = ["name", "reason"]
     raw_id_fields = ["services"]
+
+    def create(self, request, form, obj):
+        return freezes.create_freeze(**self.writer_kwargs(request), **form_values(form, freezes.FIELDS))
+
+    def update(self, request, form, obj):
+        return freezes.update_freeze(obj, **self.writer_kwargs(request),
+                                     changes=changed_values(form, freezes.FIELDS))
+
+    def delete(self, request, obj):
+        freezes.delete_freeze(obj, **self.writer_kwargs(request))
 
 
 @admin.register(Change)

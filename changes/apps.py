@@ -7,7 +7,10 @@ class ChangesConfig(AppConfig):
     verbose_name = _("Change management")
 
     def ready(self):
-        from core import demo
         from changes import demo as changes_demo
+        from core import demo
 
         demo.register("changes", changes_demo.seed, after=("accounts", "cmdb"))
+        from changes import history
+
+        history.register()

@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from changes.choices import BADGE_COLOURS
+from changes import workflow
 from changes.choices import (
     ACTIVE_WINDOW_STATES,
+    BADGE_COLOURS,
     ApprovalMode,
     ChangeState,
     ChangeType,
@@ -23,7 +24,6 @@ from changes.choices import (
 )
 from core.models import Ticket
 from core.tickets import Lifecycle
-from changes import workflow
 
 
 class ChangeTemplate(models.Model):

@@ -43,6 +43,8 @@ HIGH_AT = 9
 class RiskAssessment:
     level: str
     score: int
+    # [kind, detail, points]: kind is a question key, "criticality", "impact" or "services";
+    # raw, so the audit trail keeps them and describe_reason words them in the reader's language.
     reasons: list = field(default_factory=list)
 
 
@@ -74,22 +76,22 @@ def assess(answers, *, criticalities=(), impact_size=0, business_services=0):
         answer = answers.get(question.key)
         if answer is None or answer == question.risky_answer:
             score += question.points
-            reasons.append(f"{question.key}: +{question.points}")
+            reasons.append([question.key, answer, question.points])
     criticalities = [c for c in criticalities if c is not None]
     if criticalities:
         top = min(criticalities)
         points = CRITICALITY_POINTS.get(top, 0)
         if points:
             score += points
-            reasons.append(f"criticality {top}: +{points}")
+            reasons.append(["criticality", top, points])
     for threshold, points in IMPACT_POINTS:
         if impact_size >= threshold:
             score += points
-            reasons.append(f"downstream impact {impact_size}: +{points}")
+            reasons.append(["impact", impact_size, points])
             break
     if business_services > 1:
         score += 1
-        reasons.append(f"business services {business_services}: +1")
+        reasons.append(["services", business_services, 1])
     if score >= HIGH_AT:
         level = Risk.HIGH
     elif score >= MODERATE_AT:
@@ -97,3 +99,25 @@ def assess(answers, *, criticalities=(), impact_size=0, business_services=0):
     else:
         level = Risk.LOW
     return RiskAssessment(level=level, score=score, reasons=reasons)
+
+
+def describe_reason(kind, detail, points) -> str:
+    """One risk factor in words: "Has the backout plan been tested? No: +2"."""
+    from django.utils.translation import gettext
+
+    questions = {q.key: q for q in QUESTIONS}
+    if kind in questions:
+        if detail is None:
+            answer = gettext("not answered")
+        else:
+            answer = gettext("Yes") if detail else gettext("No")
+        text = f"{questions[kind].text} {answer}"
+    elif kind == "criticality":
+        text = gettext("Most critical affected CI: criticality %(value)s") % {"value": detail}
+    elif kind == "impact":
+        text = gettext("%(count)s CIs downstream") % {"count": detail}
+    elif kind == "services":
+        text = gettext("%(count)s business services affected") % {"count": detail}
+    else:
+        text = str(kind)
+    return f"{text}: +{points}"

@@ -120,8 +120,7 @@ def assess_risk(change, *, actor, channel, answers, expected_version=None):
         locked, actor=actor, channel=channel, expected_version=locked.version,
         changes={"risk": result.level, "risk_score": result.score, "risk_answers": answers,
                  "impacted_services": impact.services, "impacted_ci_count": impact.ci_count},
-        audit_context={"reason": _("Risk assessment: %(reasons)s") % {"reasons": "; ".join(result.reasons)
-                                                                       or _("no risk factors")}},
+        audit_context={"risk_factors": result.reasons},
     )
     return locked, result
 

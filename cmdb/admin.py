@@ -3,7 +3,9 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from cmdb import services
 from cmdb.models import CIClass, ConfigurationItem, ImportJob, Relationship, RelationshipRule
+from core.admin import ServiceWritesAdmin, changed_values, form_values
 
 
 @admin.register(CIClass)
@@ -26,15 +28,36 @@ class OutgoingInline(admin.TabularInline):
     extra = 0
     verbose_name_plural = _("needs")
 
+    # Relationships change on the CI page or through the API, where each link is audited on both CIs.
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(ConfigurationItem)
-class ConfigurationItemAdmin(admin.ModelAdmin):
+class ConfigurationItemAdmin(ServiceWritesAdmin):
     list_display = ["name", "ci_class", "status", "environment", "criticality", "owner_group"]
     list_filter = ["ci_class", "status", "environment", "criticality"]
     list_select_related = ["ci_class", "owner_group"]
     search_fields = ["name", "external_id"]
     readonly_fields = ["version", "created_at", "updated_at"]
     inlines = [OutgoingInline]
+
+    def create(self, request, form, obj):
+        return services.create_ci(**self.writer_kwargs(request), **form_values(form, services.EDITABLE_FIELDS))
+
+    def update(self, request, form, obj):
+        ci, _diff = services.update_ci(obj, **self.writer_kwargs(request),
+                                       changes=changed_values(form, services.EDITABLE_FIELDS))
+        return ci
+
+    def delete(self, request, obj):
+        services.delete_ci(obj, **self.writer_kwargs(request))
 
 
 @admin.register(ImportJob)
@@ -45,4 +68,11 @@ class ImportJobAdmin(admin.ModelAdmin):
     exclude = ["payload"]
 
     def has_add_permission(self, request):
+        return False
+
+    # Jobs are started (and audited) from the import page; here they are evidence only.
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -11,7 +11,10 @@ class CMDBConfig(AppConfig):
         from core import events
 
         events.after_commit("cmdb.import_queued", key="cmdb.enqueue_import")(tasks.enqueue_import)
-        from core import demo
         from cmdb import demo as cmdb_demo
+        from core import demo
 
         demo.register("cmdb", cmdb_demo.seed, after=("accounts",))
+        from cmdb import history
+
+        history.register()

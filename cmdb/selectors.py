@@ -5,10 +5,12 @@ The CMDB sits below the ticket apps: it finds them through the ticket contract
 ConfigurationItem, and asks each type's lifecycle which states are open.
 """
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from core.choices import AuditAction
+from core.models import AuditEntry
 from core.selectors import timeline
 from core.tickets import lifecycle_of, ticket_models
 from cmdb.choices import RelationshipType
@@ -43,6 +45,15 @@ def tickets_on(ci, user, limit=5):
     return sections
 
 
+def _deleted_names(ids):
+    """Names of deleted CIs, from their deletion audit rows (a neighbour's history still names them)."""
+    if not ids:
+        return {}
+    rows = AuditEntry.objects.filter(content_type=ContentType.objects.get_for_model(ConfigurationItem),
+                                     object_id__in=ids, action=AuditAction.DELETED).values_list("object_id", "old_value")
+    return {pk: (old or {}).get("name", f"#{pk}") for pk, old in rows}
+
+
 def ci_timeline(ci):
     """The CI's history; relationship rows are rendered as "depends on X" rather than raw ids."""
     items = timeline(ci, include_internal=True)
@@ -52,6 +63,7 @@ def ci_timeline(ci):
         value = entry.new_value or entry.old_value or {}
         ids.update(v for v in (value.get("source"), value.get("target")) if v)
     names = dict(ConfigurationItem.objects.filter(pk__in=ids).values_list("pk", "name"))
+    names.update(_deleted_names(ids - set(names)))
     for item in items:
         entry = item.obj
         if getattr(entry, "field", None) != "relationship":

@@ -9,14 +9,14 @@ made under a change record names it with `authorised_by` (a change number such a
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import audit
+from core import audit, events
 from core.choices import AuditAction
 from core.exceptions import StaleVersion
-from cmdb.models import ConfigurationItem, Relationship
+from cmdb.models import ConfigurationItem, ImportJob, Relationship
 
 
 
@@ -152,3 +152,44 @@ def remove_relationship(rel, *, actor, channel, authorised_by=None, now=None):
     for ci in (source, target):
         audit.record(ci, actor=actor, channel=channel, action=AuditAction.UNLINKED, field="relationship",
                      old=value, context=context, at=now)
+
+
+@transaction.atomic
+def delete_ci(ci, *, actor, channel, authorised_by=None, now=None):
+    """Delete a CI (administrators only; others retire it). Its relationships go with it, each
+    audited as removed on the CI at the other end, so no neighbour's history loses the link.
+
+    A CI that tickets still name raises ProtectedError and nothing is written.
+    """
+    now = now or timezone.now()
+    context = audit_context(authorised_by)
+    locked = ConfigurationItem.objects.select_for_update().get(pk=ci.pk)
+    audit.record_deletion(locked, actor=actor, channel=channel, fields=_audited_fields(), context=context, at=now)
+    rels = Relationship.objects.filter(models.Q(source=locked) | models.Q(target=locked)).select_related(
+        "source", "target")
+    for rel in rels:
+        other = rel.target if rel.source_id == locked.pk else rel.source
+        audit.record(other, actor=actor, channel=channel, action=AuditAction.UNLINKED, field="relationship",
+                     old=_relationship_value(rel), context=context, at=now)
+    events.publish("cmdb.ci_deleted", locked, actor=actor, channel=channel,
+                   data={"id": locked.pk, "name": locked.name})
+    locked.delete()
+    return ci
+
+
+IMPORT_JOB_FIELDS = ("kind", "format", "filename", "dry_run", "skip_bad_rows", "authorised_by")
+
+
+@transaction.atomic
+def create_import_job(*, actor, channel, kind, format, payload, filename="", dry_run=False, skip_bad_rows=False,
+                      authorised_by=""):
+    """Queue an import of CIs or relationships uploaded by `actor`; the CI writes it makes later
+    are audited under the same actor (see cmdb.imports.run_job)."""
+    job = ImportJob.objects.create(kind=kind, format=format, filename=(filename or "")[:255], payload=payload,
+                                   dry_run=dry_run, skip_bad_rows=skip_bad_rows,
+                                   authorised_by=authorised_by or "", created_by=actor)
+    audit.record_creation(job, actor=actor, channel=channel, fields=IMPORT_JOB_FIELDS,
+                          context=audit_context(authorised_by))
+    events.publish("cmdb.import_started", job, actor=actor, channel=channel,
+                   data={"kind": kind, "dry_run": dry_run})
+    return job

@@ -247,10 +247,10 @@ class ImportView(DeskMixin, View):
         if not form.is_valid():
             return self.render(form, status=400)
         data = form.cleaned_data
-        job = ImportJob.objects.create(
-            kind=data["kind"], format=data["format"], filename=data["file"].name[:255], payload=data["text"],
-            dry_run=data["dry_run"], skip_bad_rows=data["skip_bad_rows"],
-            authorised_by=data["authorised_by"], created_by=request.user,
+        job = services.create_import_job(
+            actor=request.user, channel=Channel.WEB, kind=data["kind"], format=data["format"],
+            filename=data["file"].name, payload=data["text"], dry_run=data["dry_run"],
+            skip_bad_rows=data["skip_bad_rows"], authorised_by=data["authorised_by"],
         )
         start_job(job)
         return redirect("cmdb:import_job", pk=job.pk)
@@ -279,10 +279,11 @@ class ImportJobView(DeskMixin, View):
     def post(self, request, pk):
         """Run a previewed (dry-run) import for real."""
         job = get_object_or_404(ImportJob, pk=pk, created_by=request.user, dry_run=True)
-        new = ImportJob.objects.create(
-            kind=job.kind, format=job.format, filename=job.filename, payload=job.payload, dry_run=False,
+        new = services.create_import_job(
+            actor=request.user, channel=Channel.WEB, kind=job.kind, format=job.format, filename=job.filename,
+            payload=job.payload, dry_run=False,
             skip_bad_rows=request.POST.get("skip_bad_rows") == "on" or job.skip_bad_rows,
-            authorised_by=job.authorised_by, created_by=request.user,
+            authorised_by=job.authorised_by,
         )
         start_job(new)
         return redirect("cmdb:import_job", pk=new.pk)

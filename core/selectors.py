@@ -4,13 +4,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import FieldDoesNotExist
-from django.db import models
 from django.db.models import Q
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
-from django.utils.formats import date_format
 
+from core import history
 from core.choices import AuditAction
 from core.models import Attachment, AuditEntry, Comment
 
@@ -25,58 +21,21 @@ class TimelineItem:
     actor: object
     channel: str
     body: str = ""
-    changes: list = field(default_factory=list)  # [(label, old_display, new_display)]
+    changes: list = field(default_factory=list)  # [(label, old_display or "", new_display)]
     obj: object = None
-
-
-def _display(model, field_name, raw, related_names):
-    try:
-        model_field = model._meta.get_field(field_name)
-    except FieldDoesNotExist:
-        return "" if raw is None else str(raw)
-    if raw is None or raw == "":
-        return "—"
-    # Reverse relations (an incident's "problems") have no choices.
-    if getattr(model_field, "choices", None):
-        return str(dict(model_field.flatchoices).get(raw, raw))
-    if model_field.is_relation and model_field.related_model is not None:
-        if isinstance(raw, list):
-            return ", ".join(related_names.get((model_field.related_model, r), str(r)) for r in raw)
-        return related_names.get((model_field.related_model, raw), str(raw))
-    if isinstance(raw, bool):
-        return str(model_field.verbose_name) if raw else "—"
-    if isinstance(model_field, models.DateTimeField) and isinstance(raw, str):
-        # Stored as raw ISO text in UTC; people read it in their own time zone.
-        instant = parse_datetime(raw)
-        if instant is not None:
-            return date_format(timezone.localtime(instant), "Y-m-d H:i")
-    return str(raw)
-
-
-def _label(model, field_name):
-    try:
-        model_field = model._meta.get_field(field_name)
-        if not hasattr(model_field, "verbose_name"):  # a reverse relation: name it after its model
-            related = getattr(model_field, "related_model", None)
-            return str(related._meta.verbose_name_plural) if related else field_name.replace("_", " ")
-        return str(model_field.verbose_name)
-    except FieldDoesNotExist:
-        return field_name.replace("_", " ")
 
 
 def _related_names(model, entries):
     """Look up the display names of related ids in one query per related model."""
     wanted = {}
     for entry in entries:
-        try:
-            model_field = model._meta.get_field(entry.field)
-        except FieldDoesNotExist:
-            continue
-        if not model_field.is_relation or model_field.related_model is None:
+        model_field = history.related_field(model, entry.field)
+        if model_field is None:
             continue
         for raw in (entry.old_value, entry.new_value):
             values = raw if isinstance(raw, list) else [raw]
-            wanted.setdefault(model_field.related_model, set()).update(v for v in values if v is not None)
+            wanted.setdefault(model_field.related_model, set()).update(
+                v for v in values if isinstance(v, int) and not isinstance(v, bool))
     names = {}
     for related_model, ids in wanted.items():
         for obj in related_model._default_manager.filter(pk__in=ids):
@@ -116,12 +75,12 @@ def timeline(obj, *, include_internal):
             kind = "change" if entry.action in (AuditAction.UPDATED, AuditAction.TRANSITIONED,
                                                 AuditAction.ASSIGNED, AuditAction.LINKED) else "event"
             item = grouped[key] = TimelineItem(kind, entry.created_at, entry.actor, entry.channel, obj=entry)
-            item.body = entry.context.get("reason", "") or entry.context.get("message", "")
+            item.body = history.context_text(model, entry)
             items.append(item)
-        item.changes.append((
-            _label(model, entry.field),
-            _display(model, entry.field, entry.old_value, related),
-            _display(model, entry.field, entry.new_value, related),
-        ))
+        new = history.display(model, entry, entry.new_value, related)
+        # A declared one-line row ("Approved (stage Change manager)") or a first value has no "old →".
+        old = "" if history.is_sentence(model, entry.field) or (entry.old_value in (None, "", []) and \
+            entry.action != AuditAction.UPDATED) else history.display(model, entry, entry.old_value, related)
+        item.changes.append((history.label(model, entry.field), old, new))
     items.sort(key=lambda item: item.at)
     return items

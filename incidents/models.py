@@ -10,12 +10,19 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Ticket, TicketQuerySet
-from incidents.choices import BADGE_COLOURS
 from core.search import SearchFields
 from core.tickets import Lifecycle
 from incidents import workflow
 from incidents.choices import (
-    OPEN_STATES, Impact, IncidentChannel, IncidentState, OnHoldReason, Priority, ResolutionCode, Urgency,
+    BADGE_COLOURS,
+    OPEN_STATES,
+    Impact,
+    IncidentChannel,
+    IncidentState,
+    OnHoldReason,
+    Priority,
+    ResolutionCode,
+    Urgency,
 )
 
 

@@ -6,11 +6,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Ticket
-from problems.choices import BADGE_COLOURS
 from core.search import SearchFields
 from core.tickets import Lifecycle
 from problems import workflow
-from problems.choices import OPEN_STATES, CauseCategory, Impact, Priority, ProblemState
+from problems.choices import BADGE_COLOURS, OPEN_STATES, CauseCategory, Impact, Priority, ProblemState
 
 
 class ProblemQuerySet(models.QuerySet):

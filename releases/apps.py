@@ -11,3 +11,6 @@ class ReleasesConfig(AppConfig):
         from releases import demo as releases_demo
 
         demo.register("releases", releases_demo.seed, after=("accounts", "changes"))
+        from releases import history
+
+        history.register()

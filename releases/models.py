@@ -8,10 +8,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Ticket
-from releases.choices import BADGE_COLOURS, DEPLOYMENT_BADGE_COLOURS, DeploymentState, Environment, ReleaseState
 from core.tickets import Lifecycle
 from releases import workflow
-from releases.choices import DeploymentState, Environment, ReleaseState
+from releases.choices import (
+    BADGE_COLOURS,
+    DEPLOYMENT_BADGE_COLOURS,
+    DeploymentState,
+    Environment,
+    ReleaseState,
+)
 
 
 class Release(Ticket):

@@ -1,4 +1,7 @@
-"""Administration of calendars, agreements and escalation rules; clocks and events read-only."""
+"""Administration of calendars, agreements and escalation rules; clocks and events read-only.
+
+Saves and deletes go through sla.services (with the inlines' rows), so every edit an
+administrator makes is in the audit trail with its author."""
 
 from django import forms
 from django.contrib import admin
@@ -6,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ServiceWritesAdmin, changed_values, form_values, handled_by_service
+from sla import services
 from sla.models import (
     BusinessCalendar,
     CalendarException,
@@ -46,15 +51,40 @@ class CalendarExceptionInline(admin.TabularInline):
     extra = 0
 
 
+def _inline_rows(formsets, model, names):
+    """The rows an inline formset of `model` keeps (not deleted, not left blank), as dicts."""
+    rows = []
+    for formset in formsets:
+        if formset.model is not model:
+            continue
+        for form in formset.forms:
+            data = getattr(form, "cleaned_data", None)
+            if data and not data.get("DELETE"):
+                rows.append({name: data.get(name) for name in names})
+    return rows
+
+
 @admin.register(BusinessCalendar)
-class BusinessCalendarAdmin(admin.ModelAdmin):
+class BusinessCalendarAdmin(ServiceWritesAdmin):
     list_display = ["name", "time_zone", "always_open", "holiday_country", "updated_at"]
     search_fields = ["name"]
     inlines = [WorkingIntervalInline, CalendarExceptionInline]
 
+    def save_model(self, request, obj, form, change):
+        """Saved with its hours and dates in save_related: one service call, one audit entry set."""
+
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        form.instance.save(update_fields=["updated_at"])
+        saved = services.save_calendar(
+            form.instance if change else None, **self.writer_kwargs(request),
+            fields=form_values(form, services.CALENDAR_FIELDS),
+            working_hours=_inline_rows(formsets, WorkingInterval, ("weekday", "start", "end")),
+            custom_dates=_inline_rows(formsets, CalendarException, ("date", "kind", "start", "end", "reason")))
+        self.adopt(form.instance, saved)
+        for formset in formsets:
+            handled_by_service(formset)
+
+    def delete(self, request, obj):
+        services.delete_calendar(obj, **self.writer_kwargs(request))
 
 
 class SLATargetFormSet(forms.BaseInlineFormSet):
@@ -83,18 +113,59 @@ class EscalationRuleInline(admin.TabularInline):
 
 
 @admin.register(SLADefinition)
-class SLADefinitionAdmin(admin.ModelAdmin):
+class SLADefinitionAdmin(ServiceWritesAdmin):
     list_display = ["name", "agreement", "ticket_type", "calendar", "active", "stop_at", "on_reopen"]
     list_filter = ["agreement", "active", "calendar"]
     search_fields = ["name"]
     inlines = [SLATargetInline, EscalationRuleInline]
 
+    def save_model(self, request, obj, form, change):
+        """Saved with its targets in save_related: one service call, one audit entry set."""
+
+    def save_related(self, request, form, formsets, change):
+        saved = services.save_definition(
+            form.instance if change else None, **self.writer_kwargs(request),
+            fields=form_values(form, services.DEFINITION_FIELDS),
+            targets=_inline_rows(formsets, SLATarget, ("priority", "response_minutes", "resolution_minutes")))
+        self.adopt(form.instance, saved)
+        for formset in formsets:
+            if formset.model is EscalationRule:
+                self._save_rules(request, saved, formset)
+            handled_by_service(formset)
+
+    def _save_rules(self, request, definition, formset):
+        for form in formset.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data:
+                continue
+            rule = data.get("id")
+            if data.get("DELETE"):
+                if rule is not None:
+                    services.delete_escalation_rule(rule, **self.writer_kwargs(request))
+            elif rule is None or form.has_changed():
+                fields = {**form_values(form, services.RULE_FIELDS), "definition": definition}
+                services.save_escalation_rule(rule, **self.writer_kwargs(request), fields=fields)
+
+    def delete(self, request, obj):
+        services.delete_definition(obj, **self.writer_kwargs(request))
+
 
 @admin.register(EscalationRule)
-class EscalationRuleAdmin(admin.ModelAdmin):
+class EscalationRuleAdmin(ServiceWritesAdmin):
     formfield_overrides = URL_OVERRIDES
     list_display = ["definition", "kind", "threshold", "action", "active"]
     list_filter = ["action", "active"]
+
+    def create(self, request, form, obj):
+        return services.save_escalation_rule(None, **self.writer_kwargs(request),
+                                             fields=form_values(form, services.RULE_FIELDS))
+
+    def update(self, request, form, obj):
+        return services.save_escalation_rule(obj, **self.writer_kwargs(request),
+                                             fields=changed_values(form, services.RULE_FIELDS))
+
+    def delete(self, request, obj):
+        services.delete_escalation_rule(obj, **self.writer_kwargs(request))
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -25,3 +25,6 @@ class SLAConfig(AppConfig):
         from sla import demo as sla_demo
 
         demo.register("sla", sla_demo.seed, after=("accounts",))
+        from sla import history
+
+        history.register()

@@ -8,8 +8,9 @@ import datetime as dt
 
 from django.contrib.contenttypes.models import ContentType
 
+from core.choices import Channel
 from sla import services
-from sla.models import BusinessCalendar, EscalationRule, SLADefinition
+from sla.models import BusinessCalendar, SLADefinition
 
 WEEKDAYS = range(5)
 
@@ -43,7 +44,7 @@ def _calendar(key):
     existing = BusinessCalendar.objects.filter(name=spec["name"]).first()
     if existing is not None:
         return existing
-    return services.save_calendar(None, fields=spec, working_hours=hours)
+    return services.save_calendar(None, actor=None, channel=Channel.SYSTEM, fields=spec, working_hours=hours)
 
 
 def _definition(name, *, calendar, targets, rules=(), **fields):
@@ -53,11 +54,12 @@ def _definition(name, *, calendar, targets, rules=(), **fields):
     # The demo agreements are for incidents; named by app label so the SLA engine imports no
     # ticket app (the layering contract in pyproject.toml).
     incident_type = ContentType.objects.get_by_natural_key("incidents", "incident")
-    definition = services.save_definition(None, fields={
+    definition = services.save_definition(None, actor=None, channel=Channel.SYSTEM, fields={
         "name": name, "ticket_type": incident_type, "calendar": calendar, **fields,
     }, targets=[{"priority": p, "response_minutes": r, "resolution_minutes": s} for p, (r, s) in targets.items()])
     for rule in rules:
-        EscalationRule.objects.create(definition=definition, **rule)
+        services.save_escalation_rule(None, actor=None, channel=Channel.SYSTEM,
+                                      fields={"definition": definition, **rule})
     return definition
 
 

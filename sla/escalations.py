@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import events
+from core import audit, events
 from core.choices import AuditAction, Channel
 from sla import fastsql
 from sla.choices import BREACH_PERCENT, EscalationAction
@@ -125,7 +125,7 @@ def _process(lookup, *, now=None):
             run.result = result
             audits.append(_audit_row(ticket, run, result, message, context, now))
             escalated.append((ticket, _escalated_data(run, ticket, result, message)))
-        fastsql.insert(audits)
+        audit.record_many(audits)
         fastsql.update(runs, ["done_at", "attempts", "result"])
         events.publish_many("sla.escalated", escalated, channel=Channel.SYSTEM, at=now)
         return len(runs)
@@ -140,18 +140,17 @@ def _escalated_data(run, ticket, result, message):
 
 
 def _audit_row(ticket, run, result, message, context, now):
+    """The escalation's audit row, as a dict for core.audit.record_many."""
     from django.contrib.contenttypes.models import ContentType
 
-    from core.models import AuditEntry
-
     action = run.rule.action
-    return AuditEntry(
-        content_type=ContentType.objects.get_for_model(ticket), object_id=ticket.pk, object_repr=str(ticket)[:200],
-        action=AuditAction.ESCALATED, field=action,
-        new_value=message if action == EscalationAction.WORK_NOTE else run.threshold, actor=None,
-        channel=Channel.SYSTEM, created_at=now,
-        context={**context, "message": message, **{k: v for k, v in result.items() if k != "action"}},
-    )
+    return {
+        "content_type_id": ContentType.objects.get_for_model(ticket).pk, "object_id": ticket.pk,
+        "object_repr": str(ticket)[:200], "action": AuditAction.ESCALATED, "field": action,
+        "new_value": message if action == EscalationAction.WORK_NOTE else run.threshold, "actor_id": None,
+        "channel": Channel.SYSTEM, "created_at": now,
+        "context": {**context, "message": message, **{k: v for k, v in result.items() if k != "action"}},
+    }
 
 
 def _apply(run, ticket, now):

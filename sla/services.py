@@ -1,5 +1,7 @@
-"""Writers of SLA configuration: calendars (with hours and custom dates) and definitions
-(with targets). Shared by the API; the admin uses the same model validation."""
+"""Writers of SLA configuration: calendars (with hours and custom dates), definitions (with
+targets) and escalation rules. Shared by the API and the admin; each takes the actor and the
+channel, runs in one transaction and writes the audit trail, since a changed target or calendar
+changes every deadline computed from then on."""
 
 from __future__ import annotations
 
@@ -8,9 +10,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core import audit, events
+from core.choices import AuditAction
 from sla.models import (
     BusinessCalendar,
     CalendarException,
+    EscalationRule,
     SLADefinition,
     SLATarget,
     WorkingInterval,
@@ -46,10 +51,47 @@ def _full_clean_all(objects, key):
         raise ValidationError({key: [str(e) for e in errors]})
 
 
+def _hours_value(intervals):
+    return [{"weekday": i.weekday, "start": f"{i.start:%H:%M}", "end": f"{i.end:%H:%M}"}
+            for i in sorted(intervals, key=lambda i: (i.weekday, i.start))]
+
+
+def _dates_value(exceptions):
+    return [{"date": e.date.isoformat(), "kind": e.kind, "start": f"{e.start:%H:%M}" if e.start else None,
+             "end": f"{e.end:%H:%M}" if e.end else None, "reason": e.reason}
+            for e in sorted(exceptions, key=lambda e: (e.date, e.start or e.end or e.date))]
+
+
+def _calendar_state(calendar):
+    state = audit.snapshot(calendar, CALENDAR_FIELDS)
+    if calendar.pk:
+        state["working_hours"] = _hours_value(calendar.intervals.all())
+        state["custom_dates"] = _dates_value(calendar.exceptions.all())
+    else:
+        state["working_hours"], state["custom_dates"] = [], []
+    return state
+
+
+def _audit_saved(obj, *, before, after, created, actor, channel, event):
+    """Created: one row with the values; updated: one row per changed field. Returns the diff."""
+    diff = audit.changes_between(before, after)
+    if created:
+        audit.record(obj, actor=actor, channel=channel, action=AuditAction.CREATED,
+                     new={name: value for name, value in after.items() if value not in (None, "", [])})
+    elif diff:
+        audit.record_changes(obj, actor=actor, channel=channel, changes=diff)
+    if diff or created:
+        events.publish(event, obj, actor=actor, channel=channel, data={"fields": sorted(diff), "created": created})
+    return diff
+
+
 @transaction.atomic
-def save_calendar(calendar: BusinessCalendar | None, *, fields: dict, working_hours=None, custom_dates=None):
+def save_calendar(calendar: BusinessCalendar | None, *, actor, channel, fields: dict, working_hours=None,
+                  custom_dates=None):
     """Create or update a calendar; `working_hours` / `custom_dates` (lists of dicts) replace the old ones."""
-    calendar = calendar or BusinessCalendar()
+    created = calendar is None or calendar.pk is None
+    calendar = BusinessCalendar() if created else BusinessCalendar.objects.select_for_update().get(pk=calendar.pk)
+    before = _calendar_state(calendar)
     for name, value in fields.items():
         if name in CALENDAR_FIELDS:
             setattr(calendar, name, value)
@@ -77,6 +119,21 @@ def save_calendar(calendar: BusinessCalendar | None, *, fields: dict, working_ho
             exception.calendar = calendar
         CalendarException.objects.bulk_create(exceptions)
     calendar.save(update_fields=["updated_at"])  # hours are part of the calendar's version
+    _audit_saved(calendar, before=before, after=_calendar_state(calendar), created=created, actor=actor,
+                 channel=channel, event="sla.calendar_changed")
+    return calendar
+
+
+@transaction.atomic
+def delete_calendar(calendar: BusinessCalendar, *, actor, channel):
+    """Delete a calendar no definition uses (else ProtectedError, and nothing is written)."""
+    audit.record(calendar, actor=actor, channel=channel, action=AuditAction.DELETED,
+                 old=_calendar_state(calendar))
+    events.publish("sla.calendar_deleted", calendar, actor=actor, channel=channel,
+                   data={"id": calendar.pk, "name": calendar.name})
+    pk = calendar.pk
+    calendar.delete()
+    calendar.pk = pk
     return calendar
 
 
@@ -91,11 +148,24 @@ def ticket_type_from_label(label):
     return content_type
 
 
+def _targets_value(targets):
+    return [{"priority": t.priority, "response_minutes": t.response_minutes,
+             "resolution_minutes": t.resolution_minutes} for t in sorted(targets, key=lambda t: t.priority or 0)]
+
+
+def _definition_state(definition):
+    state = audit.snapshot(definition, DEFINITION_FIELDS)
+    state["targets"] = _targets_value(definition.targets.all()) if definition.pk else []
+    return state
+
+
 @transaction.atomic
-def save_definition(definition: SLADefinition | None, *, fields: dict, targets=None):
+def save_definition(definition: SLADefinition | None, *, actor, channel, fields: dict, targets=None):
     """Create or update a definition; `targets` (list of {priority, response_minutes,
     resolution_minutes}) replaces the old ones. Running clocks keep the target they have."""
-    definition = definition or SLADefinition()
+    created = definition is None or definition.pk is None
+    definition = SLADefinition() if created else SLADefinition.objects.select_for_update().get(pk=definition.pk)
+    before = _definition_state(definition)
     for name, value in fields.items():
         if name in DEFINITION_FIELDS:
             setattr(definition, name, value)
@@ -118,4 +188,49 @@ def save_definition(definition: SLADefinition | None, *, fields: dict, targets=N
         for row in rows:
             row.definition = definition
         SLATarget.objects.bulk_create(rows)
+    _audit_saved(definition, before=before, after=_definition_state(definition), created=created, actor=actor,
+                 channel=channel, event="sla.definition_changed")
     return definition
+
+
+@transaction.atomic
+def delete_definition(definition: SLADefinition, *, actor, channel):
+    """Delete a definition no clock ran under (else ProtectedError, and nothing is written)."""
+    audit.record(definition, actor=actor, channel=channel, action=AuditAction.DELETED,
+                 old=_definition_state(definition))
+    events.publish("sla.definition_deleted", definition, actor=actor, channel=channel,
+                   data={"id": definition.pk, "name": definition.name})
+    pk = definition.pk
+    definition.delete()
+    definition.pk = pk
+    return definition
+
+
+RULE_FIELDS = ("definition", "kind", "threshold", "action", "target_group", "webhook_url", "message", "active")
+
+
+@transaction.atomic
+def save_escalation_rule(rule: EscalationRule | None, *, actor, channel, fields: dict) -> EscalationRule:
+    """Create or update an escalation rule (what happens when a clock reaches a threshold)."""
+    created = rule is None or rule.pk is None
+    rule = EscalationRule() if created else EscalationRule.objects.select_for_update().get(pk=rule.pk)
+    before = {} if created else audit.snapshot(rule, RULE_FIELDS)
+    for name, value in fields.items():
+        if name in RULE_FIELDS:
+            setattr(rule, name, value)
+    rule.full_clean()
+    rule.save()
+    _audit_saved(rule, before=before, after=audit.snapshot(rule, RULE_FIELDS), created=created, actor=actor,
+                 channel=channel, event="sla.escalation_rule_changed")
+    return rule
+
+
+@transaction.atomic
+def delete_escalation_rule(rule: EscalationRule, *, actor, channel):
+    audit.record_deletion(rule, actor=actor, channel=channel, fields=RULE_FIELDS)
+    events.publish("sla.escalation_rule_deleted", rule, actor=actor, channel=channel,
+                   data={"id": rule.pk, "definition": rule.definition_id})
+    pk = rule.pk
+    rule.delete()
+    rule.pk = pk
+    return rule

@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
+from core import audit
 from core.choices import AuditAction, Channel
 from sla import fastsql
 from sla.calendars import calendar_for_definition
@@ -65,9 +66,7 @@ def _settle_batch(clocks, now, rules_cache):
         ticket = tickets.get((clock.content_type_id, clock.object_id))
         audits.append(_audit_row(ticket, ContentType.objects.get_for_id(clock.content_type_id), clock, percent,
                                  instant, recorded_at))
-    from core.models import AuditEntry
-
-    fastsql.insert_dicts(AuditEntry, audits)
+    audit.record_many(audits)
     runs = create_escalation_runs(crossed, rules_cache)
     publish_thresholds(crossed, lambda c: tickets.get((c.content_type_id, c.object_id)), runs)
 
@@ -95,7 +94,7 @@ def _tickets_for(clocks):
 
 
 def _audit_row(ticket, content_type, clock, percent, instant, recorded_at):
-    """An AuditEntry row (as a dict for fastsql) for a threshold recorded by the sweep."""
+    """An audit row (as a dict for core.audit.record_many) for a threshold recorded by the sweep."""
     kind = "breach" if percent == BREACH_PERCENT else "warning"
     return {
         "content_type_id": content_type.pk, "object_id": clock.object_id,

@@ -1,7 +1,9 @@
 from rest_framework import generics, viewsets
 
+from accounts import services
 from accounts.api.serializers import MeSerializer, TeamSerializer
 from accounts.models import Team
+from core.choices import Channel
 
 
 class MeView(generics.RetrieveUpdateAPIView):
@@ -12,6 +14,10 @@ class MeView(generics.RetrieveUpdateAPIView):
 
     def get_object(self):
         return self.request.user
+
+    def perform_update(self, serializer):
+        serializer.instance = services.update_profile(self.request.user, actor=self.request.user, channel=Channel.API,
+                                                      changes=serializer.validated_data)
 
 
 class TeamViewSet(viewsets.ReadOnlyModelViewSet):

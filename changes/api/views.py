@@ -6,7 +6,7 @@ from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from changes import services
+from changes import freezes, services
 from changes.api.serializers import (
     ApprovalDecisionSerializer,
     ChangeSerializer,
@@ -18,6 +18,7 @@ from changes.api.serializers import (
 from changes.filtersets import ORDERING_FIELDS, ChangeFilterSet
 from changes.models import Approval, Change, ChangeTemplate, FreezeWindow
 from cmdb.models import ConfigurationItem
+from core.api.mixins import ApiActorMixin
 from core.api.permissions import DeskOnly, DeskReadAdminWrite
 from core.api.viewsets import TicketViewSet
 from incidents.models import Incident
@@ -113,7 +114,7 @@ class ChangeTemplateViewSet(viewsets.ReadOnlyModelViewSet):
     search_fields = ["name"]
 
 
-class FreezeWindowViewSet(viewsets.ModelViewSet):
+class FreezeWindowViewSet(ApiActorMixin, viewsets.ModelViewSet):
     """Change freezes: desk staff read them, administrators define them."""
 
     queryset = FreezeWindow.objects.prefetch_related(Prefetch("services", queryset=ConfigurationItem.objects.only("id")))
@@ -121,3 +122,13 @@ class FreezeWindowViewSet(viewsets.ModelViewSet):
     permission_classes = [DeskReadAdminWrite]
     filterset_class = None
     search_fields = ["name"]
+
+    def perform_create(self, serializer):
+        serializer.instance = freezes.create_freeze(**self.actor_kwargs(), **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = freezes.update_freeze(serializer.instance, **self.actor_kwargs(),
+                                                    changes=serializer.validated_data)
+
+    def perform_destroy(self, instance):
+        freezes.delete_freeze(instance, **self.actor_kwargs())

@@ -60,7 +60,7 @@ class ConfigurationItemViewSet(ApiActorMixin, viewsets.ModelViewSet):
     def perform_destroy(self, instance):
         if not roles.is_admin(self.request.user):
             raise PermissionDenied(_("Only administrators delete CIs; retire it instead."))
-        instance.delete()
+        services.delete_ci(instance, **self.actor_kwargs())
 
     def destroy(self, request, *args, **kwargs):
         try:

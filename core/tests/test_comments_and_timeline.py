@@ -99,11 +99,12 @@ def test_timeline_template_names_the_channel(busy_ticket):
 
 def test_instants_in_the_timeline_read_in_local_time(settings):
     # given: audit rows keep instants as raw ISO text in UTC
-    from core.selectors import _display
+    from core import history
+    from core.models import AuditEntry
     from tests.ticketapp.models import CaseTicket
 
     settings.TIME_ZONE = "Asia/Seoul"
     # when
-    shown = _display(CaseTicket, "created_at", "2026-11-22T11:58:42.240189+00:00", {})
+    shown = history.display(CaseTicket, AuditEntry(field="created_at"), "2026-11-22T11:58:42.240189+00:00", {})
     # then
     assert shown == "2026-11-22 20:58"

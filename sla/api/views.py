@@ -5,6 +5,7 @@ from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api.mixins import ApiActorMixin
 from core.api.permissions import DeskReadAdminWrite
 from sla import engine, services
 from sla.api.serializers import (
@@ -16,7 +17,7 @@ from sla.api.serializers import (
 from sla.models import BusinessCalendar, ClockEvent, SLAClock, SLADefinition
 
 
-class BusinessCalendarViewSet(viewsets.ModelViewSet):
+class BusinessCalendarViewSet(ApiActorMixin, viewsets.ModelViewSet):
     queryset = BusinessCalendar.objects.prefetch_related("intervals", "exceptions").order_by("name")
     serializer_class = BusinessCalendarSerializer
     permission_classes = [DeskReadAdminWrite]
@@ -32,8 +33,8 @@ class BusinessCalendarViewSet(viewsets.ModelViewSet):
         for key in ("country", "subdivision", "language"):
             if key in holidays:
                 data["holiday_" + key] = holidays[key]
-        serializer.instance = services.save_calendar(instance, fields=data, working_hours=hours,
-                                                     custom_dates=custom_dates)
+        serializer.instance = services.save_calendar(instance, **self.actor_kwargs(), fields=data,
+                                                     working_hours=hours, custom_dates=custom_dates)
 
     def perform_create(self, serializer):
         self._save(serializer)
@@ -47,12 +48,12 @@ class BusinessCalendarViewSet(viewsets.ModelViewSet):
         from core.exceptions import DomainError
 
         try:
-            instance.delete()
+            services.delete_calendar(instance, **self.actor_kwargs())
         except ProtectedError:
             raise DomainError("This calendar is used by SLA definitions.", code="protected")
 
 
-class SLADefinitionViewSet(viewsets.ModelViewSet):
+class SLADefinitionViewSet(ApiActorMixin, viewsets.ModelViewSet):
     queryset = (SLADefinition.objects.select_related("ticket_type", "calendar")
                 .prefetch_related("targets", "escalation_rules").order_by("name"))
     serializer_class = SLADefinitionSerializer
@@ -67,7 +68,8 @@ class SLADefinitionViewSet(viewsets.ModelViewSet):
         targets = data.pop("targets", None)
         if "ticket_type" in data:
             data["ticket_type"] = services.ticket_type_from_label(data["ticket_type"])
-        serializer.instance = services.save_definition(instance, fields=data, targets=targets)
+        serializer.instance = services.save_definition(instance, **self.actor_kwargs(), fields=data,
+                                                       targets=targets)
 
     def perform_create(self, serializer):
         self._save(serializer)

@@ -21,4 +21,12 @@ def sla_clock_timeline(clock):
     """`{% sla_clock_timeline clock %}` on a ticket page: why this clock breached (or not)."""
     from sla.engine import explain
 
-    return {"explanation": explain(clock)}
+    return {"explanation": explain(clock), "clock": clock}
+
+
+@register.filter
+def sla_reason(reason, clock):
+    """An engine reason ("ticket resolved", "on_hold:awaiting_caller") in words for `clock`'s ticket."""
+    from sla.history import reason_text
+
+    return reason_text(reason, clock.content_type.model_class() if clock else None)

@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.models import ApiToken, User
+from accounts import services
+from accounts.models import User
+from core.choices import Channel
 
 
 class Command(BaseCommand):
@@ -15,5 +17,5 @@ class Command(BaseCommand):
             user = User.objects.get(username=opts["username"])
         except User.DoesNotExist as exc:
             raise CommandError(f"No user named {opts['username']!r}.") from exc
-        _token, key = ApiToken.issue(user, name=opts["name"])
+        _token, key = services.issue_token(user, actor=None, channel=Channel.SYSTEM, name=opts["name"])
         self.stdout.write(key)
