@@ -11,3 +11,8 @@ class AccountsConfig(AppConfig):
         from accounts.permissions import sync_role_groups
 
         post_migrate.connect(sync_role_groups, dispatch_uid="accounts.sync_role_groups")
+
+        from accounts import demo
+        from core import demo as demo_registry
+
+        demo_registry.register("accounts", demo.seed)

@@ -49,11 +49,11 @@ class ConfigurationItemAdmin(ServiceWritesAdmin):
     inlines = [OutgoingInline]
 
     def create(self, request, form, obj):
-        return services.create_ci(**self.writer_kwargs(request), **form_values(form, services.EDITABLE_FIELDS))
+        return services.create_ci(**self.writer_kwargs(request), **form_values(form, ConfigurationItem.EDITABLE_FIELDS))
 
     def update(self, request, form, obj):
         ci, _diff = services.update_ci(obj, **self.writer_kwargs(request),
-                                       changes=changed_values(form, services.EDITABLE_FIELDS))
+                                       changes=changed_values(form, ConfigurationItem.EDITABLE_FIELDS))
         return ci
 
     def delete(self, request, obj):

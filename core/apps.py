@@ -12,8 +12,3 @@ class CoreConfig(AppConfig):
 
         events.use_writer(outbox.write)
         outbox.use_waker(tasks.deliver_soon)
-        # Accounts sit below core and know nothing of the registry: core registers their demo.
-        from accounts import demo as accounts_demo
-        from core import demo
-
-        demo.register("accounts", accounts_demo.seed)
