@@ -21,8 +21,9 @@ class NumberOrIdLookupMixin:
         return obj
 
 
+# What services need to know about the caller. (A comment, not a docstring: drf-spectacular
+# would show a mixin's docstring as the description of every endpoint without its own.)
 class ApiActorMixin:
-    """What services need to know about the caller."""
 
     channel = Channel.API
 
