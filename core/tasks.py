@@ -56,3 +56,9 @@ def deliver_soon():
             forget_connection()
             if fresh:
                 log.warning("outbox: could not reach the broker (%s); the beat sweep will deliver later", error)
+
+
+def ping_broker(url=None, timeout=2):
+    """Connect to the broker once (the readiness probe); raises what the connection raised."""
+    with deliver_outbox.app.connection_for_write(url, connect_timeout=timeout) as conn:
+        conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=timeout)

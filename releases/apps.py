@@ -14,3 +14,7 @@ class ReleasesConfig(AppConfig):
         from releases import history
 
         history.register()
+        from changes import calendar
+        from releases import selectors
+
+        calendar.register("releases", selectors.releases_for_calendar)

@@ -532,14 +532,6 @@ def publish_thresholds(crossed, ticket_of, runs=()):
             events.publish_many(name, items, channel=Channel.SYSTEM)
 
 
-# --- the sweep (sla/sweep.py) ----------------------------------------------------------------
-def sweep(*, now=None, batch_size=500, max_batches=None):
-    """Record due warnings and breaches exactly once; see sla.sweep.sweep."""
-    from sla import sweep as sweeper
-
-    return sweeper.sweep(now=now, batch_size=batch_size, max_batches=max_batches)
-
-
 # --- explanation -----------------------------------------------------------------------------
 def explain(clock, *, now=None):
     """A 'why this breached (or not)' timeline: each event with the business time counted so

@@ -4,12 +4,14 @@ They run inside the publishing transaction (the ticket row is locked), registere
 SLAConfig.ready(), so ticket code never touches clocks and core never imports this app.
 """
 
+from core.tickets import Lifecycle
 from sla import engine
 
 
 def _is_ticket(record):
-    # Ticket events come from core.services, which numbers every ticket type by its prefix.
-    return bool(getattr(type(record), "NUMBER_PREFIX", ""))
+    # Clocks run on the types that declare the ticket contract (core.tickets); the "*.created"
+    # pattern also hears other records' events (CIs, SLA definitions).
+    return isinstance(getattr(type(record), "lifecycle", None), Lifecycle)
 
 
 def ticket_created(event):

@@ -11,9 +11,9 @@ from django.utils import timezone
 @shared_task(acks_late=True, ignore_result=True)
 def sweep():
     """Beat, every 15 s: record due warnings/breaches; their escalations leave through the outbox."""
-    from sla import engine
+    from sla import sweep as sla_sweep
 
-    return engine.sweep(now=timezone.now())
+    return sla_sweep.sweep(now=timezone.now())
 
 
 @shared_task(acks_late=True, ignore_result=True)

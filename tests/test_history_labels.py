@@ -21,7 +21,7 @@ from problems import services as problems
 from problems.choices import ProblemState
 from releases import services as releases
 from releases.choices import DeploymentState, Environment
-from sla import engine
+from sla import sweep as sla_sweep
 from sla.models import SLAClock
 from sla.tests.factories import make_calendar, make_definition
 
@@ -68,7 +68,7 @@ def test_incident_timeline(desk, agent, manager, team, end_user):
     incident = incidents.update_incident(incident, actor=agent, channel=WEB,
                                          changes={"impact": 1, "is_major": True})
     incidents.comment(incident, actor=agent, channel=WEB, body="Looking", internal=True, notify=False)
-    engine.sweep(now=opened + dt.timedelta(hours=6))
+    sla_sweep.sweep(now=opened + dt.timedelta(hours=6))
     incident = incidents.transition(incident, actor=agent, channel=WEB, target="on_hold",
                                     on_hold_reason="awaiting_caller")
     incident = incidents.transition(incident, actor=agent, channel=WEB, target="in_progress")

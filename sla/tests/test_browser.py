@@ -8,7 +8,7 @@ from django.utils import timezone
 from conftest import screenshot
 from core.choices import Channel
 from incidents import services
-from sla import engine
+from sla import sweep as sla_sweep
 from sla.tests.factories import make_definition
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,7 +30,7 @@ def test_manager_reads_service_levels(page, login, manager, agent, end_user, gro
                         now=now - dt.timedelta(minutes=100))
     services.transition(late, actor=agent, channel=Channel.WEB, target="in_progress",
                         now=now - dt.timedelta(minutes=40))
-    engine.sweep(now=now)
+    sla_sweep.sweep(now=now)
     login(manager)
     # when
     page.goto("/sla/")

@@ -7,6 +7,7 @@ from core.choices import AuditAction, Channel
 from core.models import AuditEntry
 from incidents import services
 from sla import engine
+from sla import sweep as sla_sweep
 from sla.choices import ClockKind, ClockState, EventKind
 from sla.models import ClockEvent, SLAClock
 from sla.tests.conftest import kst
@@ -257,7 +258,7 @@ def test_escalations_whose_wake_up_was_lost_are_run_by_the_outbox_sweep(kr_calen
 
     make_definition(calendar=kr_calendar, rules=[{"threshold": 100, "action": "work_note"}])
     incident = open_incident(now=kst(2026, 11, 23, 10, 0))
-    engine.sweep(now=kst(2026, 11, 23, 11, 0))  # no on-commit wake-up ran: the broker lost it
+    sla_sweep.sweep(now=kst(2026, 11, 23, 11, 0))  # no on-commit wake-up ran: the broker lost it
     run = EscalationRun.objects.get()
     assert run.done_at is None
     # when beat's outbox sweep runs the dispatcher, twice

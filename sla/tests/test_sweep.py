@@ -7,7 +7,7 @@ from django.core import mail
 
 from core.choices import AuditAction
 from core.models import AuditEntry
-from sla import engine
+from sla import sweep as sla_sweep
 from sla.choices import ClockKind, ClockState, EventKind
 from sla.models import ClockEvent, EscalationRun, SLAClock
 from sla.tests.conftest import kst
@@ -24,8 +24,8 @@ def test_sweep_records_warning_at_its_true_instant_once(definition, open_inciden
     # given a P3 incident at Mon 10:00 (resolution 240 min → 50 % at 12:00)
     incident = open_incident(now=kst(2026, 11, 23, 10, 0))
     # when swept late, at 12:07, twice
-    engine.sweep(now=kst(2026, 11, 23, 12, 7))
-    engine.sweep(now=kst(2026, 11, 23, 12, 8))
+    sla_sweep.sweep(now=kst(2026, 11, 23, 12, 7))
+    sla_sweep.sweep(now=kst(2026, 11, 23, 12, 8))
     # then
     clock = resolution_clock(incident)
     warning = ClockEvent.objects.get(clock=clock, kind=EventKind.WARNING)
@@ -37,7 +37,7 @@ def test_sweep_records_warning_at_its_true_instant_once(definition, open_inciden
 
 def test_sweep_ignores_clocks_not_due(definition, open_incident):
     open_incident(now=kst(2026, 11, 23, 10, 0))
-    assert engine.sweep(now=kst(2026, 11, 23, 10, 29)) == 0
+    assert sla_sweep.sweep(now=kst(2026, 11, 23, 10, 29)) == 0
 
 
 def test_catch_up_after_downtime_records_each_threshold_once_and_escalates_the_breach_only(
@@ -50,9 +50,9 @@ def test_catch_up_after_downtime_records_each_threshold_once_and_escalates_the_b
                              assignment_group=agent.teams.first())
     # when the sweep first runs the next day
     with django_capture_on_commit_callbacks(execute=True):
-        engine.sweep(now=kst(2026, 11, 24, 12, 0))
+        sla_sweep.sweep(now=kst(2026, 11, 24, 12, 0))
     with django_capture_on_commit_callbacks(execute=True):
-        engine.sweep(now=kst(2026, 11, 24, 12, 1))
+        sla_sweep.sweep(now=kst(2026, 11, 24, 12, 1))
     # then every threshold is recorded once, at its true time
     clock = resolution_clock(incident)
     events = list(clock.events.filter(kind__in=["warning", "breach"]).values_list("kind", "threshold", "at"))
@@ -84,7 +84,7 @@ def test_escalation_run_twice_acts_once(kr_calendar, open_incident, django_captu
     make_definition(calendar=kr_calendar, rules=[{"threshold": 100, "action": "raise_priority", "kind": "resolution"}])
     incident = open_incident(now=kst(2026, 11, 23, 10, 0))
     with django_capture_on_commit_callbacks(execute=True):
-        engine.sweep(now=kst(2026, 11, 23, 14, 0))
+        sla_sweep.sweep(now=kst(2026, 11, 23, 14, 0))
     run = EscalationRun.objects.get(clock__kind=ClockKind.RESOLUTION)
     # when the task is delivered again
     assert escalations.execute(run.pk) == 0
@@ -104,7 +104,7 @@ def test_reassign_and_work_note_escalations(kr_calendar, open_incident, second_t
         {"threshold": 100, "action": "work_note", "message": "SLA breached: duty manager informed"}])
     incident = open_incident(now=kst(2026, 11, 23, 10, 0))
     with django_capture_on_commit_callbacks(execute=True):
-        engine.sweep(now=kst(2026, 11, 23, 14, 0, 1))
+        sla_sweep.sweep(now=kst(2026, 11, 23, 14, 0, 1))
     incident.refresh_from_db()
     assert incident.assignment_group == group
     notes = AuditEntry.objects.for_object(incident).filter(action=AuditAction.ESCALATED, field="work_note")
@@ -121,7 +121,7 @@ def test_webhook_is_called_from_a_task_with_timeout(kr_calendar, open_incident, 
     response.__enter__.return_value = response
     with mock.patch("urllib.request.urlopen", return_value=response) as urlopen:
         with django_capture_on_commit_callbacks(execute=True):
-            engine.sweep(now=kst(2026, 11, 23, 11, 0))
+            sla_sweep.sweep(now=kst(2026, 11, 23, 11, 0))
     assert urlopen.call_count == 1
     request = urlopen.call_args.args[0]
     assert urlopen.call_args.kwargs["timeout"] == 5
@@ -143,7 +143,7 @@ def test_pause_settles_a_warning_the_sweep_had_not_seen(definition, open_inciden
     clock = resolution_clock(incident)
     assert clock.warnings_sent == [50]
     assert clock.events.get(kind=EventKind.WARNING).at == kst(2026, 11, 23, 12, 0)
-    assert engine.sweep(now=kst(2026, 11, 25, 12, 0)) == 0  # paused clocks are not swept
+    assert sla_sweep.sweep(now=kst(2026, 11, 25, 12, 0)) == 0  # paused clocks are not swept
 
 
 def test_sweep_query_uses_partial_index_range_scan(definition):
@@ -175,7 +175,7 @@ def test_failing_webhook_is_retried_dead_lettered_and_replayed(kr_calendar, open
     # when the receiver is down for the first attempt and the retry
     with mock.patch("urllib.request.urlopen", side_effect=refused) as urlopen:
         with django_capture_on_commit_callbacks(execute=True):
-            engine.sweep(now=kst(2026, 11, 23, 11, 0))
+            sla_sweep.sweep(now=kst(2026, 11, 23, 11, 0))
         delivery = Delivery.objects.get(handler="sla.escalation_webhook")
         assert (delivery.state, delivery.attempts) == ("pending", 1)
         Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())

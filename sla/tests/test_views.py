@@ -5,7 +5,8 @@ from django.urls import reverse
 
 from core.choices import Channel
 from incidents import services
-from sla import engine, reports
+from sla import reports
+from sla import sweep as sla_sweep
 from sla.models import SLAClock
 from sla.tests.conftest import kst
 
@@ -19,7 +20,7 @@ def month_with_outcomes(definition, open_incident, agent):
     services.resolve(met, actor=agent, channel=Channel.WEB, code="solved_permanently", notes="ok",
                      now=kst(2026, 11, 23, 10, 30))
     late = open_incident(now=kst(2026, 11, 23, 10, 0), title="late")
-    engine.sweep(now=kst(2026, 11, 24, 10, 0))
+    sla_sweep.sweep(now=kst(2026, 11, 24, 10, 0))
     return met, late
 
 
@@ -44,7 +45,7 @@ def test_compliance_counts_outcomes_in_month(month_with_outcomes):
 def test_breach_on_the_first_kst_morning_counts_in_that_month(definition, open_incident):
     # opened 2026-11-30 17:30 KST; response (60 min) breaches 2026-12-01 09:30 KST = 11-30 00:30 UTC
     open_incident(now=kst(2026, 11, 30, 17, 30))
-    engine.sweep(now=kst(2026, 12, 1, 9, 31))
+    sla_sweep.sweep(now=kst(2026, 12, 1, 9, 31))
     assert reports.compliance(reports.parse_month("2026-12"))[1].breached == 1
     assert reports.compliance(reports.parse_month("2026-11"))[1].breached == 0
 
@@ -86,7 +87,7 @@ def test_compliance_csv(client, agent, month_with_outcomes):
 def test_service_report_for_one_service(client, agent, definition, open_incident, groupware):
     open_incident(now=kst(2026, 11, 23, 10, 0), service=groupware)
     open_incident(now=kst(2026, 11, 23, 10, 0))
-    engine.sweep(now=kst(2026, 11, 24, 10, 0))
+    sla_sweep.sweep(now=kst(2026, 11, 24, 10, 0))
     client.force_login(agent)
     response = client.get(reverse("sla:service_report") + f"?month=2026-11&service={groupware.pk}")
     selected = response.context["selected"]
@@ -117,13 +118,13 @@ def test_breach_list_query_count_is_constant(client, agent, definition, open_inc
     client.force_login(agent)
     for _ in range(2):
         open_incident(now=kst(2026, 11, 23, 10, 0))
-    engine.sweep(now=kst(2026, 11, 24, 10, 0))
+    sla_sweep.sweep(now=kst(2026, 11, 24, 10, 0))
     client.get(reverse("sla:breaches") + "?month=2026-11")
     with CaptureQueriesContext(connection) as few:
         client.get(reverse("sla:breaches") + "?month=2026-11")
     for _ in range(8):
         open_incident(now=kst(2026, 11, 23, 10, 0))
-    engine.sweep(now=kst(2026, 11, 24, 10, 0))
+    sla_sweep.sweep(now=kst(2026, 11, 24, 10, 0))
     with CaptureQueriesContext(connection) as many:
         response = client.get(reverse("sla:breaches") + "?month=2026-11")
     assert len(response.context["clocks"]) == 20
