@@ -13,11 +13,10 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import audit, events
-from core.choices import AuditAction
-from core.exceptions import StaleVersion
 from cmdb.models import ConfigurationItem, ImportJob, Relationship
-
+from core import audit, events
+from core import services as core_services
+from core.choices import AuditAction
 
 
 def audit_context(authorised_by=None, **extra) -> dict:
@@ -74,6 +73,7 @@ def create_ci(*, actor, channel, authorised_by=None, now=None, **fields) -> Conf
     ci.save()
     audit.record_creation(ci, actor=actor, channel=channel, fields=_audited_fields(),
                           context=audit_context(authorised_by))
+    events.publish("cmdb.ci_created", ci, actor=actor, channel=channel, at=now)
     return ci
 
 
@@ -96,25 +96,17 @@ def update_ci(ci, *, actor, channel, changes: dict, expected_version=None, autho
     """
     now = now or timezone.now()
     changes = _normalise(changes)
-    locked = ConfigurationItem.objects.select_for_update().get(pk=ci.pk)
-    if expected_version is not None and int(expected_version) != locked.version:
-        raise StaleVersion(locked.version)
-    before = audit.snapshot(locked, changes.keys())
-    for name, value in changes.items():
-        setattr(locked, name, value)
-    after = audit.snapshot(locked, changes.keys())
-    diff = {name: (before[name], after[name]) for name in changes if before[name] != after[name]}
+    locked = core_services.lock_for_update(ci, expected_version)
+    diff = core_services.apply_changes(locked, changes, validate=validate_ci, now=now)
     if not diff:
         return locked, {}
-    validate_ci(locked)
-    locked.version += 1
-    locked.updated_at = now
-    locked.save(update_fields=[*diff.keys(), "version", "updated_at"])
     audited = {name: values for name, values in diff.items() if name != "attributes"}
     if "attributes" in diff:
         audited.update(_attribute_changes(*diff["attributes"]))
     audit.record_changes(locked, actor=actor, channel=channel, changes=audited,
                          context=audit_context(authorised_by), at=now)
+    events.publish("cmdb.ci_updated", locked, actor=actor, channel=channel, at=now,
+                   data={"fields": sorted(diff)})
     return locked, diff
 
 

@@ -57,6 +57,24 @@ def lock_for_update(ticket, expected_version=None):
     return locked
 
 
+def apply_changes(locked, changes, *, validate, now):
+    """Set `changes` on a row read by lock_for_update. When anything differs: validate, bump the
+    version and save only the changed fields. Returns the diff, field → (old, new); {} for none.
+
+    Shared by every versioned record (tickets, CIs); the caller audits and publishes the diff."""
+    before = audit.snapshot(locked, changes.keys())
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    after = audit.snapshot(locked, changes.keys())
+    diff = {name: (before[name], after[name]) for name in changes if before[name] != after[name]}
+    if diff:
+        validate(locked)
+        locked.version += 1
+        locked.updated_at = now
+        locked.save(update_fields=[*diff.keys(), "version", "updated_at"])
+    return diff
+
+
 @transaction.atomic
 def update_ticket(ticket, *, actor, channel, changes, expected_version=None, action=AuditAction.UPDATED,
                   audit_context=None, now=None):
@@ -67,17 +85,9 @@ def update_ticket(ticket, *, actor, channel, changes, expected_version=None, act
     """
     now = now or timezone.now()
     locked = lock_for_update(ticket, expected_version)
-    before = audit.snapshot(locked, changes.keys())
-    for name, value in changes.items():
-        setattr(locked, name, value)
-    after = audit.snapshot(locked, changes.keys())
-    diff = {name: (before[name], after[name]) for name in changes if before[name] != after[name]}
+    diff = apply_changes(locked, changes, validate=lambda row: _validate(row, fields=set(changes)), now=now)
     if not diff:
         return locked, {}
-    _validate(locked, fields=set(changes))
-    locked.version += 1
-    locked.updated_at = now
-    locked.save(update_fields=[*diff.keys(), "version", "updated_at"])
     audited = {k: v for k, v in diff.items() if k not in locked.AUDIT_EXCLUDE}
     audit.record_changes(locked, actor=actor, channel=channel, changes=audited, action=action,
                          context=audit_context, at=now)
