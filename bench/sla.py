@@ -19,39 +19,12 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.support import ensure_database, setup_django  # noqa: E402
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/itsm_bench_sla"
 DEFAULT_BROKER = "redis://127.0.0.1:6379/3"
-
-
-def ensure_database(url):
-    from urllib.parse import urlparse
-
-    import psycopg2
-
-    parsed = urlparse(url)
-    name = parsed.path.lstrip("/")
-    conn = psycopg2.connect(host=parsed.hostname, port=parsed.port or 5432, user=parsed.username,
-                            password=parsed.password, dbname="postgres")
-    conn.autocommit = True
-    with conn.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if not cursor.fetchone():
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    conn.close()
-
-
-def setup_django(url, broker):
-    os.environ["DATABASE_URL"] = url
-    os.environ["CELERY_BROKER_URL"] = broker
-    os.environ["DJANGO_SETTINGS_MODULE"] = "itsm.settings"
-    os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def reset(definition_name):

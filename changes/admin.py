@@ -6,7 +6,7 @@ from django.contrib import admin
 
 from changes import freezes
 from changes.models import ApprovalPolicy, ApprovalStage, Change, ChangeTemplate, FreezeWindow
-from core.admin import ServiceWritesAdmin, changed_values, form_values
+from core.admin import ReadOnlyAdminMixin, ServiceWritesAdmin, changed_values, form_values
 
 
 @admin.register(ChangeTemplate)
@@ -48,16 +48,8 @@ class FreezeWindowAdmin(ServiceWritesAdmin):
 
 
 @admin.register(Change)
-class ChangeAdmin(admin.ModelAdmin):
+class ChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["number", "title", "type", "state", "risk", "planned_start", "requested_by"]
     list_filter = ["type", "state", "risk"]
     search_fields = ["number", "title"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cmdb import services
 from cmdb.models import CIClass, ConfigurationItem, ImportJob, Relationship, RelationshipRule
-from core.admin import ServiceWritesAdmin, changed_values, form_values
+from core.admin import ReadOnlyAdminMixin, ServiceWritesAdmin, changed_values, form_values
 
 
 @admin.register(CIClass)
@@ -21,22 +21,13 @@ class RelationshipRuleAdmin(admin.ModelAdmin):
     list_filter = ["type"]
 
 
-class OutgoingInline(admin.TabularInline):
+class OutgoingInline(ReadOnlyAdminMixin, admin.TabularInline):
+    # Relationships change on the CI page or through the API, where each link is audited on both CIs.
     model = Relationship
     fk_name = "source"
     raw_id_fields = ["target"]
     extra = 0
     verbose_name_plural = _("needs")
-
-    # Relationships change on the CI page or through the API, where each link is audited on both CIs.
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ConfigurationItem)
@@ -61,18 +52,10 @@ class ConfigurationItemAdmin(ServiceWritesAdmin):
 
 
 @admin.register(ImportJob)
-class ImportJobAdmin(admin.ModelAdmin):
+class ImportJobAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    # Jobs are started (and audited) from the import page; here they are evidence only.
     list_display = ["id", "kind", "filename", "status", "dry_run", "total_rows", "created_by", "created_at"]
     list_filter = ["status", "kind"]
     readonly_fields = [f.name for f in ImportJob._meta.fields if f.name != "payload"]
     exclude = ["payload"]
 
-    def has_add_permission(self, request):
-        return False
-
-    # Jobs are started (and audited) from the import page; here they are evidence only.
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -7,17 +7,11 @@ from core.choices import Channel
 from core.models import AuditEntry, Delivery, OutboxEvent
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    """The audit trail for auditors: searchable, never editable (the table is append-only)."""
+class ReadOnlyAdminMixin:
+    """Records that only services write (tickets, the audit trail, clocks, jobs): the admin shows
+    them as evidence and never adds, edits or deletes one."""
 
-    list_display = ["created_at", "object_repr", "action", "field", "actor", "channel"]
-    list_filter = ["action", "channel", "content_type"]
-    search_fields = ["object_repr", "field"]
-    date_hierarchy = "created_at"
-    list_select_related = ["actor", "content_type"]
-
-    def has_add_permission(self, request):
+    def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
@@ -25,6 +19,17 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The audit trail for auditors: searchable, never editable (the table is append-only)."""
+
+    list_display = ["created_at", "object_repr", "action", "field", "actor", "channel"]
+    list_filter = ["action", "channel", "content_type"]
+    search_fields = ["object_repr", "field"]
+    date_hierarchy = "created_at"
+    list_select_related = ["actor", "content_type"]
 
 
 @admin.register(Delivery)

@@ -2,22 +2,15 @@
 
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdminMixin
 from problems.models import Problem
 
 
 @admin.register(Problem)
-class ProblemAdmin(admin.ModelAdmin):
+class ProblemAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["number", "title", "state", "known_error", "priority", "assignment_group", "updated_at"]
     list_filter = ["state", "known_error", "cause_category"]
     search_fields = ["number", "title", "root_cause", "workaround"]
     date_hierarchy = "created_at"
     list_select_related = ["assignment_group"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

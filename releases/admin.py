@@ -2,20 +2,13 @@
 
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdminMixin
 from releases.models import Release
 
 
 @admin.register(Release)
-class ReleaseAdmin(admin.ModelAdmin):
+class ReleaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["number", "title", "version_label", "state", "planned_date"]
     list_filter = ["state"]
     search_fields = ["number", "title", "version_label"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ServiceWritesAdmin, changed_values, form_values, handled_by_service
+from core.admin import ReadOnlyAdminMixin, ServiceWritesAdmin, changed_values, form_values, handled_by_service
 from sla import services
 from sla.models import (
     BusinessCalendar,
@@ -168,15 +168,8 @@ class EscalationRuleAdmin(ServiceWritesAdmin):
         services.delete_escalation_rule(obj, **self.writer_kwargs(request))
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    pass
 
 
 class ClockEventInline(admin.TabularInline):
@@ -197,7 +190,6 @@ class SLAClockAdmin(ReadOnlyAdmin):
     list_filter = ["state", "kind", "definition"]
     list_select_related = ["content_type", "definition"]
     inlines = [ClockEventInline]
-
 
 
 @admin.register(EscalationRun)
