@@ -25,7 +25,7 @@ def test_every_service_has_a_health_check(compose, service):
 
 def test_web_health_check_calls_the_readiness_endpoint(compose):
     test = " ".join(compose["services"]["web"]["healthcheck"]["test"])
-    assert "/readyz" in test or "/healthz" in test
+    assert "/readyz" in test
 
 
 def test_web_migrates_then_serves_with_gunicorn(compose):
