@@ -60,3 +60,32 @@ class HealthCheckMiddleware:
 
             return views.healthz(request) if request.path_info == "/healthz" else views.readyz(request)
         return self.get_response(request)
+
+
+class DatabaseBusyMiddleware:
+    """Desk and portal pages: a lock or statement timeout (core.dbbusy) answers 409/503 with a
+    page saying to try again, not a 500. The API answers the same through its exception handler."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.shortcuts import render
+
+        from core.dbbusy import busy_answer
+
+        busy = busy_answer(exception)
+        if busy is None:
+            return None
+        status, message, retry_after = busy
+        if getattr(request, "htmx", False):
+            from django.http import HttpResponse
+
+            response = HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+        else:
+            response = render(request, "busy.html", {"message": message}, status=status)
+        response["Retry-After"] = str(retry_after)
+        return response

@@ -1,0 +1,158 @@
+"""Fault test (issue 10, defect 7): one incident row locked FOR UPDATE by another transaction
+for longer than the lock timeout. A write on it answers 409 with a clear message within about
+the lock timeout, instead of hanging until gunicorn kills the worker, and /healthz keeps
+answering meanwhile. The desk page answers the same."""
+
+import json
+import threading
+import time
+import urllib.error
+import urllib.request
+
+import psycopg2
+import pytest
+from django.db import connection, transaction
+
+from accounts.models import ApiToken
+from core.choices import Channel
+from incidents import services
+from incidents.models import Incident
+from itsm.dbtimeouts import with_timeouts
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+LOCK_TIMEOUT_S = 1.0
+MESSAGE = "Someone else is changing this record right now. Try again in a moment."
+
+
+@pytest.fixture
+def short_lock_timeout():
+    """Every new connection of this test (the live server's threads included: they share the
+    settings dict) gives up on a lock after a second, as production does after DB_LOCK_TIMEOUT_MS."""
+    options = connection.settings_dict.setdefault("OPTIONS", {})
+    before = options.get("options", "")
+    with_timeouts(connection.settings_dict, statement_ms=30000, lock_ms=int(LOCK_TIMEOUT_S * 1000))
+    connection.close()
+    yield
+    options["options"] = before
+    connection.close()
+
+
+@pytest.fixture
+def incident(agent, end_user):
+    return services.open_incident(actor=agent, channel=Channel.WEB, title="Mail queue stalls", caller=end_user)
+
+
+@pytest.fixture
+def row_lock(short_lock_timeout):
+    """Lock a row FOR UPDATE in a connection of its own, held until the test ends."""
+    holders = []
+
+    def lock(obj):
+        holder = psycopg2.connect(**connection.get_connection_params())
+        holders.append(holder)
+        with holder.cursor() as cursor:
+            cursor.execute(f"SELECT id FROM {obj._meta.db_table} WHERE id = %s FOR UPDATE", [obj.pk])
+        return holder
+
+    yield lock
+    for holder in holders:
+        holder.rollback()
+        holder.close()
+
+
+def _request(url, *, method="GET", body=None, headers=None, timeout=30):
+    request = urllib.request.Request(url, method=method, data=json.dumps(body).encode() if body else None,
+                                     headers={"Content-Type": "application/json", **(headers or {})})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def test_api_write_on_a_locked_row_answers_409_while_health_answers(live_server, agent, incident, row_lock):
+    _token, key = ApiToken.issue(agent, name="fault test")
+    row_lock(incident)
+    answer = {}
+
+    def patch():
+        started = time.monotonic()
+        answer["result"] = _request(f"{live_server.url}/api/v1/incidents/{incident.pk}/", method="PATCH",
+                                    body={"title": "Mail queue stalls again", "version": incident.version},
+                                    headers={"Authorization": f"Token {key}"})
+        answer["seconds"] = time.monotonic() - started
+
+    writer = threading.Thread(target=patch)
+    writer.start()
+    # While the PATCH waits on the lock, the health probe answers at once.
+    time.sleep(LOCK_TIMEOUT_S / 4)
+    probe_started = time.monotonic()
+    health_status, _headers, health_body = _request(f"{live_server.url}/healthz", timeout=5)
+    probe_seconds = time.monotonic() - probe_started
+    assert writer.is_alive(), "the PATCH was expected to be still waiting on the lock"
+    writer.join(timeout=20)
+
+    assert (health_status, json.loads(health_body)) == (200, {"status": "ok"})
+    assert probe_seconds < LOCK_TIMEOUT_S / 2
+    status, headers, body = answer["result"]
+    assert (status, json.loads(body)) == (409, {"detail": MESSAGE})
+    assert headers["Retry-After"] == "2"
+    assert LOCK_TIMEOUT_S * 0.9 <= answer["seconds"] < LOCK_TIMEOUT_S + 3
+    assert Incident.objects.get(pk=incident.pk).title == "Mail queue stalls"
+
+
+def test_desk_page_write_on_a_locked_row_answers_409_page(client, agent, incident, row_lock):
+    client.force_login(agent)
+    row_lock(incident)
+    started = time.monotonic()
+
+    response = client.post(f"/incidents/{incident.pk}/take/")
+
+    assert time.monotonic() - started < LOCK_TIMEOUT_S + 3
+    assert response.status_code == 409
+    assert MESSAGE in response.content.decode()
+    assert Incident.objects.get(pk=incident.pk).assigned_to_id is None
+
+
+def test_desk_fragment_write_on_a_locked_row_answers_409_text(client, agent, incident, row_lock):
+    client.force_login(agent)
+    row_lock(incident)
+
+    response = client.post(f"/incidents/{incident.pk}/take/", HTTP_HX_REQUEST="true")
+
+    assert (response.status_code, response.content.decode()) == (409, MESSAGE)
+
+
+def _slow_statement(*_args, **_kwargs):
+    """A statement past its limit, as DB_STATEMENT_TIMEOUT_MS cancels one."""
+    # SET LOCAL: the limit goes with the transaction the cancelled statement rolls back.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL statement_timeout = 100")
+        cursor.execute("SELECT pg_sleep(5)")
+
+
+def test_api_statement_past_the_timeout_answers_503(agent_api, monkeypatch):
+    from incidents.api.views import IncidentViewSet
+
+    monkeypatch.setattr(IncidentViewSet, "list", _slow_statement)
+    started = time.monotonic()
+
+    response = agent_api.get("/api/v1/incidents/")
+
+    assert time.monotonic() - started < 3
+    assert response.status_code == 503
+    assert response.json() == {"detail": "The database took too long to answer. Try again in a moment."}
+    assert response["Retry-After"] == "5"
+
+
+def test_desk_page_statement_past_the_timeout_answers_503(client, agent, monkeypatch):
+    from incidents.views import IncidentListView
+
+    monkeypatch.setattr(IncidentListView, "get", _slow_statement)
+    client.force_login(agent)
+
+    response = client.get("/incidents/")
+
+    assert response.status_code == 503
+    assert "The database took too long to answer. Try again in a moment." in response.content.decode()
