@@ -274,13 +274,13 @@ def transition_change(change, *, actor, channel, target, expected_version=None, 
         locked, target, actor=actor, channel=channel, is_agent=True, facts=facts, prepare=prepare, now=now,
         audit_context={"reason": reason} if reason else None,
     )
-    if target == S.SCHEDULED:
-        conflict_rules.mirror(locked, changes["conflicts"])
     return locked
 
 
 def store_conflicts(change):
-    """Re-check and store a change's conflicts (derived data: not audited, version unchanged)."""
+    """Re-check and store a change's conflicts (derived data: not audited, version unchanged).
+
+    Reads compute them afresh (conflicts.current); the stored ones record the last check."""
     impact, found, checked = conflict_rules.check_change(change)
     for item in found:
         if item["kind"] == ConflictKind.FREEZE:
