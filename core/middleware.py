@@ -2,7 +2,12 @@ import time
 import uuid
 
 import structlog
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
+
+from core.dbbusy import busy_answer
 
 log = structlog.get_logger("itsm.request")
 
@@ -73,18 +78,16 @@ class DatabaseBusyMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from django.shortcuts import render
-
-        from core.dbbusy import busy_answer
-
         busy = busy_answer(exception)
         if busy is None:
             return None
         status, message, retry_after = busy
         if getattr(request, "htmx", False):
-            from django.http import HttpResponse
-
+            # htmx swaps no 4xx/5xx answer, but it follows HX-Refresh: the page reloads and shows
+            # the message among its flashed ones.
+            messages.warning(request, message)
             response = HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+            response["HX-Refresh"] = "true"
         else:
             response = render(request, "busy.html", {"message": message}, status=status)
         response["Retry-After"] = str(retry_after)

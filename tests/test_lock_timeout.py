@@ -121,7 +121,9 @@ def test_desk_fragment_write_on_a_locked_row_answers_409_text(client, agent, inc
 
     response = client.post(f"/incidents/{incident.pk}/take/", HTTP_HX_REQUEST="true")
 
-    assert (response.status_code, response.content.decode()) == (409, MESSAGE)
+    assert (response.status_code, response.content.decode(), response["HX-Refresh"]) == (409, MESSAGE, "true")
+    # The page htmx reloads says why.
+    assert MESSAGE in client.get(f"/incidents/{incident.pk}/").content.decode()
 
 
 def _slow_statement(*_args, **_kwargs):
