@@ -158,3 +158,80 @@ def test_desk_page_statement_past_the_timeout_answers_503(client, agent, monkeyp
 
     assert response.status_code == 503
     assert "The database took too long to answer. Try again in a moment." in response.content.decode()
+
+
+def _free_port():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def gunicorn_server(tmp_path):
+    """The production web server (itsm/gunicorn.conf.py) with ONE worker, on this test's database."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    port = _free_port()
+    from urllib.parse import quote
+
+    db = connection.settings_dict
+    # A socket directory (the embedded server) goes percent-encoded in the host part.
+    credentials = quote(db["USER"], safe="") + (":" + quote(db["PASSWORD"], safe="") if db["PASSWORD"] else "")
+    url = f"postgres://{credentials}@{quote(db['HOST'] or '127.0.0.1', safe='')}:{db['PORT'] or 5432}/{db['NAME']}"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "itsm.settings_test", "DATABASE_URL": url,
+           "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "1", "GUNICORN_THREADS": "4",
+           "DB_LOCK_TIMEOUT_MS": str(int(LOCK_TIMEOUT_S * 1000))}
+    log = open(tmp_path / "gunicorn.log", "w")  # noqa: SIM115
+    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "itsm/gunicorn.conf.py",
+                                "itsm.wsgi:application"], cwd=root, env=env, stdout=log, stderr=log)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _attempt in range(150):
+            try:
+                if _request(f"{base}/healthz", timeout=1)[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise AssertionError((tmp_path / "gunicorn.log").read_text())
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()
+
+
+def test_one_gunicorn_worker_answers_two_writers_and_the_probe_while_a_row_is_locked(
+        gunicorn_server, agent, incident, row_lock):
+    # The issue's fault: a row locked for longer than any request may wait, two PATCHes on it.
+    _token, key = ApiToken.issue(agent, name="fault test")
+    row_lock(incident)
+    answers = []
+
+    def patch():
+        started = time.monotonic()
+        status, _headers, body = _request(f"{gunicorn_server}/api/v1/incidents/{incident.pk}/", method="PATCH",
+                                          body={"title": "Mail queue stalls again", "version": incident.version},
+                                          headers={"Authorization": f"Token {key}"})
+        answers.append((status, json.loads(body), time.monotonic() - started))
+
+    writers = [threading.Thread(target=patch) for _ in range(2)]
+    for writer in writers:
+        writer.start()
+    time.sleep(0.3)
+    health = _request(f"{gunicorn_server}/healthz", timeout=5)
+    waiting = sum(writer.is_alive() for writer in writers)
+    for writer in writers:
+        writer.join(timeout=30)
+
+    assert (health[0], waiting) == (200, 2)
+    assert [(status, body) for status, body, _seconds in answers] == [(409, {"detail": MESSAGE})] * 2
+    assert all(seconds < LOCK_TIMEOUT_S + 3 for _status, _body, seconds in answers)
+    # The worker survived: it answers the next request.
+    assert _request(f"{gunicorn_server}/healthz", timeout=5)[0] == 200
