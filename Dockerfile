@@ -46,4 +46,5 @@ EXPOSE 8000
 VOLUME ["/var/lib/itsm"]
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD curl -fsS http://127.0.0.1:8000/healthz || exit 1
-CMD ["gunicorn", "itsm.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Workers, threads and timeouts: itsm/gunicorn.conf.py (probes answer while requests wait on locks).
+CMD ["gunicorn", "-c", "itsm/gunicorn.conf.py", "itsm.wsgi:application"]

@@ -19,7 +19,7 @@ class ChangeTemplateAdmin(admin.ModelAdmin):
 class ApprovalStageInline(admin.TabularInline):
     model = ApprovalStage
     extra = 1
-    fields = ["order", "name", "group", "mode", "quorum"]
+    fields = ["order", "name", "group", "managers_decide", "mode", "quorum"]
 
 
 @admin.register(ApprovalPolicy)

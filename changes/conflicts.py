@@ -10,18 +10,19 @@ the change is an emergency (the workflow guard decides that).
 Two queries answer it: one for the other changes (window filter on a partial index, then
 the CI link table and the GIN-indexed `impacted_services` array), one for the freezes.
 The change's own downstream impact comes from the CMDB graph (one recursive query).
+Every read (change page, list, API) computes them as of now with `current`, three queries
+for a whole page, so they are never stale; scheduling stores what it found on the change.
 
 That SQL is PostgreSQL's (tstzrange `&&` on a GiST index, arrays, jsonb), the only database
 the product runs on.
 """
 
-import json
 from dataclasses import dataclass
 
 from django.db import connection
 from django.utils import timezone
 
-from changes.choices import ACTIVE_WINDOW_STATES, ConflictKind
+from changes.choices import ACTIVE_WINDOW_STATES, TERMINAL_STATES, ChangeType, ConflictKind
 
 # At most this many shared CI / service ids are kept per conflict (a core switch can share
 # thousands of services with another change); `service_count` keeps the total.
@@ -166,6 +167,100 @@ def _conflicts(others, freezes, services):
     return conflicts
 
 
+def current(changes, *, now=None):
+    """Attach each change's conflicts as of now (`conflicts`, `conflicts_checked_at`), in three
+    queries however many changes: what a change page, a list page and the API show.
+
+    Conflicts depend on other changes' windows and states, the freezes and the CMDB graph, any of
+    which may change after a change was last checked; computed on read they are never stale (a
+    cancelled or moved change drops out of the others' at once). A change without a window, or
+    closed or cancelled, has none. The stored `conflicts` are what scheduling last found.
+    """
+    changes = [c for c in changes if not getattr(c, "_conflicts_current", False)]
+    if not changes:
+        return changes
+    now = now or timezone.now()
+    live = {c.pk: c for c in changes
+            if c.pk and c.planned_start and c.planned_end and c.state not in TERMINAL_STATES}
+    found = {pk: [] for pk in live}
+    if live:
+        ids = sorted(live)
+        services = _services_of_changes(ids)
+        others, freezes = _candidates(ids, min(c.planned_start for c in live.values()),
+                                      max(c.planned_end for c in live.values()))
+        by_change = {}
+        for row in others:
+            by_change.setdefault(row[0], []).append(row[1:])
+        for pk, change in live.items():
+            overlapping = [f for f in freezes if f[2] < change.planned_end and f[3] > change.planned_start]
+            items = _conflicts(by_change.get(pk, []), overlapping, services.get(pk, []))
+            for item in items:
+                if item["kind"] == ConflictKind.FREEZE:
+                    item["blocking"] = change.type != ChangeType.EMERGENCY
+            found[pk] = items
+    for change in changes:
+        change.conflicts = found.get(change.pk, [])
+        change.conflicts_checked_at = now
+        change._conflicts_current = True
+    return changes
+
+
+def _services_of_changes(change_ids):
+    """Change id → business services downstream of (or among) its CIs, for many changes in one
+    recursive query (the walk is per change, so each change's closure is deduplicated)."""
+    from cmdb.choices import BUSINESS_SERVICE_SLUG
+
+    t = _tables()
+    sql = f"""
+        WITH RECURSIVE down(change_id, id) AS (
+            SELECT l.{t['link_change']}, l.{t['link_ci']} FROM {t['link']} l
+            WHERE l.{t['link_change']} = ANY(%s::bigint[])
+            UNION
+            SELECT d.change_id, r.source_id FROM {t['rel']} r JOIN down d ON r.target_id = d.id
+            WHERE r.type = ANY(%s::text[])
+        )
+        SELECT d.change_id, array_agg(DISTINCT d.id)
+        FROM down d JOIN {t['ci']} ci ON ci.id = d.id JOIN {t['ciclass']} cls ON cls.id = ci.ci_class_id
+        WHERE cls.slug = %s GROUP BY d.change_id
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [list(change_ids), _dependency_types(), BUSINESS_SERVICE_SLUG])
+        return {change_id: sorted(services) for change_id, services in cursor.fetchall()}
+
+
+def _candidates(change_ids, start, end):
+    """The other slot-holding changes overlapping each of `change_ids` (rows led by the change's
+    id, then as `detect` reads them), and the active freezes overlapping [start, end)."""
+    t = _tables()
+    other_sql = f"""
+        SELECT p.id, c.id, c.number, c.title, c.state, c.planned_start, c.planned_end, c.impacted_services,
+            ARRAY(SELECT l.{t['link_ci']} FROM {t['link']} l
+                  JOIN {t['link']} pl ON pl.{t['link_ci']} = l.{t['link_ci']} AND pl.{t['link_change']} = p.id
+                  WHERE l.{t['link_change']} = c.id ORDER BY 1) AS shared_cis
+        FROM {t['change']} p
+        JOIN {t['change']} c ON c.state = ANY(%(states)s::text[]) AND c.id <> p.id
+            AND tstzrange(c.planned_start, c.planned_end) && tstzrange(p.planned_start, p.planned_end)
+        WHERE p.id = ANY(%(ids)s::bigint[]) AND p.planned_start IS NOT NULL AND p.planned_end IS NOT NULL
+        ORDER BY p.id, c.planned_start, c.id
+    """
+    freeze_sql = f"""
+        SELECT f.id, f.name, f."start", f."end",
+            ARRAY(SELECT fl.{t['freeze_link_ci']} FROM {t['freeze_link']} fl
+                  WHERE fl.{t['freeze_link_freeze']} = f.id ORDER BY 1) AS scope
+        FROM {t['freeze']} f
+        WHERE f.active AND f."start" < %(end)s AND f."end" > %(start)s
+        ORDER BY f."start", f.id
+    """
+    params = {"states": sorted(str(s) for s in ACTIVE_WINDOW_STATES), "ids": list(change_ids),
+              "start": start, "end": end}
+    with connection.cursor() as cursor:
+        cursor.execute(other_sql, params)
+        others = cursor.fetchall()
+        cursor.execute(freeze_sql, params)
+        freezes = cursor.fetchall()
+    return others, freezes
+
+
 def freeze_blocks(conflicts):
     return any(c["kind"] == ConflictKind.FREEZE for c in conflicts)
 
@@ -215,37 +310,3 @@ def services_by_ci(ci_ids, chunk=500):
             for origin, services in cursor.fetchall():
                 result[origin] = sorted(services)
     return result
-
-
-def mirror(change, found):
-    """Show a newly scheduled change on the changes it conflicts with (one UPDATE).
-
-    Each of them gets (or has replaced) one entry naming `change`, so both sides of a conflict
-    see it without re-running detection for every one of them.
-    """
-    rows = [(item["change"], json.dumps(_mirror_entry(change, item))) for item in found
-            if item.get("kind") != ConflictKind.FREEZE and item.get("change")]
-    if not rows:
-        return 0
-    t = _tables()
-    values = ", ".join(["(%s::bigint, %s::jsonb)"] * len(rows))
-    sql = f"""
-        UPDATE {t['change']} c SET conflicts = COALESCE(
-            (SELECT jsonb_agg(e) FROM jsonb_array_elements(c.conflicts) e
-             WHERE NOT (e ? 'change' AND (e->>'change')::bigint = %s)), '[]'::jsonb) || jsonb_build_array(v.entry)
-        FROM (VALUES {values}) AS v(id, entry)
-        WHERE c.id = v.id
-    """
-    params = [change.pk] + [value for row in rows for value in row]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.rowcount
-
-
-def _mirror_entry(change, item):
-    """The entry `item` (a conflict of `change`) as the other change sees it."""
-    return {
-        **item, "change": change.pk, "number": change.number, "title": change.title,
-        "state": str(change.state), "start": change.planned_start.isoformat(),
-        "end": change.planned_end.isoformat(),
-    }

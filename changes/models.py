@@ -92,6 +92,11 @@ class ApprovalStage(models.Model):
     mode = models.CharField(_("mode"), max_length=10, choices=ApprovalMode.choices, default=ApprovalMode.ANY)
     quorum = models.PositiveSmallIntegerField(_("quorum"), null=True, blank=True,
                                               help_text=_("How many approvals a quorum stage needs."))
+    # A change-manager stage is the role's, not a team's: a manager appointed later (create_user
+    # --role manager) must be able to decide without also being added to the board.
+    managers_decide = models.BooleanField(
+        _("managers decide"), default=False,
+        help_text=_("Every holder of the manager role may decide this stage, besides the group's members."))
 
     class Meta:
         ordering = ["policy", "order"]

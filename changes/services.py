@@ -134,6 +134,8 @@ def choose_policy(change_type, risk):
 
 
 def _fallback_approvers():
+    """Holders of the manager role (administrators and superusers included): they approve under
+    the default policy and on stages marked `managers_decide`."""
     User = get_user_model()
     return frozenset(User.objects.filter(Q(groups__name__in=[Role.MANAGER, Role.ADMIN]) | Q(is_superuser=True))
                      .values_list("pk", flat=True))
@@ -148,9 +150,11 @@ def stage_specs(change):
         # No policy configured for this type and risk: any change manager decides.
         return [approval_rules.StageSpec(order=1, name=str(_("Change manager")), mode="any",
                                          eligible=_fallback_approvers())]
-    stages = policy.stages.select_related("group").prefetch_related("group__members").order_by("order")
+    stages = list(policy.stages.select_related("group").prefetch_related("group__members").order_by("order"))
+    managers = _fallback_approvers() if any(s.managers_decide for s in stages) else frozenset()
     return [approval_rules.StageSpec(order=s.order, name=s.name, mode=s.mode, quorum=s.quorum, stage_id=s.pk,
-                                     eligible=frozenset(m.pk for m in s.group.members.all()))
+                                     eligible=frozenset(m.pk for m in s.group.members.all())
+                                     | (managers if s.managers_decide else frozenset()))
             for s in stages]
 
 
@@ -270,13 +274,13 @@ def transition_change(change, *, actor, channel, target, expected_version=None, 
         locked, target, actor=actor, channel=channel, is_agent=True, facts=facts, prepare=prepare, now=now,
         audit_context={"reason": reason} if reason else None,
     )
-    if target == S.SCHEDULED:
-        conflict_rules.mirror(locked, changes["conflicts"])
     return locked
 
 
 def store_conflicts(change):
-    """Re-check and store a change's conflicts (derived data: not audited, version unchanged)."""
+    """Re-check and store a change's conflicts (derived data: not audited, version unchanged).
+
+    Reads compute them afresh (conflicts.current); the stored ones record the last check."""
     impact, found, checked = conflict_rules.check_change(change)
     for item in found:
         if item["kind"] == ConflictKind.FREEZE:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from changes import approvals as approval_rules, services, workflow
+from changes import approvals as approval_rules, conflicts as conflict_rules, services, workflow
 from changes import calendar as calendar_entries
 from changes.choices import ApprovalStatus, ChangeState, ConflictKind, TERMINAL_STATES
 from changes.filtersets import ORDERING_FIELDS, ChangeFilterSet
@@ -53,6 +53,12 @@ class ChangeListView(DeskMixin, TicketListView):
     def get_queryset(self):
         return list_queryset(self.request.user)
 
+    def get_extra_context(self, params, page):
+        # The page's rows (the template iterates the same evaluated queryset) with their
+        # current conflicts, in three queries for the page.
+        conflict_rules.current(list(page.object_list))
+        return super().get_extra_context(params, page)
+
 
 class ChangeCreateView(DeskMixin, TicketFormView):
     form_class = ChangeForm
@@ -93,6 +99,7 @@ class ChangeDetailView(DeskMixin, TicketDetailView):
                   .prefetch_related(Prefetch("affected_cis", queryset=ConfigurationItem.objects.select_related(
                       "ci_class")), "caused_incidents")
                   .get(pk=change.pk))
+        conflict_rules.current([change])
         overall, stage_results = services.approval_status(change)
         round_approvals = list(Approval.objects.filter(change=change).select_related("approver")
                                .order_by("round", "stage_order", "created_at"))

@@ -2,7 +2,12 @@ import time
 import uuid
 
 import structlog
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
+
+from core.dbbusy import busy_answer
 
 log = structlog.get_logger("itsm.request")
 
@@ -60,3 +65,30 @@ class HealthCheckMiddleware:
 
             return views.healthz(request) if request.path_info == "/healthz" else views.readyz(request)
         return self.get_response(request)
+
+
+class DatabaseBusyMiddleware:
+    """Desk and portal pages: a lock or statement timeout (core.dbbusy) answers 409/503 with a
+    page saying to try again, not a 500. The API answers the same through its exception handler."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        busy = busy_answer(exception)
+        if busy is None:
+            return None
+        status, message, retry_after = busy
+        if getattr(request, "htmx", False):
+            # htmx swaps no 4xx/5xx answer, but it follows HX-Refresh: the page reloads and shows
+            # the message among its flashed ones.
+            messages.warning(request, message)
+            response = HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+            response["HX-Refresh"] = "true"
+        else:
+            response = render(request, "busy.html", {"message": message}, status=status)
+        response["Retry-After"] = str(retry_after)
+        return response

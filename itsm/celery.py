@@ -1,6 +1,7 @@
 import os
 
 from celery import Celery
+from celery.signals import celeryd_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "itsm.settings")
 
@@ -16,3 +17,19 @@ app.conf.beat_schedule = {
     "outbox-deliver": {"task": "core.tasks.deliver_outbox", "schedule": 5.0, "options": {"expires": 4.0}},
     "incidents-auto-close": {"task": "incidents.tasks.auto_close_resolved", "schedule": 3600.0},
 }
+
+
+@celeryd_init.connect
+def _worker_database_timeouts(**_kwargs):
+    """Workers sweep SLA clocks and the outbox in batches that may legitimately run longer than
+    a web request may, and wait behind a web request's row lock rather than fail: their own,
+    longer limits (DB_WORKER_*; settings.py). Runs in the worker's main process before any
+    connection is opened, so every pool process inherits it."""
+    from django.conf import settings
+    from django.db import connections
+
+    from itsm.dbtimeouts import with_timeouts
+
+    with_timeouts(settings.DATABASES["default"], statement_ms=settings.DB_WORKER_STATEMENT_TIMEOUT_MS,
+                  lock_ms=settings.DB_WORKER_LOCK_TIMEOUT_MS)
+    connections.close_all()

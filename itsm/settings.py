@@ -13,6 +13,8 @@ import structlog
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from itsm.dbtimeouts import with_timeouts
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("ITSM_VAR_DIR", BASE_DIR / "var"))
 
@@ -98,6 +100,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.HtmxVaryMiddleware",
+    "core.middleware.DatabaseBusyMiddleware",
     # Last, so that it sees the result of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -134,6 +137,15 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must be a PostgreSQL URL (postgres://...).")
+# Web requests: a statement or a row-lock wait past these is cancelled and answers 503/409
+# (core.dbbusy) well before gunicorn's timeout (itsm/gunicorn.conf.py). Celery workers run the
+# SLA sweep and the outbox over many rows and get their own, longer limits (itsm/celery.py).
+# 0 turns a limit off (e.g. `DB_STATEMENT_TIMEOUT_MS=0 manage.py migrate` on a large database).
+DB_STATEMENT_TIMEOUT_MS = env_int("DB_STATEMENT_TIMEOUT_MS", 30000)
+DB_LOCK_TIMEOUT_MS = env_int("DB_LOCK_TIMEOUT_MS", 5000)
+DB_WORKER_STATEMENT_TIMEOUT_MS = env_int("DB_WORKER_STATEMENT_TIMEOUT_MS", 300000)
+DB_WORKER_LOCK_TIMEOUT_MS = env_int("DB_WORKER_LOCK_TIMEOUT_MS", 30000)
+with_timeouts(DATABASES["default"], statement_ms=DB_STATEMENT_TIMEOUT_MS, lock_ms=DB_LOCK_TIMEOUT_MS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

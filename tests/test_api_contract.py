@@ -55,12 +55,24 @@ def test_malformed_query_parameters_never_give_500(agent_api, path, parameters):
     assert failures == []
 
 
+# Collection-level GETs that answer one object, not a page (API.md: users/me/).
+SINGLE_OBJECTS = {"/api/v1/users/me/": ["id", "username", "display_name", "email", "roles"]}
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("path, parameters", _list_operations())
 def test_list_pages_have_the_contract_shape(agent_api, path, parameters):
     response = agent_api.get(path, {"page_size": 1})
     assert response.status_code == 200, response.content[:300]
     body = response.json()
-    if isinstance(body, dict) and "results" in body:
-        assert list(body) == ["count", "next", "previous", "results"]
-        assert agent_api.get(path, {"page": 9999}).status_code == 404
+    if path in SINGLE_OBJECTS:
+        assert isinstance(body, dict) and set(SINGLE_OBJECTS[path]) <= set(body), body
+        assert "results" not in body
+        return
+    # Every other collection is a page: a new unpaginated one must be named above, deliberately.
+    assert isinstance(body, dict) and list(body) == ["count", "next", "previous", "results"], body
+    assert agent_api.get(path, {"page": 9999}).status_code == 404
+
+
+def test_single_object_routes_exist():
+    assert set(SINGLE_OBJECTS) <= {path for path, _parameters in _list_operations()}

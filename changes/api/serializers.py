@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from accounts.api.serializers import UserBriefSerializer
 from accounts.models import Team, User
+from changes import conflicts as conflict_rules
 from changes.choices import ChangeState, ChangeType, Decision, Outcome, Risk
 from changes.models import Approval, Change, ChangeTemplate, FreezeWindow
 from cmdb.models import ConfigurationItem
@@ -20,6 +21,15 @@ class ApprovalSerializer(serializers.ModelSerializer):
         model = Approval
         fields = ["id", "round", "stage_order", "stage_name", "approver", "decision", "comment", "created_at"]
         read_only_fields = fields
+
+
+class ChangeListSerializer(serializers.ListSerializer):
+    """A page of changes gets its current conflicts in one go (changes.conflicts.current)."""
+
+    def to_representation(self, data):
+        items = list(data.all() if hasattr(data, "all") else data)
+        conflict_rules.current(items)
+        return super().to_representation(items)
 
 
 class ChangeSerializer(TicketSerializer):
@@ -56,6 +66,12 @@ class ChangeSerializer(TicketSerializer):
         read_only_fields = ["number", "risk_score", "actual_start", "actual_end", "approval_round", "approved_at",
                             "conflicts_checked_at", "created_at", "updated_at"]
         extra_kwargs = {"title": {"required": False}}
+        list_serializer_class = ChangeListSerializer
+
+    def to_representation(self, instance):
+        # Conflicts as of now, not as of the last scheduling (a no-op when the list attached them).
+        conflict_rules.current([instance])
+        return super().to_representation(instance)
 
     def validate(self, attrs):
         if self.instance is None:

@@ -98,7 +98,8 @@ class ChangeViewSet(TicketViewSet):
     @extend_schema(request=None, responses=ChangeSerializer)
     @action(detail=True, methods=["post"], url_path="check-conflicts")
     def check_conflicts(self, request, *args, **kwargs):
-        """Re-compute the change's conflicts now (they are stored when it is scheduled)."""
+        """Re-compute the change's conflicts now and store them (every read shows them as of now;
+        the stored ones are what scheduling, or this, last found)."""
         change = self.get_object()
         services.store_conflicts(change)
         return Response(self.fresh(change.pk))

@@ -8,6 +8,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.dbbusy import busy_answer
 from core.exceptions import DomainError
 
 
@@ -28,6 +29,10 @@ def exception_handler(exc, context):
         else:
             detail = {"detail": " ".join(exc.messages)}
         return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+    busy = busy_answer(exc)
+    if busy is not None:
+        status_code, message, retry_after = busy
+        return Response({"detail": message}, status=status_code, headers={"Retry-After": str(retry_after)})
     if isinstance(exc, DataError):
         # The database refused a value a filter let through (a number beyond bigint, say).
         # Outside a test's transaction the failed statement is already rolled back.

@@ -88,7 +88,8 @@ def test_caller_reopen_window(resolved_days_ago, allowed):
 
 
 def test_agent_may_reopen_after_the_window():
-    workflow.check_transition(S.RESOLVED, S.IN_PROGRESS, resolved_at=NOW - timedelta(days=30), now=NOW)
+    assert workflow.check_transition(S.RESOLVED, S.IN_PROGRESS, resolved_at=NOW - timedelta(days=30),
+                                     now=NOW) is None
 
 
 @pytest.mark.parametrize(("state", "days", "due"), [

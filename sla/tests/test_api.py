@@ -212,10 +212,14 @@ def test_malformed_input_is_400_never_500(admin_api, path, body):
     assert response.status_code == 400, response.content
 
 
-@pytest.mark.parametrize("query", ["?state=bogus", "?object_id=abc", "?definition=zz", "?ordering=nope",
-                                   "?page=999"])
-def test_clock_list_filters_never_500(agent_api, query):
-    assert agent_api.get("/api/v1/sla/clocks/" + query).status_code in (200, 400, 404)
+@pytest.mark.parametrize(("query", "status"), [
+    ("?state=bogus", 400), ("?object_id=abc", 400), ("?definition=zz", 400),
+    # An unknown ordering field is ignored (DRF's OrderingFilter), the default order applies.
+    ("?ordering=nope", 200),
+    ("?page=999", 404),
+])
+def test_clock_list_filters_never_500(agent_api, query, status):
+    assert agent_api.get("/api/v1/sla/clocks/" + query).status_code == status
 
 
 def test_clock_detail_invisible_to_end_users(end_user_api, definition, open_incident):
