@@ -86,6 +86,7 @@ def _records():
     from sla.models import BusinessCalendar, SLAClock, SLADefinition
 
     agent = upsert_user("fuzz-agent", role=Role.AGENT, email="fuzz-agent@example.com")
+    admin = upsert_user("fuzz-admin", role=Role.ADMIN, email="fuzz-admin@example.com")
     # No organisation: users/me/ answers organisation null, which the schema must allow.
     end_user = upsert_user("fuzz-user", role=Role.END_USER, email="fuzz-user@example.com")
     own = incidents.open_incident(actor=end_user, channel=Channel.PORTAL, title="Printer on fire",
@@ -101,6 +102,7 @@ def _records():
         # The end user's detail routes reach their own incident and the desk's other records.
         Role.AGENT: {"token": ApiToken.issue(agent)[1], "ids": desk},
         Role.END_USER: {"token": ApiToken.issue(end_user)[1], "ids": {**desk, "incidents": own.pk}},
+        Role.ADMIN: {"token": ApiToken.issue(admin)[1], "ids": desk},
     }
 
 
@@ -130,3 +132,55 @@ def test_every_operation_answers_as_documented(case, caller):
         case.call_and_validate(app=APP, headers={"Authorization": f"Token {caller['token']}"}, checks=CHECKS)
     finally:
         transaction.savepoint_rollback(sid)
+
+
+# Generated bodies seldom pass validation, so the answers to successful writes get their own
+# walk: each step's answer is checked against the schema like the generated ones.
+START = "2030-03-04T01:00:00+00:00"
+# (role, method, operation, the record its path names, body); "version" is filled in from a GET.
+WRITES = [
+    (Role.END_USER, "POST", "/api/v1/incidents/", None, {"title": "VPN drops", "description": "Every hour."}),
+    (Role.AGENT, "POST", "/api/v1/incidents/", None, {"title": "Mail queue stuck", "description": "Since 9.",
+                                                      "impact": 2, "urgency": 1}),
+    (Role.AGENT, "PATCH", "/api/v1/incidents/{id}/", "incidents", {"state": "in_progress", "version": None}),
+    (Role.AGENT, "POST", "/api/v1/incidents/{incident_pk}/comments/", "incidents", {"body": "Looking.",
+                                                                                    "internal": True}),
+    (Role.AGENT, "POST", "/api/v1/cmdb/cis/", None, {"name": "fuzz-esx-1", "ci_class": "server", "criticality": 2}),
+    (Role.AGENT, "PATCH", "/api/v1/cmdb/cis/{id}/", "cmdb/cis", {"status": "maintenance", "version": None}),
+    (Role.AGENT, "POST", "/api/v1/problems/", None, {"title": "Disk latency spikes"}),
+    (Role.AGENT, "POST", "/api/v1/changes/", None, {
+        "title": "Upgrade PostgreSQL", "type": "normal", "implementation_plan": "pg_upgrade", "backout_plan": "restore",
+        "test_plan": "run checks", "planned_start": START, "planned_end": "2030-03-04T04:00:00+00:00"}),
+    (Role.ADMIN, "POST", "/api/v1/changes/freeze-windows/", None, {
+        "name": "Year end", "start": "2030-12-24T00:00:00+00:00", "end": "2030-12-27T00:00:00+00:00"}),
+    (Role.AGENT, "POST", "/api/v1/releases/", None, {"title": "Spring release", "version_label": "2030.1"}),
+    (Role.ADMIN, "POST", "/api/v1/sla/calendars/", None, {
+        "name": "Fuzz office", "time_zone": "Asia/Seoul",
+        "working_hours": [{"weekday": 0, "start": "09:00:00", "end": "18:00"}],
+        "holidays": {"country": "KR", "custom_dates": [
+            {"date": "2030-11-28", "kind": "open", "start": "09:00", "end": "13:00", "reason": "half day"}]}}),
+    (Role.ADMIN, "PATCH", "/api/v1/sla/definitions/{id}/", "sla/definitions", {"on_reopen": "restart"}),
+    (Role.AGENT, "GET", "/api/v1/sla/clocks/{id}/events/", "sla/clocks", None),
+    (Role.AGENT, "GET", "/api/v1/sla/clocks/{id}/explain/", "sla/clocks", None),
+    (Role.END_USER, "GET", "/api/v1/users/me/", None, None),
+]
+
+
+def test_successful_writes_answer_as_documented(world, db):
+    from werkzeug.test import Client
+
+    client = Client(APP)
+    failures = []
+    for role, method, operation, record, body in WRITES:
+        caller = world[role]
+        headers = {"Authorization": f"Token {caller['token']}"}
+        path = operation.replace("{id}", "{pk}").replace("{incident_pk}", "{pk}").format(pk=caller["ids"].get(record))
+        if body and "version" in body:
+            body = {**body, "version": json.loads(client.get(path, headers=headers).get_data())["version"]}
+        response = client.open(path, method=method, headers=headers, json=body)
+        assert response.status_code < 300, (method, path, response.get_data(as_text=True))
+        try:
+            schema[operation][method].validate_response(response)
+        except Exception as error:  # noqa: BLE001 - every mismatch is reported together below
+            failures.append(f"{method} {path}: {error}")
+    assert failures == []
