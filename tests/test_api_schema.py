@@ -37,3 +37,71 @@ def test_every_operation_requires_authentication(schema):
         if isinstance(operation, dict) and {} in operation.get("security", [])
     ]
     assert open_operations == []
+
+
+# --- the schema says exactly what the API answers (issue 10, defect 12) ---------------------
+
+def _operations(schema):
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            if method in {"get", "post", "put", "patch", "delete"}:
+                yield path, method, operation
+
+
+def _component(schema, name):
+    return schema["components"]["schemas"][name]
+
+
+def test_every_operation_documents_its_errors_with_the_contracts_bodies(schema):
+    missing = []
+    for path, method, operation in _operations(schema):
+        responses = operation["responses"]
+        expected = {"401", "403"}
+        if method != "get" or any(p["in"] == "query" for p in operation.get("parameters", [])):
+            expected.add("400")
+        if "{" in path:
+            expected.add("404")
+        missing += [f"{method.upper()} {path} {code}" for code in sorted(expected - set(responses))]
+    assert missing == []
+    body = schema["paths"]["/api/v1/incidents/"]["post"]["responses"]["400"]["content"]["application/json"]["schema"]
+    assert body == {"$ref": "#/components/schemas/ValidationErrorBody"}
+    assert _component(schema, "ErrorDetail")["required"] == ["detail"]
+
+
+def test_versioned_writes_document_the_stale_version_conflict(schema):
+    patch = schema["paths"]["/api/v1/incidents/{id}/"]["patch"]["responses"]
+    assert patch["409"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/StaleVersionError"}
+    assert "current_version" in _component(schema, "StaleVersionError")["properties"]
+    assert "409" not in schema["paths"]["/api/v1/incidents/"]["post"]["responses"]
+
+
+def test_fields_that_answer_null_are_nullable(schema):
+    assert _component(schema, "Incident")["properties"]["assigned_to_detail"]["nullable"] is True
+    assert _component(schema, "Me")["properties"]["organisation"]["nullable"] is True
+
+
+def test_working_hours_are_documented_as_the_hh_mm_they_answer(schema):
+    import re
+
+    start = _component(schema, "WorkingHours")["properties"]["start"]
+    assert "format" not in start
+    assert re.match(start["pattern"], "09:00") and not re.match(start["pattern"], "09:00:00")
+    request_start = _component(schema, "WorkingHoursRequest")["properties"]["start"]
+    assert re.match(request_start["pattern"], "09:00") and re.match(request_start["pattern"], "09:00:00")
+
+
+def test_escalation_rules_allow_the_blank_kind_and_webhook_they_answer(schema):
+    rule = _component(schema, "EscalationRule")["properties"]
+    assert {"type": "string", "maxLength": 0} in rule["webhook_url"]["oneOf"]
+    assert {"$ref": "#/components/schemas/BlankEnum"} in rule["kind"]["oneOf"]
+    assert _component(schema, "BlankEnum")["enum"] == [""]
+
+
+def test_clock_events_and_explanation_have_their_own_shapes(schema):
+    def body(path):
+        return schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+
+    assert body("/api/v1/sla/clocks/{id}/events/") == {"type": "array",
+                                                       "items": {"$ref": "#/components/schemas/ClockEvent"}}
+    assert body("/api/v1/sla/clocks/{id}/explain/") == {"$ref": "#/components/schemas/ClockExplanation"}
+    assert {"summary", "events", "breached_at"} <= set(_component(schema, "ClockExplanation")["properties"])

@@ -42,4 +42,8 @@ def exception_handler(exc, context):
     if isinstance(exc, (ValueError, TypeError, OverflowError)) and not isinstance(exc, exceptions.APIException):
         # Malformed input that slipped past a serializer (a bad number in a filter, say).
         return Response({"detail": _("Malformed request: %(error)s") % {"error": exc}}, status=400)
+    if isinstance(exc, exceptions.ValidationError) and isinstance(exc.detail, list):
+        # DRF's bare ValidationError("message") (its search filter refuses a NUL byte so) answers
+        # a list; the contract's errors are objects.
+        return Response({"detail": " ".join(str(m) for m in exc.detail)}, status=exc.status_code)
     return drf_exception_handler(exc, context)

@@ -46,3 +46,17 @@ def test_database_range_errors_are_400():
 def test_malformed_values_are_400_and_drf_errors_pass_through():
     assert _handle(ValueError("invalid literal for int()"))[0] == 400
     assert _handle(NotAuthenticated())[0] == 401
+
+
+def test_a_bare_drf_validation_error_answers_the_contracts_object():
+    from rest_framework.exceptions import ValidationError as DRFValidationError
+
+    assert _handle(DRFValidationError("Null characters are not allowed.")) == (
+        400, {"detail": "Null characters are not allowed."})
+
+
+def test_a_nul_byte_in_search_answers_a_detail_object(agent_api):
+    # Found by Schemathesis (tests/test_api_fuzz.py): DRF's search filter answered a bare list.
+    response = agent_api.get("/api/v1/groups/", {"search": "mail\x00"})
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Null characters are not allowed."}

@@ -38,7 +38,7 @@ class IncidentSerializer(TicketSerializer):
                                                     "priority_override_reason."))
     version = serializers.IntegerField(required=False, help_text=_("Required on updates: the version you read."))
     caller_detail = UserBriefSerializer(source="caller", read_only=True)
-    assigned_to_detail = UserBriefSerializer(source="assigned_to", read_only=True)
+    assigned_to_detail = UserBriefSerializer(source="assigned_to", read_only=True, allow_null=True)
     slas = SLAClockSerializer(source="sla_clocks", many=True, read_only=True)
     url = serializers.CharField(source="get_absolute_url", read_only=True)
 

@@ -3,7 +3,8 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from sla.choices import ExceptionKind, Weekday
+from core.api.schema import HourMinuteField
+from sla.choices import ClockKind, EventKind, ExceptionKind, Weekday
 from sla.models import BusinessCalendar, ClockEvent, EscalationRule, SLAClock, SLADefinition
 
 
@@ -61,7 +62,7 @@ class ClockDetailSerializer(SLAClockSerializer):
 
 
 class ClockEventSerializer(serializers.ModelSerializer):
-    actor = serializers.StringRelatedField()
+    actor = serializers.StringRelatedField(allow_null=True)
     calendar_name = serializers.SerializerMethodField()
 
     class Meta:
@@ -74,17 +75,45 @@ class ClockEventSerializer(serializers.ModelSerializer):
         return event.calendar.name if event.calendar_id else None
 
 
+class ExplainStepSerializer(serializers.Serializer):
+    """One event of `clocks/{id}/explain/`, with the business time counted up to it."""
+
+    kind = serializers.ChoiceField(choices=EventKind.choices)
+    label = serializers.CharField()
+    at = serializers.DateTimeField()
+    recorded_at = serializers.DateTimeField()
+    actor = serializers.CharField(allow_null=True)
+    elapsed_business_seconds = serializers.IntegerField()
+    elapsed_business_minutes = serializers.FloatField()
+    target_minutes = serializers.IntegerField()
+    due_at = serializers.DateTimeField(allow_null=True)
+    calendar = serializers.CharField(help_text=_("The calendar's name, or 24×7 without one."))
+    calendar_fingerprint = serializers.CharField()
+    detail = serializers.DictField(help_text=_("What the event recorded (and its threshold for a warning)."))
+
+
+class ClockExplanationSerializer(serializers.Serializer):
+    """`clocks/{id}/explain/`: why the clock breached (or not)."""
+
+    clock = serializers.IntegerField()
+    summary = serializers.CharField()
+    elapsed_business_seconds = serializers.IntegerField()
+    target_minutes = serializers.IntegerField()
+    breached_at = serializers.DateTimeField(allow_null=True)
+    events = ExplainStepSerializer(many=True)
+
+
 class WorkingHoursSerializer(serializers.Serializer):
     weekday = serializers.ChoiceField(choices=Weekday.choices, help_text=_("0 = Monday … 6 = Sunday"))
-    start = serializers.TimeField(format="%H:%M")
-    end = serializers.TimeField(format="%H:%M", help_text=_("00:00 means midnight at the end of the day."))
+    start = HourMinuteField()
+    end = HourMinuteField(help_text=_("00:00 means midnight at the end of the day."))
 
 
 class CustomDateSerializer(serializers.Serializer):
     date = serializers.DateField()
     kind = serializers.ChoiceField(choices=ExceptionKind.choices)
-    start = serializers.TimeField(format="%H:%M", required=False, allow_null=True)
-    end = serializers.TimeField(format="%H:%M", required=False, allow_null=True)
+    start = HourMinuteField(required=False, allow_null=True)
+    end = HourMinuteField(required=False, allow_null=True)
     reason = serializers.CharField(max_length=200)
 
 
@@ -129,6 +158,10 @@ class TargetSerializer(serializers.Serializer):
 
 
 class EscalationRuleSerializer(serializers.ModelSerializer):
+    # "" means both clock kinds / no webhook: said so here, as the model's defaults would not.
+    kind = serializers.ChoiceField(choices=ClockKind.choices, allow_blank=True, read_only=True)
+    webhook_url = serializers.URLField(allow_blank=True, read_only=True)
+
     class Meta:
         model = EscalationRule
         fields = ["id", "kind", "threshold", "action", "target_group", "webhook_url", "message", "active"]

@@ -1,6 +1,7 @@
 """API v1 service level management. Writes go through sla.services; desk staff read, admins write."""
 
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -12,6 +13,7 @@ from sla.api.serializers import (
     BusinessCalendarSerializer,
     ClockDetailSerializer,
     ClockEventSerializer,
+    ClockExplanationSerializer,
     SLADefinitionSerializer,
 )
 from sla.models import BusinessCalendar, ClockEvent, SLAClock, SLADefinition
@@ -87,13 +89,15 @@ class SLAClockViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     filterset_fields = ["state", "kind", "definition", "object_id", "content_type"]
     ordering_fields = ["started_at", "due_at", "breached_at"]
 
-    @action(detail=True)
+    @extend_schema(responses=ClockEventSerializer(many=True), filters=False)
+    @action(detail=True, pagination_class=None)
     def events(self, request, pk=None):
         clock = self.get_object()
         events = ClockEvent.objects.filter(clock=clock).select_related("actor", "calendar").order_by("at", "id")
         return Response(ClockEventSerializer(events, many=True).data)
 
-    @action(detail=True)
+    @extend_schema(responses=ClockExplanationSerializer, filters=False)
+    @action(detail=True, pagination_class=None)
     def explain(self, request, pk=None):
         clock = self.get_object()
         result = engine.explain(clock)
