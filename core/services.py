@@ -188,6 +188,21 @@ def check_editable(model, changes, actor, *, creating=False, is_agent=None):
                                 % {"fields": ", ".join(sorted(desk_only))})
 
 
+def check_creatable(model, fields, actor, *, is_agent=None):
+    """On creation, refuse (403, naming them) the fields an end user may not set: all but the
+    lifecycle's `reporter_fields`. The creation counterpart of check_editable's desk-only rule."""
+    lifecycle = getattr(model, "lifecycle", None)
+    allowed = getattr(lifecycle, "reporter_fields", None)
+    if allowed is None:
+        return
+    if is_agent is None:
+        is_agent = roles.is_agent(actor)
+    refused = set(fields) - set(allowed)
+    if refused and not is_agent:
+        raise PermissionRefused(_("Only the service desk can set these fields: %(fields)s.")
+                                % {"fields": ", ".join(sorted(refused))})
+
+
 def transition_verb(lifecycle, old, new):
     """The event verb of a move, from the state groups: cancelled, closed, resolved, reopened."""
     if lifecycle.is_cancelled(new):

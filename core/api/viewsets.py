@@ -20,6 +20,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from accounts import roles
+from core import services
 from core.api.mixins import ApiActorMixin, NumberOrIdLookupMixin, number_or_id
 
 
@@ -45,7 +46,18 @@ class TicketViewSet(NumberOrIdLookupMixin, ApiActorMixin, mixins.CreateModelMixi
         """The representation of the row as it is now, with everything the list shows."""
         return self.get_serializer(self.get_queryset().get(pk=pk)).data
 
+    def check_create_fields(self, request):
+        """Refuse the fields the caller may not set (403) before validating any value, so that an
+        end user learns nothing about the ids sent in a field that is not theirs."""
+        if not hasattr(request.data, "keys"):
+            return  # not an object: validation answers 400
+        serializer = self.get_serializer()
+        sent = {name for name in request.data.keys()
+                if name in serializer.fields and not serializer.fields[name].read_only} - {"version", "state"}
+        services.check_creatable(serializer.Meta.model, sent, request.user)
+
     def create(self, request, *args, **kwargs):
+        self.check_create_fields(request)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
