@@ -4,7 +4,7 @@ What a caller may *see* is the queryset's business (`visible_to`); these say who
 and who may write. Each refuses anonymous callers first so they get 401, not 403.
 """
 
-from rest_framework import permissions
+from rest_framework import exceptions, permissions
 
 from accounts import roles
 
@@ -18,6 +18,18 @@ class DeskOnly(permissions.BasePermission):
 
     def has_permission(self, request, view):
         return _signed_in(request) and roles.is_agent(request.user)
+
+
+class DeskOnlyUnseen(permissions.BasePermission):
+    """Desk staff only, and to anyone else signed in the resource does not exist (404): for what
+    would tell an end user about the staff (the team directory)."""
+
+    def has_permission(self, request, view):
+        if not _signed_in(request):
+            return False
+        if not roles.is_agent(request.user):
+            raise exceptions.NotFound()  # the same answer as for a missing record
+        return True
 
 
 class DeskWritesOnly(permissions.BasePermission):
