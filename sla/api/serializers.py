@@ -3,11 +3,13 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.api.fields import VisiblePrimaryKeyRelatedField
+from core.api.serializers import VisibleRelationsSerializer
 from sla.choices import ExceptionKind, Weekday
 from sla.models import BusinessCalendar, ClockEvent, EscalationRule, SLAClock, SLADefinition
 
 
-class SLAClockSerializer(serializers.ModelSerializer):
+class SLAClockSerializer(VisibleRelationsSerializer):
     """A ticket's `slas` entry: {definition, kind, state, due_at, breached_at, elapsed_business_seconds}.
 
     `elapsed_business_seconds` is live for a running clock. Calendars are loaded once per
@@ -60,7 +62,7 @@ class ClockDetailSerializer(SLAClockSerializer):
         return f"{content_type.app_label}.{content_type.model}"
 
 
-class ClockEventSerializer(serializers.ModelSerializer):
+class ClockEventSerializer(VisibleRelationsSerializer):
     actor = serializers.StringRelatedField()
     calendar_name = serializers.SerializerMethodField()
 
@@ -95,7 +97,7 @@ class HolidaysSerializer(serializers.Serializer):
     custom_dates = CustomDateSerializer(many=True, required=False)
 
 
-class BusinessCalendarSerializer(serializers.ModelSerializer):
+class BusinessCalendarSerializer(VisibleRelationsSerializer):
     working_hours = WorkingHoursSerializer(many=True, required=False)
     holidays = HolidaysSerializer(required=False)
 
@@ -128,18 +130,18 @@ class TargetSerializer(serializers.Serializer):
     resolution_minutes = serializers.IntegerField(required=False, allow_null=True)
 
 
-class EscalationRuleSerializer(serializers.ModelSerializer):
+class EscalationRuleSerializer(VisibleRelationsSerializer):
     class Meta:
         model = EscalationRule
         fields = ["id", "kind", "threshold", "action", "target_group", "webhook_url", "message", "active"]
         read_only_fields = fields
 
 
-class SLADefinitionSerializer(serializers.ModelSerializer):
+class SLADefinitionSerializer(VisibleRelationsSerializer):
     ticket_type = serializers.CharField(help_text=_("app_label.model, e.g. incidents.incident"))
     targets = TargetSerializer(many=True, required=False)
-    calendar = serializers.PrimaryKeyRelatedField(queryset=BusinessCalendar.objects.all(), allow_null=True,
-                                                  required=False)
+    calendar = VisiblePrimaryKeyRelatedField(queryset=BusinessCalendar.objects.all(), allow_null=True,
+                                             required=False)
     applies_to = serializers.JSONField(required=False)
     pause_states = serializers.JSONField(required=False)
     warning_thresholds = serializers.JSONField(required=False)
