@@ -42,6 +42,19 @@ class DeskWritesOnly(permissions.BasePermission):
         return request.method in permissions.SAFE_METHODS or roles.is_agent(request.user)
 
 
+class DeskCreates(permissions.BasePermission):
+    """Everyone signed in reads what `visible_to` lets them see; only desk staff create (403 before
+    the body is validated). A write on one record is refused by the queryset, which hides it (404),
+    and by the type's services (changes, releases)."""
+
+    def has_permission(self, request, view):
+        if not _signed_in(request):
+            return False
+        if request.method == "POST" and not getattr(view, "detail", False):
+            return roles.is_agent(request.user)
+        return True
+
+
 class DeskReadAdminWrite(permissions.BasePermission):
     """Desk staff read, administrators write (SLA definitions and calendars, freeze windows)."""
 
