@@ -7,7 +7,9 @@ the matrix requests it with.
 
 import datetime as dt
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import ApiToken, Team
@@ -67,3 +69,17 @@ def build():
         token=token, clock=clock, ci_class=server.ci_class,
     )
     return users, records
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """(users by role, records by name), built once per module in a transaction rolled back at its
+    end; each test (marked django_db) runs in a savepoint inside it."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield build()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)

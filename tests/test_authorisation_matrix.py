@@ -23,6 +23,8 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from tests.authz_world import world  # noqa: F401  (the module-scoped records)
+
 # The mark makes pytest-django create the test database; the records themselves are built once
 # per module (the `world` fixture) and each test runs in a savepoint inside that transaction.
 pytestmark = pytest.mark.django_db
@@ -307,22 +309,6 @@ def unsafe_methods(pattern):
 
 
 # --- the world and the callers --------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    """The records, built once in a transaction that is rolled back when the module is done."""
-    from tests import authz_world
-
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            users, records = authz_world.build()
-            yield users, records
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-
 
 def client_for(role, users):
     client = Client()
