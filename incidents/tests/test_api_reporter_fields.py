@@ -91,3 +91,17 @@ def test_the_service_refuses_desk_fields_from_other_entry_points_too(end_user, e
     incident = services.open_incident(actor=end_user, channel=Channel.PORTAL, title="x", impact=1, urgency=2,
                                       configuration_item=mail, source="monitoring")
     assert (incident.impact, incident.priority, incident.channel, incident.configuration_item) == (3, 4, "portal", None)
+
+
+def test_caller_naming_a_desk_field_on_their_incident_learns_nothing_about_the_id(end_user_api, end_user, agent):
+    from core.choices import Channel
+    from incidents import services
+
+    incident = services.open_incident(actor=end_user, channel=Channel.PORTAL, title="VPN down")
+    url = f"{LIST}{incident.pk}/"
+    for pk in (agent.pk, agent.pk + 1000):  # an existing user and a missing one
+        response = end_user_api.patch(url, {"assigned_to": pk, "version": incident.version}, format="json")
+        assert response.status_code == 403
+        assert response.json() == {"detail": "Only the service desk can change these fields: assigned_to."}
+    cancelled = end_user_api.patch(url, {"state": "cancelled", "version": incident.version}, format="json")
+    assert cancelled.status_code == 200 and cancelled.json()["state"] == "cancelled"
