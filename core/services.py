@@ -189,13 +189,34 @@ def check_editable(model, changes, actor, *, creating=False, is_agent=None):
         message = (_("These fields cannot be set: %(fields)s.") if creating
                    else _("These fields cannot be changed here: %(fields)s."))
         raise DomainError(message % {"fields": ", ".join(sorted(unknown))}, code="not_editable")
+    check_desk_only(model, changes, actor, is_agent=is_agent)
+
+
+def check_desk_only(model, fields, actor, *, is_agent=None):
+    """Refuse (403) an end user's change to the lifecycle's desk-only fields. The API runs it before
+    validating any value, so that a field that is not theirs tells them nothing about the ids sent."""
     if is_agent is None:
         is_agent = roles.is_agent(actor)
     lifecycle = getattr(model, "lifecycle", None)
-    desk_only = set(changes) & set(lifecycle.desk_only_fields if lifecycle is not None else ())
+    desk_only = set(fields) & set(lifecycle.desk_only_fields if lifecycle is not None else ())
     if desk_only and not is_agent:
         raise PermissionRefused(_("Only the service desk can change these fields: %(fields)s.")
                                 % {"fields": ", ".join(sorted(desk_only))})
+
+
+def check_creatable(model, fields, actor, *, is_agent=None):
+    """On creation, refuse (403, naming them) the fields an end user may not set: all but the
+    lifecycle's `reporter_fields`. The creation counterpart of check_editable's desk-only rule."""
+    lifecycle = getattr(model, "lifecycle", None)
+    allowed = getattr(lifecycle, "reporter_fields", None)
+    if allowed is None:
+        return
+    if is_agent is None:
+        is_agent = roles.is_agent(actor)
+    refused = set(fields) - set(allowed)
+    if refused and not is_agent:
+        raise PermissionRefused(_("Only the service desk can set these fields: %(fields)s.")
+                                % {"fields": ", ".join(sorted(refused))})
 
 
 def transition_verb(lifecycle, old, new):

@@ -53,6 +53,9 @@ class Lifecycle:
     timestamps: dict[str, str] = field(default_factory=dict)
     # Fields only desk staff may set; the requester's own fields are the rest of the editable ones.
     desk_only_fields: frozenset[str] = frozenset()
+    # What a requester who is not desk staff may set when opening one (None: no such limit,
+    # the type's create endpoint is the desk's). Everything else is refused with a 403 naming it.
+    reporter_fields: frozenset[str] | None = None
     # The field saying why a paused ticket waits (SLA pause conditions "state:reason"), if any.
     pause_reason_field: str = ""
 

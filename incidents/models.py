@@ -91,6 +91,9 @@ class Incident(Ticket):
         cancelled={IncidentState.CANCELLED}, workflow=workflow,
         timestamps={IncidentState.RESOLVED: "resolved_at", IncidentState.CLOSED: "closed_at"},
         desk_only_fields=EDITABLE_FIELDS - {"state"}, pause_reason_field="on_hold_reason",
+        # An end user says what is wrong, how urgent it is for them and which service (one they
+        # may see); impact, priority, channel, category and CI are the desk's (as on the portal).
+        reporter_fields=frozenset({"title", "description", "urgency", "service"}),
     )
 
     caller = models.ForeignKey(

@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 
 from accounts import roles
 from cmdb import graph
+from cmdb.models import ConfigurationItem
 from core import events, services as core
 from core.choices import AuditAction, Channel
 from core.exceptions import DomainError, PermissionRefused
 from incidents import conf, priority, search, workflow
-from incidents.choices import IncidentChannel, IncidentState, OnHoldReason, ResolutionCode
+from incidents.choices import Impact, IncidentChannel, IncidentState, OnHoldReason, ResolutionCode
 from incidents.models import AssignmentRule, Incident
 
 SOURCE_BY_CHANNEL = {
@@ -93,8 +94,14 @@ def open_incident(*, actor, channel, title, caller=None, description="", impact=
     """Record a new incident: priority from the matrix, service suggested from the CI, routed by rules."""
     now = now or timezone.now()
     if not roles.is_agent(actor):
-        # End users report for themselves; classification beyond the basics is the desk's job.
+        # End users report for themselves; classification beyond the basics is the desk's job
+        # (the API refuses those fields with a 403 first: core.services.check_creatable). The
+        # channel is the one the report came through.
         caller, assignment_group, assigned_to, priority, is_major, parent = actor, None, None, None, False, None
+        impact, category, subcategory, configuration_item, source = Impact.LOW, None, None, None, None
+        if service is not None and not ConfigurationItem.objects.visible_to(actor).business_services() \
+                .filter(pk=service.pk).exists():
+            raise DomainError(_("Choose one of the services offered."), field="service")
     caller = caller or actor
     value, overridden = _priority(impact, urgency, priority, priority_override_reason)
     if service is None and configuration_item is not None:

@@ -4,12 +4,13 @@ service report (printable and CSV) and a clock's "why" timeline. Thin: reports.p
 import csv
 
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from accounts import roles
 from accounts.models import Organisation
 from sla import engine, reports
 from sla.choices import AgreementKind, ClockKind, ClockState
@@ -200,6 +201,13 @@ class ClockDetailView(DeskMixin, TemplateView):
     """Why this clock breached (or not): its events with calendar and target in force."""
 
     template_name = "sla/clock_detail.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        # A clock is a record of a ticket: to an end user it does not exist (404, as for any
+        # record they may not see), whether or not the id is a clock's.
+        if request.user.is_authenticated and not roles.is_agent(request.user):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -1,9 +1,10 @@
 from rest_framework import serializers
 
 from accounts.models import Team, User
+from core.api.serializers import VisibleRelationsSerializer
 
 
-class UserBriefSerializer(serializers.ModelSerializer):
+class UserBriefSerializer(VisibleRelationsSerializer):
     """The small nested form of a user used inside other records."""
 
     class Meta:
@@ -11,7 +12,7 @@ class UserBriefSerializer(serializers.ModelSerializer):
         fields = ["id", "username", "display_name"]
 
 
-class MeSerializer(serializers.ModelSerializer):
+class MeSerializer(VisibleRelationsSerializer):
     roles = serializers.ListField(child=serializers.CharField(), read_only=True)
     organisation = serializers.StringRelatedField(allow_null=True)
 
@@ -21,7 +22,7 @@ class MeSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "username", "roles", "organisation"]
 
 
-class TeamSerializer(serializers.ModelSerializer):
+class TeamSerializer(VisibleRelationsSerializer):
     manager = UserBriefSerializer(read_only=True)
     members = UserBriefSerializer(many=True, read_only=True)
 

@@ -10,11 +10,11 @@ from changes.choices import ChangeState, ChangeType, Decision, Outcome, Risk
 from changes.models import Approval, Change, ChangeTemplate, FreezeWindow
 from cmdb.models import ConfigurationItem
 from core.api.fields import VisiblePrimaryKeyRelatedField
-from core.api.serializers import TicketSerializer
+from core.api.serializers import TicketSerializer, VisibleRelationsSerializer
 from incidents.models import Incident
 
 
-class ApprovalSerializer(serializers.ModelSerializer):
+class ApprovalSerializer(VisibleRelationsSerializer):
     approver = UserBriefSerializer(read_only=True)
 
     class Meta:
@@ -107,14 +107,14 @@ class PIRSerializer(serializers.Serializer):
     follow_up_actions = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
 
 
-class ChangeTemplateSerializer(serializers.ModelSerializer):
+class ChangeTemplateSerializer(VisibleRelationsSerializer):
     class Meta:
         model = ChangeTemplate
         fields = ["id", "name", "description", "implementation_plan", "backout_plan", "test_plan", "risk",
                   "assignment_group", "active"]
 
 
-class FreezeWindowSerializer(serializers.ModelSerializer):
+class FreezeWindowSerializer(VisibleRelationsSerializer):
     class Meta:
         model = FreezeWindow
         fields = ["id", "name", "reason", "start", "end", "services", "active"]

@@ -19,7 +19,7 @@ from changes.filtersets import ORDERING_FIELDS, ChangeFilterSet
 from changes.models import Approval, Change, ChangeTemplate, FreezeWindow
 from cmdb.models import ConfigurationItem
 from core.api.mixins import ApiActorMixin
-from core.api.permissions import DeskOnly, DeskReadAdminWrite
+from core.api.permissions import DeskCreates, DeskOnly, DeskReadAdminWrite
 from core.api.viewsets import TicketViewSet
 from incidents.models import Incident
 
@@ -42,6 +42,7 @@ class ChangeViewSet(TicketViewSet):
     """Requests for change. Detail by id or number; PATCH carries `version`; `state` changes are
     checked against the life cycle (400 naming the allowed targets)."""
 
+    permission_classes = [DeskCreates]
     serializer_class = ChangeSerializer
     filterset_class = ChangeFilterSet
     ordering_fields = ORDERING_FIELDS

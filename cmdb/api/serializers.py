@@ -4,15 +4,17 @@ from rest_framework import serializers
 from accounts.models import Team
 from cmdb.choices import RelationshipType
 from cmdb.models import CIClass, ConfigurationItem, Relationship
+from core.api.fields import VisiblePrimaryKeyRelatedField, VisibleSlugRelatedField
+from core.api.serializers import VisibleRelationsSerializer
 
 
-class CIClassSerializer(serializers.ModelSerializer):
+class CIClassSerializer(VisibleRelationsSerializer):
     class Meta:
         model = CIClass
         fields = ["id", "slug", "name", "description", "attribute_schema", "icon", "colour"]
 
 
-class NestedCISerializer(serializers.ModelSerializer):
+class NestedCISerializer(VisibleRelationsSerializer):
     """The small form a CI takes inside another record."""
 
     ci_class = serializers.SlugRelatedField(slug_field="slug", read_only=True)
@@ -22,9 +24,9 @@ class NestedCISerializer(serializers.ModelSerializer):
         fields = ["id", "name", "ci_class", "environment"]
 
 
-class ConfigurationItemSerializer(serializers.ModelSerializer):
-    ci_class = serializers.SlugRelatedField(slug_field="slug", queryset=CIClass.objects.all())
-    owner_group = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), allow_null=True, required=False)
+class ConfigurationItemSerializer(VisibleRelationsSerializer):
+    ci_class = VisibleSlugRelatedField(slug_field="slug", queryset=CIClass.objects.all())
+    owner_group = VisiblePrimaryKeyRelatedField(queryset=Team.objects.all(), allow_null=True, required=False)
     tags = serializers.ListField(child=serializers.CharField(max_length=100), required=False)
     attributes = serializers.JSONField(required=False)
     version = serializers.IntegerField(required=False, min_value=1,
@@ -50,9 +52,9 @@ class ConfigurationItemSerializer(serializers.ModelSerializer):
         return value
 
 
-class RelationshipSerializer(serializers.ModelSerializer):
-    source = serializers.PrimaryKeyRelatedField(queryset=ConfigurationItem.objects.all())
-    target = serializers.PrimaryKeyRelatedField(queryset=ConfigurationItem.objects.all())
+class RelationshipSerializer(VisibleRelationsSerializer):
+    source = VisiblePrimaryKeyRelatedField(queryset=ConfigurationItem.objects.all())
+    target = VisiblePrimaryKeyRelatedField(queryset=ConfigurationItem.objects.all())
     type = serializers.ChoiceField(choices=RelationshipType.choices)
 
     class Meta:

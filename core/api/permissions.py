@@ -4,7 +4,7 @@ What a caller may *see* is the queryset's business (`visible_to`); these say who
 and who may write. Each refuses anonymous callers first so they get 401, not 403.
 """
 
-from rest_framework import permissions
+from rest_framework import exceptions, permissions
 
 from accounts import roles
 
@@ -20,6 +20,18 @@ class DeskOnly(permissions.BasePermission):
         return _signed_in(request) and roles.is_agent(request.user)
 
 
+class DeskOnlyUnseen(permissions.BasePermission):
+    """Desk staff only, and to anyone else signed in the resource does not exist (404): for what
+    would tell an end user about the staff (the team directory)."""
+
+    def has_permission(self, request, view):
+        if not _signed_in(request):
+            return False
+        if not roles.is_agent(request.user):
+            raise exceptions.NotFound()  # the same answer as for a missing record
+        return True
+
+
 class DeskWritesOnly(permissions.BasePermission):
     """Everyone signed in reads what `visible_to` lets them see; only desk staff write
     (problems, CIs and relationships)."""
@@ -28,6 +40,19 @@ class DeskWritesOnly(permissions.BasePermission):
         if not _signed_in(request):
             return False
         return request.method in permissions.SAFE_METHODS or roles.is_agent(request.user)
+
+
+class DeskCreates(permissions.BasePermission):
+    """Everyone signed in reads what `visible_to` lets them see; only desk staff create (403 before
+    the body is validated). A write on one record is refused by the queryset, which hides it (404),
+    and by the type's services (changes, releases)."""
+
+    def has_permission(self, request, view):
+        if not _signed_in(request):
+            return False
+        if request.method == "POST" and not getattr(view, "detail", False):
+            return roles.is_agent(request.user)
+        return True
 
 
 class DeskReadAdminWrite(permissions.BasePermission):

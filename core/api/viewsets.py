@@ -20,6 +20,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from accounts import roles
+from core import services
 from core.api.mixins import ApiActorMixin, NumberOrIdLookupMixin, number_or_id
 
 
@@ -45,7 +46,21 @@ class TicketViewSet(NumberOrIdLookupMixin, ApiActorMixin, mixins.CreateModelMixi
         """The representation of the row as it is now, with everything the list shows."""
         return self.get_serializer(self.get_queryset().get(pk=pk)).data
 
+    def sent_fields(self, request):
+        """The writable fields the request names (an unknown key is ignored, as DRF does)."""
+        if not hasattr(request.data, "keys"):
+            return set()  # not an object: validation answers 400
+        fields = self.get_serializer().fields
+        return {name for name in request.data.keys() if name in fields and not fields[name].read_only}
+
+    def check_create_fields(self, request):
+        """Refuse the fields the caller may not set (403) before validating any value, so that an
+        end user learns nothing about the ids sent in a field that is not theirs."""
+        model = self.get_serializer_class().Meta.model
+        services.check_creatable(model, self.sent_fields(request) - {"version", "state"}, request.user)
+
     def create(self, request, *args, **kwargs):
+        self.check_create_fields(request)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -55,6 +70,8 @@ class TicketViewSet(NumberOrIdLookupMixin, ApiActorMixin, mixins.CreateModelMixi
 
     def update(self, request, *args, **kwargs):
         instance = self.get_object()
+        # Desk-only fields are refused before their values are looked up (as on creation).
+        services.check_desk_only(type(instance), self.sent_fields(request), request.user)
         serializer = self.get_serializer(instance, data=request.data, partial=kwargs.pop("partial", False))
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)

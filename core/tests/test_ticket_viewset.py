@@ -11,11 +11,20 @@ URL = "/api/v1/incidents/"
 def test_an_invisible_ci_answers_exactly_like_a_missing_one(end_user_api):
     desk_only = make_ci("db-01", "server")  # end users see only live business services
     missing = desk_only.pk + 1000
-    hidden = end_user_api.post(URL, {"title": "Slow", "configuration_item": desk_only.pk}, format="json")
-    absent = end_user_api.post(URL, {"title": "Slow", "configuration_item": missing}, format="json")
+    hidden = end_user_api.post(URL, {"title": "Slow", "service": desk_only.pk}, format="json")
+    absent = end_user_api.post(URL, {"title": "Slow", "service": missing}, format="json")
     assert hidden.status_code == absent.status_code == 400
-    assert hidden.json() == {"configuration_item": [f'Invalid pk "{desk_only.pk}" - object does not exist.']}
-    assert absent.json() == {"configuration_item": [f'Invalid pk "{missing}" - object does not exist.']}
+    assert hidden.json() == {"service": [f'Invalid pk "{desk_only.pk}" - object does not exist.']}
+    assert absent.json() == {"service": [f'Invalid pk "{missing}" - object does not exist.']}
+
+
+def test_a_desk_field_is_refused_before_its_value_is_looked_up(end_user_api):
+    # The CI is the desk's to set (issue 10): refused whether the id exists or not.
+    desk_only = make_ci("db-01", "server")
+    for pk in (desk_only.pk, desk_only.pk + 1000):
+        response = end_user_api.post(URL, {"title": "Slow", "configuration_item": pk}, format="json")
+        assert response.status_code == 403
+        assert response.json() == {"detail": "Only the service desk can set these fields: configuration_item."}
 
 
 def test_a_visible_ci_is_accepted_for_the_end_user(end_user_api):

@@ -7,7 +7,7 @@ from accounts.api.serializers import UserBriefSerializer
 from accounts.models import Team, User
 from cmdb.models import ConfigurationItem
 from core.api.fields import VisiblePrimaryKeyRelatedField, VisibleSlugRelatedField
-from core.api.serializers import TicketSerializer
+from core.api.serializers import TicketSerializer, VisibleRelationsSerializer
 from core.models import Comment
 from incidents.choices import IncidentChannel, IncidentState, OnHoldReason, ResolutionCode
 from incidents.models import Category, Incident
@@ -65,7 +65,7 @@ class IncidentSerializer(TicketSerializer):
         return attrs
 
 
-class CommentSerializer(serializers.ModelSerializer):
+class CommentSerializer(VisibleRelationsSerializer):
     author = UserBriefSerializer(read_only=True)
     internal = serializers.BooleanField(required=False, default=False,
                                         help_text=_("A work note, visible to the service desk only."))

@@ -19,6 +19,13 @@ def incident_queryset(user):
     )
 
 
+@extend_schema_view(create=extend_schema(description=(
+    "Open an incident. Desk staff set any writable field, `channel` included (how it was reported; "
+    "`api` if not given). An end user sets only `title`, `description`, `urgency` and `service` (a "
+    "live business service, as the portal offers): sending any other writable field answers 403 "
+    "naming it, before any value is checked, and nothing is recorded. An end user's incident has "
+    "impact 3 (low), its priority from the matrix, channel `api` and the caller as caller."
+)))
 class IncidentViewSet(TicketViewSet):
     serializer_class = IncidentSerializer
     filterset_class = IncidentFilterSet

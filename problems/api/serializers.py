@@ -3,7 +3,7 @@ from rest_framework import serializers
 
 from accounts.models import Team, User
 from core.api.fields import VisiblePrimaryKeyRelatedField
-from core.api.serializers import TicketSerializer
+from core.api.serializers import TicketSerializer, VisibleRelationsSerializer
 from problems import workflow
 from problems.models import Problem
 
@@ -52,7 +52,7 @@ class ApplyKnownErrorSerializer(serializers.Serializer):
     incident = serializers.IntegerField(min_value=1)
 
 
-class KnownErrorSerializer(serializers.ModelSerializer):
+class KnownErrorSerializer(VisibleRelationsSerializer):
     class Meta:
         model = Problem
         fields = ["id", "number", "title", "state", "root_cause", "workaround", "cause_category", "updated_at"]

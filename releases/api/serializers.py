@@ -6,13 +6,13 @@ from rest_framework import serializers
 from accounts.models import Team, User
 from changes.models import Change
 from core.api.fields import VisiblePrimaryKeyRelatedField
-from core.api.serializers import TicketSerializer
+from core.api.serializers import TicketSerializer, VisibleRelationsSerializer
 from releases import services
 from releases.choices import DeploymentState, Environment, ReleaseState
 from releases.models import Deployment, Release
 
 
-class DeploymentSerializer(serializers.ModelSerializer):
+class DeploymentSerializer(VisibleRelationsSerializer):
     class Meta:
         model = Deployment
         fields = ["id", "environment", "state", "started_at", "finished_at", "notes"]

@@ -6,6 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from changes.models import Change
+from core.api.permissions import DeskCreates
 from core.api.viewsets import TicketViewSet
 from releases import services
 from releases.api.serializers import DeploymentStepSerializer, ReleaseSerializer
@@ -23,6 +24,7 @@ def release_queryset(user):
 class ReleaseViewSet(TicketViewSet):
     """Releases with their changes, deployments and production readiness."""
 
+    permission_classes = [DeskCreates]
     serializer_class = ReleaseSerializer
     filterset_class = ReleaseFilterSet
     ordering_fields = ORDERING_FIELDS

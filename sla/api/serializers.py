@@ -3,12 +3,14 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.api.fields import VisiblePrimaryKeyRelatedField
 from core.api.schema import HourMinuteField
+from core.api.serializers import VisibleRelationsSerializer
 from sla.choices import ClockKind, EventKind, ExceptionKind, Weekday
 from sla.models import BusinessCalendar, ClockEvent, EscalationRule, SLAClock, SLADefinition
 
 
-class SLAClockSerializer(serializers.ModelSerializer):
+class SLAClockSerializer(VisibleRelationsSerializer):
     """A ticket's `slas` entry: {definition, kind, state, due_at, breached_at, elapsed_business_seconds}.
 
     `elapsed_business_seconds` is live for a running clock. Calendars are loaded once per
@@ -61,7 +63,7 @@ class ClockDetailSerializer(SLAClockSerializer):
         return f"{content_type.app_label}.{content_type.model}"
 
 
-class ClockEventSerializer(serializers.ModelSerializer):
+class ClockEventSerializer(VisibleRelationsSerializer):
     actor = serializers.StringRelatedField(allow_null=True)
     calendar_name = serializers.SerializerMethodField()
 
@@ -124,7 +126,7 @@ class HolidaysSerializer(serializers.Serializer):
     custom_dates = CustomDateSerializer(many=True, required=False)
 
 
-class BusinessCalendarSerializer(serializers.ModelSerializer):
+class BusinessCalendarSerializer(VisibleRelationsSerializer):
     working_hours = WorkingHoursSerializer(many=True, required=False)
     holidays = HolidaysSerializer(required=False)
 
@@ -157,7 +159,7 @@ class TargetSerializer(serializers.Serializer):
     resolution_minutes = serializers.IntegerField(required=False, allow_null=True)
 
 
-class EscalationRuleSerializer(serializers.ModelSerializer):
+class EscalationRuleSerializer(VisibleRelationsSerializer):
     # "" means both clock kinds / no webhook: said so here, as the model's defaults would not.
     kind = serializers.ChoiceField(choices=ClockKind.choices, allow_blank=True, read_only=True)
     webhook_url = serializers.URLField(allow_blank=True, read_only=True)
@@ -168,11 +170,11 @@ class EscalationRuleSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SLADefinitionSerializer(serializers.ModelSerializer):
+class SLADefinitionSerializer(VisibleRelationsSerializer):
     ticket_type = serializers.CharField(help_text=_("app_label.model, e.g. incidents.incident"))
     targets = TargetSerializer(many=True, required=False)
-    calendar = serializers.PrimaryKeyRelatedField(queryset=BusinessCalendar.objects.all(), allow_null=True,
-                                                  required=False)
+    calendar = VisiblePrimaryKeyRelatedField(queryset=BusinessCalendar.objects.all(), allow_null=True,
+                                             required=False)
     applies_to = serializers.JSONField(required=False)
     pause_states = serializers.JSONField(required=False)
     warning_thresholds = serializers.JSONField(required=False)

@@ -1,0 +1,85 @@
+"""The records the authorisation matrix (tests/test_authorisation_matrix.py) probes, built once.
+
+Two end users (A and B) with one incident each, desk-only records of every kind, an SLA clock, an
+attachment, a token of A's; `samples` maps each URL parameter of each route to the record(s)
+the matrix requests it with.
+"""
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import ApiToken, Team
+from accounts.roles import Role
+from accounts.services import upsert_user
+from changes.models import ChangeTemplate, FreezeWindow
+from changes.services import create_change
+from cmdb.models import ImportJob, Relationship
+from cmdb.tests.factories import make_ci
+from core.choices import Channel
+from core.services import add_attachment
+from incidents.services import open_incident
+from problems.services import create_problem
+from releases.services import create_release
+from sla.models import SLAClock
+from sla.tests.factories import make_calendar, make_definition
+
+PLANS = {"implementation_plan": "Run the playbook", "backout_plan": "Restore the snapshot",
+         "test_plan": "Smoke tests"}
+
+
+def build():
+    users = {
+        role: upsert_user(f"matrix_{role}", role=kind, email=f"{role}@example.com", password="x-pass-1234")
+        for role, kind in (("end_user_a", Role.END_USER), ("end_user_b", Role.END_USER),
+                           ("agent", Role.AGENT), ("manager", Role.MANAGER), ("admin", Role.ADMIN))
+    }
+    agent, a = users["agent"], users["end_user_a"]
+    team = Team.objects.create(name="Matrix desk", manager=users["manager"])
+    team.members.add(agent, users["manager"])
+    calendar = make_calendar(always_open=True)
+    definition = make_definition(calendar=calendar)
+    service = make_ci("Matrix payroll", "business_service")
+    server = make_ci("matrix-db-01", "server", owner_group=team)
+    relationship = Relationship.objects.create(source=service, target=server, type="depends_on")
+    web = Channel.WEB
+    incident_a = open_incident(actor=agent, channel=web, title="A's printer", caller=a, service=service)
+    incident_b = open_incident(actor=agent, channel=web, title="B's laptop", caller=users["end_user_b"])
+    attachment = add_attachment(incident_a, actor=agent, channel=web,
+                                upload=SimpleUploadedFile("note.txt", b"hello", content_type="text/plain"))
+    problem = create_problem(actor=agent, channel=web, title="Printers drop jobs",
+                             workaround="Restart the spooler", state="known_error", known_error=True)
+    start = timezone.now() + dt.timedelta(days=30)
+    change = create_change(actor=agent, channel=web, title="Patch db", type="normal", planned_start=start,
+                           planned_end=start + dt.timedelta(hours=2), affected_cis=[server], **PLANS)
+    release = create_release(actor=agent, channel=web, title="Payroll 2026.12", version_label="2026.12.0")
+    template = ChangeTemplate.objects.create(name="Matrix restart", **PLANS)
+    freeze = FreezeWindow.objects.create(name="Year end", start=start, end=start + dt.timedelta(days=1))
+    job = ImportJob.objects.create(kind="cis", format="csv", payload="ci_class,name\n", created_by=agent)
+    token, _key = ApiToken.issue(a, name="matrix")
+    clock = SLAClock.objects.filter(object_id=incident_a.pk).first()
+    assert clock is not None, "the SLA definition should have started clocks on A's incident"
+    records = dict(
+        team=team, calendar=calendar, definition=definition, service=service, server=server,
+        relationship=relationship, incident_a=incident_a, incident_b=incident_b, attachment=attachment,
+        problem=problem, change=change, release=release, template=template, freeze=freeze, job=job,
+        token=token, clock=clock, ci_class=server.ci_class,
+    )
+    return users, records
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """(users by role, records by name), built once per module in a transaction rolled back at its
+    end; each test (marked django_db) runs in a savepoint inside it."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield build()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)

@@ -1,0 +1,391 @@
+"""Issue 10: who may call what. Every route of the URLconf (API and pages) × every role, with the
+answer expected; another user's record is asked for by id and by number.
+
+The routes are found by walking `get_resolver().url_patterns`, so a new route fails
+`test_every_route_is_in_the_matrix` until a row says who may call it. A row maps an HTTP method
+to the answer of each role, in the order of ROLES; GET always, and an unsafe method with an
+empty body for every route that writes: the permission answer (401/403/404, or a redirect to
+the login page) must come before validation. `SAMPLES` names the records a route's URL
+parameters are filled with (tests/authz_world.py builds them once per module).
+
+Set MATRIX_OBSERVE=/path/prefix to also write what each role gets, with timings, to
+/path/prefix.<role> (to review a new row, never to copy blindly).
+"""
+
+import copy
+import fnmatch
+import os
+import re
+import time
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.authz_world import world  # noqa: F401  (the module-scoped records)
+
+# The mark makes pytest-django create the test database; the records themselves are built once
+# per module (the `world` fixture) and each test runs in a savepoint inside that transaction.
+pytestmark = pytest.mark.django_db
+ROLES = ("anonymous", "end_user_a", "end_user_b", "agent", "manager", "admin")
+
+
+def _template(route):
+    route = route.replace("^", "").replace("$", "")
+    route = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"<\1>", route)
+    return re.sub(r"<(?:\w+:)?(\w+)>", r"<\1>", route)
+
+
+def _routes(patterns=None, prefix=""):
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            yield from _routes(pattern.url_patterns, route)
+        elif isinstance(pattern, URLPattern):
+            yield "/" + _template(route), pattern
+
+
+def discovered():
+    return sorted({template for template, _pattern in _routes()})
+
+
+# --- who gets what ----------------------------------------------------------------------------
+def row(*answers):
+    """The answers of anonymous, end user A, end user B, agent, manager, admin (in that order)."""
+    assert len(answers) == len(ROLES)
+    return dict(zip(ROLES, answers))
+
+
+LOGIN = 302     # a page sends an anonymous caller to the login page (the API answers 401)
+BACK = 302      # a desk action answers an empty form by going back to the record with a message
+MISSING = 302   # the admin answers a missing object by going back to its list with a message
+
+EVERYONE = row(200, 200, 200, 200, 200, 200)
+ALL_REDIRECTED = row(302, 302, 302, 302, 302, 302)
+SIGNED_IN_AWAY = row(200, 302, 302, 302, 302, 302)
+SIGNED_IN_PAGE = row(LOGIN, 200, 200, 200, 200, 200)
+DESK_PAGE = row(LOGIN, 403, 403, 200, 200, 200)
+DESK_FORM_EMPTY = row(LOGIN, 403, 403, 400, 400, 400)
+DESK_ACTION_EMPTY = row(LOGIN, 403, 403, BACK, BACK, BACK)
+DESK_POST_ONLY = row(LOGIN, 403, 403, 405, 405, 405)
+
+API_SIGNED_IN = row(401, 200, 200, 200, 200, 200)         # each sees what visible_to gives them
+API_EMPTY_BODY = row(401, 400, 400, 400, 400, 400)
+API_A_RECORD = row(401, 200, 404, 200, 200, 200)          # end user A's incident, by id and number
+API_A_RECORD_EMPTY = row(401, 400, 404, 400, 400, 400)
+API_DESK_RECORD = row(401, 404, 404, 200, 200, 200)       # exists, but not for end users
+API_DESK_RECORD_EMPTY = row(401, 404, 404, 400, 400, 400)
+API_DESK_WRITE_EMPTY = row(401, 403, 403, 400, 400, 400)
+API_DESK_ONLY = row(401, 403, 403, 200, 200, 200)
+API_UNSEEN = row(401, 404, 404, 200, 200, 200)            # the staff directory: not there for end users
+API_NOT_ALLOWED = row(401, 405, 405, 405, 405, 405)
+
+ADMIN_SITE = row(LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 200)
+ADMIN_REFUSED = row(LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 403)
+ADMIN_MISSING = row(LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, MISSING)
+ADMIN_NOT_FOUND = row(LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 404)
+ALL_MISSING = row(MISSING, MISSING, MISSING, MISSING, MISSING, MISSING)
+
+# Models the admin shows but never adds or deletes in (their records come from services).
+ADMIN_NO_ADD = ("accounts/apitoken", "axes/accessattempt", "axes/accessfailurelog", "axes/accesslog",
+                "changes/change", "cmdb/importjob", "core/auditentry", "core/delivery", "core/outboxevent",
+                "incidents/incident", "problems/problem", "releases/release", "sla/escalationrun",
+                "sla/slaclock")
+ADMIN_NO_DELETE = tuple(m for m in ADMIN_NO_ADD if not m.startswith("axes/"))
+
+# route pattern (fnmatch; the first that matches wins) → {method: answers}
+MATRIX = [
+    ("/", {"GET": ALL_REDIRECTED}),  # to the login page, the portal or the desk
+    ("/healthz", {"GET": EVERYONE}),
+    ("/readyz", {"GET": EVERYONE}),
+    ("/i18n/setlang/", {"GET": ALL_REDIRECTED}),
+    ("/accounts/login/", {"GET": SIGNED_IN_AWAY, "POST": SIGNED_IN_AWAY}),  # the form again, or onwards
+    ("/accounts/logout/", {"GET": row(405, 405, 405, 405, 405, 405), "POST": ALL_REDIRECTED}),
+    ("/accounts/password/", {"GET": SIGNED_IN_PAGE, "POST": SIGNED_IN_PAGE}),  # the form again, with errors
+    ("/accounts/profile/", {"GET": SIGNED_IN_PAGE}),
+    ("/accounts/tokens/", {"GET": SIGNED_IN_PAGE}),
+    ("/accounts/tokens/<pk>/revoke/", {"GET": row(LOGIN, 405, 405, 405, 405, 405),
+                                       "POST": row(LOGIN, 302, 404, 404, 404, 404)}),  # A's own token
+    ("/core/attachments/<pk>/", {"GET": row(LOGIN, 200, 404, 200, 200, 200)}),  # on A's incident
+    # the portal: end users' own incidents only; the desk works on the desk pages
+    ("/portal/", {"GET": SIGNED_IN_PAGE}),
+    ("/portal/new/", {"GET": SIGNED_IN_PAGE, "POST": row(LOGIN, 400, 400, 400, 400, 400)}),
+    ("/portal/incidents/<pk>/", {"GET": row(LOGIN, 200, 404, 404, 404, 404),
+                                 "POST": row(LOGIN, 400, 404, 404, 404, 404)}),
+    # the desk
+    ("/incidents/", {"GET": DESK_PAGE}),
+    ("/incidents/new/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),
+    ("/incidents/suggest-service/", {"GET": DESK_PAGE}),
+    ("/incidents/user-lookup/", {"GET": DESK_PAGE}),
+    ("/incidents/ci-lookup/", {"GET": DESK_PAGE}),
+    ("/incidents/bulk/", {"GET": DESK_POST_ONLY, "POST": DESK_ACTION_EMPTY}),
+    ("/incidents/<pk>/", {"GET": DESK_PAGE}),
+    ("/incidents/<pk>/edit/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),
+    ("/incidents/<pk>/transition/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),
+    ("/incidents/<pk>/take/", {"GET": DESK_POST_ONLY, "POST": DESK_ACTION_EMPTY}),
+    ("/incidents/<pk>/comment/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),
+    ("/problems/", {"GET": DESK_PAGE}),
+    ("/problems/new/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),
+    ("/problems/known-errors/", {"GET": DESK_PAGE}),
+    # an HTMX fragment: empty for anyone but the desk (401 without a session: HTMX shows no login page)
+    ("/problems/known-errors/suggest/<incident_id>/", {"GET": row(401, 200, 200, 200, 200, 200)}),
+    ("/problems/<pk>/", {"GET": DESK_PAGE}),
+    ("/problems/<pk>/edit/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),
+    ("/problems/<pk>/transition/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),
+    ("/problems/<pk>/apply/<incident_id>/", {"GET": DESK_POST_ONLY, "POST": DESK_ACTION_EMPTY}),
+    ("/problems/<pk>/links/", {"GET": DESK_POST_ONLY, "POST": DESK_ACTION_EMPTY}),
+    ("/problems/<pk>/resolve-incidents/", {"GET": DESK_POST_ONLY, "POST": DESK_ACTION_EMPTY}),
+    ("/problems/<pk>/raise-change/", {"GET": DESK_POST_ONLY, "POST": DESK_ACTION_EMPTY}),
+    ("/problems/<pk>/comment/", {"GET": DESK_POST_ONLY, "POST": DESK_ACTION_EMPTY}),
+    ("/changes/", {"GET": DESK_PAGE}),
+    ("/changes/new/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),
+    ("/changes/calendar/", {"GET": DESK_PAGE}),
+    ("/changes/<pk>/", {"GET": DESK_PAGE}),
+    ("/changes/<pk>/conflicts/", {"GET": DESK_PAGE, "POST": DESK_ACTION_EMPTY}),
+    # edit, transition, approve, risk, pir, comment
+    ("/changes/<pk>/*/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),
+    ("/releases/", {"GET": DESK_PAGE}),
+    ("/releases/new/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),
+    ("/releases/<pk>/", {"GET": DESK_PAGE}),
+    ("/releases/<pk>/*/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),  # edit, transition, deploy
+    ("/cmdb/", {"GET": DESK_PAGE}),
+    ("/cmdb/new/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),
+    ("/cmdb/export/", {"GET": DESK_PAGE}),
+    ("/cmdb/import/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),
+    # an import job is its author's (the agent's here) and the administrators'
+    ("/cmdb/import/<pk>/", {"GET": row(LOGIN, 403, 403, 200, 404, 200),
+                            "POST": row(LOGIN, 403, 403, 404, 404, 404)}),
+    ("/cmdb/relationships/<pk>/delete/", {"GET": DESK_POST_ONLY, "POST": DESK_ACTION_EMPTY}),
+    ("/cmdb/<pk>/", {"GET": DESK_PAGE}),
+    ("/cmdb/<pk>/edit/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),
+    ("/cmdb/<pk>/relationships/", {"GET": DESK_POST_ONLY, "POST": DESK_FORM_EMPTY}),
+    ("/sla/", {"GET": DESK_PAGE}),
+    ("/sla/reports/", {"GET": DESK_PAGE}),
+    ("/sla/reports/service/", {"GET": DESK_PAGE}),
+    ("/sla/breaches/", {"GET": DESK_PAGE}),
+    ("/sla/clocks/<pk>/", {"GET": row(LOGIN, 404, 404, 200, 200, 200)}),  # a ticket's record: 404 (issue 10)
+    # the API (401 to anonymous callers; the schema and its viewers are public)
+    ("/api/schema/", {"GET": EVERYONE}),
+    ("/api/docs/", {"GET": EVERYONE}),
+    ("/api/redoc/", {"GET": EVERYONE}),
+    ("/api/v1/users/me/", {"GET": API_SIGNED_IN, "PATCH": API_SIGNED_IN, "PUT": API_NOT_ALLOWED}),
+    ("/api/v1/groups/", {"GET": API_UNSEEN}),
+    ("/api/v1/groups/<pk>/", {"GET": API_UNSEEN}),
+    ("/api/v1/cmdb/classes/", {"GET": API_SIGNED_IN}),
+    ("/api/v1/cmdb/classes/<pk>/", {"GET": API_SIGNED_IN}),
+    ("/api/v1/cmdb/cis/", {"GET": API_SIGNED_IN, "POST": API_DESK_WRITE_EMPTY}),
+    ("/api/v1/cmdb/cis/<pk>/", {"GET": API_DESK_RECORD, "PATCH": API_DESK_WRITE_EMPTY,  # a server: desk-only
+                                "DELETE": row(401, 403, 403, 403, 403, 204)}),
+    ("/api/v1/cmdb/cis/<pk>/impact/", {"GET": API_DESK_RECORD}),
+    ("/api/v1/cmdb/relationships/", {"GET": API_SIGNED_IN, "POST": API_DESK_WRITE_EMPTY}),
+    ("/api/v1/cmdb/relationships/<pk>/", {"GET": API_DESK_RECORD,
+                                          "DELETE": row(401, 403, 403, 204, 204, 204)}),
+    ("/api/v1/incidents/", {"GET": API_SIGNED_IN, "POST": API_EMPTY_BODY}),
+    ("/api/v1/incidents/<pk>/", {"GET": API_A_RECORD, "PATCH": API_A_RECORD_EMPTY, "PUT": API_NOT_ALLOWED}),
+    ("/api/v1/incidents/<incident_pk>/comments/", {"GET": API_A_RECORD, "POST": API_A_RECORD_EMPTY}),
+    ("/api/v1/problems/", {"GET": API_SIGNED_IN, "POST": API_DESK_WRITE_EMPTY}),
+    ("/api/v1/problems/known-errors/", {"GET": API_SIGNED_IN}),
+    ("/api/v1/problems/<pk>/", {"GET": API_DESK_RECORD, "PATCH": API_DESK_WRITE_EMPTY}),
+    ("/api/v1/problems/<pk>/*/", {"GET": API_NOT_ALLOWED, "POST": API_DESK_WRITE_EMPTY}),  # apply, resolve
+    ("/api/v1/changes/", {"GET": API_SIGNED_IN, "POST": API_DESK_WRITE_EMPTY}),
+    ("/api/v1/changes/templates/", {"GET": API_DESK_ONLY}),
+    ("/api/v1/changes/templates/<pk>/", {"GET": API_DESK_ONLY}),
+    ("/api/v1/changes/freeze-windows/", {"GET": API_DESK_ONLY, "POST": row(401, 403, 403, 403, 403, 400)}),
+    ("/api/v1/changes/freeze-windows/<pk>/", {"GET": API_DESK_ONLY, "PUT": row(401, 403, 403, 403, 403, 400),
+                                              "DELETE": row(401, 403, 403, 403, 403, 204)}),
+    ("/api/v1/changes/<pk>/", {"GET": API_DESK_RECORD, "PATCH": API_DESK_RECORD_EMPTY,
+                               "PUT": API_NOT_ALLOWED}),
+    ("/api/v1/changes/<pk>/check-conflicts/", {"GET": API_NOT_ALLOWED, "POST": API_DESK_RECORD}),
+    # approve, risk-assessment, pir
+    ("/api/v1/changes/<pk>/*/", {"GET": API_NOT_ALLOWED, "POST": API_DESK_RECORD_EMPTY}),
+    ("/api/v1/releases/", {"GET": API_SIGNED_IN, "POST": API_DESK_WRITE_EMPTY}),
+    ("/api/v1/releases/<pk>/", {"GET": API_DESK_RECORD, "PATCH": API_DESK_RECORD_EMPTY,
+                                "PUT": API_NOT_ALLOWED}),
+    ("/api/v1/releases/<pk>/deploy/", {"GET": API_NOT_ALLOWED, "POST": API_DESK_RECORD_EMPTY}),
+    ("/api/v1/sla/calendars/", {"GET": API_DESK_ONLY, "POST": row(401, 403, 403, 403, 403, 400)}),
+    ("/api/v1/sla/calendars/<pk>/", {"GET": API_DESK_ONLY, "PUT": row(401, 403, 403, 403, 403, 400),
+                                     "DELETE": row(401, 403, 403, 403, 403, 400)}),  # in use by a definition
+    ("/api/v1/sla/definitions/", {"GET": API_DESK_ONLY, "POST": row(401, 403, 403, 403, 403, 400)}),
+    ("/api/v1/sla/definitions/<pk>/", {"GET": API_DESK_ONLY, "PUT": row(401, 403, 403, 403, 403, 400),
+                                       # definitions are deactivated, never deleted
+                                       "DELETE": row(401, 403, 403, 403, 403, 405)}),
+    ("/api/v1/sla/clocks/", {"GET": API_DESK_ONLY}),
+    ("/api/v1/sla/clocks/<pk>/*", {"GET": API_DESK_ONLY}),
+    # uploaded files, served by Django only when DEBUG is on (downloads go through core/attachments/)
+    ("/media/<path>", {"GET": row(404, 404, 404, 404, 404, 404)}),
+    # Django's admin: administrators only; everyone else goes to its login page
+    ("/admin/login/", {"GET": row(200, 200, 200, 200, 200, 302)}),
+    ("/admin/logout/", {"GET": row(LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 405)}),
+    ("/admin/<url>", {"GET": ADMIN_NOT_FOUND}),
+    ("/admin/r/<content_type_id>/<object_id>/", {"GET": ADMIN_NOT_FOUND}),
+    ("/admin/accounts/user/<id>/password/", {"GET": ADMIN_NOT_FOUND}),
+    ("/admin/autocomplete/", {"GET": ADMIN_REFUSED}),
+    *[(f"/admin/{model}/add/", {"GET": ADMIN_REFUSED}) for model in ADMIN_NO_ADD],
+    *[(f"/admin/{model}/<object_id>/delete/", {"GET": ADMIN_REFUSED}) for model in ADMIN_NO_DELETE],
+    ("/admin/*/<object_id>/", {"GET": ALL_MISSING, "POST": ALL_MISSING}),  # redirects to .../change/
+    ("/admin/*/<object_id>/*/", {"GET": ADMIN_MISSING}),
+    ("/admin/*", {"GET": ADMIN_SITE}),
+]
+
+
+# Rows for routes that exist only in some settings (DEBUG), not stale when absent.
+CONDITIONAL = {"/media/<path>"}
+
+
+def expectation(template):
+    return next((answers for pattern, answers in MATRIX if fnmatch.fnmatchcase(template, pattern)), None)
+
+
+# --- the records a route's parameters stand for -------------------------------------------------
+# route → {parameter: [attribute paths in the world's records, or "=literal"]}; several values:
+# each is asked.
+SAMPLES = {
+    "/accounts/tokens/<pk>/revoke/": {"pk": ["token.pk"]},
+    "/core/attachments/<pk>/": {"pk": ["attachment.pk"]},
+    "/portal/incidents/<pk>/": {"pk": ["incident_a.pk"]},
+    "/incidents/<pk>/*": {"pk": ["incident_a.pk"]},
+    "/problems/known-errors/suggest/<incident_id>/": {"incident_id": ["incident_a.pk"]},
+    "/problems/<pk>/apply/<incident_id>/": {"pk": ["problem.pk"], "incident_id": ["incident_a.pk"]},
+    "/problems/<pk>/*": {"pk": ["problem.pk"]},
+    "/changes/<pk>/*": {"pk": ["change.pk"]},
+    "/releases/<pk>/*": {"pk": ["release.pk"]},
+    "/cmdb/relationships/<pk>/delete/": {"pk": ["relationship.pk"]},
+    "/cmdb/import/<pk>/": {"pk": ["job.pk"]},
+    "/cmdb/<pk>/*": {"pk": ["server.pk"]},
+    "/sla/clocks/<pk>/": {"pk": ["clock.pk"]},
+    "/api/v1/groups/<pk>/": {"pk": ["team.pk"]},
+    "/api/v1/cmdb/classes/<pk>/": {"pk": ["ci_class.pk"]},
+    "/api/v1/cmdb/cis/<pk>/*": {"pk": ["server.pk"]},  # desk-only (a service is visible to all)
+    "/api/v1/cmdb/relationships/<pk>/": {"pk": ["relationship.pk"]},
+    "/api/v1/incidents/<incident_pk>/comments/": {"incident_pk": ["incident_a.pk", "incident_a.number"]},
+    "/api/v1/incidents/<pk>/": {"pk": ["incident_a.pk", "incident_a.number"]},
+    "/api/v1/problems/<pk>/*": {"pk": ["problem.pk", "problem.number"]},
+    "/api/v1/changes/templates/<pk>/": {"pk": ["template.pk"]},
+    "/api/v1/changes/freeze-windows/<pk>/": {"pk": ["freeze.pk"]},
+    "/api/v1/changes/<pk>/*": {"pk": ["change.pk", "change.number"]},
+    "/api/v1/releases/<pk>/*": {"pk": ["release.pk", "release.number"]},
+    "/api/v1/sla/calendars/<pk>/": {"pk": ["calendar.pk"]},
+    "/api/v1/sla/definitions/<pk>/": {"pk": ["definition.pk"]},
+    "/api/v1/sla/clocks/<pk>/*": {"pk": ["clock.pk"]},
+    "/admin/<app_label>/": {"app_label": ["=incidents"]},
+    "/admin/<url>": {"url": ["=no-such-page/"]},
+    "/admin/r/<content_type_id>/<object_id>/": {"content_type_id": ["=0"], "object_id": ["=0"]},
+    "/admin/accounts/user/<id>/password/": {"id": ["=0"]},
+    "/admin/*/<object_id>/*": {"object_id": ["=0"]},
+    "/media/<path>": {"path": ["=nothing-here.txt"]},
+}
+
+
+def _lookup(records, path):
+    if path.startswith("="):
+        return path[1:]
+    name, _dot, attribute = path.partition(".")
+    return str(getattr(records[name], attribute))
+
+
+def urls_of(template, records):
+    """The concrete URLs a route is asked at: one per sample of its parameters."""
+    params = re.findall(r"<(\w+)>", template)
+    if not params:
+        return [template]
+    sample = next((s for key, s in SAMPLES.items() if fnmatch.fnmatchcase(template, key)), None)
+    if sample is None or set(params) - set(sample):
+        raise LookupError(f"{template}: no sample for its parameters in SAMPLES")
+    width = max(len(sample[p]) for p in params)
+    urls = []
+    for i in range(width):
+        url = template
+        for p in params:
+            url = url.replace(f"<{p}>", _lookup(records, sample[p][min(i, len(sample[p]) - 1)]))
+        urls.append(url)
+    return urls
+
+
+def unsafe_methods(pattern):
+    """The writing methods a route's view answers to (for the check that the matrix tests one)."""
+    callback = pattern.callback
+    actions = getattr(callback, "actions", None)
+    if actions is not None:
+        return sorted(m.upper() for m in actions if m not in ("get", "head", "options"))
+    view = getattr(callback, "view_class", None) or getattr(callback, "cls", None)
+    if view is not None:
+        return sorted(m.upper() for m in ("post", "put", "patch", "delete") if hasattr(view, m))
+    return []
+
+
+# --- the world and the callers --------------------------------------------------------------
+
+def client_for(role, users):
+    client = Client()
+    if role != "anonymous":
+        client.force_login(users[role])
+    return client
+
+
+def ask(client, method, url):
+    """One request, its writes (if any got through) rolled back so every caller sees the same world
+    (and the caller stays signed in after asking to sign out)."""
+    cookies = copy.deepcopy(client.cookies)
+    with transaction.atomic():
+        if method in ("GET", "DELETE"):
+            response = getattr(client, method.lower())(url)
+        elif url.startswith("/api/"):
+            response = client.generic(method, url, data="{}", content_type="application/json")
+        else:
+            response = client.generic(method, url, data="", content_type="application/x-www-form-urlencoded")
+        transaction.set_rollback(True)
+    client.cookies = cookies
+    return response.status_code
+
+
+def _patterns():
+    found = {}
+    for template, pattern in _routes():
+        found.setdefault(template, pattern)
+    return found
+
+
+def test_every_route_is_in_the_matrix():
+    missing = [template for template in discovered() if expectation(template) is None]
+    assert missing == [], f"Say who may call these routes in MATRIX: {missing}"
+
+
+def test_every_matrix_row_names_a_route():
+    templates = discovered()
+    stale = [pattern for pattern, _answers in MATRIX
+             if pattern not in CONDITIONAL and not fnmatch.filter(templates, pattern)]
+    assert stale == [], f"These MATRIX rows match no route any more: {stale}"
+
+
+def test_every_writing_route_is_probed_with_a_writing_method():
+    unprobed = [template for template, pattern in _patterns().items()
+                if unsafe_methods(pattern) and set(expectation(template) or {}) <= {"GET"}]
+    assert unprobed == [], f"Add an unsafe method (POST, PATCH, ...) to these MATRIX rows: {unprobed}"
+
+
+def test_every_parametrised_route_has_a_sample(world):
+    _users, records = world
+    for template in discovered():
+        urls_of(template, records)  # raises LookupError naming the route
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_the_expected_answer_on_every_route(world, role):
+    users, records = world
+    client = client_for(role, users)
+    observe = os.environ.get("MATRIX_OBSERVE")
+    wrong, seen = [], []
+    for template in discovered():
+        answers = expectation(template) or {}
+        for url in urls_of(template, records):
+            for method, expected in answers.items():
+                started = time.perf_counter()
+                got = ask(client, method, url)
+                seen.append(f"{time.perf_counter() - started:.3f}\t{template}\t{url}\t{method}\t{got}")
+                if got != expected[role]:
+                    wrong.append(f"{method} {url} ({template}): expected {expected[role]}, got {got}")
+    if observe:
+        with open(f"{observe}.{role}", "w") as out:
+            out.write("\n".join(seen) + "\n")
+    assert wrong == [], f"{role}:\n" + "\n".join(wrong)
