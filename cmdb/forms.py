@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from cmdb.choices import RelationshipType
 from cmdb.models import CIClass, ConfigurationItem, ImportJob
 from cmdb.schema import property_names
+from core import attachments
 
 ATTR_PREFIX = "attr__"
 
@@ -217,6 +218,9 @@ class ImportForm(forms.Form):
             self.cleaned_data["text"] = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise forms.ValidationError(_("The file is not UTF-8 text.")) from None
+        if not attachments.content_matches(raw, name.rsplit(".", 1)[-1]):
+            # NUL or other control bytes: a binary file renamed (and PostgreSQL cannot store NUL).
+            raise forms.ValidationError(_("The file is not text: it holds binary content."))
         self.cleaned_data["format"] = "json" if name.endswith(".json") else "csv"
         return upload
 

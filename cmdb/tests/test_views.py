@@ -149,6 +149,13 @@ def test_import_refuses_other_file_types(desk):
     assert response.status_code == 400 and not ImportJob.objects.exists()
 
 
+def test_import_refuses_binary_content_renamed_csv(desk):
+    upload = SimpleUploadedFile("cis.csv", b"ci_class,name\nserver,a\x00b\n", content_type="text/csv")
+    response = desk.post(reverse("cmdb:import"), {"kind": "cis", "file": upload})
+    assert response.status_code == 400 and not ImportJob.objects.exists()
+    assert "The file is not text: it holds binary content." in response.content.decode()
+
+
 def test_export_filtered_list_as_csv_and_json(desk):
     make_ci("esx-1", "server", attributes={"cpu_count": 4})
     make_ci("db-1", "database", attributes={"engine": "oracle"})
