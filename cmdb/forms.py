@@ -9,6 +9,7 @@ from cmdb.choices import RelationshipType
 from cmdb.models import CIClass, ConfigurationItem, ImportJob
 from cmdb.schema import property_names
 from core import attachments
+from core.web import parse_id
 
 ATTR_PREFIX = "attr__"
 
@@ -176,8 +177,8 @@ class RelationshipForm(forms.Form):
 
     def clean_other(self):
         value = self.cleaned_data["other"].strip()
-        if value.isdigit():
-            found = self.queryset.filter(pk=int(value)).first()
+        if parse_id(value):
+            found = self.queryset.filter(pk=parse_id(value)).first()
             if found:
                 return found
         found = self.queryset.filter(external_id=value).first()

@@ -13,18 +13,11 @@ from sla import engine, reports
 from sla.choices import AgreementKind, ClockKind, ClockState
 from sla.models import ClockEvent, SLAClock
 from core import exports
-from core.web import DeskRequiredMixin
+from core.web import DeskRequiredMixin, int_param
 
 
 class DeskMixin(DeskRequiredMixin):
     """Service level management is for desk staff."""
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 class ReportParamsMixin(DeskMixin):
@@ -33,7 +26,7 @@ class ReportParamsMixin(DeskMixin):
     def params(self):
         request = self.request
         organisation = None
-        org_id = _int(request.GET.get("organisation"))
+        org_id = int_param(request, "organisation")
         if org_id:
             organisation = Organisation.objects.filter(pk=org_id).first()
         time_zone = organisation.time_zone if organisation else reports.default_time_zone()
@@ -160,7 +153,7 @@ class ServiceReportView(ReportParamsMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         params = self.params()
-        service_id = _int(request.GET.get("service"))
+        service_id = int_param(request, "service")
         org_id = params["organisation"] and params["organisation"].pk
         by_service, overall = reports.compliance(params["month"], by="service", time_zone=params["time_zone"],
                                                  organisation=org_id, kind=params["kind"],
