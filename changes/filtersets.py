@@ -8,6 +8,7 @@ from accounts.models import Team, User
 from changes.choices import OPEN_STATES, ChangeState, ChangeType, Risk
 from changes.models import Change
 from cmdb.models import ConfigurationItem
+from core.web import BIGINT_MAX
 
 ORDERING_FIELDS = ["created_at", "updated_at", "planned_start", "number", "state", "risk"]
 
@@ -49,6 +50,8 @@ class ChangeFilterSet(django_filters.FilterSet):
 
     def filter_service(self, queryset, name, value):
         """Changes whose downstream impact reaches the service, or that touch it directly."""
+        if not 0 < value <= BIGINT_MAX:  # no such id; PostgreSQL refuses it in an array (500)
+            return queryset.none()
         through = Change.affected_cis.through
         return queryset.filter(Q(impacted_services__contains=[int(value)])
                                | Q(pk__in=through.objects.filter(configurationitem_id=value).values("change_id")))

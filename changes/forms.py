@@ -11,6 +11,7 @@ from changes.models import Change, ChangeTemplate
 from changes.risk import QUESTIONS
 from cmdb.models import ConfigurationItem
 from core.web import bootstrapify  # noqa: F401  (re-exported for views)
+from core.web import parse_id
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -28,8 +29,8 @@ class CIListField(forms.CharField):
     def clean(self, value):
         value = super().clean(value)
         tokens = [t.strip() for t in (value or "").split(",") if t.strip()]
-        ids = {int(t) for t in tokens if t.isdigit()}
-        names = [t for t in tokens if not t.isdigit()]
+        ids = {parse_id(t) for t in tokens} - {None}
+        names = [t for t in tokens if parse_id(t) is None]
         found = list(ConfigurationItem.objects.filter(Q(pk__in=ids) | Q(name__in=names)).only("id", "name"))
         missing = (ids - {c.pk for c in found}) | {n for n in names if n not in {c.name for c in found}}
         if missing:

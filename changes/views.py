@@ -25,6 +25,7 @@ from core.choices import Channel
 from core.exceptions import DomainError
 from core.selectors import timeline
 from core.ticket_views import TicketActionView, TicketDetailView, TicketFormView, TicketListView, TicketMixin
+from core.web import int_param
 
 WEB = Channel.WEB
 PAGE_SIZE = 25
@@ -66,8 +67,8 @@ class ChangeCreateView(DeskMixin, TicketFormView):
     success_message = gettext_lazy("Change %(number)s recorded.")
 
     def get_initial(self):
-        template = self.request.GET.get("template", "")
-        return {"template": int(template)} if template.isdigit() else {}
+        template = int_param(self.request, "template")
+        return {"template": template} if template else {}
 
     def save(self, form, change):
         return services.create_change(actor=self.request.user, channel=WEB,

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from cmdb.choices import RelationshipType
 from cmdb.models import CIClass, ConfigurationItem, ImportJob
 from cmdb.schema import property_names
+from core import attachments
+from core.web import parse_id
 
 ATTR_PREFIX = "attr__"
 
@@ -175,8 +177,8 @@ class RelationshipForm(forms.Form):
 
     def clean_other(self):
         value = self.cleaned_data["other"].strip()
-        if value.isdigit():
-            found = self.queryset.filter(pk=int(value)).first()
+        if parse_id(value):
+            found = self.queryset.filter(pk=parse_id(value)).first()
             if found:
                 return found
         found = self.queryset.filter(external_id=value).first()
@@ -217,6 +219,9 @@ class ImportForm(forms.Form):
             self.cleaned_data["text"] = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise forms.ValidationError(_("The file is not UTF-8 text.")) from None
+        if not attachments.content_matches(raw, name.rsplit(".", 1)[-1]):
+            # NUL or other control bytes: a binary file renamed (and PostgreSQL cannot store NUL).
+            raise forms.ValidationError(_("The file is not text: it holds binary content."))
         self.cleaned_data["format"] = "json" if name.endswith(".json") else "csv"
         return upload
 

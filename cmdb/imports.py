@@ -38,6 +38,7 @@ from accounts.models import Team
 from cmdb import services
 from cmdb.choices import Environment, RelationshipType
 from cmdb.models import CIClass, ConfigurationItem, ImportJob, Relationship, RelationshipRule
+from core import exports, jsontext
 from core.choices import Channel
 
 CI_COLUMNS = ["ci_class", "name", "environment", "status", "criticality", "owner_group", "location", "vendor",
@@ -77,8 +78,8 @@ def parse(text: str, fmt: str) -> list[tuple[int, dict]]:
     """(row number, record) pairs from CSV or JSON text."""
     if fmt == "json":
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
+            data = jsontext.loads(text)
+        except ValueError as exc:  # a syntax error, or nested too deep (jsontext.JSONTooDeep)
             raise ImportFileError(_("Not valid JSON: %(error)s") % {"error": exc}) from None
         if isinstance(data, dict):
             data = data.get("results", data.get("items"))
@@ -93,7 +94,9 @@ def parse(text: str, fmt: str) -> list[tuple[int, dict]]:
         if None in record:
             rows.append((index, None))
             continue
-        rows.append((index, {k.strip(): (v.strip() if isinstance(v, str) else v) for k, v in record.items() if k}))
+        # Our export quotes cells a spreadsheet would run as formulas (core.exports): undone here.
+        rows.append((index, {k.strip(): (exports.unquote_cell(v.strip()) if isinstance(v, str) else v)
+                             for k, v in record.items() if k}))
     return rows
 
 
@@ -132,8 +135,8 @@ def _coerce(value, spec):
         return [part.strip() for part in value.split(";") if part.strip()]
     if kind == "object":
         try:
-            return json.loads(value)
-        except json.JSONDecodeError:
+            return jsontext.loads(value)
+        except ValueError:
             return value
     return value
 
@@ -210,8 +213,8 @@ def _row_fields(record, row, plan, lookups):
     attributes = record.get("attributes")
     if isinstance(attributes, str) and not _blank(attributes):
         try:
-            attributes = json.loads(attributes)
-        except json.JSONDecodeError:
+            attributes = jsontext.loads(attributes)
+        except ValueError:
             plan.error(row, "attributes", _("Not a valid JSON object."))
             return None
     if attributes is not None and not _blank(attributes):
@@ -537,7 +540,7 @@ def relationship_records(queryset):
 
 
 def csv_lines(records, columns):
-    writer = csv.writer(_Echo())
+    writer = exports.writer(_Echo())
     yield "\ufeff" + writer.writerow(columns)
     for record in records:
         values = []

@@ -1,6 +1,7 @@
 """Agent desk pages of the CMDB: list, detail (relationships, tickets, history, dependency
 picture, impact), create/edit driven by the class schema, import and export."""
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, StreamingHttpResponse
@@ -26,7 +27,7 @@ from cmdb.models import CIClass, ConfigurationItem, ImportJob, Relationship
 from cmdb.schema import property_names
 from cmdb.selectors import ci_timeline, tickets_on
 from core.ticket_views import TicketListView
-from core.web import DeskRequiredMixin
+from core.web import DeskRequiredMixin, int_param, parse_id, query_value
 
 PAGE_SIZES = (10, 25, 50, 100)
 
@@ -112,13 +113,9 @@ class CIDetailView(DeskMixin, View):
 
     def context(self, ci, relationship_form=None):
         request = self.request
-        direction = request.GET.get("direction", Direction.DOWNSTREAM)
-        if direction not in Direction.values:
-            direction = Direction.DOWNSTREAM
-        try:
-            depth = max(1, min(graph.MAX_DEPTH, int(request.GET.get("depth", 3))))
-        except ValueError:
-            depth = 3
+        direction = query_value(request, "direction", forms.ChoiceField(choices=Direction.choices),
+                                Direction.DOWNSTREAM)
+        depth = int_param(request, "depth", 3, min_value=1, max_value=graph.MAX_DEPTH)
         outgoing = ci.outgoing.select_related("target__ci_class").order_by("type", "target__name")
         incoming = ci.incoming.select_related("source__ci_class").order_by("type", "source__name")
         schema = ci.ci_class.attribute_schema or {}
@@ -153,8 +150,8 @@ class CIFormView(DeskMixin, View):
     def chosen_class(self, data, ci):
         raw = data.get("ci_class")
         if raw:
-            found = CIClass.objects.filter(pk=raw).first() if str(raw).isdigit() else \
-                CIClass.objects.filter(slug=raw).first()
+            found = CIClass.objects.filter(pk=parse_id(raw)).first() if parse_id(raw) else \
+                CIClass.objects.filter(slug=str(raw).replace("\x00", "")).first()
             if found:
                 return found
         return ci.ci_class if ci.ci_class_id else None
@@ -228,7 +225,7 @@ class RelationshipDeleteView(DeskMixin, View):
         services.remove_relationship(rel, actor=request.user, channel=Channel.WEB,
                                      authorised_by=request.POST.get("authorised_by") or None)
         messages.success(request, _("Relationship removed."))
-        ci_id = int(back) if back and back.isdigit() else rel.source_id
+        ci_id = parse_id(back) or rel.source_id
         return redirect("cmdb:ci_detail", pk=ci_id)
 
 

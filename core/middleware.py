@@ -1,3 +1,4 @@
+import re
 import time
 import uuid
 
@@ -11,6 +12,17 @@ from core.dbbusy import busy_answer
 
 log = structlog.get_logger("itsm.request")
 
+# What a proxy or client may hand us as its request id: echoed in the answer and written to every
+# log line, so anything longer or with other characters (6,000 of them, newlines, markup) is
+# replaced by an id of our own.
+REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+
+def request_id_from(request):
+    """The client's X-Request-ID if it is a sane id, else a new one."""
+    given = request.headers.get("X-Request-ID") or ""
+    return given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+
 
 class RequestLogMiddleware:
     """One structured log line per request, with an id that also goes back in a header."""
@@ -19,7 +31,7 @@ class RequestLogMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
+        request_id = request_id_from(request)
         structlog.contextvars.bind_contextvars(request_id=request_id)
         started = time.perf_counter()
         try:

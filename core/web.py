@@ -1,10 +1,12 @@
 """Pieces every desk module's views and forms share."""
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
 from accounts import roles
 
@@ -50,3 +52,46 @@ def bootstrapify(form, *, multiple_select_size=None):
         elif not isinstance(widget, forms.HiddenInput):
             widget.attrs.setdefault("class", "form-control")
     return form
+
+
+# --- query parameters -------------------------------------------------------------------------
+# Read through form fields, as the API reads them through filters: `str.isdigit()` says yes to
+# "²", which int() refuses (500), and PostgreSQL refuses a NUL byte in a text match (500).
+# A value a field refuses is ignored, and a full page says so in a message (an htmx fragment
+# cannot show one, and nothing would match the refused value anyway).
+
+BIGINT_MAX = 2**63 - 1
+
+
+def parse_id(value):
+    """A record id (a positive integer that fits the database), or None for anything else."""
+    try:
+        return forms.IntegerField(min_value=1, max_value=BIGINT_MAX).clean(value)
+    except ValidationError:
+        return None
+
+
+def query_value(request, name, field, default=None):
+    """The query parameter `name` cleaned by the form `field`; missing, blank or refused gives `default`."""
+    raw = request.GET.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = field.clean(raw)
+    except ValidationError as refusal:
+        if not (getattr(request, "htmx", False) and not request.htmx.boosted):
+            messages.warning(request, _("The value given for “%(name)s” was ignored: %(reason)s")
+                             % {"name": name, "reason": " ".join(refusal.messages)})
+        return default
+    return default if value in (None, "") else value
+
+
+def int_param(request, name, default=None, *, min_value=1, max_value=BIGINT_MAX):
+    """An integer query parameter (an id unless bounds say otherwise)."""
+    return query_value(request, name, forms.IntegerField(min_value=min_value, max_value=max_value), default)
+
+
+def text_param(request, name, default="", *, max_length=200):
+    """A text query parameter, stripped, without NUL bytes, cut at `max_length`."""
+    value = query_value(request, name, forms.CharField(), default)
+    return value[:max_length] if isinstance(value, str) else value

@@ -2,9 +2,15 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from csp.decorators import csp_update
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from core import views as core_views
+
+# Swagger UI and ReDoc (third-party pages with no user content) need inline styles and script,
+# and ReDoc a blob: worker; the rest of the site keeps the strict policy (settings).
+api_docs_csp = csp_update({"script-src": ["'unsafe-inline'"], "style-src": ["'unsafe-inline'"],
+                           "worker-src": ["'self'", "blob:"]})
 
 api_v1 = [
     path("", include("accounts.api.urls")),
@@ -33,8 +39,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    path("api/docs/", api_docs_csp(SpectacularSwaggerView.as_view(url_name="schema")), name="api-docs"),
+    path("api/redoc/", api_docs_csp(SpectacularRedocView.as_view(url_name="schema")), name="api-redoc"),
 ]
 
 if settings.DEBUG:

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Team, User
 from problems.choices import ProblemState
 from problems.models import Problem
-from core.web import bootstrapify as _bootstrapify
+from core.web import bootstrapify as _bootstrapify, parse_id
 
 EDIT_FIELDS = [
     "title", "description", "impact", "priority", "cause_category", "assignment_group", "assigned_to",
@@ -99,8 +99,8 @@ def _link_fields():
 def resolve_reference(model, reference):
     """Find a record by id, ticket number or (for CIs) exact name."""
     manager = model._default_manager
-    if reference.isdigit():
-        return manager.filter(pk=int(reference)).first()
+    if parse_id(reference):
+        return manager.filter(pk=parse_id(reference)).first()
     names = {f.name for f in model._meta.get_fields()}
     if "number" in names:
         return manager.filter(number__iexact=reference).first()

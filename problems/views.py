@@ -32,7 +32,7 @@ from problems.forms import (
 )
 from problems.models import Problem
 from problems.selectors import matching_known_errors, search_problems, with_list_relations
-from core.web import htmx_redirect as _done
+from core.web import htmx_redirect as _done, int_param, parse_id, text_param
 
 WEB = Channel.WEB
 
@@ -79,16 +79,16 @@ class KnownErrorListView(DeskMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        q = self.request.GET.get("q", "").strip()[:200]
+        q = text_param(self.request, "q")
         queryset = Problem.objects.visible_to(self.request.user).known_errors().select_related("assignment_group")
         queryset = queryset.prefetch_related("configuration_items")
         queryset = search_problems(queryset, q) if q else queryset.order_by("-updated_at", "-id")
         page = Paginator(queryset, 20).get_page(self.request.GET.get("page"))
         incident = None
-        incident_id = self.request.GET.get("incident", "")
+        incident_id = int_param(self.request, "incident")
         Incident = _incident_model()
-        if incident_id.isdigit() and Incident is not None:
-            incident = Incident.objects.visible_to(self.request.user).filter(pk=int(incident_id)).first()
+        if incident_id and Incident is not None:
+            incident = Incident.objects.visible_to(self.request.user).filter(pk=incident_id).first()
         context.update(q=q, page_obj=page, known_errors=page.object_list, incident=incident)
         return context
 
@@ -148,7 +148,7 @@ class ProblemCreateView(DeskMixin, TicketFormView):
 
     def _incidents(self):
         raw = self.request.POST.get("incidents") or self.request.GET.get("incidents") or ""
-        ids = [int(part) for part in raw.replace(" ", "").split(",") if part.isdigit()]
+        ids = [pk for pk in map(parse_id, raw.replace(" ", "").split(",")) if pk]
         Incident = _incident_model()
         if not ids or Incident is None:
             return []
@@ -215,9 +215,10 @@ class ProblemLinkView(DeskMixin, View):
         unlink = request.POST.get("unlink", "")
         try:
             if unlink:
-                if field not in services.available_link_fields() or not unlink.isdigit():
+                target = parse_id(unlink)
+                if field not in services.available_link_fields() or target is None:
                     raise DomainError(_("Nothing to unlink."))
-                services.unlink_record(problem, field=field, target=int(unlink), actor=request.user, channel=WEB)
+                services.unlink_record(problem, field=field, target=target, actor=request.user, channel=WEB)
                 messages.success(request, _("Link removed."))
                 return _done(request, problem.get_absolute_url())
             form = LinkForm(request.POST)

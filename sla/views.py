@@ -1,8 +1,6 @@
 """Service level pages for desk staff: dashboard, compliance reports, breaches, the monthly
 service report (printable and CSV) and a clock's "why" timeline. Thin: reports.py computes."""
 
-import csv
-
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -15,18 +13,12 @@ from accounts.models import Organisation
 from sla import engine, reports
 from sla.choices import AgreementKind, ClockKind, ClockState
 from sla.models import ClockEvent, SLAClock
-from core.web import DeskRequiredMixin
+from core import exports
+from core.web import DeskRequiredMixin, int_param
 
 
 class DeskMixin(DeskRequiredMixin):
     """Service level management is for desk staff."""
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 class ReportParamsMixin(DeskMixin):
@@ -35,7 +27,7 @@ class ReportParamsMixin(DeskMixin):
     def params(self):
         request = self.request
         organisation = None
-        org_id = _int(request.GET.get("organisation"))
+        org_id = int_param(request, "organisation")
         if org_id:
             organisation = Organisation.objects.filter(pk=org_id).first()
         time_zone = organisation.time_zone if organisation else reports.default_time_zone()
@@ -94,7 +86,7 @@ def _csv_response(filename, header, lines):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")  # Excel opens UTF-8 (Korean) correctly with a BOM
-    writer = csv.writer(response)
+    writer = exports.writer(response)
     writer.writerow(header)
     writer.writerows(lines)
     return response
@@ -162,7 +154,7 @@ class ServiceReportView(ReportParamsMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         params = self.params()
-        service_id = _int(request.GET.get("service"))
+        service_id = int_param(request, "service")
         org_id = params["organisation"] and params["organisation"].pk
         by_service, overall = reports.compliance(params["month"], by="service", time_zone=params["time_zone"],
                                                  organisation=org_id, kind=params["kind"],

@@ -31,7 +31,7 @@ def test_list_filter_and_detail_page(page, login, agent, team):
     page.goto("/cmdb/")
     assert page.locator("[data-testid=ci-row]").count() == 5
     page.select_option("#id_ci_class", ["database"])
-    page.wait_for_function("document.querySelectorAll('[data-testid=ci-row]').length === 1")
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=ci-row]').length === 1")
     screenshot(page, "cmdb-list")
 
     # the CI page with its graph
@@ -45,7 +45,7 @@ def test_list_filter_and_detail_page(page, login, agent, team):
 
     # the impact panel switches direction in place
     page.select_option("select[name=direction]", "upstream")
-    page.wait_for_function("document.querySelector('[data-testid=impact-table]').innerText.includes('esx-01')")
+    page.wait_for_function("() => document.querySelector('[data-testid=impact-table]').innerText.includes('esx-01')")
 
     # the edit form shows the class's attribute fields
     page.click("[data-testid=edit-ci]")

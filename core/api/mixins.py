@@ -1,11 +1,13 @@
 from django.shortcuts import get_object_or_404
 
 from core.choices import Channel
+from core.web import parse_id
 
 
 def number_or_id(key):
     """The filter a ticket id or number in a URL stands for."""
-    return {"pk": int(key)} if key.isdigit() else {"number__iexact": key}
+    pk = parse_id(key)
+    return {"pk": pk} if pk else {"number__iexact": key}
 
 
 class NumberOrIdLookupMixin:

@@ -64,7 +64,7 @@ def test_refused_upload_writes_nothing(ticket, end_user):
 @pytest.fixture
 def files(ticket, agent, end_user):
     public = add_attachment(ticket, actor=end_user, channel=Channel.PORTAL,
-                            upload=SimpleUploadedFile("screen.png", b"PNGDATA"))
+                            upload=SimpleUploadedFile("screen.png", b"\x89PNG\r\n\x1a\nDATA"))
     internal = add_attachment(ticket, actor=agent, channel=Channel.WEB, internal=True,
                               upload=SimpleUploadedFile("vendor.txt", b"secret"))
     return public, internal
@@ -79,7 +79,7 @@ def _download(client, user, attachment):
 def test_requester_downloads_public_file(client, end_user, files):
     response = _download(client, end_user, files[0])
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == b"PNGDATA"
+    assert b"".join(response.streaming_content) == b"\x89PNG\r\n\x1a\nDATA"
     assert 'filename="screen.png"' in response["Content-Disposition"]
 
 
@@ -109,3 +109,66 @@ def test_anonymous_is_sent_to_login(client, files):
 def test_unknown_attachment_is_404(client, agent):
     client.force_login(agent)
     assert client.get(reverse("core:attachment_download", args=[999999])).status_code == 404
+
+
+# --- content must match the extension ------------------------------------------------------------
+
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 17
+SVG = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + b"\x00" * 50 + b"PE\x00\x00"
+ELF = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 40
+
+
+def _zip(*names):
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in names:
+            archive.writestr(name, "<x/>")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("name, content", [
+    ("screenshot.png", SVG),
+    ("manual.pdf", EXE),
+    ("manual.pdf", ELF),
+    ("photo.jpg", PNG),
+    ("report.docx", EXE),
+    ("notes.txt", EXE),
+    ("server.log", PNG),
+    ("data.csv", b"a,b\n1,\x00\n"),
+    ("blank.pdf", b""),
+])
+def test_content_that_is_not_what_the_extension_says_is_refused(name, content):
+    with pytest.raises(DomainError) as refusal:
+        validate_upload(SimpleUploadedFile(name, content))
+    assert (refusal.value.field, refusal.value.code) == ("file", "file_content")
+    assert name in str(refusal.value)
+
+
+@pytest.mark.parametrize("name, content, mime", [
+    ("screenshot.png", PNG, "image/png"),
+    ("manual.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "application/pdf"),
+    ("photo.JPEG", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 20, "image/jpeg"),
+    ("anim.gif", b"GIF89a" + b"\x00" * 20, "image/gif"),
+    ("report.docx", _zip("[Content_Types].xml", "word/document.xml"),
+     "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    ("sheet.ods", _zip("mimetype", "content.xml"), "application/vnd.oasis.opendocument.spreadsheet"),
+    ("logs.zip", _zip("a.log"), "application/zip"),
+    ("notes.txt", "메일 서버 timeout\r\n\tretry".encode(), "text/plain"),
+    ("legacy.csv", "이름,부서\n홍길동,재무\n".encode("cp949"), "text/csv"),
+    ("utf16.txt", "\ufeffhello".encode("utf-16"), "text/plain"),
+    ("empty.txt", b"", "text/plain"),
+    ("config.json", b'{"a": 1}', "application/json"),
+])
+def test_content_that_matches_is_accepted(name, content, mime):
+    assert validate_upload(SimpleUploadedFile(name, content)) == (name, mime)
+
+
+def test_the_upload_can_still_be_read_from_the_start_after_the_check():
+    upload = SimpleUploadedFile("screenshot.png", PNG)
+    validate_upload(upload)
+    assert upload.read() == PNG
+

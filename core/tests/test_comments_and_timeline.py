@@ -20,7 +20,7 @@ def busy_ticket(ticket, agent, end_user):
     add_comment(ticket, actor=agent, channel=Channel.WEB, body="Vendor contract number 12345", internal=True)
     add_attachment(ticket, actor=agent, channel=Channel.WEB, internal=True,
                    upload=SimpleUploadedFile("vendor.txt", b"secret"))
-    add_attachment(ticket, actor=end_user, channel=Channel.PORTAL, upload=SimpleUploadedFile("photo.png", b"png"))
+    add_attachment(ticket, actor=end_user, channel=Channel.PORTAL, upload=SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n"))
     update_ticket(ticket, actor=agent, channel=Channel.WEB, changes={"state": "closed", "description": "internal"})
     return ticket
 

@@ -178,3 +178,16 @@ def test_edit_keeps_caller_when_left_empty(client, agent, end_user, open_inciden
     })
     incident.refresh_from_db()
     assert (incident.title, incident.caller) == ("제목 수정", end_user)
+
+
+def test_comment_with_an_executable_renamed_pdf_is_refused(client, agent, open_incident):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    incident = open_incident()
+    client.force_login(agent)
+    upload = SimpleUploadedFile("invoice.pdf", b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 56, content_type="application/pdf")
+    response = client.post(reverse("incidents:incident_comment", args=[incident.pk]),
+                           {"body": "see attached", "files": [upload]})
+    assert response.status_code == 400
+    assert "The content of invoice.pdf is not a .pdf file." in response.content.decode()
+    assert not incident.attachments.exists() and not incident.comments.exists()

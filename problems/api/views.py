@@ -11,6 +11,7 @@ from accounts import roles
 from core import services as core_services
 from core.api.permissions import DeskWritesOnly
 from core.api.viewsets import TicketViewSet
+from core.web import parse_id
 from incidents.models import Incident
 from problems import services
 from problems.api.serializers import (
@@ -105,11 +106,12 @@ class ProblemViewSet(TicketViewSet):
             serializer_class=KnownErrorSerializer)
     def known_errors(self, request):
         """The known-error database (`?search=` full text), or the matches for `?incident=<id>`."""
-        incident_id = request.query_params.get("incident", "")
-        if incident_id:
-            if not incident_id.isdigit():
+        incident_param = request.query_params.get("incident", "")
+        if incident_param:
+            incident_id = parse_id(incident_param)
+            if incident_id is None:
                 raise ValidationError({"incident": [_("Give an incident id.")]})
-            incident = get_object_or_404(Incident.objects.visible_to(request.user), pk=int(incident_id))
+            incident = get_object_or_404(Incident.objects.visible_to(request.user), pk=incident_id)
             if not roles.is_agent(request.user):
                 return Response({"count": 0, "next": None, "previous": None, "results": []})
             rows = matching_known_errors(incident, limit=10)

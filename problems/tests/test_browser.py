@@ -28,7 +28,7 @@ def test_agent_works_a_problem(page, login, agent, end_user, team):
     page.fill("#id_search", "VPN")
     page.get_by_test_id("problem-filters").locator("button[type=submit]").click()
     page.wait_for_load_state("networkidle")
-    page.wait_for_function("document.querySelectorAll('[data-testid=problem-table] tbody tr').length === 1")
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=problem-table] tbody tr').length === 1")
     page.click(f"text={problem.number}")
     page.wait_for_load_state("networkidle")
     assert problem.number in page.get_by_test_id("problem-title").inner_text()
@@ -70,7 +70,7 @@ def test_known_error_database_search_and_apply(page, login, agent, end_user):
     assert page.get_by_test_id("known-error").count() == 2
     page.fill("#ke-search", "tunnelling")
     page.press("#ke-search", "Enter")
-    page.wait_for_function("document.querySelectorAll('[data-testid=known-error]').length === 1")
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=known-error]').length === 1")
     screenshot(page, "problems-known-errors")
     # when: the suggestions fragment the incident page embeds
     page.goto(f"/problems/known-errors/?incident={incident.pk}")

@@ -20,3 +20,28 @@
   document.addEventListener("DOMContentLoaded", tick);
   setInterval(tick, 30000);
 })();
+
+// Behaviour that used to sit in inline handlers (onclick=, onchange=, style=), which the
+// Content-Security-Policy refuses: declared with data attributes, wired here once.
+(function () {
+  document.addEventListener("change", function (event) {
+    const el = event.target;
+    if (el.matches("[data-autosubmit]") && el.form) el.form.submit();
+  });
+  document.addEventListener("click", function (event) {
+    const fill = event.target.closest("[data-fill]");
+    if (fill) {
+      const target = document.querySelector(fill.dataset.fill);
+      if (target) target.value = fill.dataset.fillValue;
+    }
+    if (event.target.closest("[data-print]")) window.print();
+  });
+  // A width set through the CSS object model is not an inline style attribute: CSP allows it.
+  function progress() {
+    document.querySelectorAll("[data-progress]").forEach(function (el) {
+      el.style.width = Math.max(0, Math.min(100, Number(el.dataset.progress) || 0)) + "%";
+    });
+  }
+  document.addEventListener("htmx:afterSettle", progress);
+  document.addEventListener("DOMContentLoaded", progress);
+})();

@@ -72,7 +72,7 @@ def test_agent_walks_the_desk_and_switches_to_korean(page, login, agent):
     # when
     page.goto("/accounts/profile/")
     page.select_option("#language-select", "ko")
-    page.wait_for_function("document.documentElement.lang === 'ko'")
+    page.wait_for_function("() => document.documentElement.lang === 'ko'")
     # then
     screenshot(page, "shell-agent-korean")
     assert page.get_attribute("html", "lang") == "ko"
@@ -80,7 +80,7 @@ def test_agent_walks_the_desk_and_switches_to_korean(page, login, agent):
     assert page.is_visible("h1:has-text('프로필 및 알림')")
     # and back to English
     page.select_option("#language-select", "en")
-    page.wait_for_function("document.documentElement.lang === 'en'")
+    page.wait_for_function("() => document.documentElement.lang === 'en'")
     assert page.is_visible("#mainnav >> text=Incidents")
     hrefs = _walk_nav(page, "agent")
     assert {"/incidents/", "/problems/", "/changes/", "/releases/", "/cmdb/", "/sla/"} <= set(hrefs)
