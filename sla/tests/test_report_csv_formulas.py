@@ -6,7 +6,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from sla import engine
+from sla import sweep as sla_sweep
 from sla.tests.conftest import kst
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,7 @@ def evil_service_breached(definition, open_incident, groupware):
     groupware.name = EVIL
     groupware.save(update_fields=["name"])
     open_incident(now=kst(2026, 11, 23, 10, 0), service=groupware)
-    engine.sweep(now=kst(2026, 11, 24, 10, 0))
+    sla_sweep.sweep(now=kst(2026, 11, 24, 10, 0))
     return groupware
 
 
