@@ -20,6 +20,7 @@ from django.db import connection
 from core import tasks
 from core.choices import DeliveryState
 from core.models import Delivery
+from tests.database_url import database_url
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
@@ -95,14 +96,11 @@ def stop(process):
 
 
 def worker_env(broker_url):
-    db = connection.settings_dict
-    auth = db.get("USER") or "postgres"
-    if db.get("PASSWORD"):
-        auth += f":{db['PASSWORD']}"
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "itsm.settings",
-        "DATABASE_URL": f"postgres://{auth}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}",
+        # HOST may be the embedded server's socket directory: database_url encodes it.
+        "DATABASE_URL": database_url(connection.settings_dict),
         "CELERY_BROKER_URL": broker_url,
         "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
         "DEBUG": "false",
