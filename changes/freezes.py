@@ -8,6 +8,7 @@ from django.db import transaction
 
 from changes.models import FreezeWindow
 from core import audit, events
+from core import services as core_services
 
 FIELDS = ("name", "reason", "start", "end", "services", "active")
 
@@ -53,10 +54,5 @@ def update_freeze(freeze, *, actor, channel, changes: dict) -> FreezeWindow:
 
 @transaction.atomic
 def delete_freeze(freeze, *, actor, channel):
-    audit.record_deletion(freeze, actor=actor, channel=channel, fields=FIELDS)
-    events.publish("changes.freeze_deleted", freeze, actor=actor, channel=channel,
-                   data={"id": freeze.pk, "name": freeze.name})
-    pk = freeze.pk
-    freeze.delete()
-    freeze.pk = pk
-    return freeze
+    return core_services.delete_record(freeze, actor=actor, channel=channel, event="changes.freeze_deleted",
+                                       state=audit.last_state(freeze, FIELDS), data={"name": freeze.name})

@@ -83,9 +83,13 @@ def record_deletion(obj, *, actor, channel, fields, context=None, at=None):
     """The last state of a deleted record, so the trail still says what was removed and by whom.
 
     Call it before deleting: the row needs the record's id and its values."""
-    values = {name: value for name, value in snapshot(obj, fields).items() if value not in (None, "", [])}
-    return record(obj, actor=actor, channel=channel, action=AuditAction.DELETED, old=values, context=context,
-                  at=at)
+    return record(obj, actor=actor, channel=channel, action=AuditAction.DELETED, old=last_state(obj, fields),
+                  context=context, at=at)
+
+
+def last_state(obj, fields):
+    """The values worth keeping of a record about to be deleted (empty ones left out)."""
+    return {name: value for name, value in snapshot(obj, fields).items() if value not in (None, "", [])}
 
 
 def changes_between(before: dict, after: dict) -> dict:

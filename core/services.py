@@ -76,6 +76,22 @@ def apply_changes(locked, changes, *, validate, now):
 
 
 @transaction.atomic
+def delete_record(record, *, actor, channel, event, state, data=None):
+    """Delete a configuration record (freeze, calendar, definition, rule) as one audited act: the
+    trail keeps `state`, its last values, and `event` is published before the row goes.
+
+    Returns the record with its id kept, so the caller can still name what was removed. A
+    protected row (ProtectedError) rolls all of it back."""
+    audit.record(record, actor=actor, channel=channel, action=AuditAction.DELETED, old=state)
+    events.publish(event, record, actor=actor, channel=channel,
+                   data={"id": record.pk, **(data if data is not None else {"name": str(record)})})
+    pk = record.pk
+    record.delete()
+    record.pk = pk
+    return record
+
+
+@transaction.atomic
 def update_ticket(ticket, *, actor, channel, changes, expected_version=None, action=AuditAction.UPDATED,
                   audit_context=None, now=None):
     """Apply field changes to a ticket. Returns (ticket, diff) where diff maps field → (old, new).

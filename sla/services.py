@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core import audit, events
+from core import services as core_services
 from core.choices import AuditAction
 from sla.models import (
     BusinessCalendar,
@@ -127,14 +128,8 @@ def save_calendar(calendar: BusinessCalendar | None, *, actor, channel, fields: 
 @transaction.atomic
 def delete_calendar(calendar: BusinessCalendar, *, actor, channel):
     """Delete a calendar no definition uses (else ProtectedError, and nothing is written)."""
-    audit.record(calendar, actor=actor, channel=channel, action=AuditAction.DELETED,
-                 old=_calendar_state(calendar))
-    events.publish("sla.calendar_deleted", calendar, actor=actor, channel=channel,
-                   data={"id": calendar.pk, "name": calendar.name})
-    pk = calendar.pk
-    calendar.delete()
-    calendar.pk = pk
-    return calendar
+    return core_services.delete_record(calendar, actor=actor, channel=channel, event="sla.calendar_deleted",
+                                       state=_calendar_state(calendar), data={"name": calendar.name})
 
 
 def ticket_type_from_label(label):
@@ -196,14 +191,8 @@ def save_definition(definition: SLADefinition | None, *, actor, channel, fields:
 @transaction.atomic
 def delete_definition(definition: SLADefinition, *, actor, channel):
     """Delete a definition no clock ran under (else ProtectedError, and nothing is written)."""
-    audit.record(definition, actor=actor, channel=channel, action=AuditAction.DELETED,
-                 old=_definition_state(definition))
-    events.publish("sla.definition_deleted", definition, actor=actor, channel=channel,
-                   data={"id": definition.pk, "name": definition.name})
-    pk = definition.pk
-    definition.delete()
-    definition.pk = pk
-    return definition
+    return core_services.delete_record(definition, actor=actor, channel=channel, event="sla.definition_deleted",
+                                       state=_definition_state(definition), data={"name": definition.name})
 
 
 RULE_FIELDS = ("definition", "kind", "threshold", "action", "target_group", "webhook_url", "message", "active")
@@ -227,10 +216,6 @@ def save_escalation_rule(rule: EscalationRule | None, *, actor, channel, fields:
 
 @transaction.atomic
 def delete_escalation_rule(rule: EscalationRule, *, actor, channel):
-    audit.record_deletion(rule, actor=actor, channel=channel, fields=RULE_FIELDS)
-    events.publish("sla.escalation_rule_deleted", rule, actor=actor, channel=channel,
-                   data={"id": rule.pk, "definition": rule.definition_id})
-    pk = rule.pk
-    rule.delete()
-    rule.pk = pk
-    return rule
+    return core_services.delete_record(rule, actor=actor, channel=channel, event="sla.escalation_rule_deleted",
+                                       state=audit.last_state(rule, RULE_FIELDS),
+                                       data={"definition": rule.definition_id})
