@@ -232,7 +232,9 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "service-desk@localhost")
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+# E-mail links point at the server that sent them: in development, the port it runs on (bin/run's
+# PORT), so a desk started with PORT=8765 does not mail links to :8000.
+SITE_URL = env("SITE_URL") or f"http://127.0.0.1:{env('PORT') or '8000'}"
 
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header is what turns anonymous requests into 401.

@@ -1,0 +1,38 @@
+"""Operations (issue 11, item 12): what a developer running the desk sees in the terminal, the
+mail links, the API documentation pages and the project metadata."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _settings_value(name, tmp_path, **env):
+    """A setting as a fresh interpreter computes it from `env` (the development settings)."""
+    full_env = {key: value for key, value in os.environ.items()
+                if key not in {"DJANGO_SETTINGS_MODULE", "DJANGO_ENV", "SITE_URL", "PORT"}}
+    full_env.update(ITSM_VAR_DIR=str(tmp_path), CELERY_BROKER_URL="memory://", **env)
+    result = subprocess.run(
+        [sys.executable, "-c", f"from itsm import settings; print(settings.{name})"],
+        cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_mail_links_follow_the_port_the_development_server_runs_on(tmp_path):
+    assert _settings_value("SITE_URL", tmp_path, PORT="8765") == "http://127.0.0.1:8765"
+    assert _settings_value("SITE_URL", tmp_path) == "http://127.0.0.1:8000"
+
+
+def test_an_explicit_site_url_wins_over_the_port(tmp_path):
+    assert _settings_value("SITE_URL", tmp_path, PORT="8765",
+                           SITE_URL="https://desk.example.com") == "https://desk.example.com"
+
+
+def test_bin_run_exports_the_port_to_the_worker_that_sends_the_mail():
+    assert 'export PORT="${PORT:-8000}"' in (ROOT / "bin/run").read_text()
