@@ -17,9 +17,9 @@ class SLAConfig(AppConfig):
         for name in ("sla.warning", "sla.breached"):
             events.after_commit(name, key="sla.escalate", when=lambda e: e.data.get("escalations"), batch=True)(
                 escalations.run_for_events)
-        events.after_commit("sla.escalated", key="sla.escalation_mail",
+        events.after_commit("sla.escalated", key="sla.escalation_mail", notifies=True,
                             when=lambda e: bool(e.data.get("recipients")))(escalations.send_mail)
-        events.after_commit("sla.escalated", key="sla.escalation_webhook",
+        events.after_commit("sla.escalated", key="sla.escalation_webhook", notifies=True,
                             when=lambda e: e.data.get("action") == "webhook")(escalations.call_webhook)
         from core import demo
         from sla import demo as sla_demo

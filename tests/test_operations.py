@@ -36,3 +36,23 @@ def test_an_explicit_site_url_wins_over_the_port(tmp_path):
 
 def test_bin_run_exports_the_port_to_the_worker_that_sends_the_mail():
     assert 'export PORT="${PORT:-8000}"' in (ROOT / "bin/run").read_text()
+
+
+@pytest.mark.django_db
+def test_seeding_the_demo_sends_no_notification_mail(mailoutbox):
+    # given: demo incidents, with callers, assignments and comments, and their SLA clocks
+    from django.core.management import call_command
+
+    from core import outbox
+    from core.models import Delivery
+    from sla.models import SLAClock
+
+    call_command("seed_demo", "--only", "accounts", "cmdb", "sla", "incidents", "--incidents", "30",
+                 "--cis", "20", "--relationships", "20", stdout=open(os.devnull, "w"))
+    # when: the worker delivers what the outbox holds
+    outbox.deliver_due()
+    # then: nobody was mailed, no notification or escalation is waiting; the clocks did start
+    assert mailoutbox == []
+    assert not Delivery.objects.filter(handler__startswith="incidents.notify").exists()
+    assert not Delivery.objects.filter(handler__in=["sla.escalation_mail", "sla.escalation_webhook"]).exists()
+    assert SLAClock.objects.exists()
