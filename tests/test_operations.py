@@ -56,3 +56,9 @@ def test_seeding_the_demo_sends_no_notification_mail(mailoutbox):
     assert not Delivery.objects.filter(handler__startswith="incidents.notify").exists()
     assert not Delivery.objects.filter(handler__in=["sla.escalation_mail", "sla.escalation_webhook"]).exists()
     assert SLAClock.objects.exists()
+
+
+def test_mail_the_worker_prints_in_development_is_logged_at_info():
+    from itsm.celery import app
+
+    assert app.conf.worker_redirect_stdouts_level == "INFO"
