@@ -62,3 +62,13 @@ def test_mail_the_worker_prints_in_development_is_logged_at_info():
     from itsm.celery import app
 
     assert app.conf.worker_redirect_stdouts_level == "INFO"
+
+
+def test_bin_run_prints_the_banner_after_the_worker_answers_a_ping():
+    script = (ROOT / "bin/run").read_text()
+    worker = script.index('-n "$node"')
+    ping = script.index('inspect ping --destination "$node"')
+    banner = script.index("Service desk:")
+    assert worker < ping < banner
+    # and the wait never blocks Ctrl-C: every command in it runs as a background job
+    assert "--timeout 1 >/dev/null 2>&1 & wait $! && break" in script
