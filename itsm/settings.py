@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from itsm.dbtimeouts import with_timeouts
+from itsm.logging_setup import render_console
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("ITSM_VAR_DIR", BASE_DIR / "var"))
@@ -330,17 +331,45 @@ LOGGING = {
                 structlog.processors.TimeStamper(fmt="iso"),
             ],
         },
-        "console": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        # One readable line per event (itsm.logging_setup.render_console).
+        "console": {
+            "()": structlog.stdlib.ProcessorFormatter,
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "processors": [
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                structlog.processors.format_exc_info,
+                render_console,
+            ],
+        },
+    },
+    "filters": {
+        "client_errors_in_one_line": {"()": "itsm.logging_setup.ClientErrorsInOneLine"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": env("LOG_FORMAT", "json" if PRODUCTION else "console"),
-        }
+            "filters": ["client_errors_in_one_line"],
+        },
+        "mail_admins": {"level": "ERROR", "filters": ["require_debug_false"],
+                        "class": "django.utils.log.AdminEmailHandler"},
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Django's own console handler (DEBUG only) would print each of its lines a second time.
+        "django": {"handlers": ["mail_admins"], "level": "INFO", "propagate": True},
+        # runserver's access line repeats the request log's (itsm.request); its 5xx lines stay.
+        "django.server": {"level": "ERROR"},
+    },
 }
+if not PRODUCTION:
+    # bin/run's worker: every few seconds beat sends the outbox and SLA sweeps and the worker
+    # says it received and finished them. That chatter would bury the start banner and the
+    # mails; failures are still logged (ERROR).
+    LOGGING["loggers"].update({name: {"level": "WARNING"} for name in (
+        "celery.beat", "celery.worker.strategy", "celery.app.trace")})
 
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

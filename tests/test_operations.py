@@ -2,6 +2,7 @@
 mail links, the API documentation pages and the project metadata."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -64,6 +65,13 @@ def test_mail_the_worker_prints_in_development_is_logged_at_info():
     assert app.conf.worker_redirect_stdouts_level == "INFO"
 
 
+def test_the_development_worker_does_not_bury_the_banner_in_beat_chatter(tmp_path):
+    lines = _run_django("import logging\nfor name in ('celery.beat', 'celery.app.trace'):\n"
+                        "    print(name, logging.getLogger(name).getEffectiveLevel(), file=__import__('sys').stderr)",
+                        tmp_path)
+    assert lines == ["celery.beat 30", "celery.app.trace 30"]
+
+
 def test_bin_run_prints_the_banner_after_the_worker_answers_a_ping():
     script = (ROOT / "bin/run").read_text()
     worker = script.index('-n "$node"')
@@ -72,3 +80,59 @@ def test_bin_run_prints_the_banner_after_the_worker_answers_a_ping():
     assert worker < ping < banner
     # and the wait never blocks Ctrl-C: every command in it runs as a background job
     assert "--timeout 1 >/dev/null 2>&1 & wait $! && break" in script
+
+
+def _run_django(code, tmp_path, **env):
+    """Run a snippet in a fresh interpreter with the development settings; its log on stderr."""
+    full_env = {key: value for key, value in os.environ.items()
+                if key not in {"DJANGO_SETTINGS_MODULE", "DJANGO_ENV", "LOG_FORMAT", "DEBUG"}}
+    full_env.update(ITSM_VAR_DIR=str(tmp_path), CELERY_BROKER_URL="memory://", LOG_LEVEL="INFO", **env)
+    setup = "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'itsm.settings'; django.setup()\n"
+    result = subprocess.run([sys.executable, "-c", setup + code], cwd=ROOT, env=full_env, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return result.stderr.splitlines()
+
+
+FORBIDDEN = (
+    "from django.core.exceptions import PermissionDenied\n"
+    "from django.http import HttpResponse\n"
+    "from django.test import RequestFactory\n"
+    "from django.utils.log import log_response\n"
+    "for path in ('/incidents/7/', '/static/css/missing.css'):\n"
+    "    try:\n"
+    "        raise PermissionDenied\n"
+    "    except PermissionDenied as exc:\n"
+    "        log_response('Forbidden (Permission denied): %s', path, response=HttpResponse(status=403),\n"
+    "                     request=RequestFactory().get(path), exception=exc)\n"
+    "from django.test import Client\n"
+    "Client().get('/no-such-page/')\n"
+)
+
+
+@pytest.mark.parametrize("log_format", ["console", "json"])
+def test_a_forbidden_or_missing_page_logs_one_line_and_no_traceback(tmp_path, log_format):
+    # when: a 403 on a page, one on a static file, a 404 on a page
+    lines = _run_django(FORBIDDEN, tmp_path, LOG_FORMAT=log_format)
+    # then: the request log's line for the page, one line for the static file, no traceback
+    assert not any("Traceback" in line or "PermissionDenied" in line for line in lines), lines
+    assert [line for line in lines if "/incidents/7/" in line] == []
+    assert len([line for line in lines if "/static/css/missing.css" in line]) == 1
+    [missing] = [line for line in lines if "/no-such-page/" in line]
+    assert "itsm.request" in missing and "404" in missing
+
+
+def test_a_server_error_keeps_its_traceback_in_console_mode(tmp_path):
+    lines = _run_django("import logging\ntry:\n    1 / 0\nexcept ZeroDivisionError:\n"
+                        "    logging.getLogger('django.request').exception('Internal Server Error: /x')",
+                        tmp_path, LOG_FORMAT="console")
+    assert "ERROR django.request Internal Server Error: /x" in lines[0]
+    assert "Traceback (most recent call last):" in lines and lines[-1] == "ZeroDivisionError: division by zero"
+
+
+def test_the_request_log_is_one_readable_line_in_console_mode(tmp_path):
+    lines = _run_django("from django.test import Client\nClient().get('/accounts/login/?next=/x')",
+                        tmp_path, LOG_FORMAT="console")
+    [request] = [line for line in lines if "itsm.request" in line]
+    assert re.search(r" INFO itsm\.request GET /accounts/login/ 200 \d+(\.\d+)? ms user=- id=[0-9a-f]{32}$",
+                     request), request
