@@ -136,3 +136,26 @@ def test_the_request_log_is_one_readable_line_in_console_mode(tmp_path):
     [request] = [line for line in lines if "itsm.request" in line]
     assert re.search(r" INFO itsm\.request GET /accounts/login/ 200 \d+(\.\d+)? ms user=- id=[0-9a-f]{32}$",
                      request), request
+
+
+@pytest.fixture
+def static_served(settings):
+    """WhiteNoise serves the files under static/ as in development (no collectstatic in tests)."""
+    settings.WHITENOISE_USE_FINDERS = True
+
+
+@pytest.mark.django_db
+def test_pages_link_a_favicon_that_is_served(client, static_served):
+    # when
+    page = client.get("/accounts/login/").content.decode()
+    # then
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in page
+    icon = client.get("/static/favicon.svg")
+    assert icon.status_code == 200 and icon["Content-Type"] == "image/svg+xml"
+    assert b"<svg" in b"".join(icon.streaming_content)
+
+
+def test_browsers_that_ask_for_favicon_ico_get_one(client, static_served):
+    response = client.get("/favicon.ico", follow=True)
+    assert response.status_code == 200 and response.redirect_chain[-1][0] == "/static/favicon.ico"
+    assert b"".join(response.streaming_content)[6 + 16:][:8] == b"\x89PNG\r\n\x1a\n"
