@@ -44,7 +44,7 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", api_docs_csp(SpectacularSwaggerView.as_view(url_name="schema")), name="api-docs"),
-    path("api/redoc/", api_docs_csp(SpectacularRedocView.as_view(url_name="schema")), name="api-redoc"),
+    path("api/redoc/", api_docs_csp(SpectacularRedocView.as_view(url_name="schema", template_name="api/redoc.html")), name="api-redoc"),
 ]
 
 if settings.DEBUG:

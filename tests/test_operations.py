@@ -159,3 +159,14 @@ def test_browsers_that_ask_for_favicon_ico_get_one(client, static_served):
     response = client.get("/favicon.ico", follow=True)
     assert response.status_code == 200 and response.redirect_chain[-1][0] == "/static/favicon.ico"
     assert b"".join(response.streaming_content)[6 + 16:][:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("path", ["/api/redoc/", "/api/docs/"])
+def test_the_api_documentation_loads_nothing_from_another_host(client, path):
+    # when
+    response = client.get(path)
+    # then: every address in the page is on this site (ReDoc and Swagger UI come from the sidecar)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert re.findall(r"(?:https?:)?//[\w.-]+", page.replace("//testserver", "")) == []
+    assert "/static/drf_spectacular_sidecar/" in page
