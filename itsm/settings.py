@@ -275,6 +275,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.api.schema.document_errors",
+        "core.api.schema.tag_by_resource",
     ],
     # Several models have a `state` or `kind`: give each choice set its own readable name.
     "ENUM_NAME_OVERRIDES": {
