@@ -170,3 +170,16 @@ def test_the_api_documentation_loads_nothing_from_another_host(client, path):
     page = response.content.decode()
     assert re.findall(r"(?:https?:)?//[\w.-]+", page.replace("//testserver", "")) == []
     assert "/static/drf_spectacular_sidecar/" in page
+
+
+def test_pyproject_names_its_licence_as_an_spdx_expression():
+    import tomllib
+
+    from packaging.requirements import Requirement
+
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert meta["project"]["license"] == "AGPL-3.0-or-later"
+    assert not any(c.startswith("License ::") for c in meta["project"].get("classifiers", []))
+    # SPDX strings need setuptools 77 (older ones read only the deprecated table)
+    [setuptools] = [Requirement(r) for r in meta["build-system"]["requires"] if r.startswith("setuptools")]
+    assert "76.9" not in setuptools.specifier and "77.0" in setuptools.specifier
