@@ -3,6 +3,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.templatetags.static import static as static_url
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from csp.decorators import csp_update
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
@@ -13,6 +14,11 @@ from core import views as core_views
 # and ReDoc a blob: worker; the rest of the site keeps the strict policy (settings).
 api_docs_csp = csp_update({"script-src": ["'unsafe-inline'"], "style-src": ["'unsafe-inline'"],
                            "worker-src": ["'self'", "blob:"]})
+
+# The admin says whose it is (Django's defaults read "Django administration").
+admin.site.site_header = _("Service desk administration")
+admin.site.site_title = _("Service desk admin")
+admin.site.index_title = _("Records and settings")
 
 api_v1 = [
     path("", include("accounts.api.urls")),

@@ -183,3 +183,14 @@ def test_pyproject_names_its_licence_as_an_spdx_expression():
     # SPDX strings need setuptools 77 (older ones read only the deprecated table)
     [setuptools] = [Requirement(r) for r in meta["build-system"]["requires"] if r.startswith("setuptools")]
     assert "76.9" not in setuptools.specifier and "77.0" in setuptools.specifier
+
+
+@pytest.mark.django_db
+def test_the_admin_is_branded_in_english_and_korean(admin_client, client):
+    # when
+    index = admin_client.get("/admin/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    login = client.get("/admin/login/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    # then
+    assert "<title>Records and settings | Service desk admin</title>" in index
+    assert "Service desk administration" in index and "Django administration" not in index
+    assert "<title>로그인 | 서비스 데스크 관리자 화면</title>" in login and "서비스 데스크 관리" in login
