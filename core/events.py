@@ -144,6 +144,15 @@ def _muted(key: str) -> bool:
     return prefixes is not None and (key in _notifying or key.startswith(prefixes))
 
 
+# Stored in the data of an event published quietly: its handlers run quietly too, so what they
+# publish in turn (an escalation run's mail) stays unsent.
+QUIET_MARK = "quiet"
+
+
+def is_quiet() -> bool:
+    return _quiet.get() is not None
+
+
 @contextmanager
 def quiet(*prefixes: str):
     """Publish without telling anyone: events published inside get no delivery for notifying

@@ -24,7 +24,7 @@ class SLAConfig(AppConfig):
         from core import demo
         from sla import demo as sla_demo
 
-        demo.register("sla", sla_demo.seed, after=("accounts",))
+        demo.register("sla", sla_demo.seed, after=("accounts",), finish=sla_demo.finish)
         from sla import history
 
         history.register()

@@ -322,3 +322,22 @@ def test_quiet_publishing_writes_no_delivery_for_notifying_handlers(handler, tea
     assert [sorted(e.deliveries.values_list("handler", flat=True)) for e in OutboxEvent.objects.order_by("id")] == [
         ["test.handler"], [], ["test.handler", "test.mail"]]
     assert len(seen) == 3
+
+
+def test_what_a_handler_of_a_quiet_event_publishes_is_quiet_too(team):
+    # given: a handler that publishes a follow-up event, which a mail handler listens to
+    events.after_commit(EVENT, key="test.follow_up")(lambda event: events.publish("thing.followed", team))
+    events.after_commit("thing.followed", key="test.mail", notifies=True)(lambda event: None)
+    try:
+        # when: the first event is published quietly, the second loudly; both are delivered
+        with events.quiet(), transaction.atomic():
+            publish(team)
+        with transaction.atomic():
+            publish(team)
+        outbox.deliver_due()
+    finally:
+        events._after_commit[EVENT].pop("test.follow_up", None)
+        events._after_commit["thing.followed"].pop("test.mail", None)
+        events._notifying.discard("test.mail")
+    # then: only the loud one's follow-up is mailed
+    assert Delivery.objects.filter(handler="test.mail").count() == 1
