@@ -11,14 +11,22 @@ from __future__ import annotations
 from typing import Callable
 
 _seeders: dict[str, Callable] = {}
+# Run once after every seeder (e.g. the SLA sweep over the demo's back-dated clocks).
+_finishers: dict[str, Callable] = {}
 
 
-def register(name: str, seed: Callable, *, after: tuple[str, ...] = ()) -> None:
+def register(name: str, seed: Callable, *, after: tuple[str, ...] = (), finish: Callable | None = None) -> None:
     missing = [other for other in after if other not in _seeders]
     if missing:
         raise RuntimeError(f"The {name} demo needs {', '.join(missing)} registered first "
                            "(INSTALLED_APPS order).")
     _seeders[name] = seed
+    if finish is not None:
+        _finishers[name] = finish
+
+
+def finishers() -> list[tuple[str, Callable]]:
+    return list(_finishers.items())
 
 
 def names() -> list[str]:

@@ -24,6 +24,8 @@ committing) can recognise its own work.
 from __future__ import annotations
 
 from collections import defaultdict
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -33,6 +35,10 @@ _after_commit: dict[str, dict[str, Callable]] = defaultdict(dict)
 _conditions: dict[str, Callable] = {}
 # Keys of handlers called with a list of events (all of one dispatcher batch) instead of one.
 _batched: set[str] = set()
+# Keys of handlers that tell people (mail, webhooks): what `quiet()` mutes.
+_notifying: set[str] = set()
+# While `quiet()` is active: the handler-key prefixes muted on top of the notifying handlers.
+_quiet: ContextVar[tuple[str, ...] | None] = ContextVar("events_quiet", default=None)
 # Set by core.apps.CoreConfig.ready() to core.outbox.write, so this module imports no model.
 _writer: Callable | None = None
 
@@ -79,13 +85,15 @@ def on(name: str):
     return register
 
 
-def after_commit(name: str, *, key: str | None = None, when: Callable | None = None, batch: bool = False):
+def after_commit(name: str, *, key: str | None = None, when: Callable | None = None, batch: bool = False,
+                 notifies: bool = False):
     """Register an outbox handler, delivered after commit. `key` names it in delivery rows.
 
     `when(event) -> bool`, if given, is asked at publish time: no delivery row is written for
     events the handler would ignore (a breach without escalation rules, say).
     `batch=True`: the handler takes a list of events (up to a dispatcher batch) and succeeds or
     fails for all of them: for work that is much cheaper done together (escalation runs).
+    `notifies=True`: the handler tells people (an e-mail, a webhook): `quiet()` mutes it.
     """
 
     def register(func):
@@ -95,6 +103,8 @@ def after_commit(name: str, *, key: str | None = None, when: Callable | None = N
             _conditions[handler_key] = when
         if batch:
             _batched.add(handler_key)
+        if notifies:
+            _notifying.add(handler_key)
         return func
 
     return register
@@ -123,8 +133,37 @@ def is_batched(key: str) -> bool:
 
 
 def handlers_for(event: Event) -> list[str]:
-    """Keys of the after-commit handlers that want this event (their `when` says yes)."""
-    return [key for key in handlers(event.name) if key not in _conditions or _conditions[key](event)]
+    """Keys of the after-commit handlers that want this event (their `when` says yes), less the
+    ones `quiet()` mutes."""
+    return [key for key in handlers(event.name)
+            if not _muted(key) and (key not in _conditions or _conditions[key](event))]
+
+
+def _muted(key: str) -> bool:
+    prefixes = _quiet.get()
+    return prefixes is not None and (key in _notifying or key.startswith(prefixes))
+
+
+# Stored in the data of an event published quietly: its handlers run quietly too, so what they
+# publish in turn (an escalation run's mail) stays unsent.
+QUIET_MARK = "quiet"
+
+
+def is_quiet() -> bool:
+    return _quiet.get() is not None
+
+
+@contextmanager
+def quiet(*prefixes: str):
+    """Publish without telling anyone: events published inside get no delivery for notifying
+    handlers (registered with `notifies=True`) nor for handlers whose key starts with one of
+    `prefixes`. For loading demo or imported history, which describes work nobody must be
+    mailed about now. In-transaction subscribers (SLA clocks) and other handlers still run."""
+    token = _quiet.set((*(_quiet.get() or ()), *prefixes))
+    try:
+        yield
+    finally:
+        _quiet.reset(token)
 
 
 def use_writer(writer: Callable | None) -> None:

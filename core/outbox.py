@@ -12,6 +12,7 @@ OUTBOX_MAX_ATTEMPTS, then marks the delivery dead for an administrator to replay
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import decimal
 import enum
@@ -87,6 +88,7 @@ def _wake():
 def write(published) -> list[Delivery]:
     """Store events and their pending deliveries in the current transaction (see module doc)."""
     now = timezone.now()
+    quiet = events.is_quiet()
     rows, wanted = [], []
     for event in published:
         record = event.record
@@ -95,7 +97,8 @@ def write(published) -> list[Delivery]:
         rows.append(OutboxEvent(
             name=event.name, content_type=ContentType.objects.get_for_model(record) if is_model else None,
             object_id=record.pk if is_model else None, object_repr=str(record)[:200] if is_model else "",
-            actor=actor, channel=str(event.channel or ""), data=json_safe(event.data),
+            actor=actor, channel=str(event.channel or ""),
+            data={**json_safe(event.data), events.QUIET_MARK: True} if quiet else json_safe(event.data),
             occurred_at=event.at or now, created_at=now,
         ))
         wanted.append(events.handlers_for(event))
@@ -204,7 +207,9 @@ def _attempt(group, records, handlers=None, *, batched=False):
     try:
         if func is None:
             raise LookupError(f"No after-commit handler is registered as {key!r}.")
-        with transaction.atomic():  # a failing handler's writes are undone alone
+        # What a handler of quietly published events publishes is quiet too (events.quiet).
+        quiet = all(d.event.data.get(events.QUIET_MARK) for d in group)
+        with transaction.atomic(), (events.quiet() if quiet else contextlib.nullcontext()):
             if batched:
                 func([as_event(d, records) for d in group])
             else:

@@ -11,7 +11,8 @@ class IncidentsConfig(AppConfig):
         from incidents import notifications
 
         for kind in notifications.NOTIFICATION_KINDS:
-            events.after_commit(f"incident.{kind}", key=f"incidents.notify.{kind}")(notifications.notify)
+            events.after_commit(f"incident.{kind}", key=f"incidents.notify.{kind}",
+                                 notifies=True)(notifications.notify)
         from core import demo
         from incidents import demo as incidents_demo
 

@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from itsm.dbtimeouts import with_timeouts
+from itsm.logging_setup import render_console
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("ITSM_VAR_DIR", BASE_DIR / "var"))
@@ -232,7 +233,9 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "service-desk@localhost")
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+# E-mail links point at the server that sent them: in development, the port it runs on (bin/run's
+# PORT), so a desk started with PORT=8765 does not mail links to :8000.
+SITE_URL = env("SITE_URL") or f"http://127.0.0.1:{env('PORT') or '8000'}"
 
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header is what turns anonymous requests into 401.
@@ -272,6 +275,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.api.schema.document_errors",
+        "core.api.schema.tag_by_resource",
     ],
     # Several models have a `state` or `kind`: give each choice set its own readable name.
     "ENUM_NAME_OVERRIDES": {
@@ -297,6 +301,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
+# The worker logs what its tasks print at INFO, not WARNING: in development the console mail
+# backend prints each notification, which is no warning.
+CELERY_WORKER_REDIRECT_STDOUTS_LEVEL = "INFO"
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {}  # each app adds its periodic tasks in itsm/celery.py
@@ -325,17 +332,45 @@ LOGGING = {
                 structlog.processors.TimeStamper(fmt="iso"),
             ],
         },
-        "console": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        # One readable line per event (itsm.logging_setup.render_console).
+        "console": {
+            "()": structlog.stdlib.ProcessorFormatter,
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "processors": [
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                structlog.processors.format_exc_info,
+                render_console,
+            ],
+        },
+    },
+    "filters": {
+        "client_errors_in_one_line": {"()": "itsm.logging_setup.ClientErrorsInOneLine"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": env("LOG_FORMAT", "json" if PRODUCTION else "console"),
-        }
+            "filters": ["client_errors_in_one_line"],
+        },
+        "mail_admins": {"level": "ERROR", "filters": ["require_debug_false"],
+                        "class": "django.utils.log.AdminEmailHandler"},
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Django's own console handler (DEBUG only) would print each of its lines a second time.
+        "django": {"handlers": ["mail_admins"], "level": "INFO", "propagate": True},
+        # runserver's access line repeats the request log's (itsm.request); its 5xx lines stay.
+        "django.server": {"level": "ERROR"},
+    },
 }
+if not PRODUCTION:
+    # bin/run's worker: every few seconds beat sends the outbox and SLA sweeps and the worker
+    # says it received and finished them. That chatter would bury the start banner and the
+    # mails; failures are still logged (ERROR).
+    LOGGING["loggers"].update({name: {"level": "WARNING"} for name in (
+        "celery.beat", "celery.worker.strategy", "celery.app.trace")})
 
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

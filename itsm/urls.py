@@ -1,7 +1,11 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.templatetags.static import static as static_url
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.http import HttpResponseRedirect
+from django.views.decorators.http import require_safe
 from csp.decorators import csp_update
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
@@ -11,6 +15,20 @@ from core import views as core_views
 # and ReDoc a blob: worker; the rest of the site keeps the strict policy (settings).
 api_docs_csp = csp_update({"script-src": ["'unsafe-inline'"], "style-src": ["'unsafe-inline'"],
                            "worker-src": ["'self'", "blob:"]})
+
+# The admin says whose it is (Django's defaults read "Django administration").
+admin.site.site_header = _("Service desk administration")
+admin.site.site_title = _("Service desk admin")
+admin.site.index_title = _("Records and settings")
+
+
+
+@require_safe
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages that link none (the admin). Its static address is
+    looked up per request: in production it is the hashed name from collectstatic's manifest."""
+    return HttpResponseRedirect(static_url("favicon.ico"))
+
 
 api_v1 = [
     path("", include("accounts.api.urls")),
@@ -26,6 +44,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
+    path("favicon.ico", favicon),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
     path("core/", include("core.urls")),
@@ -40,7 +59,7 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", api_docs_csp(SpectacularSwaggerView.as_view(url_name="schema")), name="api-docs"),
-    path("api/redoc/", api_docs_csp(SpectacularRedocView.as_view(url_name="schema")), name="api-redoc"),
+    path("api/redoc/", api_docs_csp(SpectacularRedocView.as_view(url_name="schema", template_name="api/redoc.html")), name="api-redoc"),
 ]
 
 if settings.DEBUG:

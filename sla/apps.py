@@ -17,14 +17,14 @@ class SLAConfig(AppConfig):
         for name in ("sla.warning", "sla.breached"):
             events.after_commit(name, key="sla.escalate", when=lambda e: e.data.get("escalations"), batch=True)(
                 escalations.run_for_events)
-        events.after_commit("sla.escalated", key="sla.escalation_mail",
+        events.after_commit("sla.escalated", key="sla.escalation_mail", notifies=True,
                             when=lambda e: bool(e.data.get("recipients")))(escalations.send_mail)
-        events.after_commit("sla.escalated", key="sla.escalation_webhook",
+        events.after_commit("sla.escalated", key="sla.escalation_webhook", notifies=True,
                             when=lambda e: e.data.get("action") == "webhook")(escalations.call_webhook)
         from core import demo
         from sla import demo as sla_demo
 
-        demo.register("sla", sla_demo.seed, after=("accounts",))
+        demo.register("sla", sla_demo.seed, after=("accounts",), finish=sla_demo.finish)
         from sla import history
 
         history.register()

@@ -91,3 +91,11 @@ def seed(ctx):
     ctx.shared["sla_calendars"] = calendars
     ctx.shared["sla_definitions"] = definitions
     ctx.log(f"  sla: {len(calendars)} calendars, {len(definitions)} agreements")
+
+
+def finish(ctx):
+    """After every seeder: the demo's back-dated clocks reach their warnings and breaches now,
+    while seeding is quiet, not on the worker's first sweep (which would mail about them)."""
+    from sla.sweep import sweep
+
+    sweep()

@@ -114,3 +114,15 @@ def test_clock_events_and_explanation_have_their_own_shapes(schema):
                                                        "items": {"$ref": "#/components/schemas/ClockEvent"}}
     assert body("/api/v1/sla/clocks/{id}/explain/") == {"$ref": "#/components/schemas/ClockExplanation"}
     assert {"summary", "events", "breached_at"} <= set(_component(schema, "ClockExplanation")["properties"])
+
+
+def test_swagger_groups_the_operations_by_resource(schema):
+    # (issue 11, item 12: every operation was under "v1")
+    tags = {path: {tuple(op["tags"]) for op in operations.values() if isinstance(op, dict) and "tags" in op}
+            for path, operations in schema["paths"].items()}
+    assert tags["/api/v1/incidents/"] == tags["/api/v1/incidents/{id}/"] == {("incidents",)}
+    assert tags["/api/v1/cmdb/cis/"] == {("cmdb/cis",)}
+    assert tags["/api/v1/sla/calendars/"] == {("sla/calendars",)}
+    assert tags["/api/v1/changes/{id}/approve/"] == tags["/api/v1/changes/freeze-windows/"] == {("changes",)}
+    assert {tag["name"] for tag in schema["tags"]} >= {"incidents", "problems", "changes", "releases", "users/me",
+                                                       "groups", "cmdb/cis", "cmdb/classes", "sla/definitions"}

@@ -99,6 +99,7 @@ MATRIX = [
     ("/", {"GET": ALL_REDIRECTED}),  # to the login page, the portal or the desk
     ("/healthz", {"GET": EVERYONE}),
     ("/readyz", {"GET": EVERYONE}),
+    ("/favicon.ico", {"GET": ALL_REDIRECTED}),  # to the static file
     ("/i18n/setlang/", {"GET": ALL_REDIRECTED}),
     ("/accounts/login/", {"GET": SIGNED_IN_AWAY, "POST": SIGNED_IN_AWAY}),  # the form again, or onwards
     ("/accounts/logout/", {"GET": row(405, 405, 405, 405, 405, 405), "POST": ALL_REDIRECTED}),

@@ -110,3 +110,32 @@ class HourMinuteFieldSchema(OpenApiSerializerFieldExtension):
         if direction == "response":
             return {"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d$", "example": "09:00"}
         return {"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?$", "example": "09:00"}
+
+
+API_PREFIX = "/api/v1/"
+
+
+def _resource(path, collections):
+    """The resource a path belongs to: its first segment (incidents), or its first two when the
+    first is only a folder without a list of its own (cmdb/cis, sla/calendars)."""
+    segments = path[len(API_PREFIX):].strip("/").split("/")
+    first = segments[0]
+    if len(segments) > 1 and not segments[1].startswith("{") and first not in collections:
+        return f"{first}/{segments[1]}"
+    return first
+
+
+def tag_by_resource(result, generator, request, public):
+    """Group the operations in Swagger UI and ReDoc by resource, not all under "v1". Tags only:
+    paths, operation ids and bodies (the contract) stay as they are."""
+    paths = [path for path in result["paths"] if path.startswith(API_PREFIX)]
+    collections = {path[len(API_PREFIX):].strip("/") for path in paths if path.count("/") == 4}
+    tags = set()
+    for path in paths:
+        tag = _resource(path, collections)
+        tags.add(tag)
+        for method, operation in result["paths"][path].items():
+            if isinstance(operation, dict) and "responses" in operation:
+                operation["tags"] = [tag]
+    result["tags"] = [{"name": tag} for tag in sorted(tags)]
+    return result

@@ -299,3 +299,45 @@ def test_prune_deletes_old_finished_events_only(handler, dead_delivery, team):
     # the dead letter's event and the recent one stay
     assert sorted(OutboxEvent.objects.values_list("pk", flat=True)) == sorted(
         [dead_delivery.event_id, OutboxEvent.objects.latest("id").pk])
+
+
+def test_quiet_publishing_writes_no_delivery_for_notifying_handlers(handler, team):
+    # given: a mail handler next to the plain one, and an in-transaction subscriber
+    events.after_commit(EVENT, key="test.mail", notifies=True)(lambda event: None)
+    seen = []
+    events.on(EVENT)(seen.append)
+    try:
+        # when
+        with events.quiet(), transaction.atomic():
+            publish(team)
+        with events.quiet("test.hand"), transaction.atomic():
+            publish(team)
+        with transaction.atomic():
+            publish(team)
+    finally:
+        events._after_commit[EVENT].pop("test.mail", None)
+        events._notifying.discard("test.mail")
+        events._in_transaction[EVENT].remove(seen.append)
+    # then: quiet mutes the mail, and by prefix whatever else is named; subscribers still ran
+    assert [sorted(e.deliveries.values_list("handler", flat=True)) for e in OutboxEvent.objects.order_by("id")] == [
+        ["test.handler"], [], ["test.handler", "test.mail"]]
+    assert len(seen) == 3
+
+
+def test_what_a_handler_of_a_quiet_event_publishes_is_quiet_too(team):
+    # given: a handler that publishes a follow-up event, which a mail handler listens to
+    events.after_commit(EVENT, key="test.follow_up")(lambda event: events.publish("thing.followed", team))
+    events.after_commit("thing.followed", key="test.mail", notifies=True)(lambda event: None)
+    try:
+        # when: the first event is published quietly, the second loudly; both are delivered
+        with events.quiet(), transaction.atomic():
+            publish(team)
+        with transaction.atomic():
+            publish(team)
+        outbox.deliver_due()
+    finally:
+        events._after_commit[EVENT].pop("test.follow_up", None)
+        events._after_commit["thing.followed"].pop("test.mail", None)
+        events._notifying.discard("test.mail")
+    # then: only the loud one's follow-up is mailed
+    assert Delivery.objects.filter(handler="test.mail").count() == 1
