@@ -205,24 +205,31 @@ def current(changes, *, now=None):
     return changes
 
 
+def _services_walk(seed_sql):
+    """SQL for (origin, business services downstream of it): `seed_sql` selects (origin, CI id)
+    rows to start from; params are the seed's own, then the dependency types and the class slug."""
+    t = _tables()
+    return f"""
+        WITH RECURSIVE down(origin, id) AS (
+            {seed_sql}
+            UNION
+            SELECT d.origin, r.source_id FROM {t['rel']} r JOIN down d ON r.target_id = d.id
+            WHERE r.type = ANY(%s::text[])
+        )
+        SELECT d.origin, array_agg(DISTINCT d.id)
+        FROM down d JOIN {t['ci']} ci ON ci.id = d.id JOIN {t['ciclass']} cls ON cls.id = ci.ci_class_id
+        WHERE cls.slug = %s GROUP BY d.origin
+    """
+
+
 def _services_of_changes(change_ids):
     """Change id → business services downstream of (or among) its CIs, for many changes in one
     recursive query (the walk is per change, so each change's closure is deduplicated)."""
     from cmdb.choices import BUSINESS_SERVICE_SLUG
 
     t = _tables()
-    sql = f"""
-        WITH RECURSIVE down(change_id, id) AS (
-            SELECT l.{t['link_change']}, l.{t['link_ci']} FROM {t['link']} l
-            WHERE l.{t['link_change']} = ANY(%s::bigint[])
-            UNION
-            SELECT d.change_id, r.source_id FROM {t['rel']} r JOIN down d ON r.target_id = d.id
-            WHERE r.type = ANY(%s::text[])
-        )
-        SELECT d.change_id, array_agg(DISTINCT d.id)
-        FROM down d JOIN {t['ci']} ci ON ci.id = d.id JOIN {t['ciclass']} cls ON cls.id = ci.ci_class_id
-        WHERE cls.slug = %s GROUP BY d.change_id
-    """
+    sql = _services_walk(f"SELECT l.{t['link_change']}, l.{t['link_ci']} FROM {t['link']} l"
+                         f" WHERE l.{t['link_change']} = ANY(%s::bigint[])")
     with connection.cursor() as cursor:
         cursor.execute(sql, [list(change_ids), _dependency_types(), BUSINESS_SERVICE_SLUG])
         return {change_id: sorted(services) for change_id, services in cursor.fetchall()}
@@ -289,21 +296,10 @@ def services_by_ci(ci_ids, chunk=500):
     """
     from cmdb.choices import BUSINESS_SERVICE_SLUG
 
-    t = _tables()
     types = _dependency_types()
     ci_ids = sorted({int(i) for i in ci_ids})
     result = {ci_id: [] for ci_id in ci_ids}
-    sql = f"""
-        WITH RECURSIVE down(origin, id) AS (
-            SELECT o, o FROM unnest(%s::bigint[]) o
-            UNION
-            SELECT d.origin, r.source_id FROM {t['rel']} r JOIN down d ON r.target_id = d.id
-            WHERE r.type = ANY(%s::text[])
-        )
-        SELECT d.origin, array_agg(DISTINCT d.id)
-        FROM down d JOIN {t['ci']} ci ON ci.id = d.id JOIN {t['ciclass']} cls ON cls.id = ci.ci_class_id
-        WHERE cls.slug = %s GROUP BY d.origin
-    """
+    sql = _services_walk("SELECT o, o FROM unnest(%s::bigint[]) o")
     with connection.cursor() as cursor:
         for offset in range(0, len(ci_ids), chunk):
             cursor.execute(sql, [ci_ids[offset:offset + chunk], types, BUSINESS_SERVICE_SLUG])
