@@ -98,6 +98,20 @@ def downstream_impact(ci_ids):
     return Impact(services=list(services), ci_count=int(count))
 
 
+def _active_freezes(cursor, start, end):
+    """Active freezes overlapping [start, end), each with the CIs it is scoped to (none: all)."""
+    t = _tables()
+    cursor.execute(f"""
+        SELECT f.id, f.name, f."start", f."end",
+            ARRAY(SELECT fl.{t['freeze_link_ci']} FROM {t['freeze_link']} fl
+                  WHERE fl.{t['freeze_link_freeze']} = f.id ORDER BY 1) AS scope
+        FROM {t['freeze']} f
+        WHERE f.active AND f."start" < %(end)s AND f."end" > %(start)s
+        ORDER BY f."start", f.id
+    """, {"start": start, "end": end})
+    return cursor.fetchall()
+
+
 def detect(*, change_id, ci_ids, services, start, end):
     """Conflicts of a window [start, end) on `ci_ids` whose impact reaches `services`.
 
@@ -121,21 +135,12 @@ def detect(*, change_id, ci_ids, services, start, end):
           AND tstzrange(c.planned_start, c.planned_end) && tstzrange(%(start)s, %(end)s)
         ORDER BY c.planned_start, c.id
     """
-    freeze_sql = f"""
-        SELECT f.id, f.name, f."start", f."end",
-            ARRAY(SELECT fl.{t['freeze_link_ci']} FROM {t['freeze_link']} fl
-                  WHERE fl.{t['freeze_link_freeze']} = f.id ORDER BY 1) AS scope
-        FROM {t['freeze']} f
-        WHERE f.active AND f."start" < %(end)s AND f."end" > %(start)s
-        ORDER BY f."start", f.id
-    """
     params = {"states": [str(s) for s in states], "change_id": change_id or 0, "start": start, "end": end,
               "cis": ci_ids}
     with connection.cursor() as cursor:
         cursor.execute(other_sql, params)
         others = cursor.fetchall()
-        cursor.execute(freeze_sql, params)
-        freezes = cursor.fetchall()
+        freezes = _active_freezes(cursor, start, end)
     return _conflicts(others, freezes, services)
 
 
@@ -250,21 +255,12 @@ def _candidates(change_ids, start, end):
         WHERE p.id = ANY(%(ids)s::bigint[]) AND p.planned_start IS NOT NULL AND p.planned_end IS NOT NULL
         ORDER BY p.id, c.planned_start, c.id
     """
-    freeze_sql = f"""
-        SELECT f.id, f.name, f."start", f."end",
-            ARRAY(SELECT fl.{t['freeze_link_ci']} FROM {t['freeze_link']} fl
-                  WHERE fl.{t['freeze_link_freeze']} = f.id ORDER BY 1) AS scope
-        FROM {t['freeze']} f
-        WHERE f.active AND f."start" < %(end)s AND f."end" > %(start)s
-        ORDER BY f."start", f.id
-    """
     params = {"states": sorted(str(s) for s in ACTIVE_WINDOW_STATES), "ids": list(change_ids),
               "start": start, "end": end}
     with connection.cursor() as cursor:
         cursor.execute(other_sql, params)
         others = cursor.fetchall()
-        cursor.execute(freeze_sql, params)
-        freezes = cursor.fetchall()
+        freezes = _active_freezes(cursor, start, end)
     return others, freezes
 
 

@@ -38,7 +38,7 @@ from accounts.models import Team
 from cmdb import services
 from cmdb.choices import Environment, RelationshipType
 from cmdb.models import CIClass, ConfigurationItem, ImportJob, Relationship, RelationshipRule
-from core import exports, jsontext
+from core import events, exports, jsontext
 from core.choices import Channel
 
 CI_COLUMNS = ["ci_class", "name", "environment", "status", "criticality", "owner_group", "location", "vendor",
@@ -457,6 +457,23 @@ def apply_plan(kind, plan, *, actor, channel, skip_bad_rows, authorised_by=None)
     except _Rollback:
         return {"created": 0, "updated": 0, "unchanged": 0, "skipped": 0}, write_errors, False
     return counts, write_errors, True
+
+
+def start(job: ImportJob, *, actor, channel) -> None:
+    """Small imports run now; large ones are queued through the outbox (cmdb.apps), so a broker
+    outage delays the job instead of failing the upload."""
+    if count_rows(job.payload, job.format) <= BACKGROUND_THRESHOLD:
+        run_pending(job.pk)
+    else:
+        events.publish("cmdb.import_queued", job, actor=actor, channel=channel)
+
+
+def run_pending(job_id: int) -> None:
+    """Run a pending job; safe to call twice (a job that already started is left alone)."""
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.PENDING).update(
+        status=ImportJob.Status.RUNNING)
+    if claimed:
+        run_job(ImportJob.objects.get(pk=job_id))
 
 
 def run_job(job: ImportJob) -> ImportJob:

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from accounts import roles
-from core import events
 from core.choices import Channel
 from core.exceptions import DomainError
 from cmdb import diagram, graph, imports, services
@@ -249,19 +248,8 @@ class ImportView(DeskMixin, View):
             filename=data["file"].name, payload=data["text"], dry_run=data["dry_run"],
             skip_bad_rows=data["skip_bad_rows"], authorised_by=data["authorised_by"],
         )
-        start_job(job)
+        imports.start(job, actor=request.user, channel=Channel.WEB)
         return redirect("cmdb:import_job", pk=job.pk)
-
-
-def start_job(job):
-    """Small imports run now; large ones are queued through the outbox (cmdb.apps), so a broker
-    outage delays the job instead of failing the upload."""
-    from cmdb.tasks import run_import
-
-    if imports.count_rows(job.payload, job.format) <= imports.BACKGROUND_THRESHOLD:
-        run_import(job.pk)
-    else:
-        events.publish("cmdb.import_queued", job, actor=job.created_by, channel=Channel.WEB)
 
 
 class ImportJobView(DeskMixin, View):
@@ -282,7 +270,7 @@ class ImportJobView(DeskMixin, View):
             skip_bad_rows=request.POST.get("skip_bad_rows") == "on" or job.skip_bad_rows,
             authorised_by=job.authorised_by,
         )
-        start_job(new)
+        imports.start(new, actor=request.user, channel=Channel.WEB)
         return redirect("cmdb:import_job", pk=new.pk)
 
 
