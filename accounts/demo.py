@@ -3,6 +3,8 @@
 from accounts.models import Organisation, Team, User
 from accounts.roles import Role
 from accounts.services import upsert_user
+from core import demo
+from core.demo import say
 
 DEMO_PASSWORD = "demo-pass-2026"
 
@@ -25,23 +27,38 @@ END_USERS = ["Jang Min-seo", "Kwon Ji-ho", "Hwang Seo-jin", "Ahn Ye-jin", "Cho W
              "Jeon Hyun-soo", "Ryu Ji-an", "Go Eun-bi", "Son Min-ho", "Yang Chae-won", "Noh Jae-hyun",
              "Ha Yoo-jin", "Kwak Tae-min", "Sung Bo-ra", "Cha Seung-woo", "Joo Hee-jin", "Woo Sang-hoon"]
 
+demo.korean({
+    "Service Desk": "서비스 데스크", "First-line support for every service.": "모든 서비스의 1선 지원",
+    "Network Operations": "네트워크 운영", "Routers, switches, firewalls, VPN.": "라우터, 스위치, 방화벽, VPN",
+    "Server Operations": "서버 운영", "Physical hosts, virtualisation, storage.": "물리 서버, 가상화, 스토리지",
+    "Database Administration": "데이터베이스 관리", "PostgreSQL, Oracle, backups.": "PostgreSQL, Oracle, 백업",
+    "Application Support": "애플리케이션 지원",
+    "ERP, groupware, HR and finance applications.": "ERP, 그룹웨어, 인사·재무 애플리케이션",
+    "Security Operations": "보안 운영", "Identity, access and security incidents.": "계정, 접근 권한, 보안 사고",
+    "Finance Department": "재무팀", "Human Resources": "인사팀", "Sales": "영업팀",
+    "Seoul Branch Office": "서울지점", "Busan Branch Office": "부산지점",
+    "Demo Requester": "데모 요청자", "Demo Agent": "데모 상담원", "Demo Manager": "데모 관리자",
+    "Demo Administrator": "데모 시스템 관리자",
+})
+
 DEMO_LOGINS = [("enduser", Role.END_USER), ("agent", Role.AGENT), ("manager", Role.MANAGER), ("admin", Role.ADMIN)]
 
 
 def seed(ctx):
-    orgs = [Organisation.objects.get_or_create(code=code, defaults={"name": name})[0] for name, code in ORGANISATIONS]
+    orgs = [Organisation.objects.get_or_create(code=code, defaults={"name": say(name)})[0]
+            for name, code in ORGANISATIONS]
     teams = []
     for name, description in TEAMS:
-        team, _ = Team.objects.get_or_create(name=name, defaults={"description": description})
+        team, _ = Team.objects.get_or_create(name=say(name), defaults={"description": say(description)})
         teams.append(team)
     upsert_user("enduser", role=Role.END_USER, email="enduser@example.com", password=DEMO_PASSWORD,
-                organisation=orgs[0].name, first_name="Demo", last_name="Requester", display_name="Demo Requester")
+                organisation=orgs[0].name, first_name="Demo", last_name="Requester", display_name=say("Demo Requester"))
     upsert_user("agent", role=Role.AGENT, email="agent@example.com", password=DEMO_PASSWORD,
-                teams=["Service Desk", "Application Support"], display_name="Demo Agent")
+                teams=[say("Service Desk"), say("Application Support")], display_name=say("Demo Agent"))
     manager = upsert_user("manager", role=Role.MANAGER, email="manager@example.com", password=DEMO_PASSWORD,
-                          teams=["Service Desk"], display_name="Demo Manager")
+                          teams=[say("Service Desk")], display_name=say("Demo Manager"))
     upsert_user("admin", role=Role.ADMIN, email="admin@example.com", password=DEMO_PASSWORD,
-                teams=["Service Desk"], display_name="Demo Administrator")
+                teams=[say("Service Desk")], display_name=say("Demo Administrator"))
     agents = []
     for index, (username, name) in enumerate(AGENTS):
         user = upsert_user(username, role=Role.MANAGER if index < 2 else Role.AGENT,

@@ -18,7 +18,9 @@ from changes import approvals as approval_rules, conflicts, services
 from changes.choices import ApprovalMode, ChangeState as S, ChangeType as T, Outcome, Risk
 from changes.models import ApprovalPolicy, ApprovalStage, Change, ChangeTemplate, FreezeWindow
 from cmdb.models import ConfigurationItem
+from core import demo
 from core.choices import Channel
+from core.demo import say
 from core.exceptions import DomainError
 from core.models import NumberSequence
 
@@ -46,7 +48,32 @@ PLANS = {"implementation_plan": "1. Announce start in #ops\n2. Apply the change 
          "test_plan": "Run the service's smoke tests and check monitoring for 30 minutes."}
 
 
+demo.korean({
+    "Restart an application server": "애플리케이션 서버 재시작",
+    "Rolling restart of one node behind the load balancer.": "부하 분산기 뒤의 노드 하나를 순차 재시작합니다.",
+    "Apply monthly OS security patches": "월간 OS 보안 패치 적용",
+    "Vendor patches on a non-clustered VM in its maintenance window.": "유지보수 시간에 비클러스터 VM에 제조사 패치를 적용합니다.",
+    "Add a firewall rule from the approved catalogue": "승인된 목록의 방화벽 규칙 추가",
+    "Catalogue rules only (ports 443/8443 between zones).": "목록에 있는 규칙만 (영역 간 443/8443 포트).",
+    "Renew a TLS certificate": "TLS 인증서 갱신",
+    "Replace an expiring certificate with one from the internal CA.": "만료 예정 인증서를 내부 CA 인증서로 교체합니다.",
+    "Change Advisory Board": "변경 자문 위원회(CAB)",
+    "Authorises normal changes of moderate and high risk.": "중간·높은 위험도의 일반 변경을 승인합니다.",
+    "Emergency CAB": "긴급 CAB",
+    "Small board that authorises emergency changes at short notice.": "긴급 변경을 신속히 승인하는 소규모 위원회입니다.",
+    "Normal, low risk: change manager": "일반 변경, 낮은 위험: 변경 관리자",
+    "Normal, moderate risk: CAB quorum": "일반 변경, 중간 위험: CAB 정족수",
+    "Normal, high risk: owner then full CAB": "일반 변경, 높은 위험: 변경 관리자 후 전체 CAB",
+    "Emergency: ECAB": "긴급 변경: ECAB",
+    "Change manager": "변경 관리자", "CAB quorum": "CAB 정족수", "Full CAB": "전체 CAB",
+    "Year-end financial close": "연말 결산",
+    "No changes to finance systems while the books close.": "결산 기간에는 재무 시스템을 변경하지 않습니다.",
+    "Customer portal launch": "고객 포털 출시", "Marketing launch week.": "마케팅 출시 주간입니다.",
+})
+
+
 def _team(name, description, members, manager=None):
+    name, description = say(name), say(description)
     team, _created = Team.objects.get_or_create(name=name, defaults={"description": description})
     team.members.add(*members)
     if manager and team.manager_id is None:
@@ -65,8 +92,8 @@ def _configuration(ctx):
                  cab_members[:2], managers[0] if managers else None)
     teams = list(ctx.shared.get("teams") or Team.objects.exclude(pk__in=[cab.pk, ecab.pk])[:6])
     for name, description, impl, backout, test in TEMPLATES:
-        ChangeTemplate.objects.get_or_create(name=name, defaults={
-            "description": description, "implementation_plan": impl, "backout_plan": backout, "test_plan": test,
+        ChangeTemplate.objects.get_or_create(name=say(name), defaults={
+            "description": say(description), "implementation_plan": impl, "backout_plan": backout, "test_plan": test,
             "risk": Risk.LOW, "assignment_group": teams[len(name) % len(teams)] if teams else None})
     policies = [
         ("Normal, low risk: change manager", T.NORMAL, Risk.LOW, [("Change manager", cab, ApprovalMode.ANY, None)]),
@@ -77,24 +104,24 @@ def _configuration(ctx):
         ("Emergency: ECAB", T.EMERGENCY, "", [("Emergency CAB", ecab, ApprovalMode.ANY, None)]),
     ]
     for name, change_type, risk, stages in policies:
-        policy, created = ApprovalPolicy.objects.get_or_create(name=name, defaults={"change_type": change_type,
+        policy, created = ApprovalPolicy.objects.get_or_create(name=say(name), defaults={"change_type": change_type,
                                                                                     "risk": risk})
         if created:
             for order, (stage_name, group, mode, quorum) in enumerate(stages, start=1):
-                ApprovalStage.objects.create(policy=policy, order=order, name=stage_name, group=group, mode=mode,
+                ApprovalStage.objects.create(policy=policy, order=order, name=say(stage_name), group=group, mode=mode,
                                              quorum=quorum)
         # Data seeded before stages knew the role: the change-manager stage is the role's.
-        ApprovalStage.objects.filter(policy=policy, name="Change manager").update(managers_decide=True)
+        ApprovalStage.objects.filter(policy=policy, name=say("Change manager")).update(managers_decide=True)
     now = ctx.now
     year_end = now.replace(month=12, day=24, hour=0, minute=0, second=0, microsecond=0)
     if year_end < now - timedelta(days=8):
         year_end = year_end.replace(year=year_end.year + 1)
-    FreezeWindow.objects.get_or_create(name="Year-end financial close", defaults={
-        "reason": "No changes to finance systems while the books close.", "start": year_end,
+    FreezeWindow.objects.get_or_create(name=say("Year-end financial close"), defaults={
+        "reason": say("No changes to finance systems while the books close."), "start": year_end,
         "end": year_end + timedelta(days=9)})
     services_list = ctx.shared.get("services") or list(ConfigurationItem.objects.business_services()[:5])
-    launch, created = FreezeWindow.objects.get_or_create(name="Customer portal launch", defaults={
-        "reason": "Marketing launch week.", "start": now + timedelta(days=40), "end": now + timedelta(days=44)})
+    launch, created = FreezeWindow.objects.get_or_create(name=say("Customer portal launch"), defaults={
+        "reason": say("Marketing launch week."), "start": now + timedelta(days=40), "end": now + timedelta(days=44)})
     if created and services_list:
         launch.services.set(services_list[:2])
     return {"cab": cab, "ecab": ecab, "teams": teams,

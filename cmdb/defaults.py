@@ -82,14 +82,71 @@ DEFAULT_CLASSES = [
 ]
 
 
+# Korean names of the shipped classes and of their attributes' titles: class names and attribute
+# labels are data people read on every CI page, so they come in the reader's language
+# (CIClass.translations, and "x-titles" beside each property's "title").
+KOREAN_CLASSES = {
+    "server": ("서버", "물리 호스트 또는 하이퍼바이저입니다."),
+    "virtual_machine": ("가상 머신", "호스트나 클라우드에서 실행되는 가상 머신입니다."),
+    "database": ("데이터베이스", "데이터베이스 인스턴스 또는 클러스터입니다."),
+    "application": ("애플리케이션", "배포된 애플리케이션 또는 구성 요소입니다."),
+    "business_service": ("비즈니스 서비스", "업무 부서가 인식하는 서비스로, 사용자가 장애를 신고하는 대상입니다."),
+    "network_device": ("네트워크 장비", "라우터, 스위치, 방화벽 또는 부하 분산기입니다."),
+    "storage": ("스토리지", "SAN, NAS 등 스토리지 시스템입니다."),
+    "cloud_resource": ("클라우드 리소스", "클라우드 제공업체의 관리형 리소스입니다."),
+}
+KOREAN_TITLES = {
+    "Host name": "호스트 이름", "IP address": "IP 주소", "CPU count": "CPU 수", "vCPU count": "vCPU 수",
+    "Memory (GB)": "메모리(GB)", "Operating system": "운영체제", "Serial number": "일련번호", "Rack": "랙",
+    "Hypervisor": "하이퍼바이저", "Engine": "엔진", "Engine version": "엔진 버전", "Port": "포트",
+    "Size (GB)": "크기(GB)", "Replicated": "복제 여부", "Version": "버전", "URL": "URL",
+    "Language / runtime": "언어 / 런타임", "Source repository": "소스 저장소", "Service owner": "서비스 책임자",
+    "SLA tier": "SLA 등급", "Service hours": "서비스 시간", "Customer facing": "고객 대면 여부",
+    "Device type": "장비 유형", "Model": "모델", "Port count": "포트 수", "Firmware": "펌웨어",
+    "Storage type": "스토리지 유형", "Capacity (TB)": "용량(TB)", "RAID level": "RAID 레벨",
+    "Provider": "제공업체", "Region": "리전", "Resource type": "리소스 유형", "Account": "계정",
+    "Resource id": "리소스 ID",
+}
+
+
+def with_korean_titles(schema):
+    """The schema with "x-titles": {"ko": ...} beside every shipped property title it lacks one for."""
+    properties = {}
+    for name, spec in (schema.get("properties") or {}).items():
+        korean = KOREAN_TITLES.get(spec.get("title", ""))
+        if korean and "ko" not in (spec.get("x-titles") or {}):
+            spec = {**spec, "x-titles": {**(spec.get("x-titles") or {}), "ko": korean}}
+        properties[name] = spec
+    return {**schema, "properties": properties} if properties else schema
+
+
+def korean_translations(slug, translations):
+    if slug not in KOREAN_CLASSES or "ko" in (translations or {}):
+        return translations
+    name, description = KOREAN_CLASSES[slug]
+    return {**(translations or {}), "ko": {"name": name, "description": description}}
+
+
 def create_classes(apps, schema_editor=None):
     CIClass = apps.get_model("cmdb", "CIClass")
+    translated = any(field.name == "translations" for field in CIClass._meta.fields)
     for slug, name, description, icon, colour, attribute_schema in DEFAULT_CLASSES:
-        CIClass.objects.get_or_create(
-            slug=slug,
-            defaults={"name": name, "description": description, "icon": icon, "colour": colour,
-                      "attribute_schema": attribute_schema},
-        )
+        defaults = {"name": name, "description": description, "icon": icon, "colour": colour,
+                    "attribute_schema": attribute_schema}
+        if translated:  # migration 0002 runs before the field exists (0004 adds it)
+            defaults.update(translations=korean_translations(slug, {}),
+                            attribute_schema=with_korean_titles(attribute_schema))
+        CIClass.objects.get_or_create(slug=slug, defaults=defaults)
+
+
+def translate_classes(apps, schema_editor=None):
+    """Korean names for the shipped classes already in a database; an edited schema keeps its
+    edits and only gains the Korean titles of the properties it still has."""
+    CIClass = apps.get_model("cmdb", "CIClass")
+    for ci_class in CIClass.objects.filter(slug__in=KOREAN_CLASSES):
+        ci_class.translations = korean_translations(ci_class.slug, ci_class.translations)
+        ci_class.attribute_schema = with_korean_titles(ci_class.attribute_schema or {})
+        ci_class.save(update_fields=["translations", "attribute_schema"])
 
 
 def ensure_default_classes():

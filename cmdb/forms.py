@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cmdb.choices import RelationshipType
 from cmdb.models import CIClass, ConfigurationItem, ImportJob
-from cmdb.schema import property_names
+from cmdb.schema import property_label, property_names
 from core import attachments
 from core.web import parse_id
 
@@ -16,7 +16,7 @@ ATTR_PREFIX = "attr__"
 
 def _field_for(name, spec, required):
     """A form field for one JSON Schema property (string, enum, integer, number, boolean, array)."""
-    label = spec.get("title") or name.replace("_", " ").capitalize()
+    label = property_label(name, spec)
     help_text = spec.get("description", "")
     kind = spec.get("type")
     if isinstance(kind, list):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
 from cmdb import schema as ci_schema
+from cmdb.schema import translated
 from cmdb.choices import BADGE_COLOURS
 from cmdb.choices import (
     BUSINESS_SERVICE_SLUG,
@@ -37,6 +38,11 @@ class CIClass(models.Model):
     )
     icon = models.CharField(_("icon"), max_length=50, blank=True, help_text=_("Bootstrap icon name, optional."))
     colour = models.CharField(_("colour"), max_length=7, blank=True, help_text=_("Hex colour such as #0d6efd."))
+    translations = models.JSONField(
+        _("translations"), default=dict, blank=True,
+        help_text=_('Name and description in other languages, e.g. {"ko": {"name": "…", "description": "…"}}. '
+                    'Attribute labels are translated in the schema: "x-titles": {"ko": "…"} beside "title".'),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -44,10 +50,25 @@ class CIClass(models.Model):
         verbose_name_plural = _("CI classes")
 
     def __str__(self):
-        return str(self.name)
+        return self.display_name
+
+    @property
+    def display_name(self):
+        """The class's name in the active language, else its own name (pages and forms show this;
+        the API and imports keep `name`, the one people type)."""
+        return str(translated(self.translations, "name") or self.name)
+
+    @property
+    def display_description(self):
+        return str(translated(self.translations, "description") or self.description)
 
     def clean(self):
         super().clean()
+        if not isinstance(self.translations, dict) or any(
+            not isinstance(values, dict) or not all(isinstance(v, str) for v in values.values())
+            for values in self.translations.values()
+        ):
+            raise ValidationError({"translations": _('Write {"<language>": {"name": "…", "description": "…"}}.')})
         problems = ci_schema.check_schema(self.attribute_schema)
         if problems:
             raise ValidationError({"attribute_schema": problems})

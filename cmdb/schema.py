@@ -8,7 +8,26 @@ show the same message.
 from __future__ import annotations
 
 import jsonschema
+from django.utils.translation import get_language
 from jsonschema import Draft202012Validator
+
+
+def translated(translations, key):
+    """`translations[<active language>][key]`, trying "ko" for "ko-kr"; None when not given."""
+    language = (get_language() or "").lower()
+    for code in (language, language.split("-")[0]):
+        value = ((translations or {}).get(code) or {}).get(key)
+        if value:
+            return value
+    return None
+
+
+def property_label(name, spec) -> str:
+    """What a person reads for one attribute: its title in the active language ("x-titles"),
+    else its "title", else the property name made readable ("os_version" → "Os version")."""
+    spec = spec or {}
+    titles = {code: {"title": title} for code, title in (spec.get("x-titles") or {}).items()}
+    return translated(titles, "title") or spec.get("title") or name.replace("_", " ").capitalize()
 
 
 def check_schema(schema) -> list[str]:

@@ -23,7 +23,7 @@ from cmdb.choices import (
 from cmdb.filtersets import ConfigurationItemFilterSet
 from cmdb.forms import ConfigurationItemForm, ImportForm, RelationshipForm
 from cmdb.models import CIClass, ConfigurationItem, ImportJob, Relationship
-from cmdb.schema import property_names
+from cmdb.schema import property_label, property_names
 from cmdb.selectors import ci_timeline, tickets_on
 from core.ticket_views import TicketListView
 from core.web import DeskRequiredMixin, int_param, parse_id, query_value
@@ -121,7 +121,7 @@ class CIDetailView(DeskMixin, View):
         properties = schema.get("properties") or {}
         order = {name: index for index, name in enumerate(property_names(schema))}
         attributes = [
-            (properties.get(key, {}).get("title") or key.replace("_", " ").capitalize(), value)
+            (property_label(key, properties.get(key)), value)
             for key, value in sorted((ci.attributes or {}).items(), key=lambda kv: (order.get(kv[0], 999), kv[0]))
         ]
         return {

@@ -35,3 +35,24 @@ def names() -> list[str]:
 
 def seeders() -> list[tuple[str, Callable]]:
     return list(_seeders.items())
+
+
+# --- the demo in Korean --------------------------------------------------------------------------
+# Demo records are data, not interface: they are stored in one language. `seed_demo --language ko`
+# (or LANGUAGE_CODE=ko) seeds the Korean names each demo module registers for its English ones.
+_korean: dict[str, str] = {}
+
+
+def korean(phrases: dict[str, str]) -> None:
+    """Register Korean names for a demo module's English ones (at import time)."""
+    _korean.update(phrases)
+
+
+def say(text: str) -> str:
+    """`text` in the language the demo is being seeded in (the active one): the registered Korean
+    name when that is Korean, else `text` itself."""
+    from django.utils.translation import get_language
+
+    if (get_language() or "").startswith("ko"):
+        return _korean.get(text, text)
+    return text

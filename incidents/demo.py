@@ -17,7 +17,9 @@ from accounts.models import Team, User
 from accounts.roles import Role
 from cmdb.models import ConfigurationItem
 from core import audit
+from core import demo
 from core.choices import AuditAction, Channel
+from core.demo import say
 from core.models import AuditEntry, NumberSequence
 from incidents import priority as priority_rules
 from incidents import search, services
@@ -31,6 +33,15 @@ CATEGORIES = {
     ("access", "Access"): [("password", "Password / account lock"), ("permission", "Permissions")],
     ("security", "Security"): [("phishing", "Phishing"), ("malware", "Malware")],
 }
+demo.korean({
+    "Network": "네트워크", "VPN": "VPN", "Wi-Fi": "무선랜(Wi-Fi)", "Wired LAN": "유선랜",
+    "Hardware": "하드웨어", "Laptop / PC": "노트북 / PC", "Printer": "프린터", "Monitor": "모니터",
+    "Software": "소프트웨어", "Groupware / mail": "그룹웨어 / 메일", "ERP": "ERP", "Office suite": "오피스",
+    "Access": "접근 권한", "Password / account lock": "비밀번호 / 계정 잠금", "Permissions": "권한",
+    "Security": "보안", "Phishing": "피싱", "Malware": "악성코드",
+    "Anything with a CI → the CI's owner group": "CI가 지정된 건 → CI 담당 그룹",
+    "Everything else → Service Desk": "그 밖의 모든 건 → 서비스 데스크",
+})
 ROUTING = [("network", "Network Operations"), ("hardware", "Service Desk"), ("software", "Application Support"),
            ("access", "Security Operations"), ("security", "Security Operations")]
 
@@ -117,11 +128,11 @@ def _share(ctx):
 def _categories():
     result = {}
     for order, ((slug, name), children) in enumerate(CATEGORIES.items()):
-        parent, _ = Category.objects.get_or_create(slug=slug, defaults={"name": name, "order": order})
+        parent, _ = Category.objects.get_or_create(slug=slug, defaults={"name": say(name), "order": order})
         result[slug] = parent
         for child_slug, child_name in children:
             result[child_slug], _ = Category.objects.get_or_create(
-                slug=child_slug, defaults={"name": child_name, "parent": parent})
+                slug=child_slug, defaults={"name": say(child_name), "parent": parent})
     return result
 
 
@@ -129,14 +140,15 @@ def _rules(categories, teams):
     if AssignmentRule.objects.exists():
         return
     for order, (slug, team_name) in enumerate(ROUTING, start=1):
+        team_name = say(team_name)
         if teams.get(team_name):
             AssignmentRule.objects.create(name=f"{categories[slug].name} → {team_name}", order=order * 10,
                                           category=categories[slug], assignment_group=teams[team_name])
-    AssignmentRule.objects.create(name="Anything with a CI → the CI's owner group", order=500,
+    AssignmentRule.objects.create(name=say("Anything with a CI → the CI's owner group"), order=500,
                                   use_ci_owner_group=True)
-    if teams.get("Service Desk"):
-        AssignmentRule.objects.create(name="Everything else → Service Desk", order=1000,
-                                      assignment_group=teams["Service Desk"])
+    if teams.get(say("Service Desk")):
+        AssignmentRule.objects.create(name=say("Everything else → Service Desk"), order=1000,
+                                      assignment_group=teams[say("Service Desk")])
 
 
 class _World:
@@ -157,7 +169,7 @@ def _world(ctx, categories, teams):
     world.services = ctx.shared.get("services") or list(ConfigurationItem.objects.business_services()[:50])
     world.ci_ids = ctx.shared.get("cis") or list(
         ConfigurationItem.objects.exclude(ci_class__slug="business_service").values_list("pk", flat=True)[:500])
-    world.routing = {slug: teams.get(name) for slug, name in ROUTING}
+    world.routing = {slug: teams.get(say(name)) for slug, name in ROUTING}
     world.now = ctx.now
     world.days = 365
     return world

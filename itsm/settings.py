@@ -192,7 +192,7 @@ AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"  # a clear page that says fo
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
-LANGUAGE_CODE = "en"
+LANGUAGE_CODE = env("LANGUAGE_CODE", "en")  # also the language seed_demo names things in
 LANGUAGES = [("en", _("English")), ("ko", _("Korean"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("TIME_ZONE", "Asia/Seoul")

@@ -8,7 +8,9 @@ import datetime as dt
 
 from django.contrib.contenttypes.models import ContentType
 
+from core import demo
 from core.choices import Channel
+from core.demo import say
 from sla import services
 from sla.models import BusinessCalendar, SLADefinition
 
@@ -38,9 +40,23 @@ CRITICAL_TARGETS = {1: (15, 4 * 60)}
 OLA_TARGETS = {p: (None, minutes) for p, minutes in {1: 2 * 60, 2: 6 * 60, 3: 9 * 60, 4: 3 * 9 * 60, 5: 5 * 9 * 60}.items()}
 
 
+demo.korean({
+    "KR office 09:00–18:00": "한국 사무실 09:00–18:00", "Korean business days, lunch counted.": "한국 영업일, 점심시간 포함",
+    "KR public sector 09:00–18:00 (lunch excluded)": "공공기관 09:00–18:00 (점심시간 제외)",
+    "Government offices: lunch 12:00–13:00 does not count.": "관공서 기준: 점심시간 12:00–13:00은 계산하지 않습니다.",
+    "24×7": "24시간 365일", "Round the clock, holidays included.": "공휴일 포함 상시 운영",
+    "Incidents: standard (P2–P5, KR office)": "인시던트 표준 SLA (P2–P5, 한국 사무실)",
+    "Resolution target breached; group manager notified.": "해결 목표 위반: 그룹 관리자에게 알렸습니다.",
+    "Incidents: critical (P1, 24×7)": "인시던트 긴급 SLA (P1, 24시간)",
+    "P1 target breached: duty manager alerted.": "P1 목표 위반: 당직 관리자에게 알렸습니다.",
+    "OLA: Network Operations": "OLA: 네트워크 운영",
+})
+
+
 def _calendar(key):
     spec = dict(CALENDARS[key])
     hours = spec.pop("hours")
+    spec.update(name=say(spec["name"]), description=say(spec["description"]))
     existing = BusinessCalendar.objects.filter(name=spec["name"]).first()
     if existing is not None:
         return existing
@@ -48,6 +64,8 @@ def _calendar(key):
 
 
 def _definition(name, *, calendar, targets, rules=(), **fields):
+    name = say(name)
+    rules = [{**rule, "message": say(rule["message"])} if "message" in rule else rule for rule in rules]
     existing = SLADefinition.objects.filter(name=name).first()
     if existing is not None:
         return existing
@@ -67,7 +85,7 @@ def seed(ctx):
     """Create this module's demo records. Idempotent (looks records up by name)."""
     calendars = {key: _calendar(key) for key in CALENDARS}
     teams = {team.name: team for team in ctx.shared.get("teams") or []}
-    network = teams.get("Network Operations")
+    network = teams.get(say("Network Operations"))
     definitions = {
         "incident_standard": _definition(
             "Incidents: standard (P2–P5, KR office)", calendar=calendars["kr_office"], targets=STANDARD_TARGETS,

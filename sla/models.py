@@ -389,6 +389,8 @@ class EscalationRule(models.Model):
                                    verbose_name=_("definition"))
     kind = models.CharField(_("clock kind"), max_length=10, choices=ClockKind.choices, blank=True,
                             help_text=_("Empty for both response and resolution clocks."))
+    # The "% o" in the label is not a format: xgettext would take it for one.
+    # xgettext:no-python-format
     threshold = models.PositiveSmallIntegerField(_("at (% of target)"), default=100,
                                                  validators=[MinValueValidator(1), MaxValueValidator(100)],
                                                  help_text=_("100 is the breach."))

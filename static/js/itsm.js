@@ -1,12 +1,17 @@
 // Live SLA countdowns: any element with data-due="ISO instant" shows the time left.
 (function () {
+  // The units come from <html data-unit-*> in the page's language ("{n}d" in English, "{n}일" in Korean).
+  const units = document.documentElement.dataset;
+  function unit(name, n, fallback) {
+    return (units[name] || fallback).replace("{n}", n);
+  }
   function format(ms) {
     const sign = ms < 0 ? "-" : "";
     ms = Math.abs(ms);
     const d = Math.floor(ms / 86400000), h = Math.floor((ms % 86400000) / 3600000),
       m = Math.floor((ms % 3600000) / 60000);
-    if (d) return sign + d + "d " + h + "h";
-    return sign + (h ? h + "h " : "") + m + "m";
+    if (d) return sign + unit("unitDays", d, "{n}d") + " " + unit("unitHours", h, "{n}h");
+    return sign + (h ? unit("unitHours", h, "{n}h") + " " : "") + unit("unitMinutes", m, "{n}m");
   }
   function tick() {
     const now = Date.now();

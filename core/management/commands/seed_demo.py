@@ -2,8 +2,9 @@ import random
 import time
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core import demo, events
 
@@ -37,10 +38,18 @@ class Command(BaseCommand):
         parser.add_argument("--size", choices=sorted(SIZES), default="small")
         parser.add_argument("--seed", type=int, default=20261122)
         parser.add_argument("--only", nargs="*", choices=demo.names(), help="seed only these modules")
+        parser.add_argument("--language", choices=[code for code, _name in settings.LANGUAGES],
+                            default=settings.LANGUAGE_CODE,
+                            help="the language the demo's names are in (default: LANGUAGE_CODE)")
         for name in SIZES["small"]:
             parser.add_argument(f"--{name}", type=int, help=f"how many {name} (overrides --size)")
 
     def handle(self, *args, **opts):
+        # Names, categories and the texts services write while seeding come in this language.
+        with translation.override(opts["language"]):
+            self._seed(opts)
+
+    def _seed(self, opts):
         counts = dict(SIZES[opts["size"]])
         for name in counts:
             if opts.get(name) is not None:
