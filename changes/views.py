@@ -293,7 +293,7 @@ class ChangeDependenciesView(DeskMixin, View):
         context = {
             "picture": dependency_picture.impact_picture(ci_ids, expand=request.GET.getlist("expand"), page_url=page_url,
                                               queryset=ConfigurationItem.objects.visible_to(request.user)),
-            "focus_label": _("Affected CI"), "subject": change.number, "back_url": change.get_absolute_url(),
+            "focus_label": _("Affected CI"), "start": "top", "subject": change.number, "back_url": change.get_absolute_url(),
             "back_label": change.title, "empty_text": _("This change names no CIs."),
             "heading": _("What %(number)s puts at risk") % {"number": change.number},
         }

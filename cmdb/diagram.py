@@ -56,6 +56,8 @@ class Node:
     dot: str = ""  # the status colour
     title: str = ""
     more: int = 0  # a "+ N more" node standing for N CIs of its level left out
+    level: int = 0
+    shown: int = 0  # a "+ N more" node: how many CIs its level does show
     x: float = 0
     y: float = 0
     w: float = NODE_W
@@ -90,6 +92,14 @@ class Node:
     @property
     def dot_y(self):
         return self.y + 9
+
+    @property
+    def hops(self):
+        return abs(self.level)
+
+    @property
+    def total(self):
+        return self.shown + self.more
 
     def box(self):
         return (self.x, self.y, self.x + self.w, self.y + self.h)
@@ -180,7 +190,8 @@ def layout(layers: dict[int, list[Node]], edges: list[Edge], hidden: dict[int, i
         if hidden.get(layer):
             # Rides on the level's last row, even a full one: alone on a row it would read as a level.
             rows[layer][-1].append(Node(id=-(1000 + layer), label=more_label % {"count": hidden[layer]},
-                                        url=more_urls.get(layer, ""), more=hidden[layer]))
+                                        url=more_urls.get(layer, ""), more=hidden[layer], level=layer,
+                                        shown=len(nodes)))
 
     widest = max((len(row) for chunks in rows.values() for row in chunks), default=1) or 1
     diagram.width = MARGIN * 2 + widest * NODE_W + (widest - 1) * GAP_X
@@ -193,7 +204,7 @@ def layout(layers: dict[int, list[Node]], edges: list[Edge], hidden: dict[int, i
             row_width = len(row) * NODE_W + (len(row) - 1) * GAP_X
             x = (diagram.width - row_width) / 2
             for node in row:
-                node.x, node.y = x, y
+                node.x, node.y, node.level = x, y, layer
                 x += NODE_W + GAP_X
                 diagram.nodes.append(node)
                 by_id[node.id] = node

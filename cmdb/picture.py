@@ -36,6 +36,10 @@ class Picture:
     page_url: str = ""  # the full-screen view of this picture
 
     @property
+    def has_peers(self):
+        return any(edge.peer for edge in self.diagram.edges)
+
+    @property
     def empty(self):
         return len(self.diagram.nodes) <= 1 and not self.diagram.edges
 

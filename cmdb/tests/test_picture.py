@@ -94,7 +94,7 @@ def test_full_screen_view_draws_the_picture_in_constant_queries(client, agent):
         relate(service, app)
     many, html = _queries(client, url)
     assert many == few
-    assert "+28 more" in html
+    assert "+28 more" in html and "1 hop down: 12 of 40 CIs shown." in html
     expanded, html = _queries(client, url + "?expand=1&expand=x")
     assert expanded == few and "bank-app-39" in html and "+28 more" not in html
 

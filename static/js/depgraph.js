@@ -41,9 +41,15 @@
       if (scaleText) scaleText.textContent = Math.round(scale * 100) + "%";
     }
 
-    function centreOnFocus() {
+    // Where the picture opens: on the CI of the page, or (a change) at the top, where the
+    // business services its CIs hold up are drawn.
+    function home() {
       var focus = svg.querySelector(".depgraph-focus rect");
-      if (!focus) return;
+      if (root.dataset.depgraphStart === "top" || !focus) {
+        viewport.scrollLeft = (width * scale - viewport.clientWidth) / 2;
+        viewport.scrollTop = 0;
+        return;
+      }
       var x = parseFloat(focus.getAttribute("x")) + parseFloat(focus.getAttribute("width")) / 2;
       var y = parseFloat(focus.getAttribute("y"));
       viewport.scrollLeft = x * scale - viewport.clientWidth / 2;
@@ -56,13 +62,13 @@
       var how = button.dataset.depgraphZoom;
       if (how === "in") apply(scale * STEP);
       else if (how === "out") apply(scale / STEP);
-      else { apply(1); centreOnFocus(); }
+      else { apply(1); home(); }
     });
 
     viewport.addEventListener("keydown", function (event) {
       if (event.key === "+" || event.key === "=") { apply(scale * STEP); event.preventDefault(); }
       else if (event.key === "-") { apply(scale / STEP); event.preventDefault(); }
-      else if (event.key === "0") { apply(1); centreOnFocus(); event.preventDefault(); }
+      else if (event.key === "0") { apply(1); home(); event.preventDefault(); }
     });
 
     viewport.addEventListener("wheel", function (event) {
@@ -134,7 +140,7 @@
       });
     }
 
-    centreOnFocus();
+    home();
   }
 
   function initAll(scope) {
