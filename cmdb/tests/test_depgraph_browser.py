@@ -96,6 +96,7 @@ def test_drag_pans_and_the_full_screen_view_expands_a_level(page, login, agent, 
     # and the Fullscreen API button puts the picture alone on the screen
     page.click("[data-testid=depgraph-fullscreen]")
     page.wait_for_function("() => document.fullscreenElement && document.fullscreenElement.id === 'dependency-picture'")
+    assert page.inner_text("[data-testid=depgraph-fullscreen]") == "Leave full screen"
 
 
 @pytest.mark.parametrize("width", [1440, 390])

@@ -138,6 +138,9 @@
         if (document.fullscreenElement === root) document.exitFullscreen();
         else root.requestFullscreen();
       });
+      document.addEventListener("fullscreenchange", function () {
+        full.textContent = document.fullscreenElement === root ? full.dataset.labelExit : full.dataset.labelEnter;
+      });
     }
 
     home();
