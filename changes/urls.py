@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.ChangeCreateView.as_view(), name="change_create"),
     path("calendar/", views.CalendarView.as_view(), name="calendar"),
     path("<int:pk>/", views.ChangeDetailView.as_view(), name="change_detail"),
+    path("<int:pk>/dependencies/", views.ChangeDependenciesView.as_view(), name="change_dependencies"),
     path("<int:pk>/edit/", views.ChangeUpdateView.as_view(), name="change_update"),
     path("<int:pk>/transition/", views.ChangeActionView.as_view(action="transition"), name="change_transition"),
     path("<int:pk>/approve/", views.ChangeActionView.as_view(action="approval"), name="change_approve"),

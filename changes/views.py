@@ -6,6 +6,8 @@ from datetime import date, datetime, time, timedelta
 from django.contrib import messages
 from django.db.models import Prefetch, Q
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,6 +21,7 @@ from changes.forms import (
     ApprovalForm, CalendarFilterForm, ChangeForm, CommentForm, PIRForm, RiskForm, TransitionForm, bootstrapify,
 )
 from changes.models import Approval, Change, FreezeWindow
+from cmdb import picture as dependency_picture
 from cmdb.models import ConfigurationItem
 from core import services as core_services
 from core.choices import Channel
@@ -276,3 +279,27 @@ class CalendarView(DeskMixin, View):
             "change_count": len(changes), "freeze_count": len(freezes), "release_count": len(releases),
         }
         return render(request, "changes/calendar.html", context)
+
+
+class ChangeDependenciesView(DeskMixin, View):
+    """What the change's affected CIs hold up, to the business services: the CMDB dependency
+    picture rooted at them. A fragment for the change page (loaded by htmx after it), or a page
+    of its own that fills the window and expands wide levels (`?expand=<level>`)."""
+
+    def get(self, request, pk):
+        change = self.get_ticket(pk)
+        ci_ids = list(change.affected_cis.values_list("pk", flat=True))
+        page_url = reverse("changes:change_dependencies", args=[change.pk])
+        context = {
+            "picture": dependency_picture.impact_picture(ci_ids, expand=request.GET.getlist("expand"), page_url=page_url,
+                                              queryset=ConfigurationItem.objects.visible_to(request.user)),
+            "focus_label": _("Affected CI"), "start": "top", "subject": change.number, "back_url": change.get_absolute_url(),
+            "back_label": change.title, "empty_text": _("This change names no CIs."),
+            "heading": _("What %(number)s puts at risk") % {"number": change.number},
+        }
+        if request.htmx:
+            response = render(request, "changes/partials/_dependencies.html", context)
+        else:
+            response = render(request, "cmdb/dependencies.html", {**context, "fullpage": True})
+        patch_vary_headers(response, ["HX-Request"])
+        return response

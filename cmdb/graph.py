@@ -218,40 +218,62 @@ def business_services_impacted(ci_ids: Iterable, depth: int = SERVICE_DEPTH) -> 
     return impact_of(ci_ids, Direction.DOWNSTREAM, depth, include_self=True, _class_slug=BUSINESS_SERVICE_SLUG)
 
 
-def neighbourhood(ci, depth: int = 2, limit_per_layer: int = 12):
-    """Nodes and edges around `ci` for the dependency picture.
+def neighbourhood(roots, depth: int = 2, limit_per_layer: int = 12, *, up: int | None = None,
+                  down: int | None = None, peers: bool = True, expand=(), expand_limit: int = 240,
+                  queryset=None):
+    """Nodes and edges around `roots` (a CI or CIs) for the dependency picture.
 
     Returns (layers, edges, hidden): `layers` maps a signed layer number to CIs (negative:
-    downstream, what needs it, drawn above; positive: upstream, what it needs, drawn below);
+    downstream, what needs them, drawn above; positive: upstream, what they need, drawn below);
     `edges` are Relationship rows between drawn CIs; `hidden` counts CIs left out per layer.
-    Layers follow the dependency types only; the CI's direct peers (`connects_to`, either way)
-    are drawn beside it in layer 0, and peer edges between drawn CIs are included.
+    `depth` is how far both walks go unless `up`/`down` say otherwise (0: not walked). A layer
+    keeps its first `limit_per_layer` CIs (business services first, then by name) unless it is
+    in `expand`, which raises its limit to `expand_limit`. Layers follow the dependency types
+    only; with `peers`, the roots' direct peers (`connects_to`, either way) are drawn beside
+    them in layer 0, and peer edges between drawn CIs are included. `queryset` (the viewer's
+    visible CIs) limits what is drawn, not what is walked. Five queries whatever the size.
     """
     from django.db.models import Q
 
     from cmdb.models import ConfigurationItem, Relationship
 
-    down = impact_distances([ci.pk], Direction.DOWNSTREAM, depth)
-    up = impact_distances([ci.pk], Direction.UPSTREAM, depth)
-    placed = {ci.pk: 0}
-    for ci_id, distance in down.items():
-        placed.setdefault(ci_id, -distance)
-    for ci_id, distance in up.items():
-        placed.setdefault(ci_id, distance)
-    peers = (Relationship.objects.filter(type__in=PEER_TYPES).filter(Q(source_id=ci.pk) | Q(target_id=ci.pk))
-             .order_by("pk").values_list("source_id", "target_id")[:limit_per_layer])
-    for source_id, target_id in peers:
-        placed.setdefault(target_id if source_id == ci.pk else source_id, 0)
-    cis = {item.pk: item for item in ConfigurationItem.objects.filter(pk__in=list(placed)[:2000])
-           .select_related("ci_class").order_by("name", "pk")}
-    layers, hidden = {}, {}
-    for item in cis.values():
-        layer = placed[item.pk]
-        members = layers.setdefault(layer, [])
-        if len(members) < limit_per_layer:
-            members.append(item)
-        else:
-            hidden[layer] = hidden.get(layer, 0) + 1
-    drawn = [item.pk for members in layers.values() for item in members]
-    edges = list(Relationship.objects.filter(source_id__in=drawn, target_id__in=drawn))
+    root_ids = _ids([roots] if hasattr(roots, "pk") else roots)
+    up = depth if up is None else up
+    down = depth if down is None else down
+    placed = {ci_id: 0 for ci_id in root_ids}
+    if down:
+        for ci_id, distance in impact_distances(root_ids, Direction.DOWNSTREAM, down).items():
+            placed.setdefault(ci_id, -distance)
+    if up:
+        for ci_id, distance in impact_distances(root_ids, Direction.UPSTREAM, up).items():
+            placed.setdefault(ci_id, distance)
+    roots_set = set(root_ids)
+    if peers and root_ids:
+        found = (Relationship.objects.filter(type__in=PEER_TYPES)
+                 .filter(Q(source_id__in=root_ids) | Q(target_id__in=root_ids))
+                 .order_by("pk").values_list("source_id", "target_id")[:limit_per_layer])
+        for source_id, target_id in found:
+            placed.setdefault(target_id if source_id in roots_set else source_id, 0)
+    expand = {int(layer) for layer in expand or ()}
+    cap = max(limit_per_layer, expand_limit if expand else 0)
+    queryset = ConfigurationItem.objects.all() if queryset is None else queryset
+    # One pass over names only picks what each layer shows; the rows drawn are loaded after.
+    candidates = (queryset.filter(pk__in=list(placed)[:20000])
+                  .values_list("pk", "name", "ci_class__slug"))
+    by_layer: dict[int, list] = {}
+    for ci_id, name, slug in candidates:
+        by_layer.setdefault(placed[ci_id], []).append((slug != BUSINESS_SERVICE_SLUG, name.lower(), ci_id))
+    chosen, hidden = [], {}
+    for layer, members in by_layer.items():
+        limit = expand_limit if layer in expand else limit_per_layer
+        members.sort()
+        chosen.extend(ci_id for _service, _name, ci_id in members[:min(limit, cap)])
+        if len(members) > limit:
+            hidden[layer] = len(members) - limit
+    cis = ConfigurationItem.objects.filter(pk__in=chosen).select_related("ci_class").defer(
+        "attributes", "description", "tags")
+    layers: dict[int, list] = {}
+    for item in sorted(cis, key=lambda item: (item.ci_class.slug != BUSINESS_SERVICE_SLUG, item.name.lower(), item.pk)):
+        layers.setdefault(placed[item.pk], []).append(item)
+    edges = list(Relationship.objects.filter(source_id__in=chosen, target_id__in=chosen).order_by("pk"))
     return layers, edges, hidden

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -14,9 +15,8 @@ from django.views import View
 from accounts import roles
 from core.choices import Channel
 from core.exceptions import DomainError
-from cmdb import diagram, graph, imports, services
+from cmdb import graph, imports, picture, services
 from cmdb.choices import (
-    PEER_TYPES,
     REVERSE_LABELS,
     Direction,
 )
@@ -76,24 +76,6 @@ class CIListView(DeskMixin, TicketListView):
         return {"page_sizes": PAGE_SIZES, "page_size": self.get_page_size(params)}
 
 
-def _graph_context(ci):
-    layers, edges, hidden = graph.neighbourhood(ci, depth=2)
-    nodes = {}
-    for layer, members in layers.items():
-        nodes[layer] = [
-            diagram.Node(id=item.pk, label=item.name, sublabel=str(item.ci_class),
-                         colour=item.ci_class.colour or "#6c757d", url=item.get_absolute_url(),
-                         focus=item.pk == ci.pk)
-            for item in members
-        ]
-    # Peer links (connects_to) are drawn but are not dependencies: impact does not follow them.
-    lines = [diagram.Edge(rel.source_id, rel.target_id,
-                          _("peer link") if rel.type in PEER_TYPES else rel.get_type_display(),
-                          peer=rel.type in PEER_TYPES)
-             for rel in edges]
-    return diagram.layout(nodes, lines, hidden, more_label=_("+%(count)s more"))
-
-
 class CIDetailView(DeskMixin, View):
     SERVICES_SHOWN = 25
 
@@ -128,11 +110,27 @@ class CIDetailView(DeskMixin, View):
             "ci": ci, "attributes": attributes,
             "outgoing": outgoing, "incoming": incoming, "reverse_labels": REVERSE_LABELS,
             "tickets": tickets_on(ci, request.user), "timeline": ci_timeline(ci),
-            "diagram": _graph_context(ci),
+            "picture": picture.ci_picture(ci, page_url=reverse("cmdb:ci_dependencies", args=[ci.pk]),
+                                          queryset=self.cis()),
             "impact": graph.impact_of([ci.pk], direction, depth, queryset=self.cis())[:200],
             "impact_direction": direction, "impact_depth": depth, "directions": Direction.choices,
             "relationship_form": relationship_form or RelationshipForm(),
         }
+
+
+class CIDependenciesView(DeskMixin, View):
+    """The dependency picture of one CI on a page of its own, filling the window; wide levels
+    are expanded here (`?expand=<level>`, repeatable)."""
+
+    def get(self, request, pk):
+        ci = get_object_or_404(self.cis().select_related("ci_class"), pk=pk)
+        return render(request, "cmdb/dependencies.html", {
+            "picture": picture.ci_picture(ci, expand=request.GET.getlist("expand"),
+                                          page_url=reverse("cmdb:ci_dependencies", args=[ci.pk]),
+                                          queryset=self.cis()),
+            "fullpage": True, "subject": ci.name, "back_url": ci.get_absolute_url(),
+            "back_label": ci.ci_class.name, "heading": _("Dependencies of %(name)s") % {"name": ci.name},
+        })
 
 
 class CIFormView(DeskMixin, View):

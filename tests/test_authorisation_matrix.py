@@ -144,6 +144,7 @@ MATRIX = [
     ("/changes/calendar/", {"GET": DESK_PAGE}),
     ("/changes/<pk>/", {"GET": DESK_PAGE}),
     ("/changes/<pk>/conflicts/", {"GET": DESK_PAGE, "POST": DESK_ACTION_EMPTY}),
+    ("/changes/<pk>/dependencies/", {"GET": DESK_PAGE}),  # the picture of what its CIs hold up
     # edit, transition, approve, risk, pir, comment
     ("/changes/<pk>/*/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),
     ("/releases/", {"GET": DESK_PAGE}),
@@ -159,6 +160,7 @@ MATRIX = [
                             "POST": row(LOGIN, 403, 403, 404, 404, 404)}),
     ("/cmdb/relationships/<pk>/delete/", {"GET": DESK_POST_ONLY, "POST": DESK_ACTION_EMPTY}),
     ("/cmdb/<pk>/", {"GET": DESK_PAGE}),
+    ("/cmdb/<pk>/dependencies/", {"GET": DESK_PAGE}),  # the dependency picture, full screen
     ("/cmdb/<pk>/edit/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),
     ("/cmdb/<pk>/relationships/", {"GET": DESK_POST_ONLY, "POST": DESK_FORM_EMPTY}),
     ("/sla/", {"GET": DESK_PAGE}),
