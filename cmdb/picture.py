@@ -73,13 +73,13 @@ def draw(layers, edges, hidden, *, focus_ids=(), expanded=(), page_url="") -> Pi
         for item in members:
             colour = item.ci_class.colour or DEFAULT_COLOUR
             status = item.get_status_display()
-            classes.setdefault(item.ci_class.name, colour)
+            classes.setdefault(item.ci_class.display_name, colour)
             statuses.setdefault(status, STATUS_COLOURS.get(item.status, DEFAULT_COLOUR))
             row.append(diagram.Node(
-                id=item.pk, label=item.name, sublabel=item.ci_class.name, colour=colour,
+                id=item.pk, label=item.name, sublabel=item.ci_class.display_name, colour=colour,
                 url=item.get_absolute_url(), focus=item.pk in focus_ids, status=item.status,
                 dot=STATUS_COLOURS.get(item.status, DEFAULT_COLOUR),
-                title=f"{item.name} · {item.ci_class.name} · {status}"))
+                title=f"{item.name} · {item.ci_class.display_name} · {status}"))
     # Peer links (connects_to) are drawn but are not dependencies: impact does not follow them.
     lines = [diagram.Edge(rel.source_id, rel.target_id,
                           _("peer link") if rel.type in PEER_TYPES else rel.get_type_display(),

@@ -129,7 +129,7 @@ class CIDependenciesView(DeskMixin, View):
                                           page_url=reverse("cmdb:ci_dependencies", args=[ci.pk]),
                                           queryset=self.cis()),
             "fullpage": True, "subject": ci.name, "back_url": ci.get_absolute_url(),
-            "back_label": ci.ci_class.name, "heading": _("Dependencies of %(name)s") % {"name": ci.name},
+            "back_label": ci.ci_class.display_name, "heading": _("Dependencies of %(name)s") % {"name": ci.name},
         })
 
 

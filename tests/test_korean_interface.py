@@ -42,7 +42,7 @@ LATIN_IN_KOREAN = {
     "ITSM", "ITIL", "ISO", "IEC", "SLA", "SLAs", "OLA", "CI", "CIs", "CMDB", "CAB", "ECAB", "API", "REST",
     "CSV", "JSON", "PDF", "ID", "URL", "HTTP", "HTTPS", "UTC", "KST", "IP", "VPN", "OK", "P1", "P2",
     "P3", "P4", "P5", "RFC", "KPI", "MTTR", "MTBF", "OpenAPI", "Swagger", "ReDoc", "Django", "PostgreSQL",
-    "Celery", "Redis", "Asia", "Seoul", "GMT", "AM", "PM", "HTML", "YAML", "Bearer", "E", "UC", "CPU", "vCPU", "GB", "TB", "RAID", "SAN", "NAS",
+    "Celery", "Redis", "Asia", "Seoul", "GMT", "AM", "PM", "HTML", "YAML", "Bearer", "E", "UC", "Ctrl", "Shift", "Alt", "Esc", "Enter", "Tab", "CPU", "vCPU", "GB", "TB", "RAID", "SAN", "NAS",
     "INC", "PRB", "CHG", "REL", "KE",
 }
 WORD = re.compile(r"[A-Za-z][A-Za-z'’]+")
