@@ -43,3 +43,11 @@ def link_settings():
     parts = urlsplit(base)
     return {"domain_override": parts.netloc, "use_https": parts.scheme == "https",
             "extra_email_context": {"site_url": base}}
+
+
+def unlock(user):
+    """A new password set through the e-mailed link proves the mailbox is theirs: forget the failed
+    log-ins that locked the account, so they can log in with it straight away."""
+    from axes.utils import reset
+
+    reset(username=user.get_username())

@@ -84,6 +84,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         # Through the use case, so the new password is audited like a change from the profile.
         services.change_password(form.user, actor=form.user, channel=Channel.WEB,
                                  apply=lambda: form.save(commit=False))
+        password_reset.unlock(form.user)
         del self.request.session[INTERNAL_RESET_SESSION_TOKEN]
         return redirect(self.get_success_url())
 

@@ -95,3 +95,15 @@ def test_one_client_asking_too_often_is_told_to_wait(client):
     refused = client.post(FORGOT, {"email": "another@example.com"})
     assert refused.status_code == 429
     assert "Please try again in an hour." in refused.content.decode()
+
+
+def test_a_locked_out_user_resets_the_password_and_logs_in_at_once(client, end_user):
+    for _attempt in range(5):
+        client.post("/accounts/login/", {"username": end_user.username, "password": "wrong"})
+    locked = client.post("/accounts/login/", {"username": end_user.username, "password": "wrong"})
+    assert locked.status_code == 429 and f'href="{FORGOT}"' in locked.content.decode()
+    client.post(FORGOT, {"email": end_user.email})
+    form_page = client.get("/" + reset_link(mail.outbox[0]).split("/", 3)[3], follow=True)
+    client.post(form_page.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    response = client.post("/accounts/login/", {"username": end_user.username, "password": NEW_PASSWORD})
+    assert response.status_code == 302
