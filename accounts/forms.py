@@ -1,5 +1,7 @@
 from django import forms
 from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ApiToken, User
@@ -46,3 +48,24 @@ class ApiTokenForm(forms.ModelForm):
         model = ApiToken
         fields = ["name"]
         widgets = {"name": forms.TextInput(attrs={"class": "form-control", "placeholder": _("e.g. monitoring bridge")})}
+
+
+class PasswordResetRequestForm(PasswordResetForm):
+    """Django's reset request; the mail goes out in the language its reader chose (else the page's)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs.update({"class": "form-control", "autofocus": True})
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
+                  html_email_template_name=None):
+        with translation.override(getattr(context.get("user"), "language", "") or translation.get_language()):
+            super().send_mail(subject_template_name, email_template_name, context, from_email, to_email,
+                              html_email_template_name)
+
+
+class NewPasswordForm(SetPasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-control"

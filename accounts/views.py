@@ -1,14 +1,15 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash, views as auth_views
+from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import services
-from accounts.forms import ApiTokenForm, ProfileForm
+from accounts import password_reset, services
+from accounts.forms import ApiTokenForm, NewPasswordForm, PasswordResetRequestForm, ProfileForm
 from accounts.models import ApiToken
 from core.choices import Channel
 
@@ -41,6 +42,55 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         update_session_auth_hash(self.request, form.user)
         messages.success(self.request, _("Your password was changed."))
         return redirect(self.get_success_url())
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Forgot password: asks for the e-mail address and always answers the same way, whether or not
+    an account has it (Django's behaviour); a client asking too often is told to wait."""
+
+    template_name = "accounts/password_reset_form.html"
+    form_class = PasswordResetRequestForm
+    email_template_name = "accounts/email/password_reset_body.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def form_valid(self, form):
+        if not password_reset.client_allowed(self.request.META.get("REMOTE_ADDR")):
+            form.add_error(None, _("Too many password reset requests from here. Please try again in an hour."))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        if password_reset.address_allowed(form.cleaned_data["email"]):
+            form.save(request=self.request, from_email=None, email_template_name=self.email_template_name,
+                      subject_template_name=self.subject_template_name, token_generator=self.token_generator,
+                      **password_reset.link_settings())
+        return redirect(self.get_success_url())
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    form_class = NewPasswordForm
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def form_valid(self, form):
+        # Through the use case, so the new password is audited like a change from the profile.
+        services.change_password(form.user, actor=form.user, channel=Channel.WEB,
+                                 apply=lambda: form.save(commit=False))
+        password_reset.unlock(form.user)
+        del self.request.session[INTERNAL_RESET_SESSION_TOKEN]
+        return redirect(self.get_success_url())
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
 
 
 @login_required

@@ -12,6 +12,7 @@ from core.models import Attachment, AuditEntry, Comment
 
 # Audit rows an end user may see in the portal timeline.
 PUBLIC_AUDIT_FIELDS = frozenset({"state", "priority", "resolution_code", "resolution_notes"})
+_TIE_ORDER = {"created": 0, "comment": 1, "work_note": 1, "attachment": 2}
 
 
 @dataclass
@@ -82,5 +83,8 @@ def timeline(obj, *, include_internal):
         old = "" if history.is_sentence(model, entry.field) or (entry.old_value in (None, "", []) and \
             entry.action != AuditAction.UPDATED) else history.display(model, entry, entry.old_value, related)
         item.changes.append((history.label(model, entry.field), old, new))
-    items.sort(key=lambda item: item.at)
+    # One save writes its rows at one instant (a report and its files share `now`): on a tie the
+    # record's creation comes first, then what was said, the files sent with it, and the changes it
+    # caused; rows of one kind keep the order they were written in.
+    items.sort(key=lambda item: (item.at, _TIE_ORDER.get(item.kind, len(_TIE_ORDER)), item.obj.pk))
     return items

@@ -11,10 +11,11 @@ from django.views import View
 from core.choices import Channel
 from core.exceptions import DomainError
 from core.selectors import timeline
-from incidents import conf, services, workflow
+from incidents import conf, portal_status, services, workflow
 from incidents.choices import OPEN_STATES, Impact, IncidentState
 from incidents.forms import CommentForm, PortalIncidentForm, PortalReopenForm
 from incidents.models import Incident
+from sla.selectors import clocks_for_ticket
 
 PORTAL = Channel.PORTAL
 
@@ -59,7 +60,8 @@ class PortalIncidentCreateView(LoginRequiredMixin, View):
 
 class PortalIncidentDetailView(LoginRequiredMixin, View):
     def get_incident(self, pk):
-        return get_object_or_404(my_incidents(self.request.user).select_related("service", "assigned_to"), pk=pk)
+        return get_object_or_404(my_incidents(self.request.user).select_related(
+            "service", "assigned_to", "caller__organisation"), pk=pk)
 
     def get(self, request, pk):
         return self.render(request, self.get_incident(pk))
@@ -68,13 +70,22 @@ class PortalIncidentDetailView(LoginRequiredMixin, View):
         allowed = workflow.allowed_targets(incident.state, is_agent=False)
         can_reopen = IncidentState.IN_PROGRESS in allowed and workflow.reopen_allowed(
             incident.resolved_at, now=timezone.now(), window_days=conf.reopen_window_days())
+        items = timeline(incident, include_internal=False)
+        awaiting = portal_status.awaiting_caller(incident)
+        comment_form = comment_form or CommentForm(allow_internal=False)
+        if awaiting:
+            comment_form.fields["body"].label = _("Your reply")
         return render(request, "portal/incident_detail.html", {
-            "incident": incident, "timeline": timeline(incident, include_internal=False),
-            "comment_form": comment_form or CommentForm(allow_internal=False),
+            "incident": incident, "timeline": items,
+            "comment_form": comment_form,
             "reopen_form": reopen_form or PortalReopenForm(),
             "can_confirm": IncidentState.CLOSED in allowed, "can_reopen": can_reopen,
             "can_withdraw": IncidentState.CANCELLED in allowed,
             "is_closed": incident.state in (IncidentState.CLOSED, IncidentState.CANCELLED),
+            "awaiting_reply": awaiting,
+            "question": portal_status.last_question(items, incident.caller_id) if awaiting else None,
+            "expected": portal_status.expectations(clocks_for_ticket(incident, include_cancelled=False)),
+            "user_time_zone": portal_status.time_zone_of(incident.caller),
         }, status=status)
 
     def post(self, request, pk):
@@ -97,8 +108,13 @@ class PortalIncidentDetailView(LoginRequiredMixin, View):
                 form = CommentForm(request.POST, request.FILES, allow_internal=False)
                 if not form.is_valid():
                     return self.render(request, incident, comment_form=form, status=400)
+                was_awaiting = portal_status.awaiting_caller(incident)
                 services.comment(incident, actor=request.user, channel=PORTAL, body=form.cleaned_data["body"],
                                  files=form.cleaned_data["files"])
+                incident.refresh_from_db()
+                if was_awaiting and not portal_status.awaiting_caller(incident):
+                    messages.success(request, _("Thank you for your reply. The service desk is working on "
+                                                "your ticket again."))
         except DomainError as exc:
             messages.error(request, exc.message)
             incident.refresh_from_db()

@@ -104,6 +104,12 @@ MATRIX = [
     ("/accounts/login/", {"GET": SIGNED_IN_AWAY, "POST": SIGNED_IN_AWAY}),  # the form again, or onwards
     ("/accounts/logout/", {"GET": row(405, 405, 405, 405, 405, 405), "POST": ALL_REDIRECTED}),
     ("/accounts/password/", {"GET": SIGNED_IN_PAGE, "POST": SIGNED_IN_PAGE}),  # the form again, with errors
+    # forgot password: open to anyone (a signed-in user may ask too); an empty form is refused
+    ("/accounts/password/forgot/", {"GET": EVERYONE, "POST": row(400, 400, 400, 400, 400, 400)}),
+    ("/accounts/password/forgot/sent/", {"GET": EVERYONE}),
+    ("/accounts/password/reset/done/", {"GET": EVERYONE}),
+    # a made-up token: the page says the link no longer works
+    ("/accounts/password/reset/<uidb64>/<token>/", {"GET": EVERYONE, "POST": EVERYONE}),
     ("/accounts/profile/", {"GET": SIGNED_IN_PAGE}),
     ("/accounts/tokens/", {"GET": SIGNED_IN_PAGE}),
     ("/accounts/tokens/<pk>/revoke/", {"GET": row(LOGIN, 405, 405, 405, 405, 405),
@@ -245,6 +251,7 @@ def expectation(template):
 # each is asked.
 SAMPLES = {
     "/accounts/tokens/<pk>/revoke/": {"pk": ["token.pk"]},
+    "/accounts/password/reset/<uidb64>/<token>/": {"uidb64": ["=MQ"], "token": ["=made-up-token"]},
     "/core/attachments/<pk>/": {"pk": ["attachment.pk"]},
     "/portal/incidents/<pk>/": {"pk": ["incident_a.pk"]},
     "/incidents/<pk>/*": {"pk": ["incident_a.pk"]},
