@@ -296,6 +296,10 @@ SPECTACULAR_SETTINGS = {
 
 # Celery: Redis (bin/run uses the one on 127.0.0.1:6379 or an embedded one; see bin/devservers.py).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
+# One cache for every web process (the password-reset rate limits count across all of them);
+# the same Redis as the broker unless CACHE_URL says otherwise.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                      "LOCATION": env("CACHE_URL", CELERY_BROKER_URL), "KEY_PREFIX": "itsm"}}
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
