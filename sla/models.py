@@ -66,6 +66,8 @@ class BusinessCalendar(models.Model):
     holiday_subdivision = models.CharField(_("holiday subdivision"), max_length=16, blank=True)
     holiday_language = models.CharField(_("holiday language"), max_length=10, blank=True, default="ko")
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Desk edit forms send the version they read; a stale one is refused (sla.services).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -74,6 +76,9 @@ class BusinessCalendar(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("sla:calendar_detail", args=[self.pk])
 
     def clean(self):
         super().clean()
@@ -223,6 +228,7 @@ class SLADefinition(models.Model):
     stop_at = models.CharField(_("stop at"), max_length=10, choices=StopAt.choices, default=StopAt.RESOLVED)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -233,7 +239,7 @@ class SLADefinition(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("admin:sla_sladefinition_change", args=[self.pk])
+        return reverse("sla:definition_detail", args=[self.pk])
 
     def clean(self):
         super().clean()
@@ -398,6 +404,7 @@ class EscalationRule(models.Model):
     webhook_url = models.URLField(_("webhook URL"), blank=True)
     message = models.TextField(_("message"), blank=True)
     active = models.BooleanField(_("active"), default=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["definition", "threshold", "id"]
