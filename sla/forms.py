@@ -169,7 +169,7 @@ class DefinitionForm(VersionedForm):
         "agreement").choices)
     active = forms.BooleanField(label=gettext_lazy("Active"), required=False, initial=True)
     ticket_type = forms.ModelChoiceField(label=gettext_lazy("Ticket type"), queryset=ContentType.objects.none())
-    calendar = forms.ModelChoiceField(label=gettext_lazy("Calendar"), queryset=BusinessCalendar.objects.all(),
+    calendar = forms.ModelChoiceField(label=gettext_lazy("Business calendar"), queryset=BusinessCalendar.objects.all(),
                                       required=False, empty_label=gettext_lazy("24×7 (no calendar)"))
     priorities = forms.TypedMultipleChoiceField(
         label=gettext_lazy("Applies to priorities"), choices=[(p, f"P{p}") for p in PRIORITIES], coerce=int,
