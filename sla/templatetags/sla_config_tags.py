@@ -1,4 +1,5 @@
 from django import template
+from django.utils.text import capfirst
 
 from sla import configuration
 
@@ -13,3 +14,10 @@ def weekdays_text(weekdays):
 @register.filter
 def target_text(minutes):
     return configuration.target_text(minutes)
+
+
+@register.filter
+def ticket_type_label(content_type):
+    """"Incident" for the content type an agreement applies to (its model's verbose name)."""
+    model = content_type.model_class() if content_type else None
+    return capfirst(model._meta.verbose_name) if model else (content_type.model if content_type else "—")
