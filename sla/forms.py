@@ -289,7 +289,7 @@ class EscalationRuleForm(VersionedForm):
     action = forms.ChoiceField(label=gettext_lazy("Action"), choices=EscalationAction.choices)
     target_group = forms.ModelChoiceField(label=gettext_lazy("Reassign to group"), queryset=Team.objects.order_by(
         "name"), required=False)
-    webhook_url = forms.URLField(label=gettext_lazy("Webhook URL"), required=False)
+    webhook_url = forms.URLField(label=gettext_lazy("Webhook URL"), required=False, assume_scheme="https")
     message = forms.CharField(label=gettext_lazy("Message"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     active = forms.BooleanField(label=gettext_lazy("Active"), required=False, initial=True)
 
