@@ -12,7 +12,7 @@ from accounts.models import Organisation, Team
 from core.tickets import ticket_models
 from core.web import bootstrapify
 from sla.choices import EscalationAction, ExceptionKind, Weekday
-from sla.configuration import UNIT_MINUTES, amount_and_unit, expand_weekly_hours, group_weekly_hours
+from sla.configuration import amount_and_unit, expand_weekly_hours, group_weekly_hours, minutes_of
 from sla.models import BusinessCalendar, EscalationRule, SLADefinition, interval_overlaps, is_midnight
 
 PRIORITIES = (1, 2, 3, 4, 5)
@@ -54,9 +54,9 @@ class CalendarForm(VersionedForm):
 class HoursRowForm(forms.Form):
     """One row of weekly hours: the weekdays ticked share the hours typed once."""
 
-    weekdays = forms.TypedMultipleChoiceField(label=gettext_lazy("Weekdays"), choices=Weekday.choices, coerce=int,
-                                              required=False,
-                                              widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}))
+    weekdays = forms.TypedMultipleChoiceField(
+        label=gettext_lazy("Weekdays"), choices=Weekday.choices, coerce=int, required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}))
     start = forms.TimeField(label=gettext_lazy("From"), required=False, widget=TIME_WIDGET)
     end = forms.TimeField(label=gettext_lazy("To"), required=False, widget=TIME_WIDGET,
                           help_text=gettext_lazy("00:00 is midnight at the end of the day."))
@@ -106,8 +106,10 @@ class DateRowForm(forms.Form):
     """One of the calendar's own dates: an extra holiday, or a working day (full or custom hours)."""
 
     date = forms.DateField(label=gettext_lazy("Date"), required=False,
-                           widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"))
-    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=ExceptionKind.choices, initial=ExceptionKind.CLOSED,
+                           widget=forms.DateInput(attrs={"type": "date", "class": "form-control"},
+                                                  format="%Y-%m-%d"))
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=ExceptionKind.choices,
+                             initial=ExceptionKind.CLOSED,
                              widget=forms.Select(attrs={"class": "form-select"}))
     start = forms.TimeField(label=gettext_lazy("From"), required=False, widget=TIME_WIDGET)
     end = forms.TimeField(label=gettext_lazy("To"), required=False, widget=TIME_WIDGET)
@@ -140,7 +142,8 @@ class BaseDatesFormSet(forms.BaseFormSet):
                 for f in self.forms if f.cleaned_data and not f.cleaned_data.get("blank")]
 
 
-DatesFormSet = forms.formset_factory(DateRowForm, formset=BaseDatesFormSet, extra=2, max_num=200, validate_max=True)
+DatesFormSet = forms.formset_factory(DateRowForm, formset=BaseDatesFormSet, extra=2, max_num=200,
+                                     validate_max=True)
 
 
 def calendar_formsets(data=None, calendar=None):
@@ -169,7 +172,8 @@ class DefinitionForm(VersionedForm):
         "agreement").choices)
     active = forms.BooleanField(label=gettext_lazy("Active"), required=False, initial=True)
     ticket_type = forms.ModelChoiceField(label=gettext_lazy("Ticket type"), queryset=ContentType.objects.none())
-    calendar = forms.ModelChoiceField(label=gettext_lazy("Business calendar"), queryset=BusinessCalendar.objects.all(),
+    calendar = forms.ModelChoiceField(label=gettext_lazy("Business calendar"),
+                                      queryset=BusinessCalendar.objects.all(),
                                       required=False, empty_label=gettext_lazy("24×7 (no calendar)"))
     priorities = forms.TypedMultipleChoiceField(
         label=gettext_lazy("Applies to priorities"), choices=[(p, f"P{p}") for p in PRIORITIES], coerce=int,
@@ -180,13 +184,15 @@ class DefinitionForm(VersionedForm):
                                                    queryset=Organisation.objects.order_by("name"), required=False)
     pause_states = forms.CharField(label=gettext_lazy("Pause while"), required=False,
                                    help_text=gettext_lazy("States (state or state:reason), separated by commas."))
-    warning_thresholds = forms.CharField(label=gettext_lazy("Warn at (% of target)"), required=False,
-                                         help_text=gettext_lazy("Whole percentages separated by commas, e.g. 50, 75, 90."))
+    warning_thresholds = forms.CharField(
+        label=gettext_lazy("Warn at (% of target)"), required=False,
+        help_text=gettext_lazy("Whole percentages separated by commas, e.g. 50, 75, 90."))
     on_reopen = forms.ChoiceField(label=gettext_lazy("On reopen"),
                                   choices=SLADefinition._meta.get_field("on_reopen").choices)
     on_priority_change = forms.ChoiceField(label=gettext_lazy("On priority change"),
                                            choices=SLADefinition._meta.get_field("on_priority_change").choices)
-    stop_at = forms.ChoiceField(label=gettext_lazy("Stop at"), choices=SLADefinition._meta.get_field("stop_at").choices)
+    stop_at = forms.ChoiceField(label=gettext_lazy("Stop at"),
+                                choices=SLADefinition._meta.get_field("stop_at").choices)
 
     def __init__(self, *args, definition=None, **kwargs):
         self.definition = definition
@@ -195,7 +201,8 @@ class DefinitionForm(VersionedForm):
         super().__init__(*args, **kwargs)
         types = [ContentType.objects.get_for_model(m).pk for m in ticket_models()]
         self.fields["ticket_type"].queryset = ContentType.objects.filter(pk__in=types).order_by("model")
-        self.fields["ticket_type"].label_from_instance = lambda ct: str(ct.model_class()._meta.verbose_name).capitalize()
+        self.fields["ticket_type"].label_from_instance = (
+            lambda ct: str(ct.model_class()._meta.verbose_name).capitalize())
         for priority in PRIORITIES:
             for kind, label in (("response", _("P%(p)s response") % {"p": priority}),
                                 ("resolution", _("P%(p)s resolution") % {"p": priority})):
@@ -252,10 +259,9 @@ class DefinitionForm(VersionedForm):
     def targets(self):
         rows = []
         for priority in PRIORITIES:
-            minutes = {kind: (self.cleaned_data[f"{kind}_{priority}"] * UNIT_MINUTES[
-                self.cleaned_data[f"{kind}_unit_{priority}"]]
-                if self.cleaned_data.get(f"{kind}_{priority}") is not None else None)
-                for kind in ("response", "resolution")}
+            minutes = {kind: minutes_of(self.cleaned_data.get(f"{kind}_{priority}"),
+                                        self.cleaned_data.get(f"{kind}_unit_{priority}"))
+                       for kind in ("response", "resolution")}
             if minutes["response"] is not None or minutes["resolution"] is not None:
                 rows.append({"priority": priority, "response_minutes": minutes["response"],
                              "resolution_minutes": minutes["resolution"]})
@@ -290,7 +296,8 @@ class EscalationRuleForm(VersionedForm):
     target_group = forms.ModelChoiceField(label=gettext_lazy("Reassign to group"), queryset=Team.objects.order_by(
         "name"), required=False)
     webhook_url = forms.URLField(label=gettext_lazy("Webhook URL"), required=False, assume_scheme="https")
-    message = forms.CharField(label=gettext_lazy("Message"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    message = forms.CharField(label=gettext_lazy("Message"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}))
     active = forms.BooleanField(label=gettext_lazy("Active"), required=False, initial=True)
 
     FIELDS = ("kind", "threshold", "action", "target_group", "webhook_url", "message", "active")

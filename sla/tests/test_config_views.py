@@ -5,7 +5,6 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from accounts.roles import Role
 from core.models import AuditEntry
 from sla.models import BusinessCalendar, EscalationRule, SLADefinition
 from sla.tests.factories import make_calendar
