@@ -1,5 +1,5 @@
-"""Browser: a manager sets up a calendar ticking Monday to Friday once, reads the holidays it
-applies, and changes an agreement's target."""
+"""Browser: a manager sets up a calendar ticking Monday to Friday once (and adds a row for
+Saturday), reads the holidays it applies, and changes an agreement's target."""
 
 import pytest
 from django.utils import timezone
@@ -24,12 +24,17 @@ def test_manager_configures_a_calendar_and_a_target(page, login, manager):
         page.check(f"#id_hours-0-weekdays_{day}")
     page.fill("#id_hours-0-start", "09:00")
     page.fill("#id_hours-0-end", "18:00")
+    page.locator("[data-add-row=hours]").click()  # a third row, for Saturday morning
+    page.check("#id_hours-2-weekdays_5")
+    page.fill("#id_hours-2-start", "09:00")
+    page.fill("#id_hours-2-end", "13:00")
     page.get_by_test_id("save-calendar").click()
     page.wait_for_load_state("networkidle")
     # then: five working days, and the Korean holidays of this year and next
     calendar = BusinessCalendar.objects.get(name="서울 본사")
-    assert calendar.intervals.count() == 5
-    assert "Monday–Friday" in page.get_by_test_id("calendar-hours").inner_text()
+    assert calendar.intervals.count() == 6
+    hours = page.get_by_test_id("calendar-hours").inner_text()
+    assert "Monday–Friday" in hours and "Saturday" in hours
     year = timezone.localdate().year
     for shown in (year, year + 1):
         text = page.get_by_test_id(f"holiday-year-{shown}").inner_text()
