@@ -48,6 +48,21 @@ def validate_country(value):
         raise ValidationError(_("%(value)s is not a country the holidays package knows."), params={"value": value})
 
 
+def validate_subdivision(country, value):
+    """An unknown region would make every holiday lookup of the calendar fail, clocks included."""
+    import holidays
+
+    if not country:
+        raise ValidationError({"holiday_subdivision": _("Give the country of the region first.")})
+    if country.upper() not in holidays.list_supported_countries():
+        return  # the country's own error says it
+    try:
+        holidays.country_holidays(country.upper(), subdiv=value)
+    except NotImplementedError:
+        raise ValidationError({"holiday_subdivision": _("%(country)s has no region %(value)s.")
+                               % {"country": country.upper(), "value": value}})
+
+
 class BusinessCalendar(models.Model):
     """When an agreement's clock counts: working hours per weekday in a time zone, minus
     public holidays (by country) and the calendar's own closed dates, plus its open dates.
@@ -84,6 +99,8 @@ class BusinessCalendar(models.Model):
         super().clean()
         if self.holiday_country:
             self.holiday_country = self.holiday_country.upper()
+        if self.holiday_subdivision:
+            validate_subdivision(self.holiday_country, self.holiday_subdivision)
 
 
 class WorkingInterval(models.Model):

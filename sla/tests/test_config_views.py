@@ -206,3 +206,10 @@ def test_lists_run_a_constant_number_of_queries(as_user, agent, django_assert_ma
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("sla:calendar_list"))
         client.get(reverse("sla:definition_list"))
+
+
+def test_an_unknown_holiday_region_is_refused_on_its_field(as_user, manager):
+    response = as_user(manager).post(reverse("sla:calendar_create"), calendar_post(holiday_subdivision="ZZ"))
+    assert response.status_code == 400
+    assert "KR has no region ZZ." in response.content.decode()
+    assert not BusinessCalendar.objects.filter(name="Seoul office").exists()
