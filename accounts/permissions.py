@@ -37,3 +37,9 @@ def can_view(user, record) -> bool:
 def can_change(user, record) -> bool:
     """Desk staff change tickets; requesters may only comment on (and reopen) their own."""
     return roles.is_agent(user) and can_view(user, record)
+
+
+def can_configure_service_levels(user) -> bool:
+    """SLA calendars, definitions and escalation rules: every desk member reads them; managers
+    and administrators (who answer for the agreements, as they decide change approvals) write."""
+    return roles.is_manager(user)

@@ -48,6 +48,21 @@ def validate_country(value):
         raise ValidationError(_("%(value)s is not a country the holidays package knows."), params={"value": value})
 
 
+def validate_subdivision(country, value):
+    """An unknown region would make every holiday lookup of the calendar fail, clocks included."""
+    import holidays
+
+    if not country:
+        raise ValidationError({"holiday_subdivision": _("Give the country of the region first.")})
+    if country.upper() not in holidays.list_supported_countries():
+        return  # the country's own error says it
+    try:
+        holidays.country_holidays(country.upper(), subdiv=value)
+    except NotImplementedError:
+        raise ValidationError({"holiday_subdivision": _("%(country)s has no region %(value)s.")
+                               % {"country": country.upper(), "value": value}})
+
+
 class BusinessCalendar(models.Model):
     """When an agreement's clock counts: working hours per weekday in a time zone, minus
     public holidays (by country) and the calendar's own closed dates, plus its open dates.
@@ -66,6 +81,8 @@ class BusinessCalendar(models.Model):
     holiday_subdivision = models.CharField(_("holiday subdivision"), max_length=16, blank=True)
     holiday_language = models.CharField(_("holiday language"), max_length=10, blank=True, default="ko")
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Desk edit forms send the version they read; a stale one is refused (sla.services).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -75,10 +92,15 @@ class BusinessCalendar(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("sla:calendar_detail", args=[self.pk])
+
     def clean(self):
         super().clean()
         if self.holiday_country:
             self.holiday_country = self.holiday_country.upper()
+        if self.holiday_subdivision:
+            validate_subdivision(self.holiday_country, self.holiday_subdivision)
 
 
 class WorkingInterval(models.Model):
@@ -223,6 +245,7 @@ class SLADefinition(models.Model):
     stop_at = models.CharField(_("stop at"), max_length=10, choices=StopAt.choices, default=StopAt.RESOLVED)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -233,7 +256,7 @@ class SLADefinition(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("admin:sla_sladefinition_change", args=[self.pk])
+        return reverse("sla:definition_detail", args=[self.pk])
 
     def clean(self):
         super().clean()
@@ -400,6 +423,7 @@ class EscalationRule(models.Model):
     webhook_url = models.URLField(_("webhook URL"), blank=True)
     message = models.TextField(_("message"), blank=True)
     active = models.BooleanField(_("active"), default=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["definition", "threshold", "id"]

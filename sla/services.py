@@ -8,11 +8,13 @@ from __future__ import annotations
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from core import audit, events
 from core import services as core_services
 from core.choices import AuditAction
+from core.exceptions import StaleVersion
 from sla.models import (
     BusinessCalendar,
     CalendarException,
@@ -73,9 +75,25 @@ def _calendar_state(calendar):
     return state
 
 
+def _locked(model, record, expected_version):
+    """The row re-read under a lock; a caller that read an older version is refused (nothing written)."""
+    locked = model.objects.select_for_update().get(pk=record.pk)
+    if expected_version is not None and int(expected_version) != locked.version:
+        raise StaleVersion(locked.version)
+    return locked
+
+
+def _bump_version(obj):
+    type(obj).objects.filter(pk=obj.pk).update(version=F("version") + 1)
+    obj.version += 1
+
+
 def _audit_saved(obj, *, before, after, created, actor, channel, event):
-    """Created: one row with the values; updated: one row per changed field. Returns the diff."""
+    """Created: one row with the values; updated: one row per changed field (and the version
+    moves, so a form read before this write is refused). Returns the diff."""
     diff = audit.changes_between(before, after)
+    if diff and not created:
+        _bump_version(obj)
     if created:
         audit.record(obj, actor=actor, channel=channel, action=AuditAction.CREATED,
                      new={name: value for name, value in after.items() if value not in (None, "", [])})
@@ -88,10 +106,11 @@ def _audit_saved(obj, *, before, after, created, actor, channel, event):
 
 @transaction.atomic
 def save_calendar(calendar: BusinessCalendar | None, *, actor, channel, fields: dict, working_hours=None,
-                  custom_dates=None):
-    """Create or update a calendar; `working_hours` / `custom_dates` (lists of dicts) replace the old ones."""
+                  custom_dates=None, expected_version=None):
+    """Create or update a calendar; `working_hours` / `custom_dates` (lists of dicts) replace the old ones.
+    A stale `expected_version` raises StaleVersion."""
     created = calendar is None or calendar.pk is None
-    calendar = BusinessCalendar() if created else BusinessCalendar.objects.select_for_update().get(pk=calendar.pk)
+    calendar = BusinessCalendar() if created else _locked(BusinessCalendar, calendar, expected_version)
     before = _calendar_state(calendar)
     for name, value in fields.items():
         if name in CALENDAR_FIELDS:
@@ -155,11 +174,13 @@ def _definition_state(definition):
 
 
 @transaction.atomic
-def save_definition(definition: SLADefinition | None, *, actor, channel, fields: dict, targets=None):
+def save_definition(definition: SLADefinition | None, *, actor, channel, fields: dict, targets=None,
+                    expected_version=None):
     """Create or update a definition; `targets` (list of {priority, response_minutes,
-    resolution_minutes}) replaces the old ones. Running clocks keep the target they have."""
+    resolution_minutes}) replaces the old ones. Running clocks keep the target they have.
+    A stale `expected_version` raises StaleVersion."""
     created = definition is None or definition.pk is None
-    definition = SLADefinition() if created else SLADefinition.objects.select_for_update().get(pk=definition.pk)
+    definition = SLADefinition() if created else _locked(SLADefinition, definition, expected_version)
     before = _definition_state(definition)
     for name, value in fields.items():
         if name in DEFINITION_FIELDS:
@@ -199,10 +220,12 @@ RULE_FIELDS = ("definition", "kind", "threshold", "action", "target_group", "web
 
 
 @transaction.atomic
-def save_escalation_rule(rule: EscalationRule | None, *, actor, channel, fields: dict) -> EscalationRule:
-    """Create or update an escalation rule (what happens when a clock reaches a threshold)."""
+def save_escalation_rule(rule: EscalationRule | None, *, actor, channel, fields: dict,
+                         expected_version=None) -> EscalationRule:
+    """Create or update an escalation rule (what happens when a clock reaches a threshold).
+    A stale `expected_version` raises StaleVersion."""
     created = rule is None or rule.pk is None
-    rule = EscalationRule() if created else EscalationRule.objects.select_for_update().get(pk=rule.pk)
+    rule = EscalationRule() if created else _locked(EscalationRule, rule, expected_version)
     before = {} if created else audit.snapshot(rule, RULE_FIELDS)
     for name, value in fields.items():
         if name in RULE_FIELDS:

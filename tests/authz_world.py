@@ -24,7 +24,7 @@ from core.services import add_attachment
 from incidents.services import open_incident
 from problems.services import create_problem
 from releases.services import create_release
-from sla.models import SLAClock
+from sla.models import EscalationRule, SLAClock
 from sla.tests.factories import make_calendar, make_definition
 
 PLANS = {"implementation_plan": "Run the playbook", "backout_plan": "Restore the snapshot",
@@ -42,6 +42,7 @@ def build():
     team.members.add(agent, users["manager"])
     calendar = make_calendar(always_open=True)
     definition = make_definition(calendar=calendar)
+    rule = EscalationRule.objects.create(definition=definition, threshold=100, action="notify_assignee")
     service = make_ci("Matrix payroll", "business_service")
     server = make_ci("matrix-db-01", "server", owner_group=team)
     relationship = Relationship.objects.create(source=service, target=server, type="depends_on")
@@ -66,7 +67,7 @@ def build():
         team=team, calendar=calendar, definition=definition, service=service, server=server,
         relationship=relationship, incident_a=incident_a, incident_b=incident_b, attachment=attachment,
         problem=problem, change=change, release=release, template=template, freeze=freeze, job=job,
-        token=token, clock=clock, ci_class=server.ci_class,
+        token=token, clock=clock, ci_class=server.ci_class, rule=rule,
     )
     return users, records
 

@@ -69,6 +69,8 @@ DESK_PAGE = row(LOGIN, 403, 403, 200, 200, 200)
 DESK_FORM_EMPTY = row(LOGIN, 403, 403, 400, 400, 400)
 DESK_ACTION_EMPTY = row(LOGIN, 403, 403, BACK, BACK, BACK)
 DESK_POST_ONLY = row(LOGIN, 403, 403, 405, 405, 405)
+MANAGER_FORM = row(LOGIN, 403, 403, 403, 200, 200)        # desk configuration only managers write
+MANAGER_FORM_EMPTY = row(LOGIN, 403, 403, 403, 400, 400)
 
 API_SIGNED_IN = row(401, 200, 200, 200, 200, 200)         # each sees what visible_to gives them
 API_EMPTY_BODY = row(401, 400, 400, 400, 400, 400)
@@ -174,6 +176,13 @@ MATRIX = [
     ("/sla/reports/service/", {"GET": DESK_PAGE}),
     ("/sla/breaches/", {"GET": DESK_PAGE}),
     ("/sla/clocks/<pk>/", {"GET": row(LOGIN, 404, 404, 200, 200, 200)}),  # a ticket's record: 404 (issue 10)
+    # SLA configuration (issue 11, item 6): the desk reads, managers and administrators write
+    ("/sla/calendars/", {"GET": DESK_PAGE}),
+    ("/sla/definitions/", {"GET": DESK_PAGE}),
+    ("/sla/calendars/<pk>/", {"GET": DESK_PAGE}),
+    ("/sla/definitions/<pk>/", {"GET": DESK_PAGE}),
+    ("/sla/*/new/", {"GET": MANAGER_FORM, "POST": MANAGER_FORM_EMPTY}),
+    ("/sla/*/edit/", {"GET": MANAGER_FORM, "POST": MANAGER_FORM_EMPTY}),
     # the API (401 to anonymous callers; the schema and its viewers are public)
     ("/api/schema/", {"GET": EVERYONE}),
     ("/api/docs/", {"GET": EVERYONE}),
@@ -264,6 +273,10 @@ SAMPLES = {
     "/cmdb/import/<pk>/": {"pk": ["job.pk"]},
     "/cmdb/<pk>/*": {"pk": ["server.pk"]},
     "/sla/clocks/<pk>/": {"pk": ["clock.pk"]},
+    "/sla/calendars/<pk>/*": {"pk": ["calendar.pk"]},
+    "/sla/definitions/<definition_pk>/rules/new/": {"definition_pk": ["definition.pk"]},
+    "/sla/definitions/<pk>/*": {"pk": ["definition.pk"]},
+    "/sla/rules/<pk>/edit/": {"pk": ["rule.pk"]},
     "/api/v1/groups/<pk>/": {"pk": ["team.pk"]},
     "/api/v1/cmdb/classes/<pk>/": {"pk": ["ci_class.pk"]},
     "/api/v1/cmdb/cis/<pk>/*": {"pk": ["server.pk"]},  # desk-only (a service is visible to all)
