@@ -185,7 +185,7 @@ class DefinitionForm(VersionedForm):
     pause_states = forms.CharField(label=gettext_lazy("Pause while"), required=False,
                                    help_text=gettext_lazy("States (state or state:reason), separated by commas."))
     warning_thresholds = forms.CharField(
-        label=gettext_lazy("Warn at (% of target)"), required=False,
+        label=gettext_lazy("Warn at (percentage of target)"), required=False,
         help_text=gettext_lazy("Whole percentages separated by commas, e.g. 50, 75, 90."))
     on_reopen = forms.ChoiceField(label=gettext_lazy("On reopen"),
                                   choices=SLADefinition._meta.get_field("on_reopen").choices)
@@ -289,7 +289,7 @@ class DefinitionForm(VersionedForm):
 class EscalationRuleForm(VersionedForm):
     kind = forms.ChoiceField(label=gettext_lazy("Clock"), required=False, choices=[
         ("", gettext_lazy("Response and resolution"))] + list(EscalationRule._meta.get_field("kind").choices))
-    threshold = forms.IntegerField(label=gettext_lazy("At (% of target)"), min_value=1, max_value=100, initial=100,
+    threshold = forms.IntegerField(label=gettext_lazy("At (percentage of target)"), min_value=1, max_value=100, initial=100,
                                    help_text=gettext_lazy("100 is the breach; otherwise one of the definition's "
                                                           "warning thresholds."))
     action = forms.ChoiceField(label=gettext_lazy("Action"), choices=EscalationAction.choices)
