@@ -147,3 +147,126 @@ class TestScope:
         with django_assert_num_queries(0):
             report = monthly.build(NOV, scope=reports.Scope(frozenset()))
         assert report.services == [] and report.total.month.opened == 0 and len(report.total.trend) == 12
+
+
+# --- the page and its CSV -----------------------------------------------------------------------
+URL = "/sla/reports/service/"
+
+
+def _csv(response):
+    import csv
+    import io
+
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+class TestCsv:
+    def test_elapsed_minutes_stop_at_the_breach_not_now(self, client, manager, seeded):
+        client.force_login(manager)
+        rows = _csv(client.get(URL + "?month=2026-11&service=none&format=csv"))
+        # the incident without a service is still open, weeks after its breaches: its count stops there
+        assert [(r["service"], r["kind"], r["outcome"], r["elapsed_business_minutes"]) for r in rows] == [
+            ("No service recorded", "response", "breached", "60.0"),
+            ("No service recorded", "resolution", "breached", "240.0"),
+        ]
+        assert rows[0]["stopped_at"] == "" and rows[0]["elapsed_business_minutes_at_stop"] == ""
+
+    def test_a_met_clock_counts_to_its_stop_and_a_stopped_breach_says_both(self, client, manager, seeded, groupware):
+        client.force_login(manager)
+        rows = _csv(client.get(URL + f"?month=2026-11&service={groupware.pk}&format=csv"))
+        c_resolution = next(r for r in rows if r["ticket"] == seeded["c"].number and r["kind"] == "resolution")
+        assert (c_resolution["elapsed_business_minutes"], c_resolution["elapsed_business_minutes_at_stop"]) \
+            == ("240.0", "480.0")
+        b_resolution = next(r for r in rows if r["ticket"] == seeded["b"].number and r["kind"] == "resolution")
+        assert (b_resolution["outcome"], b_resolution["elapsed_business_minutes"]) == ("met", "120.0")
+
+    def test_timestamps_are_to_the_second_in_the_report_zone(self, client, manager, seeded):
+        client.force_login(manager)
+        rows = _csv(client.get(URL + "?month=2026-11&format=csv"))
+        b_response = next(r for r in rows if r["ticket"] == seeded["b"].number and r["kind"] == "response")
+        # opened at 10:00:00.123456 KST: no microseconds, Seoul's offset
+        assert b_response["started_at"] == "2026-11-02T10:00:00+09:00"
+        assert b_response["outcome_at"] == "2026-11-02T11:00:00+09:00"
+        assert b_response["stopped_at"] == "2026-11-02T12:00:00+09:00"
+
+    def test_an_organisation_report_writes_its_own_zone(self, client, manager, seeded, end_user):
+        organisation = end_user.organisation
+        organisation.time_zone = "Europe/Berlin"
+        organisation.save()
+        client.force_login(manager)
+        rows = _csv(client.get(URL + f"?month=2026-11&organisation={organisation.pk}&format=csv"))
+        b_response = next(r for r in rows if r["ticket"] == seeded["b"].number and r["kind"] == "response")
+        assert b_response["started_at"] == "2026-11-02T02:00:00+01:00"
+
+    def test_an_agent_downloads_their_teams_rows_only(self, client, agent, seeded):
+        client.force_login(agent)
+        rows = _csv(client.get(URL + "?month=2026-11&format=csv"))
+        assert rows and {r["service"] for r in rows} == {"Groupware"}
+
+
+class TestPage:
+    def test_manager_sees_every_service_the_labelled_row_totals_and_chart(self, client, manager, seeded):
+        client.force_login(manager)
+        response = client.get(URL + "?month=2026-11")
+        body = response.content.decode()
+        assert [row.label for row in response.context["services"]] == ["Groupware", "No service recorded"]
+        assert "—" not in body.split('data-testid="service-table"')[1].split("</table>")[0]
+        assert response.context["total"].month.opened == 5
+        assert 'data-testid="trend-chart"' in body and "<title id=\"trend-title\">" in body
+        assert "style=" not in body.split('data-testid="trend"')[1].split("</section>")[0]
+
+    def test_selecting_no_service_shows_its_targets_and_breaches(self, client, manager, seeded):
+        client.force_login(manager)
+        response = client.get(URL + "?month=2026-11&service=none")
+        assert response.context["selected"].label == "No service recorded"
+        assert [b.number for b in response.context["breaches"]] == [seeded["no_service"].number] * 2
+
+    def test_an_agent_sees_their_teams_figures_and_is_told_so(self, client, agent, seeded):
+        client.force_login(agent)
+        response = client.get(URL + "?month=2026-11")
+        assert [row.label for row in response.context["services"]] == ["Groupware"]
+        assert "Tickets assigned to your teams only" in response.content.decode()
+
+    def test_an_agent_in_no_team_sees_nothing(self, client, make_user, seeded):
+        from accounts.roles import Role
+
+        client.force_login(make_user(Role.AGENT, username="loner"))
+        response = client.get(URL + "?month=2026-11")
+        assert response.status_code == 200
+        assert response.context["services"] == [] and response.context["breaches"] == []
+        assert "you are in no assignment group" in response.content.decode()
+        assert _csv(client.get(URL + "?month=2026-11&format=csv")) == []
+
+    def test_end_users_are_refused(self, client, end_user):
+        client.force_login(end_user)
+        assert client.get(URL).status_code == 403
+
+    def test_a_malformed_service_or_month_is_no_error(self, client, manager, seeded):
+        client.force_login(manager)
+        response = client.get(URL + "?month=2026-13x&service=abc")
+        assert response.status_code == 200 and response.context["selected"] is None
+
+    def test_the_page_runs_a_constant_number_of_queries(self, client, manager, seeded, open_incident, groupware):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        client.force_login(manager)
+        client.get(URL + "?month=2026-11")
+        with CaptureQueriesContext(connection) as before:
+            client.get(URL + "?month=2026-11")
+        for day in (5, 6, 9):
+            open_incident(now=kst(2026, 11, day, 10, 0), service=groupware)
+        sla_sweep.sweep(now=kst(2026, 12, 1, 8, 0))
+        with CaptureQueriesContext(connection) as after:
+            client.get(URL + "?month=2026-11")
+        assert len(after) == len(before)
+        assert len(after) <= 16
+
+
+def test_compliance_report_is_scoped_too(client, agent, second_team, seeded):
+    client.force_login(second_team[1])
+    response = client.get("/sla/reports/?month=2026-11&by=service")
+    assert [row.label for row in response.context["rows"]] == ["No service recorded"]
+    client.force_login(agent)
+    response = client.get("/sla/reports/?month=2026-11&by=service")
+    assert [row.label for row in response.context["rows"]] == ["Groupware"]
