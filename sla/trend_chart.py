@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-WIDTH, HEIGHT = 720, 280
-LEFT, RIGHT, TOP, BOTTOM = 44, 12, 16, 56
+WIDTH, HEIGHT = 720, 300
+LEFT, RIGHT, TOP, BOTTOM = 58, 12, 16, 84
 TICKS = 4
 
 
@@ -36,6 +36,8 @@ class Bar:
 @dataclass
 class Month:
     label: str
+    short: str  # the month's number under its bars; the year under January and the first month
+    year: str
     x: float  # centre of the month's slot
     opened: Bar
     resolved: Bar
@@ -61,7 +63,8 @@ def build(trend):
         centre = LEFT + slot * index + slot / 2
         opened_y, resolved_y = y(figures.opened), y(figures.resolved)
         months.append(Month(
-            label=figures.month.strftime("%Y-%m"), x=round(centre, 1),
+            label=figures.month.strftime("%Y-%m"), short=figures.month.strftime("%m"),
+            year=str(figures.month.year) if index == 0 or figures.month.month == 1 else "", x=round(centre, 1),
             opened=Bar(round(centre - bar, 1), opened_y, round(bar, 1), round(baseline - opened_y, 1), figures.opened),
             resolved=Bar(round(centre, 1), resolved_y, round(bar, 1), round(baseline - resolved_y, 1),
                          figures.resolved),
@@ -72,5 +75,5 @@ def build(trend):
         "ticks": [{"value": step * i, "y": y(step * i)} for i in range(TICKS + 1)],
         "months": months,
         "backlog_points": " ".join(f"{m.x},{m.backlog_y}" for m in months),
-        "label_y": baseline + 16, "legend_y": HEIGHT - 12, "axis_label_x": 12, "axis_label_y": TOP + plot_height / 2,
+        "label_y": baseline + 6, "legend_y": HEIGHT - 8, "axis_label_x": 12, "axis_label_y": TOP + plot_height / 2,
     }
