@@ -19,7 +19,8 @@ What counts (also in the README, "Reports"):
 - SLA attainment: clocks counted in the month of their outcome, as in the compliance report.
 - The reader's scope (reports.report_scope) keeps only their teams' tickets.
 
-Three queries for the figures and two for the breach reasons, whatever the number of tickets.
+Seven queries whatever the number of tickets: volumes, attainment, the names of the services and
+of the agreements, the month's breaches, their clocks and those clocks' events (for the reasons).
 """
 
 from __future__ import annotations
@@ -188,7 +189,7 @@ def _window(month, time_zone):
 
 
 def build(month, *, time_zone=None, scope, organisation=None, kind=None, agreement=None, no_service_label=""):
-    """The report for `month` and the 11 months before it (three queries, plus two for breaches)."""
+    """The report for `month` and the 11 months before it (seven queries; none for a scope of nothing)."""
     time_zone = time_zone or reports.default_time_zone()
     first, start, end = _window(month, time_zone)
     months = [reports.shift_month(first, i) for i in range(TREND_MONTHS)]
