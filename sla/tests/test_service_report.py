@@ -273,3 +273,13 @@ def test_compliance_report_is_scoped_too(client, agent, second_team, seeded):
     client.force_login(agent)
     response = client.get("/sla/reports/?month=2026-11&by=service")
     assert [row.label for row in response.context["rows"]] == ["Groupware"]
+
+
+def test_breach_times_on_the_page_are_in_the_report_zone(client, manager, seeded, end_user):
+    organisation = end_user.organisation
+    organisation.time_zone = "Europe/Berlin"
+    organisation.save()
+    client.force_login(manager)
+    body = client.get(URL + f"?month=2026-11&organisation={organisation.pk}").content.decode()
+    breaches = body.split('data-testid="report-breaches"')[1].split("</table>")[0]
+    assert "11-02 03:00" in breaches  # b's response breached at 11:00 KST, 03:00 in Berlin
