@@ -273,6 +273,7 @@ def test_compliance_report_is_scoped_too(client, agent, second_team, seeded):
     client.force_login(agent)
     response = client.get("/sla/reports/?month=2026-11&by=service")
     assert [row.label for row in response.context["rows"]] == ["Groupware"]
+    assert "Tickets assigned to your teams only" in response.content.decode()
 
 
 def test_breach_times_on_the_page_are_in_the_report_zone(client, manager, seeded, end_user):
