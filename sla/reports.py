@@ -19,7 +19,9 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from accounts import roles
 from sla.choices import ClockState
 from sla.models import SLAClock
 
@@ -27,7 +29,44 @@ GROUPINGS = ("definition", "priority", "group", "service")
 
 
 def default_time_zone():
-    return getattr(settings, "SLA_REPORT_TIME_ZONE", None) or "Asia/Seoul"
+    """The zone report months are cut in: SLA_REPORT_TIME_ZONE, else the site's TIME_ZONE (Asia/Seoul).
+
+    One zone for the whole report (an organisation filter uses that organisation's zone), not each
+    agreement's calendar zone: a month must mean the same instants for every row and total.
+    """
+    return getattr(settings, "SLA_REPORT_TIME_ZONE", None) or settings.TIME_ZONE or "Asia/Seoul"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose figures a reader may see in a report: every team's (teams None) or these teams'."""
+
+    teams: frozenset | None
+
+    @property
+    def everything(self):
+        return self.teams is None
+
+    @property
+    def nothing(self):
+        return self.teams is not None and not self.teams
+
+    def allows(self, team_id):
+        return self.teams is None or team_id in self.teams
+
+
+def report_scope(user) -> Scope:
+    """Reports are for managers: the one rule every report page, CSV and API answer applies.
+
+    Managers and administrators see every ticket's figures. An agent sees the figures of the
+    tickets assigned to their own assignment groups (teams) only, and nothing if they are in no
+    team; tickets without an assignment group count only for managers. Anyone else sees nothing.
+    """
+    if roles.is_manager(user):
+        return Scope(None)
+    if roles.is_agent(user):
+        return Scope(frozenset(user.teams.values_list("pk", flat=True)))
+    return Scope(frozenset())
 
 
 def parse_month(text, time_zone=None):
@@ -135,8 +174,8 @@ def organisation_of(ticket):
 
 
 def compliance(first_day, *, by="definition", time_zone=None, organisation=None, service=None, kind=None,
-               agreement=None):
-    """Rows of total/met/breached per key, plus the overall row, for the month."""
+               agreement=None, scope=None):
+    """Rows of total/met/breached per key, plus the overall row, for the month (within `scope`)."""
     if by not in GROUPINGS:
         by = "definition"
     clocks = month_clocks(first_day, time_zone=time_zone, kind=kind, agreement=agreement)
@@ -150,6 +189,8 @@ def compliance(first_day, *, by="definition", time_zone=None, organisation=None,
         if organisation is not None and (ticket is None or organisation_of(ticket) != organisation):
             continue
         if service is not None and getattr(ticket, "service_id", None) != service:
+            continue
+        if scope is not None and not scope.allows(getattr(ticket, "assignment_group_id", None)):
             continue
         key, label = _key(by, clock, ticket)
         row = rows.setdefault(key, Row(key=key, label=label))
@@ -173,7 +214,7 @@ def _key(by, clock, ticket):
         return (group.pk, str(group)) if group else (None, "—")
     if by == "service":
         service = getattr(ticket, "service", None)
-        return (service.pk, str(service)) if service else (None, "—")
+        return (service.pk, str(service)) if service else (None, gettext("No service recorded"))
     return (clock.definition_id, clock.kind), f"{clock.definition.name} · {clock.get_kind_display()}"
 
 

@@ -1,6 +1,8 @@
 """Service level pages for desk staff: dashboard, compliance reports, breaches, the monthly
 service report (printable and CSV) and a clock's "why" timeline. Thin: reports.py computes."""
 
+from urllib.parse import urlencode
+
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -10,7 +12,7 @@ from django.views.generic import TemplateView
 
 from accounts import roles
 from accounts.models import Organisation
-from sla import engine, reports
+from sla import engine, monthly, reports, trend_chart
 from sla.choices import AgreementKind, ClockKind, ClockState
 from sla.models import ClockEvent, SLAClock
 from core import exports
@@ -93,16 +95,21 @@ def _csv_response(filename, header, lines):
 
 
 class ComplianceReportView(ReportParamsMixin, TemplateView):
-    """Compliance for a month by agreement, priority, group or service."""
+    """Compliance for a month by agreement, priority, group or service.
+
+    Scoped by reports.report_scope: managers and administrators see every ticket's clocks, an
+    agent only those of tickets assigned to their teams (nothing if they are in no team).
+    """
 
     template_name = "sla/report.html"
 
     def get(self, request, *args, **kwargs):
         params = self.params()
         by = request.GET.get("by") if request.GET.get("by") in reports.GROUPINGS else "definition"
+        scope = reports.report_scope(request.user)
         rows, overall = reports.compliance(params["month"], by=by, time_zone=params["time_zone"],
                                            organisation=params["organisation"] and params["organisation"].pk,
-                                           kind=params["kind"], agreement=params["agreement"])
+                                           kind=params["kind"], agreement=params["agreement"], scope=scope)
         if request.GET.get("format") == "csv":
             return _csv_response(
                 f"sla-compliance-{params['month']:%Y-%m}-{by}.csv",
@@ -112,7 +119,7 @@ class ComplianceReportView(ReportParamsMixin, TemplateView):
                     overall.average_minutes]],
             )
         context = self.get_context_data(**kwargs) | self.common_context(params)
-        context.update(rows=rows, overall=overall, by=by, groupings=[
+        context.update(rows=rows, overall=overall, by=by, scope=scope, groupings=[
             ("definition", _("Agreement")), ("priority", _("Priority")), ("group", _("Assignment group")),
             ("service", _("Service"))])
         return self.render_to_response(context)
@@ -147,45 +154,50 @@ class BreachListView(ReportParamsMixin, TemplateView):
         return context
 
 
+def service_param(request):
+    """?service=<id> or ?service=none (tickets without a service); anything else: no selection."""
+    value = request.GET.get("service", "")
+    if value == monthly.NO_SERVICE:
+        return monthly.NO_SERVICE
+    return int_param(request, "service")
+
+
 class ServiceReportView(ReportParamsMixin, TemplateView):
-    """Monthly service-level report per service: printable, and CSV (ISO/IEC 20000-1 9.4 evidence)."""
+    """Monthly service report per service: printable, and CSV (ISO/IEC 20000-1 9.4 evidence).
+
+    Volumes, backlog, time to resolve, SLA attainment per target, the month's breaches and a
+    12-month trend, all aggregated in PostgreSQL (sla.monthly). Reports are for managers: who
+    sees which figures is reports.report_scope, the one rule for every report page and CSV:
+    managers and administrators see every ticket's figures, an agent only those of tickets
+    assigned to their own teams (nothing if they are in no team).
+    """
 
     template_name = "sla/service_report.html"
 
     def get(self, request, *args, **kwargs):
         params = self.params()
-        service_id = int_param(request, "service")
-        org_id = params["organisation"] and params["organisation"].pk
-        by_service, overall = reports.compliance(params["month"], by="service", time_zone=params["time_zone"],
-                                                 organisation=org_id, kind=params["kind"],
-                                                 agreement=params["agreement"])
-        selected = next((r for r in by_service if r.key == service_id), None) if service_id else None
-        lines = []
-        if selected is not None:
-            per_agreement = {}
-            for clock, ticket in selected.clocks:
-                key = (clock.definition.name, clock.get_kind_display())
-                row = per_agreement.setdefault(key, reports.Row(key=key, label=" · ".join(key)))
-                row.total += 1
-                row.elapsed += clock.live_elapsed
-                row.met += clock.breached_at is None
-                row.breached += clock.breached_at is not None
-            lines = sorted(per_agreement.values(), key=lambda r: r.label)
+        scope = reports.report_scope(request.user)
+        service = service_param(request)
+        filters = {"time_zone": params["time_zone"], "scope": scope,
+                   "organisation": params["organisation"] and params["organisation"].pk,
+                   "kind": params["kind"], "agreement": params["agreement"],
+                   "no_service_label": _("No service recorded")}
         if request.GET.get("format") == "csv":
-            source = selected.clocks if selected is not None else [c for r in by_service for c in r.clocks]
             return _csv_response(
-                f"sla-service-report-{params['month']:%Y-%m}{'-' + str(service_id) if service_id else ''}.csv",
-                ["service", "ticket", "agreement", "kind", "priority", "target_minutes", "started_at", "outcome",
-                 "outcome_at", "elapsed_business_minutes"],
-                [[str(getattr(t, "service", "") or ""), getattr(t, "number", c.object_id), c.definition.name, c.kind,
-                  c.priority, c.target_minutes, timezone.localtime(c.started_at).isoformat(),
-                  "breached" if c.breached_at else "met",
-                  timezone.localtime(c.breached_at or c.stopped_at).isoformat(),
-                  round(c.live_elapsed / 60, 1)] for c, t in source],
-            )
+                f"sla-service-report-{params['month']:%Y-%m}{'-' + str(service) if service else ''}.csv",
+                monthly.CSV_HEADER, monthly.csv_rows(params["month"], service=service, **filters))
+        report = monthly.build(params["month"], **filters)
+        selected = report.row(service) if service else None
+        shown = selected or report.total
+        breaches = [b for b in report.breaches if selected is None or b.service_key == selected.key]
         context = self.get_context_data(**kwargs) | self.common_context(params)
-        context.update(services=by_service, overall=overall, selected=selected, lines=lines,
-                       service_id=service_id, generated_at=timezone.now(), generated_by=request.user)
+        base_query = urlencode({name: value for name, value in (
+            ("month", context["month_text"]), ("organisation", filters["organisation"] or ""),
+            ("kind", params["kind"] or ""), ("agreement", params["agreement"] or "")) if value})
+        context.update(base_query=base_query, extra_params=[("service", service)] if service else [])
+        context.update(report=report, services=report.services, total=report.total, selected=selected,
+                       shown=shown, breaches=breaches, chart=trend_chart.build(shown.trend), scope=scope,
+                       service_id=service, generated_at=timezone.now(), generated_by=request.user)
         return self.render_to_response(context)
 
 
