@@ -14,7 +14,7 @@ def options(user=None):
 
 def register():
     pickers.register(pickers.PickerKind(
-        name="ci", options=options, fields=("name",), label=lambda ci: ci.name,
+        name="ci", options=options, fields=("name",), label=lambda ci: ci.name, placeholder=_("Type a CI name"),
         detail=lambda ci: ci.ci_class.name, ordering=("name", "pk"),
         ambiguous=_("%(field)s: several configuration items match “%(text)s”. Pick one from the list."),
         unknown=_("%(field)s: no configuration item is called “%(text)s”. Type its full name, or pick one "

@@ -38,6 +38,7 @@ class PickerKind:
     ambiguous: Promise
     unknown: Promise
     unavailable: Promise
+    placeholder: Promise | str = ""
     detail: Callable = lambda obj: ""
     ordering: tuple = ("pk",)
     # A label may be typed back as is, e.g. "Kim Minji (minji@example.org)": (pattern, lookups).
@@ -49,7 +50,8 @@ class PickerKind:
         for name in self.fields:
             condition |= Q(**{f"{name}__iexact": text})
         if self.label_pattern and (parts := self.label_pattern.fullmatch(text)):
-            condition |= Q(**{f"{name}__iexact": part.strip() for name, part in zip(self.label_lookups, parts.groups())})
+            pairs = zip(self.label_lookups, parts.groups())
+            condition |= Q(**{f"{name}__iexact": part.strip() for name, part in pairs})
         return queryset.filter(condition)
 
     def search(self, queryset, text):
@@ -103,6 +105,7 @@ class PickerInput(forms.Widget):
     def __init__(self, kind, attrs=None):
         super().__init__(attrs)
         self.kind = kind
+        self.attrs.setdefault("placeholder", get(kind).placeholder)
 
     def text_name(self, name):
         return f"{name}_text"
@@ -238,6 +241,7 @@ def person_label(user):
 
 PEOPLE = dict(
     fields=("display_name", "username", "email"), label=person_label, detail=lambda user: user.username,
+    placeholder=_("Type a name or e-mail"),
     ordering=("display_name", "username"),
     label_pattern=re.compile(r"(.+)\(([^()]+)\)"), label_lookups=("display_name", "email"),
     ambiguous=_("%(field)s: several people match “%(text)s”. Pick one from the list."),

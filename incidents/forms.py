@@ -68,8 +68,7 @@ class IncidentForm(forms.ModelForm):
         self.fields["subcategory"].queryset = Category.objects.exclude(parent=None).filter(active=True) \
             .select_related("parent")
         self.fields["service"].queryset = ConfigurationItem.objects.business_services().active()
-        ci_field = use_picker(self, "configuration_item", "ci")
-        ci_field.widget.attrs["placeholder"] = _("Type a CI name")
+        use_picker(self, "configuration_item", "ci")
         self.fields["assignment_group"].queryset = Team.objects.order_by("name")
         use_picker(self, "assigned_to", "agent")
         self.fields["parent"].label = _("Parent major incident")
