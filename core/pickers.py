@@ -139,8 +139,11 @@ class PickerField(forms.ModelChoiceField):
 
     widget = PickerInput
 
-    def __init__(self, kind, *, queryset=None, user=None, **kwargs):
+    def __init__(self, kind, *, queryset=None, user=None, current=None, **kwargs):
         self.kind = get(kind)
+        # The record's present value stays acceptable even if it could no longer be picked (a
+        # caller who has left): saving a ticket's other fields must not fail over it.
+        self.current = current
         kwargs.setdefault("widget", PickerInput(kind))
         kwargs.setdefault("empty_label", None)
         super().__init__(self.kind.options(user) if queryset is None else queryset, **kwargs)
@@ -168,7 +171,8 @@ class PickerField(forms.ModelChoiceField):
         text = (text or "").strip()
         pk = parse_id(ident)
         if pk is not None:
-            obj = self.queryset.filter(pk=pk).first()
+            current = self.current if self.current is not None and self.current.pk == pk else None
+            obj = current or self.queryset.filter(pk=pk).first()
             # The script clears the id when the text is edited; without it, the text wins.
             if obj is not None and (not text or text.casefold() == self.label_of(obj).casefold()):
                 return obj
@@ -193,11 +197,13 @@ def use_picker(form, name, kind, **kwargs):
     kwargs.setdefault("label", old.label)
     kwargs.setdefault("required", old.required)
     kwargs.setdefault("help_text", old.help_text)
+    instance = getattr(form, "instance", None)
+    if instance is not None and instance.pk:
+        kwargs.setdefault("current", getattr(instance, name))
     field = PickerField(kind, **kwargs)
     form.fields[name] = field
-    instance = getattr(form, "instance", None)
-    if instance is not None and instance.pk and name not in getattr(form, "data", {}):
-        form.initial[name] = getattr(instance, name)
+    if field.current is not None:
+        form.initial[name] = field.current
     return field
 
 

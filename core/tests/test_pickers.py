@@ -143,3 +143,11 @@ class TestLookup:
             with django_assert_num_queries(4):
                 response = client.get(self.url(kind), {"q": "kim"})
             assert len(response.json()["results"]) == (20 if kind != "agent" else 0)
+
+
+@pytest.mark.django_db
+def test_the_present_value_stays_acceptable_when_it_could_no_longer_be_picked(minji):
+    minji.is_active = False
+    minji.save()
+    field = PickerField("person", label="Caller", current=minji)
+    assert field.clean((str(minji.pk), "Kim Minji (minji@example.org)")) == minji

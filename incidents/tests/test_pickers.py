@@ -53,3 +53,19 @@ def test_an_unknown_name_is_refused_and_what_was_typed_stays(client, agent, minj
     assert "Caller: no person matches “Kim Minjee”" in page
     assert 'value="Kim Minjee"' in page and 'value="메일 접속 불가"' in page
     assert not Incident.objects.exists()
+
+
+def test_an_incident_whose_caller_has_left_can_still_be_saved(client, agent, minji, open_incident):
+    incident = open_incident(caller=minji)
+    minji.is_active = False
+    minji.save()
+    client.force_login(agent)
+    form_page = client.get(reverse("incidents:incident_detail", args=[incident.pk])).content.decode()
+    assert 'name="caller_text" value="Kim Minji' in form_page
+    response = client.post(reverse("incidents:incident_update", args=[incident.pk]), {
+        "title": "새 제목", "caller": str(minji.pk), "caller_text": f"Kim Minji ({minji.email})", "impact": 3,
+        "urgency": 3, "version": incident.version,
+    })
+    assert response.status_code == 302
+    incident.refresh_from_db()
+    assert (incident.title, incident.caller) == ("새 제목", minji)

@@ -29,3 +29,11 @@ def test_an_edit_by_e_mail_reassigns(client, agent, other_agent):
     })
     problem.refresh_from_db()
     assert problem.assigned_to == other_agent
+
+
+def test_the_ci_link_box_suggests_ci_names(client, agent):
+    problem = make_problem(agent)
+    client.force_login(agent)
+    page = client.get(problem.get_absolute_url()).content.decode()
+    assert 'id="link_configuration_items_reference" class="form-control form-control-sm"' in page
+    assert 'data-picker-url="/core/pick/ci/"' in page
