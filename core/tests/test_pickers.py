@@ -151,3 +151,13 @@ def test_the_present_value_stays_acceptable_when_it_could_no_longer_be_picked(mi
     minji.save()
     field = PickerField("person", label="Caller", current=minji)
     assert field.clean((str(minji.pk), "Kim Minji (minji@example.org)")) == minji
+
+
+@pytest.mark.django_db
+def test_the_refusal_reads_in_korean(minji):
+    from django.utils import translation
+
+    with translation.override("ko"):
+        form = clean({"caller_text": "Nobody"})
+        assert form.errors["caller"][0].startswith("Caller: “Nobody”에 해당하는 사람이 없습니다.")
+        assert "이름 또는 이메일을 입력하세요" in str(form["caller"])
