@@ -4,13 +4,13 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Team, User
-from accounts.roles import DESK_ROLES
+from accounts.models import Team
 from changes.choices import ChangeState, ChangeType, Decision, Outcome
 from changes.models import Change, ChangeTemplate
 from changes.risk import QUESTIONS
 from cmdb.models import ConfigurationItem
 from core.web import bootstrapify  # noqa: F401  (re-exported for views)
+from core.pickers import PickerListInput, use_picker
 from core.web import parse_id
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -54,13 +54,9 @@ class IncidentNumbersField(forms.CharField):
         return found
 
 
-def desk_users():
-    return User.objects.filter(groups__name__in=DESK_ROLES).distinct().order_by("display_name")
-
-
 class ChangeForm(forms.ModelForm):
-    affected_cis_text = CIListField(label=_("Affected CIs"), required=False,
-                                    help_text=_("CI ids or exact names, separated by commas."))
+    affected_cis_text = CIListField(label=_("Affected CIs"), required=False, widget=PickerListInput("ci"),
+                                    help_text=_("CI names, separated by commas: type a few letters and pick."))
     caused_incidents_text = IncidentNumbersField(label=_("Caused incidents"), required=False,
                                                  help_text=_("Incidents this change caused (numbers, comma "
                                                              "separated)."))
@@ -81,7 +77,7 @@ class ChangeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["template"].queryset = ChangeTemplate.objects.filter(active=True)
         self.fields["template"].help_text = _("Choosing a template makes this a pre-approved standard change.")
-        self.fields["assigned_to"].queryset = desk_users()
+        use_picker(self, "assigned_to", "agent")
         self.fields["assignment_group"].queryset = Team.objects.all()
         for name in ("planned_start", "planned_end"):
             self.fields[name].input_formats = [DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]

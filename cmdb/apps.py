@@ -18,3 +18,6 @@ class CMDBConfig(AppConfig):
         from cmdb import history
 
         history.register()
+        from cmdb import pickers
+
+        pickers.register()

@@ -4,11 +4,13 @@ from django.db import connection
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.cache import never_cache
+from django.views import View
 from django.views.decorators.http import require_GET
 
 from accounts import roles
-from core import tasks
+from core import pickers, tasks
 from core.models import Attachment
+from core.web import DeskRequiredMixin, text_param
 
 
 def home(request):
@@ -66,3 +68,16 @@ def attachment_download(request, pk):
     if record is None or (attachment.internal and not roles.is_agent(request.user)):
         raise Http404
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.filename)
+
+
+class PickerLookupView(DeskRequiredMixin, View):
+    """Suggestions for a picker (core.pickers): records of one kind the user may pick, as JSON."""
+
+    def get(self, request, kind):
+        if kind not in pickers.kinds():
+            raise Http404
+        picker = pickers.get(kind)
+        found = pickers.suggestions(picker, request.user, text_param(request, "q"))
+        return JsonResponse({"results": [
+            {"id": obj.pk, "label": picker.label(obj), "detail": str(picker.detail(obj) or "")} for obj in found
+        ]})

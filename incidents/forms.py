@@ -1,7 +1,6 @@
 """Forms of the agent desk and the portal. They validate input only; views hand cleaned data to services."""
 
 from django import forms
-from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
@@ -9,6 +8,7 @@ from accounts.models import Team, User
 from cmdb.models import ConfigurationItem
 from incidents.choices import IncidentState, OnHoldReason, Priority, ResolutionCode, Urgency
 from incidents.models import Category, Incident
+from core.pickers import use_picker
 from core.web import bootstrapify  # noqa: F401  (re-exported for views)
 
 EDIT_FIELDS = [
@@ -59,42 +59,22 @@ class IncidentForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        caller_field = self.fields["caller"]
-        caller_field.queryset = User.objects.filter(is_active=True)
-        caller_field.required = False
-        # Thousands of staff may call the desk: a lookup list fed by htmx instead of a drop-down.
-        caller_field.widget = forms.TextInput(attrs={
-            "list": "caller-options", "autocomplete": "off", "placeholder": _("Type a name (empty: yourself)"),
-            "hx-get": reverse_lazy("incidents:user_lookup"), "hx-trigger": "input changed delay:300ms",
-            "hx-target": "#caller-options", "hx-swap": "innerHTML",
-        })
-        caller_field.error_messages["invalid_choice"] = _("Pick a person from the list.")
+        # Thousands of staff and a CMDB of 100,000 CIs: pickers that suggest as one types.
+        caller_field = use_picker(self, "caller", "person", required=False)
+        caller_field.widget.attrs["placeholder"] = _("Type a name (empty: yourself)")
         if self.instance.pk:
-            # Show the name, not an id: an empty input keeps the current caller.
-            self.initial["caller"] = None
-            caller_field.widget.attrs["placeholder"] = _("Type a name to change the caller")
-            caller_field.help_text = _("Current: %(person)s") % {"person": self.instance.caller}
+            caller_field.widget.attrs["placeholder"] = _("Type a name (empty: keep the caller)")
         self.fields["category"].queryset = Category.objects.filter(parent=None, active=True)
         self.fields["subcategory"].queryset = Category.objects.exclude(parent=None).filter(active=True) \
             .select_related("parent")
         self.fields["service"].queryset = ConfigurationItem.objects.business_services().active()
-        self.fields["configuration_item"].queryset = ConfigurationItem.objects.active().order_by("name")
+        use_picker(self, "configuration_item", "ci")
         self.fields["assignment_group"].queryset = Team.objects.order_by("name")
-        self.fields["assigned_to"].queryset = agents()
+        use_picker(self, "assigned_to", "agent")
         self.fields["parent"].label = _("Parent major incident")
         self.fields["parent"].help_text = ""
         self.fields["parent"].queryset = Incident.objects.filter(is_major=True).exclude(
             state__in=[IncidentState.CLOSED, IncidentState.CANCELLED])
-        # The CMDB may hold 100,000 CIs: a lookup list fed by htmx instead of a drop-down.
-        ci_field = self.fields["configuration_item"]
-        ci_field.widget = forms.TextInput(attrs={
-            "list": "ci-options", "autocomplete": "off", "placeholder": _("Type a CI name"),
-            "hx-get": reverse_lazy("incidents:ci_lookup"), "hx-trigger": "input changed delay:300ms",
-            "hx-target": "#ci-options", "hx-swap": "innerHTML",
-        })
-        ci_field.error_messages["invalid_choice"] = _("Pick a configuration item from the list.")
-        if self.instance.pk and self.instance.configuration_item_id:
-            ci_field.help_text = _("Current: %(ci)s") % {"ci": self.instance.configuration_item}
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
             if self.instance.priority_override:

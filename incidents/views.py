@@ -8,7 +8,6 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _, gettext_lazy
 from django.views import View
 
-from accounts.models import User
 from cmdb.models import ConfigurationItem
 from core.choices import Channel
 from core.exceptions import DomainError
@@ -21,7 +20,7 @@ from incidents.models import Incident
 from incidents.paging import SEARCH_COUNT_CAP, CappedCountPaginator
 from sla.models import SLAClock
 from core.ticket_views import TicketActionView, TicketDetailView, TicketFormView, TicketListView, TicketMixin
-from core.web import htmx_redirect as _done, int_param, parse_id, text_param
+from core.web import htmx_redirect as _done, int_param
 
 WEB = Channel.WEB
 PAGE_SIZE = 25
@@ -102,31 +101,6 @@ class ServiceSuggestionView(DeskMixin, View):
         ci = ConfigurationItem.objects.filter(pk=ci_id).select_related("ci_class").first() if ci_id else None
         service = services.suggest_service(ci) if ci else None
         return render(request, "incidents/partials/_service_suggestion.html", {"service": service, "ci": ci})
-
-
-class UserLookupView(DeskMixin, View):
-    """htmx: up to 20 active people whose name, username or e-mail contains the typed text."""
-
-    def get(self, request):
-        text = text_param(request, "caller") or text_param(request, "q")
-        people = []
-        if text and parse_id(text) is None:  # an id is what the field holds once someone is chosen
-            people = (User.objects.filter(is_active=True)
-                      .filter(Q(display_name__icontains=text) | Q(username__icontains=text) | Q(email__icontains=text))
-                      .order_by("display_name", "username")[:20])
-        return render(request, "incidents/partials/_user_options.html", {"people": people})
-
-
-class CILookupView(DeskMixin, View):
-    """htmx: up to 20 CIs whose name contains the typed text, as <option>s of a datalist."""
-
-    def get(self, request):
-        text = text_param(request, "configuration_item") or text_param(request, "q")
-        cis = []
-        if text and parse_id(text) is None:
-            cis = (ConfigurationItem.objects.visible_to(request.user).active().filter(name__icontains=text)
-                   .select_related("ci_class").order_by("name")[:20])
-        return render(request, "incidents/partials/_ci_options.html", {"cis": cis})
 
 
 def known_errors_url(incident):

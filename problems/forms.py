@@ -3,9 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Team, User
+from accounts.models import Team
 from problems.choices import ProblemState
 from problems.models import Problem
+from core.pickers import use_picker
 from core.web import bootstrapify as _bootstrapify, parse_id
 
 EDIT_FIELDS = [
@@ -32,7 +33,7 @@ class ProblemForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignment_group"].queryset = Team.objects.order_by("name")
-        self.fields["assigned_to"].queryset = User.objects.filter(is_active=True).order_by("display_name", "username")
+        use_picker(self, "assigned_to", "agent")
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
         bootstrapify(self)

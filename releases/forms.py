@@ -3,8 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from changes.forms import DATETIME_FORMAT, DateTimeLocalInput, bootstrapify, desk_users
+from changes.forms import DATETIME_FORMAT, DateTimeLocalInput, bootstrapify
 from changes.models import Change
+from core.pickers import use_picker
 from releases.choices import DeploymentState, Environment, ReleaseState
 from releases.models import Release
 
@@ -35,7 +36,7 @@ class ReleaseForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assigned_to"].queryset = desk_users()
+        use_picker(self, "assigned_to", "agent")
         self.fields["planned_date"].input_formats = [DATETIME_FORMAT, "%Y-%m-%d %H:%M"]
         if self.instance.pk:
             self.fields["change_numbers"].initial = ", ".join(c.number for c in self.instance.changes.all())

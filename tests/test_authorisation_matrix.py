@@ -117,6 +117,7 @@ MATRIX = [
     ("/accounts/tokens/<pk>/revoke/", {"GET": row(LOGIN, 405, 405, 405, 405, 405),
                                        "POST": row(LOGIN, 302, 404, 404, 404, 404)}),  # A's own token
     ("/core/attachments/<pk>/", {"GET": row(LOGIN, 200, 404, 200, 200, 200)}),  # on A's incident
+    ("/core/pick/<kind>/", {"GET": DESK_PAGE}),  # picker suggestions: desk forms only
     # the portal: end users' own incidents only; the desk works on the desk pages
     ("/portal/", {"GET": SIGNED_IN_PAGE}),
     ("/portal/new/", {"GET": SIGNED_IN_PAGE, "POST": row(LOGIN, 400, 400, 400, 400, 400)}),
@@ -126,8 +127,6 @@ MATRIX = [
     ("/incidents/", {"GET": DESK_PAGE}),
     ("/incidents/new/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),
     ("/incidents/suggest-service/", {"GET": DESK_PAGE}),
-    ("/incidents/user-lookup/", {"GET": DESK_PAGE}),
-    ("/incidents/ci-lookup/", {"GET": DESK_PAGE}),
     ("/incidents/bulk/", {"GET": DESK_POST_ONLY, "POST": DESK_ACTION_EMPTY}),
     ("/incidents/<pk>/", {"GET": DESK_PAGE}),
     ("/incidents/<pk>/edit/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),
@@ -262,6 +261,7 @@ SAMPLES = {
     "/accounts/tokens/<pk>/revoke/": {"pk": ["token.pk"]},
     "/accounts/password/reset/<uidb64>/<token>/": {"uidb64": ["=MQ"], "token": ["=made-up-token"]},
     "/core/attachments/<pk>/": {"pk": ["attachment.pk"]},
+    "/core/pick/<kind>/": {"kind": ["=person", "=agent", "=ci"]},
     "/portal/incidents/<pk>/": {"pk": ["incident_a.pk"]},
     "/incidents/<pk>/*": {"pk": ["incident_a.pk"]},
     "/problems/known-errors/suggest/<incident_id>/": {"incident_id": ["incident_a.pk"]},

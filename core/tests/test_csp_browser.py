@@ -91,8 +91,9 @@ def test_moved_handlers_still_work(watched, login, agent, estate):
     assert width == "25%"
     # "Use it" under the service field fills in the suggested business service
     watched.visit("/incidents/new/")
-    watched.fill("#id_configuration_item", str(estate["groupware"].pk))
-    watched.dispatch_event("#id_configuration_item", "change")
+    # ... once a CI is picked from the picker's suggestions (static/js/picker.js)
+    watched.fill("#id_configuration_item_text", estate["groupware"].name)
+    watched.locator(f"#id_configuration_item_listbox [data-id='{estate['groupware'].pk}']").click()
     watched.get_by_test_id("service-suggestion").get_by_role("button").click()
     assert watched.input_value("#id_service") == str(estate["groupware"].pk)
     screenshot(watched, "csp-service-suggestion")
