@@ -46,7 +46,7 @@ DEFAULT_WINDOW_MINUTES = 4 * 60
 
 def window_minutes() -> int:
     """The breaching-soon window in business minutes (setting SLA_BREACHING_SOON_BUSINESS_MINUTES)."""
-    return int(getattr(settings, "SLA_BREACHING_SOON_BUSINESS_MINUTES", DEFAULT_WINDOW_MINUTES))
+    return max(0, int(getattr(settings, "SLA_BREACHING_SOON_BUSINESS_MINUTES", DEFAULT_WINDOW_MINUTES)))
 
 
 @dataclass(frozen=True)
@@ -57,21 +57,19 @@ class Window:
     minutes: int
     ends: dict  # calendar pk or None → UTC instant (None: no working time ahead, nothing is soon)
 
-    def clock_q(self, prefix=""):
-        """Q over SLAClock (or a relation to it, `prefix` "sla_clocks__"): running, not breached,
-        due after now and within the window of its calendar."""
+    def clock_q(self):
+        """Q over SLAClock: running, not breached, due after now and within its calendar's window."""
         by_calendar = Q()
         for calendar_id, end in self.ends.items():
             if end is None:
                 continue
-            by_calendar |= Q(**{f"{prefix}definition__calendar_id": calendar_id, f"{prefix}due_at__lte": end}) \
-                if calendar_id is not None else \
-                Q(**{f"{prefix}definition__calendar__isnull": True, f"{prefix}due_at__lte": end})
+            on_calendar = Q(definition__calendar_id=calendar_id) if calendar_id is not None \
+                else Q(definition__calendar__isnull=True)
+            by_calendar |= on_calendar & Q(due_at__lte=end)
         if not by_calendar:
             return Q(pk__in=[])
-        return Q(**{f"{prefix}state": ClockState.RUNNING, f"{prefix}paused_at__isnull": True,
-                    f"{prefix}stopped_at__isnull": True, f"{prefix}breached_at__isnull": True,
-                    f"{prefix}due_at__gt": self.now}) & by_calendar
+        return Q(state=ClockState.RUNNING, paused_at__isnull=True, stopped_at__isnull=True, breached_at__isnull=True,
+                 due_at__gt=self.now) & by_calendar
 
 
 def window(now=None, minutes=None) -> Window:

@@ -142,3 +142,18 @@ def test_date_filters_are_date_pickers_and_a_to_date_includes_that_day(client, a
     refused = client.get(LIST, {"queue": Queue.ALL, "created_after": "31/12/2026"})
     assert 'data-testid="invalid-filter"' in refused.content.decode()
     assert 'value="31/12/2026"' in refused.content.decode()  # what was typed stays in the field
+
+
+def test_the_api_filters_with_the_same_definitions(agent_api, desk_in_every_sla_state):
+    def numbers(query):
+        response = agent_api.get(f"/api/v1/incidents/?{query}")
+        assert response.status_code == 200
+        return {row["title"] for row in response.json()["results"]}
+
+    assert numbers("queue=breaching") == {"P1 due within the hour", "P3 just opened"}
+    assert numbers("queue=breached") == {"P1 breached twice"}
+    assert numbers("breached=true") == {"P1 breached twice", "P1 breached, resolved"}
+    assert numbers("sla=paused") == {"P3 on hold"}
+    # API clients keep sending instants; an instant as the upper bound is exclusive
+    assert numbers("queue=all&created_before=2000-01-01T00:00:00Z") == set()
+    assert len(numbers("queue=all&created_after=2000-01-01T00:00:00%2B09:00")) == 6
