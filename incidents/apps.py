@@ -17,3 +17,10 @@ class IncidentsConfig(AppConfig):
         from incidents import demo as incidents_demo
 
         demo.register("incidents", incidents_demo.seed, after=("accounts", "cmdb", "sla"))
+        from incidents.models import Incident
+        from sla import queues
+
+        # The SLA dashboard's cards link to these queues and count with the same definitions.
+        queues.register_list_page(Incident, "incidents:incident_list", breaching_soon="queue=breaching",
+                                  breached_open="queue=breached", running="queue=all&sla=running",
+                                  paused="queue=all&sla=paused")

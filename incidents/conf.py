@@ -15,7 +15,3 @@ def auto_close_days():
 
 def priority_matrix():
     return priority.validate_matrix(getattr(settings, "INCIDENT_PRIORITY_MATRIX", priority.DEFAULT_MATRIX))
-
-
-def breaching_soon_minutes():
-    return int(getattr(settings, "INCIDENT_BREACHING_SOON_MINUTES", 60))

@@ -1,21 +1,19 @@
 """The one FilterSet behind the agent queues and GET /api/v1/incidents/."""
 
-from datetime import timedelta
-
 import django_filters
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
 from accounts.models import Team, User
 from cmdb.models import ConfigurationItem
-from incidents import conf, search
+from core.filters import DateBoundFilter, YesNoFilter
+from incidents import search
 from incidents.choices import OPEN_STATES, IncidentChannel, IncidentState, Priority
 from incidents.models import Category, Incident
-from sla.choices import ClockState
-from sla.models import SLAClock
+from sla import queues as sla_queues
 
 
 class Queue:
@@ -23,6 +21,7 @@ class Queue:
     MY_GROUPS = "my_groups"
     UNASSIGNED = "unassigned"
     BREACHING = "breaching"
+    BREACHED = "breached"
     MAJOR = "major"
     OPEN = "open"
     ALL = "all"
@@ -32,17 +31,48 @@ class Queue:
         (MY_GROUPS, _("My groups")),
         (UNASSIGNED, _("Unassigned")),
         (BREACHING, _("Breaching soon")),
+        (BREACHED, _("Breached, still open")),
         (MAJOR, _("Major incidents")),
         (OPEN, _("All open")),
         (ALL, _("All incidents")),
     ]
 
 
-def clocks_of_incidents(**conditions):
-    """An Exists() over the incident's SLA clocks (SLA sits below incidents: imported directly)."""
-    return Exists(SLAClock.objects.filter(
-        content_type=ContentType.objects.get_for_model(Incident), object_id=OuterRef("pk"), **conditions,
-    ))
+def queue_q(value, user, *, now=None, soon=None):
+    """The incidents of a queue as a Q (the list filters by it, the tabs count with it)."""
+    open_q = Q(state__in=OPEN_STATES)
+    if value == Queue.MINE:
+        return open_q & Q(assigned_to=user)
+    if value == Queue.MY_GROUPS:
+        return open_q & Q(assignment_group__in=Team.objects.filter(members=user).values("pk"))
+    if value == Queue.UNASSIGNED:
+        return open_q & Q(assigned_to__isnull=True)
+    if value == Queue.MAJOR:
+        return Q(is_major=True, state__in=OPEN_STATES | {IncidentState.RESOLVED})
+    if value == Queue.BREACHING:
+        return sla_queues.breaching_soon_q(Incident, soon or sla_queues.window(now))
+    if value == Queue.BREACHED:
+        return sla_queues.breached_open_q(Incident, now)
+    if value == Queue.OPEN:
+        return open_q
+    return Q()
+
+
+def queue_counts(queryset, user, *, now=None):
+    """{queue: number of incidents} for every queue tab, in one query (plus the window's)."""
+    now = now or timezone.now()
+    soon = sla_queues.window(now)
+    return queryset.aggregate(**{
+        value: Count("pk", filter=queue_q(value, user, now=now, soon=soon)) if value != Queue.ALL else Count("pk")
+        for value, _label in Queue.choices
+    })
+
+
+class SLAState:
+    RUNNING = "running"
+    PAUSED = "paused"
+
+    choices = [(RUNNING, _("Clock running")), (PAUSED, _("Clock paused"))]
 
 
 class IncidentFilterSet(django_filters.FilterSet):
@@ -69,15 +99,13 @@ class IncidentFilterSet(django_filters.FilterSet):
     )
     is_major = django_filters.BooleanFilter(label=_("Major incident"))
     parent = django_filters.ModelChoiceFilter(label=_("Major incident"), queryset=Incident.objects.all())
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte",
-                                                     label=_("Created after"))
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt",
-                                                      label=_("Created before"))
-    updated_after = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte",
-                                                     label=_("Updated after"))
-    updated_before = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="lt",
-                                                      label=_("Updated before"))
-    breached = django_filters.BooleanFilter(label=_("SLA breached"), method="filter_breached")
+    created_after = DateBoundFilter(field_name="created_at", lookup_expr="gte", label=_("Created from"))
+    created_before = DateBoundFilter(field_name="created_at", lookup_expr="lt", label=_("Created to"))
+    updated_after = DateBoundFilter(field_name="updated_at", lookup_expr="gte", label=_("Updated from"))
+    updated_before = DateBoundFilter(field_name="updated_at", lookup_expr="lt", label=_("Updated to"))
+    breached = YesNoFilter(label=_("SLA breached"), method="filter_breached")
+    sla = django_filters.ChoiceFilter(label=_("SLA clock"), choices=SLAState.choices, method="filter_sla",
+                                      empty_label=_("Any"))
     search = django_filters.CharFilter(label=_("Search"), method="filter_search")
 
     class Meta:
@@ -87,27 +115,19 @@ class IncidentFilterSet(django_filters.FilterSet):
     def _user(self):
         return getattr(self.request, "user", None)
 
+    @cached_property
+    def now(self):
+        return timezone.now()
+
     def filter_queue(self, queryset, name, value):
-        user = self._user()
-        open_qs = queryset.filter(state__in=OPEN_STATES)
-        if value == Queue.MINE:
-            return open_qs.filter(assigned_to=user)
-        if value == Queue.MY_GROUPS:
-            return open_qs.filter(assignment_group__in=Team.objects.filter(members=user).values("pk"))
-        if value == Queue.UNASSIGNED:
-            return open_qs.filter(assigned_to__isnull=True)
-        if value == Queue.MAJOR:
-            return queryset.filter(is_major=True, state__in=OPEN_STATES | {IncidentState.RESOLVED})
-        if value == Queue.BREACHING:
-            soon = timezone.now() + timedelta(minutes=conf.breaching_soon_minutes())
-            return open_qs.filter(clocks_of_incidents(state=ClockState.RUNNING, due_at__lte=soon))
-        if value == Queue.OPEN:
-            return open_qs
-        return queryset
+        return queryset.filter(queue_q(value, self._user(), now=self.now))
 
     def filter_breached(self, queryset, name, value):
-        breached = clocks_of_incidents(state=ClockState.BREACHED)
+        breached = sla_queues.breached_q(Incident, self.now)
         return queryset.filter(breached) if value else queryset.filter(~breached)
+
+    def filter_sla(self, queryset, name, value):
+        return queryset.filter(sla_queues.clock_state_q(Incident, value))
 
     def filter_search(self, queryset, name, value):
         return search.apply(queryset, value)

@@ -14,7 +14,7 @@ from core.exceptions import DomainError
 from core.selectors import timeline
 from incidents import services, workflow
 from incidents.choices import OPEN_STATES, IncidentState
-from incidents.filtersets import ORDERING_FIELDS, IncidentFilterSet, Queue
+from incidents.filtersets import ORDERING_FIELDS, IncidentFilterSet, Queue, queue_counts
 from incidents.forms import BulkUpdateForm, CommentForm, IncidentForm, IncidentTransitionForm
 from incidents.models import Incident
 from incidents.paging import SEARCH_COUNT_CAP, CappedCountPaginator
@@ -64,7 +64,8 @@ class IncidentListView(DeskMixin, TicketListView):
         return params
 
     def get_default_ordering(self, params):
-        if params.get("queue") in (Queue.MINE, Queue.MY_GROUPS, Queue.UNASSIGNED, Queue.OPEN):
+        if params.get("queue") in (Queue.MINE, Queue.MY_GROUPS, Queue.UNASSIGNED, Queue.OPEN, Queue.BREACHING,
+                                   Queue.BREACHED):
             return ("priority", "created_at")
         return ("-created_at", "-id")
 
@@ -73,8 +74,13 @@ class IncidentListView(DeskMixin, TicketListView):
         return CappedCountPaginator if (params.get("search") or "").strip() else Paginator
 
     def get_extra_context(self, params, page):
+        htmx = getattr(self.request, "htmx", None)
+        # The tabs sit outside the rows an htmx filter request replaces: count only for the full page.
+        counts = {} if htmx and not htmx.boosted else queue_counts(
+            Incident.objects.visible_to(self.request.user), self.request.user)
         return {
-            "queues": Queue.choices, "queue": params.get("queue", ""),
+            "queues": [(value, label, counts.get(value)) for value, label in Queue.choices],
+            "queue": params.get("queue", ""),
             "count_capped": isinstance(page.paginator, CappedCountPaginator)
             and page.paginator.count >= SEARCH_COUNT_CAP,
             "bulk_form": BulkUpdateForm(),

@@ -215,6 +215,10 @@ STORAGES = {
     },
 }
 
+# "Breaching soon" (desk queue, SLA dashboard): due within this much business time on the
+# clock's own calendar (sla.queues).
+SLA_BREACHING_SOON_BUSINESS_MINUTES = env_int("SLA_BREACHING_SOON_BUSINESS_MINUTES", 240)
+
 # Attachments: size and type limits shared by the desk, the portal and the API.
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 ATTACHMENT_ALLOWED_EXTENSIONS = env_list(

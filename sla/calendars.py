@@ -52,6 +52,11 @@ def build_calendar(model, intervals=None, exceptions=None) -> Calendar:
     )
 
 
+def is_cached(model) -> bool:
+    """Whether `calendar_value(model)` answers without reading intervals and exceptions."""
+    return (model.pk, model.updated_at) in _cache
+
+
 def calendar_value(model) -> Calendar:
     """The value for a calendar row, rebuilt only when the row's `updated_at` moved
     (interval and exception saves touch the calendar)."""
