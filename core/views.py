@@ -4,11 +4,14 @@ from django.db import connection
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.cache import never_cache
+from django.utils import timezone
 from django.views.decorators.http import require_GET
+from django.views.generic import TemplateView
 
 from accounts import roles
-from core import tasks
+from core import approvals, tasks
 from core.models import Attachment
+from core.web import DeskRequiredMixin
 
 
 def home(request):
@@ -66,3 +69,13 @@ def attachment_download(request, pk):
     if record is None or (attachment.internal and not roles.is_agent(request.user)):
         raise Http404
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.filename)
+
+
+class ApprovalInboxView(DeskRequiredMixin, TemplateView):
+    """My approvals: every decision waiting for this person, across ticket types (core.approvals)."""
+
+    template_name = "core/approvals.html"
+
+    def get_context_data(self, **kwargs):
+        items = approvals.pending_for_request(self.request)
+        return {**super().get_context_data(**kwargs), "items": items, "now": timezone.now()}
