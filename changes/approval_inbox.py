@@ -30,7 +30,11 @@ def candidates(user):
     ids = (Change.objects.filter(could_decide, state=ChangeState.AUTHORIZE, approved_at__isnull=True)
            .exclude(type=ChangeType.STANDARD).exclude(requested_by=user).values("pk"))
     return list(Change.objects.visible_to(user).filter(pk__in=ids)
-                .select_related("requested_by", "approval_policy").order_by("pk"))
+                .select_related("requested_by", "approval_policy")
+                # What a row shows and the rule reads; not the plans, answers and conflicts.
+                .only("pk", "number", "title", "type", "state", "risk", "approval_round", "approved_at",
+                      "updated_at", "requested_by", "approval_policy")
+                .order_by("pk"))
 
 
 def _stages_by_policy(policy_ids):
