@@ -58,7 +58,7 @@ def test_nav_shows_the_count_on_every_desk_page(client, requester, cab, board):
     page = client.get("/incidents/").content.decode()
 
     assert 'data-testid="nav-approvals"' in page
-    assert '<span aria-hidden="true">2</span>' in page and "2 decisions waiting" in page
+    assert '<span aria-hidden="true" data-testid="nav-approvals-count">2</span>' in page and "2 decisions waiting" in page
 
 
 def test_nav_without_pending_approvals_has_no_badge(client, agent):
@@ -148,12 +148,12 @@ def test_count_drops_after_the_decision(client, requester, cab, board):
     change = authorize_high(requester)
     authorize_high(requester, title="another")
     client.force_login(cab[0])
-    assert '<span aria-hidden="true">2</span>' in client.get("/approvals/").content.decode()
+    assert '<span aria-hidden="true" data-testid="nav-approvals-count">2</span>' in client.get("/approvals/").content.decode()
 
     services.decide_approval(change, actor=cab[0], channel=Channel.WEB, decision="approve")
 
     page = client.get("/approvals/").content.decode()
-    assert '<span aria-hidden="true">1</span>' in page and page.count('data-testid="approval-row"') == 1
+    assert '<span aria-hidden="true" data-testid="nav-approvals-count">1</span>' in page and page.count('data-testid="approval-row"') == 1
 
 
 def test_korean_panel_and_inbox(client, requester, cab, board, make_user):
