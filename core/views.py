@@ -4,7 +4,6 @@ from django.db import connection
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.cache import never_cache
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
@@ -78,4 +77,4 @@ class ApprovalInboxView(DeskRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         items = approvals.pending_for_request(self.request)
-        return {**super().get_context_data(**kwargs), "items": items, "now": timezone.now()}
+        return {**super().get_context_data(**kwargs), "items": items}
