@@ -7,11 +7,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.roles import Role
+from changes import services
 from changes.choices import ApprovalMode, ChangeType as T, Risk
 from changes.models import Approval
 from changes.tests.factories import make_change, make_group, make_policy, to_authorize
 from core.choices import Channel
-from changes import services
 
 pytestmark = pytest.mark.django_db
 
@@ -156,7 +156,7 @@ def test_count_drops_after_the_decision(client, requester, cab, board):
     assert '<span aria-hidden="true" data-testid="nav-approvals-count">1</span>' in page and page.count('data-testid="approval-row"') == 1
 
 
-def test_korean_panel_and_inbox(client, requester, cab, board, make_user):
+def test_korean_panel_and_inbox(client, requester, cab, board):
     change = authorize_high(requester)
     client.force_login(cab[0])
     client.cookies["django_language"] = "ko"
