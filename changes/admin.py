@@ -24,7 +24,7 @@ class ApprovalStageInline(admin.TabularInline):
 
 @admin.register(ApprovalPolicy)
 class ApprovalPolicyAdmin(admin.ModelAdmin):
-    list_display = ["name", "change_type", "risk", "active"]
+    list_display = ["name", "change_type", "risk", "approvers_may_repeat", "active"]
     list_filter = ["change_type", "risk", "active"]
     inlines = [ApprovalStageInline]
 

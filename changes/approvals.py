@@ -7,12 +7,19 @@ Rules:
 - "all" means every eligible member, and the requester is never eligible (a requester never
   approves their own change), so a requester who sits on the board does not block it;
 - one decision per approver per stage per round: approving twice is refused;
+- one stage per approver per change per round (separation of duties): whoever decided a stage
+  is not counted again on a later stage of the same round, so the change manager's approval
+  and the board's are given by different people. A policy may allow it explicitly
+  (`ApprovalPolicy.approvers_may_repeat`, `one_vote_per_person=False` here) for a board too
+  small to staff its stages separately. While the rule holds, an "all" stage needs every
+  eligible member who has not decided an earlier stage; a quorum is not lowered (a policy whose
+  quorum cannot be met by the remaining members must allow repeats or grow its board);
 - only members of the stage's group may decide.
 """
 
 from dataclasses import dataclass, field
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, ngettext
 
 from changes.choices import ApprovalMode, ApprovalStatus, Decision
 from core.exceptions import DomainError, PermissionRefused
@@ -44,9 +51,54 @@ class StageResult:
     required: int = 0
     decided_by: set = field(default_factory=set)
 
+    @property
+    def status_label(self):
+        return ApprovalStatus(self.status).label
 
-def required_count(spec, requester_id):
-    eligible = spec.eligible - {requester_id}
+    @property
+    def rule_label(self):
+        """Who decides the stage, in words (the panel's "any one member", not the code "any")."""
+        if self.spec.mode == ApprovalMode.ALL:
+            return _("every member")
+        if self.spec.mode == ApprovalMode.QUORUM:
+            return ngettext("quorum of %(count)s", "quorum of %(count)s", self.required) % {"count": self.required}
+        return _("any one member")
+
+    @property
+    def tally_label(self):
+        return ngettext("%(approvals)s of %(required)s approval", "%(approvals)s of %(required)s approvals",
+                        self.required) % {"approvals": self.approvals, "required": self.required}
+
+
+class AlreadyDecided(DomainError):
+    """The person has given their decision for this change's round: a second click, or another
+    stage's vote, is a conflict with what is recorded, not bad input."""
+
+    status_code = 409
+
+    def __init__(self, message, *, code):
+        super().__init__(message, code=code)
+
+
+# Refusals that are about the person, worth telling them on the page (why the buttons are gone).
+PERSONAL_REFUSALS = frozenset({"already_decided", "decided_other_stage", "own_change"})
+
+
+@dataclass(frozen=True)
+class Offer:
+    """What a person is offered on a change: the stage their vote is for, or why not."""
+
+    stage: StageSpec | None
+    reason: str = ""
+    code: str = ""
+
+    @property
+    def personal(self):
+        return self.code in PERSONAL_REFUSALS
+
+
+def required_count(spec, requester_id, excluded=frozenset()):
+    eligible = spec.eligible - {requester_id} - set(excluded)
     if spec.mode == ApprovalMode.ANY:
         return 1
     if spec.mode == ApprovalMode.ALL:
@@ -54,7 +106,7 @@ def required_count(spec, requester_id):
     return max(int(spec.quorum or 1), 1)
 
 
-def evaluate(stages, decisions, *, requester_id=None):
+def evaluate(stages, decisions, *, requester_id=None, one_vote_per_person=True):
     """Return (overall status, [StageResult...], current stage result or None)."""
     stages = sorted(stages, key=lambda s: s.order)
     if not stages:
@@ -63,12 +115,16 @@ def evaluate(stages, decisions, *, requester_id=None):
     current = None
     overall = ApprovalStatus.APPROVED
     blocked = False
+    earlier_voters = set()
     for spec in stages:
         mine = [d for d in decisions if d.stage_order == spec.order]
-        result = StageResult(spec=spec, status=ApprovalStatus.PENDING, required=required_count(spec, requester_id))
+        result = StageResult(spec=spec, status=ApprovalStatus.PENDING,
+                             required=required_count(spec, requester_id,
+                                                     earlier_voters if one_vote_per_person else ()))
         result.approvals = sum(1 for d in mine if d.decision == Decision.APPROVE)
         result.rejections = sum(1 for d in mine if d.decision == Decision.REJECT)
         result.decided_by = {d.approver_id for d in mine}
+        earlier_voters |= result.decided_by
         if blocked:
             results.append(result)
             continue
@@ -86,22 +142,44 @@ def evaluate(stages, decisions, *, requester_id=None):
     return overall, results, current
 
 
-def check_can_decide(stages, decisions, *, actor_id, requester_id, decision):
+def check_can_decide(stages, decisions, *, actor_id, requester_id, decision, one_vote_per_person=True):
     """Refuse a decision that the rules do not allow; return the stage it applies to."""
     if decision not in Decision.values:
         raise DomainError(_("Decision must be approve or reject."), field="decision", code="invalid")
     if actor_id is not None and actor_id == requester_id:
         raise PermissionRefused(_("A requester never approves their own change."))
-    overall, _results, current = evaluate(stages, decisions, requester_id=requester_id)
+    overall, results, current = evaluate(stages, decisions, requester_id=requester_id,
+                                         one_vote_per_person=one_vote_per_person)
     if overall == ApprovalStatus.NOT_REQUIRED:
         raise DomainError(_("This change needs no approval."), code="not_required")
     if overall != ApprovalStatus.PENDING or current is None:
-        raise DomainError(_("The approval of this change is already decided (%(status)s).") % {"status": overall},
-                          code="decided")
+        raise DomainError(_("The approval of this change is already decided (%(status)s).")
+                          % {"status": ApprovalStatus(overall).label}, code="decided")
     if actor_id in current.decided_by:
-        raise DomainError(_("You have already given your decision on this stage."), code="already_decided")
+        raise AlreadyDecided(_("You have already given your decision on the stage “%(stage)s”.")
+                             % {"stage": current.spec.name}, code="already_decided")
+    if one_vote_per_person:
+        earlier = next((r for r in results if r.spec.order < current.spec.order and actor_id in r.decided_by), None)
+        if earlier is not None:
+            raise AlreadyDecided(
+                _("You decided the stage “%(decided)s” of this change; the stage “%(stage)s” is for another "
+                  "approver (one stage per person in each approval round).")
+                % {"decided": earlier.spec.name, "stage": current.spec.name}, code="decided_other_stage")
     if actor_id not in current.spec.eligible:
         raise PermissionRefused(
             _("You are not an approver of the stage “%(stage)s”.") % {"stage": current.spec.name}
         )
     return current.spec
+
+
+def offer(stages, decisions, *, actor_id, requester_id, one_vote_per_person=True):
+    """The vote a person is offered now (the same rule as a decision, asked before the click)."""
+    try:
+        spec = check_can_decide(stages, decisions, actor_id=actor_id, requester_id=requester_id,
+                                decision=Decision.APPROVE, one_vote_per_person=one_vote_per_person)
+    except PermissionRefused as exc:
+        own = actor_id is not None and actor_id == requester_id
+        return Offer(stage=None, reason=str(exc.message), code="own_change" if own else exc.code)
+    except DomainError as exc:
+        return Offer(stage=None, reason=str(exc.message), code=exc.code)
+    return Offer(stage=spec)

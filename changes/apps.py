@@ -14,3 +14,7 @@ class ChangesConfig(AppConfig):
         from changes import history
 
         history.register()
+        from changes import approval_inbox
+        from core import approvals
+
+        approvals.register("change", label=approval_inbox.LABEL, pending=approval_inbox.pending)

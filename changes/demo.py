@@ -150,12 +150,10 @@ def _approve_all(change, approvers, rng):
     for _ in range(10):
         if change.state != S.AUTHORIZE or change.approved_at is not None:
             return change
-        _overall, _results, current = approval_rules.evaluate(
-            services.stage_specs(change), services.decision_facts(change), requester_id=change.requested_by_id)
-        if current is None:
-            return change
-        eligible = [u for u in approvers if u.pk in current.spec.eligible and u.pk != change.requested_by_id
-                    and u.pk not in current.decided_by]
+        specs, facts = services.stage_specs(change), services.decision_facts(change)
+        one_vote = services.one_vote_per_person(change)
+        eligible = [u for u in approvers if approval_rules.offer(
+            specs, facts, actor_id=u.pk, requester_id=change.requested_by_id, one_vote_per_person=one_vote).stage]
         if not eligible:
             return change
         approver = rng.choice(eligible)

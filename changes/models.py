@@ -65,6 +65,13 @@ class ApprovalPolicy(models.Model):
                             help_text=_("Leave empty to apply to every risk level."))
     active = models.BooleanField(_("active"), default=True)
     description = models.TextField(_("description"), blank=True)
+    # Separation of duties by default: whoever decided one stage of a change's round does not
+    # also decide a later one (changes.approvals). A board too small to staff its stages apart
+    # needs this switched on, deliberately.
+    approvers_may_repeat = models.BooleanField(
+        _("one person may decide several stages"), default=False,
+        help_text=_("Let a person who decided one stage of a change also decide its later stages in the "
+                    "same round. Off: each stage is decided by different people."))
 
     class Meta:
         ordering = ["change_type", "risk", "name"]

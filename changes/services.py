@@ -133,7 +133,7 @@ def choose_policy(change_type, risk):
             .filter(Q(risk=risk) | Q(risk="")).order_by("-risk").first())
 
 
-def _fallback_approvers():
+def fallback_approvers():
     """Holders of the manager role (administrators and superusers included): they approve under
     the default policy and on stages marked `managers_decide`."""
     User = get_user_model()
@@ -147,15 +147,30 @@ def stage_specs(change):
         return []
     policy = change.approval_policy
     if policy is None:
-        # No policy configured for this type and risk: any change manager decides.
-        return [approval_rules.StageSpec(order=1, name=str(_("Change manager")), mode="any",
-                                         eligible=_fallback_approvers())]
-    stages = list(policy.stages.select_related("group").prefetch_related("group__members").order_by("order"))
-    managers = _fallback_approvers() if any(s.managers_decide for s in stages) else frozenset()
+        return default_specs(fallback_approvers())
+    stages = [(s, frozenset(m.pk for m in s.group.members.all())) for s in
+              policy.stages.select_related("group").prefetch_related("group__members").order_by("order")]
+    managers = fallback_approvers() if any(s.managers_decide for s, _members in stages) else frozenset()
+    return specs_from_stages(stages, managers=managers)
+
+
+def default_specs(managers):
+    """No policy configured for the change's type and risk: any change manager decides."""
+    return [approval_rules.StageSpec(order=1, name=str(_("Change manager")), mode="any", eligible=managers)]
+
+
+def specs_from_stages(stages, *, managers):
+    """StageSpecs from a policy's (stage, member ids) pairs. Shared by the record page, the
+    service and the approvals inbox, which loads the stages of many changes at once."""
     return [approval_rules.StageSpec(order=s.order, name=s.name, mode=s.mode, quorum=s.quorum, stage_id=s.pk,
-                                     eligible=frozenset(m.pk for m in s.group.members.all())
-                                     | (managers if s.managers_decide else frozenset()))
-            for s in stages]
+                                     eligible=frozenset(members) | (managers if s.managers_decide else frozenset()))
+            for s, members in sorted(stages, key=lambda pair: pair[0].order)]
+
+
+def one_vote_per_person(change):
+    """Separation of duties holds unless the change's policy explicitly lets approvers repeat."""
+    policy = change.approval_policy
+    return not (policy is not None and policy.approvers_may_repeat)
 
 
 def decision_facts(change, approvals=None):
@@ -172,7 +187,8 @@ def approval_status(change):
     if change.state in (S.NEW, S.ASSESS) and change.approved_at is None:
         return ApprovalStatus.PENDING, []
     overall, results, _current = approval_rules.evaluate(stage_specs(change), decision_facts(change),
-                                                         requester_id=change.requested_by_id)
+                                                         requester_id=change.requested_by_id,
+                                                         one_vote_per_person=one_vote_per_person(change))
     return overall, results
 
 
@@ -192,8 +208,10 @@ def decide_approval(change, *, actor, channel, decision, comment=""):
         raise DomainError(_("Say why the change is rejected."), field="comment", code="required")
     workflow.check_ready_for_approval(workflow_facts(locked))
     specs = stage_specs(locked)
+    one_vote = one_vote_per_person(locked)
     spec = approval_rules.check_can_decide(specs, decision_facts(locked), actor_id=getattr(actor, "pk", None),
-                                           requester_id=locked.requested_by_id, decision=decision)
+                                           requester_id=locked.requested_by_id, decision=decision,
+                                           one_vote_per_person=one_vote)
     now = timezone.now()
     approval = Approval.objects.create(change=locked, round=locked.approval_round, stage_id=spec.stage_id,
                                        stage_order=spec.order, stage_name=spec.name, approver=actor,
@@ -203,7 +221,7 @@ def decide_approval(change, *, actor, channel, decision, comment=""):
                  context={"reason": comment, "stage": spec.name, "round": locked.approval_round,
                           "approval_id": approval.pk})
     overall, _results, _current = approval_rules.evaluate(specs, decision_facts(locked),
-                                                          requester_id=locked.requested_by_id)
+                                                          requester_id=locked.requested_by_id, one_vote_per_person=one_vote)
     if overall in (ApprovalStatus.APPROVED, ApprovalStatus.REJECTED):
         events.publish("change.approved" if overall == ApprovalStatus.APPROVED else "change.rejected", locked,
                        actor=actor, channel=channel, at=now,

@@ -107,15 +107,12 @@ class ChangeDetailView(DeskMixin, TicketDetailView):
         overall, stage_results = services.approval_status(change)
         round_approvals = list(Approval.objects.filter(change=change).select_related("approver")
                                .order_by("round", "stage_order", "created_at"))
-        can_decide = False
-        if change.state == ChangeState.AUTHORIZE:
-            try:
-                approval_rules.check_can_decide(
-                    services.stage_specs(change), services.decision_facts(change, round_approvals),
-                    actor_id=request.user.pk, requester_id=change.requested_by_id, decision="approve")
-                can_decide = True
-            except DomainError:
-                can_decide = False
+        offer = approval_rules.Offer(stage=None)
+        if change.state == ChangeState.AUTHORIZE and change.approved_at is None:
+            offer = approval_rules.offer(
+                services.stage_specs(change), services.decision_facts(change, round_approvals),
+                actor_id=request.user.pk, requester_id=change.requested_by_id,
+                one_vote_per_person=services.one_vote_per_person(change))
         allowed = workflow.allowed_targets(change.type, change.state)
         if change.state == ChangeState.AUTHORIZE and change.approved_at is None:
             # Leaving authorize forward is the approvers' decision (the approve/reject form).
@@ -133,7 +130,7 @@ class ChangeDetailView(DeskMixin, TicketDetailView):
         pir = getattr(change, "pir", None) if hasattr(change, "pir") else None
         return {
             "change": change, "approval_status": overall, "stage_results": stage_results,
-            "approvals": round_approvals, "can_decide": can_decide,
+            "approvals": round_approvals, "can_decide": offer.stage is not None, "approval_offer": offer,
             "approval_form": forms.get("approval") or bootstrapify(ApprovalForm()),
             "transition_form": transition_form, "allowed": allowed,
             "risk_form": forms.get("risk") or RiskForm(initial_answers=change.risk_answers),

@@ -6,9 +6,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.cache import never_cache
 from django.views import View
 from django.views.decorators.http import require_GET
+from django.views.generic import TemplateView
 
 from accounts import roles
-from core import pickers, tasks
+from core import approvals, pickers, tasks
 from core.models import Attachment
 from core.web import DeskRequiredMixin, text_param
 
@@ -81,3 +82,13 @@ class PickerLookupView(DeskRequiredMixin, View):
         return JsonResponse({"results": [
             {"id": obj.pk, "label": picker.label(obj), "detail": str(picker.detail(obj) or "")} for obj in found
         ]})
+
+
+class ApprovalInboxView(DeskRequiredMixin, TemplateView):
+    """My approvals: every decision waiting for this person, across ticket types (core.approvals)."""
+
+    template_name = "core/approvals.html"
+
+    def get_context_data(self, **kwargs):
+        items = approvals.pending_for_request(self.request)
+        return {**super().get_context_data(**kwargs), "items": items}

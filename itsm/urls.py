@@ -48,6 +48,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
     path("core/", include("core.urls")),
+    path("approvals/", core_views.ApprovalInboxView.as_view(), name="approvals"),
     path("portal/", include("incidents.portal_urls")),
     path("incidents/", include("incidents.urls")),
     path("problems/", include("problems.urls")),

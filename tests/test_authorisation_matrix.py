@@ -124,6 +124,7 @@ MATRIX = [
     ("/portal/incidents/<pk>/", {"GET": row(LOGIN, 200, 404, 404, 404, 404),
                                  "POST": row(LOGIN, 400, 404, 404, 404, 404)}),
     # the desk
+    ("/approvals/", {"GET": DESK_PAGE}),  # my approvals: what each desk person may decide now
     ("/incidents/", {"GET": DESK_PAGE}),
     ("/incidents/new/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),
     ("/incidents/suggest-service/", {"GET": DESK_PAGE}),

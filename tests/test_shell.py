@@ -8,7 +8,7 @@ import pytest
 from accounts.roles import Role
 
 ROOT = Path(__file__).resolve().parents[1]
-DESK_LINKS = ["/incidents/", "/problems/", "/changes/", "/releases/", "/cmdb/", "/sla/"]
+DESK_LINKS = ["/incidents/", "/problems/", "/changes/", "/releases/", "/cmdb/", "/sla/", "/approvals/"]
 PORTAL_LINKS = ["/portal/", "/portal/new/"]
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "www.w3.org"}  # w3.org: SVG/XML namespaces, never fetched
 DOC_HOSTS = re.compile(r"^(.+\.)?example\.(com|org|net)$")  # RFC 2606 placeholders in help texts

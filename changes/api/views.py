@@ -68,7 +68,10 @@ class ChangeViewSet(TicketViewSet):
     @extend_schema(request=ApprovalDecisionSerializer, responses=ChangeSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, *args, **kwargs):
-        """Approve or reject the change's current approval stage, with a comment."""
+        """Approve or reject the change's current approval stage, with a comment.
+
+        One stage per person per change in each approval round (unless the policy lets approvers
+        repeat): a second decision by the same person, on this stage or a later one, answers 409."""
         change = self.get_object()
         serializer = ApprovalDecisionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -1,0 +1,49 @@
+"""A manager works their approvals in a real browser: the count in the navigation, the inbox,
+the stage-named buttons, and no second vote on the next stage by the same person."""
+
+import pytest
+
+from changes.choices import ApprovalMode, ChangeType as T, Risk
+from changes.tests.factories import make_change, make_group, make_policy, to_authorize
+from conftest import screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_manager_works_the_approvals_inbox(page, login, requester, manager, cab):
+    # given a two-stage policy (the change manager, then the board) and two changes awaiting it
+    board = make_group("CAB", [manager, *cab])
+    policy = make_policy(T.NORMAL, [(board, ApprovalMode.ANY, None), (board, ApprovalMode.QUORUM, 2)], risk=Risk.HIGH)
+    policy.stages.filter(order=1).update(name="Change manager", managers_decide=True)
+    policy.stages.filter(order=2).update(name="CAB")
+    first = to_authorize(make_change(requester, title="Replace the core switch"), requester, risk=Risk.HIGH)
+    to_authorize(make_change(requester, title="Move the mail relay"), requester, risk=Risk.HIGH)
+
+    # when the manager signs in, the navigation shows two decisions waiting
+    login(manager)
+    page.goto("/changes/")
+    assert page.locator("[data-testid=nav-approvals-count]").inner_text().strip() == "2"
+
+    # and the inbox lists both, at the change manager's stage
+    page.click("[data-testid=nav-approvals]")
+    page.wait_for_load_state("networkidle")
+    rows = page.locator("[data-testid=approval-row]")
+    assert rows.count() == 2
+    assert "Change manager" in rows.first.inner_text() and "High" in rows.first.inner_text()
+    screenshot(page, "approvals-inbox")
+
+    # the record's buttons name the stage the vote is for
+    page.click(f"[data-testid=approval-link]:text('{first.number}')")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("[data-testid=approve]").inner_text().strip() == "Approve — Change manager stage"
+    assert page.locator("[data-testid=reject]").inner_text().strip() == "Reject — Change manager stage"
+    page.fill("#id_comment", "Owner agrees.")
+    page.click("[data-testid=approve]")
+    page.wait_for_load_state("networkidle")
+
+    # then the board's stage is next, but not offered to the manager, and the page says why
+    assert page.locator("[data-testid=approval-form]").count() == 0
+    assert "one stage per person" in page.locator("[data-testid=approval-not-offered]").inner_text()
+    assert "Pending" in page.locator("[data-testid=approval-stages] li[data-stage='2']").inner_text()
+    assert page.locator("[data-testid=nav-approvals-count]").inner_text().strip() == "1"
+    screenshot(page, "approvals-change-panel")
