@@ -149,7 +149,7 @@ MATRIX = [
     ("/releases/", {"GET": DESK_PAGE}),
     ("/releases/new/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),
     ("/releases/<pk>/", {"GET": DESK_PAGE}),
-    ("/releases/<pk>/*/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),  # edit, transition, deploy
+    ("/releases/<pk>/*/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),  # edit, transition, deploy, comment
     ("/cmdb/", {"GET": DESK_PAGE}),
     ("/cmdb/new/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),
     ("/cmdb/export/", {"GET": DESK_PAGE}),

@@ -1,4 +1,11 @@
+import datetime
+
 from django import template
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.html import format_html
+from django.utils.timesince import timesince, timeuntil
+from django.utils.translation import gettext
 
 from core.choices import Channel
 
@@ -23,3 +30,57 @@ def badge(record, field):
     """
     colours = getattr(record, "badge_colours", {}).get(field, {})
     return colours.get(getattr(record, field, None), "secondary")
+
+
+# One date format per context, the same on every desk and portal page:
+#   - a date-time is shown absolute, in the current (the user's) time zone, "2026-12-02 14:05";
+#     lists and other tight places may ask for the short form ("12-02 14:05" this year, else
+#     "2025-12-02"); a plain date (no time of day) is "2026-12-02";
+#   - how long ago (or how far ahead) it is goes into the title, shown on hover: "3 hours ago";
+#   - the machine-readable instant is in the datetime attribute (ISO 8601).
+FORMATS = {"full": "Y-m-d H:i", "date": "Y-m-d"}
+
+
+def _relative(value, now):
+    if value <= now:
+        return gettext("%(time)s ago") % {"time": timesince(value, now, depth=1)}
+    return gettext("in %(time)s") % {"time": timeuntil(value, now, depth=1)}
+
+
+@register.filter(is_safe=True)
+def when(value, form="full"):
+    """`{{ incident.created_at|when }}` → `<time datetime="…" title="3 hours ago">2026-12-02 14:05</time>`.
+
+    The house rule for every date a person reads (see FORMATS above): absolute in the user's
+    time zone, relative on hover. `form` is "full" (default), "short" (lists) or "date".
+    An empty value renders nothing, so `|default:"—"` can follow.
+    """
+    if value in (None, ""):
+        return ""
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        now = timezone.localtime() if timezone.is_aware(value) else datetime.datetime.now()
+        if form == "short":
+            shown = date_format(value, "m-d H:i" if value.year == now.year else "Y-m-d")
+        elif form == "date":
+            shown = date_format(value, FORMATS["date"])
+        else:
+            shown = date_format(value, FORMATS["full"])
+    elif isinstance(value, datetime.date):
+        now = timezone.localdate()
+        shown = date_format(value, FORMATS["date"])
+        if value == now:
+            relative = gettext("today")
+        else:
+            relative = _relative(value, now)
+        return format_html('<time datetime="{}" title="{}">{}</time>', value.isoformat(), relative, shown)
+    else:
+        return value
+    return format_html('<time datetime="{}" title="{}">{}</time>', value.isoformat(), _relative(value, now), shown)
+
+
+@register.filter
+def action_label(ticket, target):
+    """`{{ incident|action_label:"in_progress" }}`: the workflow's name for moving there from here ("Resume")."""
+    return ticket.lifecycle.action_label(ticket.state, target)
