@@ -11,7 +11,7 @@ walk the whole table without a database.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, ngettext
 from django.utils.translation import pgettext_lazy
 
 from core.exceptions import DomainError, InvalidTransition
@@ -112,8 +112,10 @@ def check_transition(facts, target, *, is_agent=True, **values):
     if is_reopen(current, target) and not is_agent:
         if not reopen_allowed(facts.resolved_at, now=facts.now, window_days=facts.reopen_window_days):
             raise DomainError(
-                _("This incident was resolved more than %(days)s days ago and can no longer be reopened. "
-                  "Please report a new incident.") % {"days": facts.reopen_window_days},
+                ngettext("This incident was resolved more than %(days)s day ago and can no longer be reopened. "
+                         "Please report a new incident.",
+                         "This incident was resolved more than %(days)s days ago and can no longer be reopened. "
+                         "Please report a new incident.", facts.reopen_window_days) % {"days": facts.reopen_window_days},
                 field="state", code="reopen_window",
             )
 

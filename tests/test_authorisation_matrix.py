@@ -138,7 +138,7 @@ MATRIX = [
     ("/problems/<pk>/links/", {"GET": DESK_POST_ONLY, "POST": DESK_ACTION_EMPTY}),
     ("/problems/<pk>/resolve-incidents/", {"GET": DESK_POST_ONLY, "POST": DESK_ACTION_EMPTY}),
     ("/problems/<pk>/raise-change/", {"GET": DESK_POST_ONLY, "POST": DESK_ACTION_EMPTY}),
-    ("/problems/<pk>/comment/", {"GET": DESK_POST_ONLY, "POST": DESK_ACTION_EMPTY}),
+    ("/problems/<pk>/comment/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),  # as on every ticket type
     ("/changes/", {"GET": DESK_PAGE}),
     ("/changes/new/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),
     ("/changes/calendar/", {"GET": DESK_PAGE}),

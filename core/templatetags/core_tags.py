@@ -35,10 +35,11 @@ def badge(record, field):
 # One date format per context, the same on every desk and portal page:
 #   - a date-time is shown absolute, in the current (the user's) time zone, "2026-12-02 14:05";
 #     lists and other tight places may ask for the short form ("12-02 14:05" this year, else
-#     "2025-12-02"); a plain date (no time of day) is "2026-12-02";
+#     "2025-12-02"); a plain date (no time of day) is "2026-12-02"; an audit trail that orders
+#     events seconds apart (an SLA clock's steps) may ask for "seconds", "2026-12-02 14:05:09";
 #   - how long ago (or how far ahead) it is goes into the title, shown on hover: "3 hours ago";
 #   - the machine-readable instant is in the datetime attribute (ISO 8601).
-FORMATS = {"full": "Y-m-d H:i", "date": "Y-m-d"}
+FORMATS = {"full": "Y-m-d H:i", "date": "Y-m-d", "seconds": "Y-m-d H:i:s"}
 
 
 def _relative(value, now):
@@ -52,7 +53,7 @@ def when(value, form="full"):
     """`{{ incident.created_at|when }}` → `<time datetime="…" title="3 hours ago">2026-12-02 14:05</time>`.
 
     The house rule for every date a person reads (see FORMATS above): absolute in the user's
-    time zone, relative on hover. `form` is "full" (default), "short" (lists) or "date".
+    time zone, relative on hover. `form` is "full" (default), "short" (lists), "date" or "seconds".
     An empty value renders nothing, so `|default:"—"` can follow.
     """
     if value in (None, ""):
@@ -63,10 +64,8 @@ def when(value, form="full"):
         now = timezone.localtime() if timezone.is_aware(value) else datetime.datetime.now()
         if form == "short":
             shown = date_format(value, "m-d H:i" if value.year == now.year else "Y-m-d")
-        elif form == "date":
-            shown = date_format(value, FORMATS["date"])
         else:
-            shown = date_format(value, FORMATS["full"])
+            shown = date_format(value, FORMATS.get(form, FORMATS["full"]))
     elif isinstance(value, datetime.date):
         now = timezone.localdate()
         shown = date_format(value, FORMATS["date"])
