@@ -220,7 +220,7 @@ class TicketDetailView(TicketMixin, View):
     template_name = None
     comment_route = None  # "incidents:incident_comment": the TicketActionView with action "comment"
     comment_files = False  # whether the comment form takes attachments
-    comment_public_label = gettext_lazy("Public comment (everyone)")
+    comment_public_label = gettext_lazy("Public comment")
     comment_public_submit = gettext_lazy("Post public comment")
 
     def get_context(self, ticket, forms):

@@ -140,6 +140,7 @@ def action_choices(incident, form):
     """The state menu names each move as the workflow does ("Resume" from on hold), not by its target."""
     form.fields["state"].choices = [(value, incident.lifecycle.action_label(incident.state, value))
                                     for value, _label in form.fields["state"].choices]
+    form.fields["state"].label = _("Action")
     return form
 
 

@@ -70,7 +70,7 @@ def test_the_comment_form_defaults_to_the_work_note_and_names_both_choices(clien
     assert f'action="{url}"' in html
     assert " checked" in _radio(html, "internal") and " checked" not in _radio(html, "public")
     assert "Work note (internal)" in html and "Only agents see this." in html
-    public_label = "Reply to caller (public)" if ticket._meta.model_name == "incident" else "Public comment (everyone)"
+    public_label = "Reply to caller (public)" if ticket._meta.model_name == "incident" else "Public comment"
     assert public_label in html
     assert "Add work note" in html
 
