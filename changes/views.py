@@ -118,7 +118,8 @@ class ChangeDetailView(DeskMixin, TicketDetailView):
             # Leaving authorize forward is the approvers' decision (the approve/reject form).
             allowed = tuple(t for t in allowed if t not in workflow.NEEDS_APPROVAL)
         transition_form = forms.get("transition") or TransitionForm(initial={"version": change.version})
-        transition_form.fields["target"].choices = [(t, ChangeState(t).label) for t in allowed]
+        transition_form.fields["target"].choices = [(t, change.lifecycle.action_label(change.state, t))
+                                                    for t in allowed]
         bootstrapify(transition_form)
         services_ids = set(change.impacted_services[:20])
         for item in change.conflicts:

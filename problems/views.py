@@ -117,8 +117,8 @@ class ProblemDetailView(DeskMixin, TicketDetailView):
         return dict(
             problem=problem,
             timeline=timeline(problem, include_internal=True),
-            transition_form=forms.get("transition")
-            or ProblemTransitionForm(initial={"version": problem.version}, allowed=allowed),
+            transition_form=_named_moves(problem, forms.get("transition")
+                                         or ProblemTransitionForm(initial={"version": problem.version}, allowed=allowed)),
             **self.comment_context(problem, forms),
             resolve_form=ResolveIncidentsForm(),
             allowed=allowed,
@@ -129,6 +129,13 @@ class ProblemDetailView(DeskMixin, TicketDetailView):
             change_create_url=_change_create_url(problem),
             resolved_states=(ProblemState.RESOLVED, ProblemState.CLOSED),
         )
+
+
+def _named_moves(problem, form):
+    """The state menu names each move as the workflow does ("Reopen investigation")."""
+    form.fields["state"].choices = [(value, problem.lifecycle.action_label(problem.state, value) if value else label)
+                                    for value, label in form.fields["state"].choices]
+    return form
 
 
 def _change_create_url(problem):

@@ -69,7 +69,8 @@ class ReleaseDetailView(ReleaseMixin, TicketDetailView):
         changes = list(release.changes.all())
         allowed = workflow.TRANSITIONS.get(release.state, ())
         transition_form = forms.get("transition") or ReleaseTransitionForm(initial={"version": release.version})
-        transition_form.fields["target"].choices = [(t, ReleaseState(t).label) for t in allowed]
+        transition_form.fields["target"].choices = [(t, release.lifecycle.action_label(release.state, t))
+                                                    for t in allowed]
         bootstrapify(transition_form)
         return {
             "release": release, "changes": changes, "readiness": services.readiness_of(release, changes),

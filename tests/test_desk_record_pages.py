@@ -151,6 +151,20 @@ def test_the_action_names_come_from_the_workflow():
     assert lifecycle.action_label("in_progress", "resolved") == "Resolve"
     with translation.override("ko"):
         assert lifecycle.action_label("on_hold", "in_progress") == "작업 재개"
+    from problems.models import Problem
+    from releases.models import Release
+
+    assert Problem.lifecycle.action_label("resolved", "investigation") == "Reopen investigation"
+    assert Problem.lifecycle.action_label("new", "investigation") == "Under investigation"  # named by its state
+    assert Release.lifecycle.action_label("deploy", "rolled_back") == "Roll back"
+
+
+def test_the_state_menus_name_the_moves(client, agent):
+    release = _release(agent)
+    client.force_login(agent)
+    release_services.transition_release(release, actor=agent, channel=WEB, target="build")
+    html = client.get(release.get_absolute_url()).content.decode()
+    assert '<option value="planned">Back to planning</option>' in html
 
 
 def test_every_transition_says_it_succeeded(client, agent, end_user):
@@ -217,3 +231,11 @@ def test_when_speaks_the_users_language_and_chains_with_default():
     assert rendered.startswith("— <time") and "1\xa0day ago" in rendered
     with translation.override("ko"):
         assert "1일 전" in when(timezone.now() - timedelta(days=1, hours=1))
+
+
+def test_the_portal_timeline_does_not_label_what_is_all_public(client, agent, end_user):
+    incident = _incident(agent, end_user)
+    incident_services.comment(incident, actor=agent, channel=WEB, body="We are on it.")
+    client.force_login(end_user)
+    html = client.get(incident.get_portal_url()).content.decode()
+    assert "We are on it." in html and 'data-testid="visibility-public"' not in html

@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import gettext
 
+from accounts import roles
 from core.choices import Channel
 
 register = template.Library()
@@ -32,13 +33,6 @@ def badge(record, field):
     return colours.get(getattr(record, field, None), "secondary")
 
 
-# One date format per context, the same on every desk and portal page:
-#   - a date-time is shown absolute, in the current (the user's) time zone, "2026-12-02 14:05";
-#     lists and other tight places may ask for the short form ("12-02 14:05" this year, else
-#     "2025-12-02"); a plain date (no time of day) is "2026-12-02"; an audit trail that orders
-#     events seconds apart (an SLA clock's steps) may ask for "seconds", "2026-12-02 14:05:09";
-#   - how long ago (or how far ahead) it is goes into the title, shown on hover: "3 hours ago";
-#   - the machine-readable instant is in the datetime attribute (ISO 8601).
 FORMATS = {"full": "Y-m-d H:i", "date": "Y-m-d", "seconds": "Y-m-d H:i:s"}
 
 
@@ -52,9 +46,18 @@ def _relative(value, now):
 def when(value, form="full"):
     """`{{ incident.created_at|when }}` → `<time datetime="…" title="3 hours ago">2026-12-02 14:05</time>`.
 
-    The house rule for every date a person reads (see FORMATS above): absolute in the user's
-    time zone, relative on hover. `form` is "full" (default), "short" (lists), "date" or "seconds".
-    An empty value renders nothing, so `|default:"—"` can follow.
+    The one date rule of every desk and portal page:
+      - a date-time a person reads is absolute, in the current (the user's) time zone,
+        "2026-12-02 14:05" (`form` "full", the default);
+      - lists and other tight places may use the short form, "12-02 14:05" in the current year,
+        else "2025-12-02" (`form` "short");
+      - a plain date, or a date-time whose time of day does not matter, is "2026-12-02" ("date");
+      - an audit trail that orders events seconds apart (an SLA clock's steps) may show seconds,
+        "2026-12-02 14:05:09" ("seconds");
+      - how long ago (or how far ahead) it is goes into the title, shown on hover ("3 hours ago",
+        "in 2 days", "today"), in the user's language; the ISO instant is in `datetime`.
+    Date pickers (form inputs) keep their own ISO values. An empty value renders nothing, so
+    `|default:"—"` can follow.
     """
     if value in (None, ""):
         return ""
@@ -83,3 +86,9 @@ def when(value, form="full"):
 def action_label(ticket, target):
     """`{{ incident|action_label:"in_progress" }}`: the workflow's name for moving there from here ("Resume")."""
     return ticket.lifecycle.action_label(ticket.state, target)
+
+
+@register.filter
+def is_desk(user):
+    """Whether the user is service desk staff (who tell work notes from public comments apart)."""
+    return roles.is_agent(user)
