@@ -145,11 +145,6 @@ class PIRForm(forms.Form):
                                         widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class CommentForm(forms.Form):
-    body = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}))
-    internal = forms.BooleanField(label=_("Work note (desk only)"), required=False, initial=True)
-
-
 class CalendarFilterForm(forms.Form):
     view = forms.ChoiceField(label=_("View"), choices=[("month", _("Month")), ("week", _("Week"))],
                              required=False)

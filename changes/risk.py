@@ -103,7 +103,7 @@ def assess(answers, *, criticalities=(), impact_size=0, business_services=0):
 
 def describe_reason(kind, detail, points) -> str:
     """One risk factor in words: "Has the backout plan been tested? No: +2"."""
-    from django.utils.translation import gettext
+    from django.utils.translation import gettext, ngettext
 
     questions = {q.key: q for q in QUESTIONS}
     if kind in questions:
@@ -115,9 +115,10 @@ def describe_reason(kind, detail, points) -> str:
     elif kind == "criticality":
         text = gettext("Most critical affected CI: criticality %(value)s") % {"value": detail}
     elif kind == "impact":
-        text = gettext("%(count)s CIs downstream") % {"count": detail}
+        text = ngettext("%(count)s CI downstream", "%(count)s CIs downstream", detail) % {"count": detail}
     elif kind == "services":
-        text = gettext("%(count)s business services affected") % {"count": detail}
+        text = ngettext("%(count)s business service affected", "%(count)s business services affected",
+                        detail) % {"count": detail}
     else:
         text = str(kind)
     return f"{text}: +{points}"

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/approve/", views.ChangeActionView.as_view(action="approval"), name="change_approve"),
     path("<int:pk>/risk/", views.ChangeActionView.as_view(action="risk"), name="change_risk"),
     path("<int:pk>/pir/", views.ChangeActionView.as_view(action="pir"), name="change_pir"),
-    path("<int:pk>/comment/", views.ChangeActionView.as_view(action="comment"), name="change_comment"),
+    path("<int:pk>/comment/", views.ChangeActionView.as_view(action="comment", success_anchor="#activity"),
+         name="change_comment"),
     path("<int:pk>/conflicts/", views.ChangeActionView.as_view(action="conflicts"), name="change_conflicts"),
 ]

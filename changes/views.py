@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 
 from changes import approvals as approval_rules, conflicts as conflict_rules, services, workflow
@@ -18,12 +18,11 @@ from changes import calendar as calendar_entries
 from changes.choices import ApprovalStatus, ChangeState, ConflictKind, TERMINAL_STATES
 from changes.filtersets import ORDERING_FIELDS, ChangeFilterSet
 from changes.forms import (
-    ApprovalForm, CalendarFilterForm, ChangeForm, CommentForm, PIRForm, RiskForm, TransitionForm, bootstrapify,
+    ApprovalForm, CalendarFilterForm, ChangeForm, PIRForm, RiskForm, TransitionForm, bootstrapify,
 )
 from changes.models import Approval, Change, FreezeWindow
 from cmdb import picture as dependency_picture
 from cmdb.models import ConfigurationItem
-from core import services as core_services
 from core.choices import Channel
 from core.exceptions import DomainError
 from core.selectors import timeline
@@ -95,6 +94,7 @@ class ChangeDetailView(DeskMixin, TicketDetailView):
     """The record page: plan, window, CIs, risk, conflicts, approvals, actions, timeline."""
 
     template_name = "changes/detail.html"
+    comment_route = "changes:change_comment"
 
     def get_context(self, change, forms):
         request = self.request
@@ -118,7 +118,8 @@ class ChangeDetailView(DeskMixin, TicketDetailView):
             # Leaving authorize forward is the approvers' decision (the approve/reject form).
             allowed = tuple(t for t in allowed if t not in workflow.NEEDS_APPROVAL)
         transition_form = forms.get("transition") or TransitionForm(initial={"version": change.version})
-        transition_form.fields["target"].choices = [(t, ChangeState(t).label) for t in allowed]
+        transition_form.fields["target"].choices = [(t, change.lifecycle.action_label(change.state, t))
+                                                    for t in allowed]
         bootstrapify(transition_form)
         services_ids = set(change.impacted_services[:20])
         for item in change.conflicts:
@@ -139,7 +140,7 @@ class ChangeDetailView(DeskMixin, TicketDetailView):
                 "follow_up_actions": getattr(pir, "follow_up_actions", "")})),
             "pir": pir,
             "needs_pir": workflow.needs_pir(services.workflow_facts(change)),
-            "comment_form": forms.get("comment") or bootstrapify(CommentForm()),
+            **self.comment_context(change, forms),
             "timeline": timeline(change, include_internal=True), "ci_names": ci_names,
             "editable": change.state in services.EDITABLE_PLAN_STATES,
             "terminal": change.state in TERMINAL_STATES,
@@ -156,7 +157,6 @@ class ChangeActionView(TicketActionView, ChangeDetailView):
         "approval": (gettext_lazy("Choose approve or reject."), "decision"),
         "risk": (gettext_lazy("Answer every question."), None),
         "pir": (gettext_lazy("The review needs a summary."), "summary"),
-        "comment": (gettext_lazy("Write a comment."), "body"),
     }
 
     def form_transition(self, change):
@@ -169,43 +169,37 @@ class ChangeActionView(TicketActionView, ChangeDetailView):
         services.transition_change(change, actor=self.request.user, channel=WEB, target=data["target"],
                                    expected_version=data["version"], outcome=data["outcome"] or None,
                                    reason=data["reason"])
-        messages.success(self.request, _("Change moved to %(state)s.") % {"state": ChangeState(data["target"]).label})
+        self.success(_("Change moved to %(state)s.") % {"state": ChangeState(data["target"]).label})
 
     def form_approval(self, change):
         return ApprovalForm(self.request.POST)
 
     def do_approval(self, change, form):
         services.decide_approval(change, actor=self.request.user, channel=WEB, **form.cleaned_data)
-        messages.success(self.request, _("Your decision was recorded."))
+        self.success(_("Your decision was recorded."))
 
     def form_risk(self, change):
         return RiskForm(self.request.POST)
 
     def do_risk(self, change, form):
         _change, result = services.assess_risk(change, actor=self.request.user, channel=WEB, answers=form.answers())
-        messages.success(self.request, _("Risk assessed: %(level)s (score %(score)s).")
-                         % {"level": result.level.label, "score": result.score})
+        self.success(_("Risk assessed: %(level)s (score %(score)s).")
+                     % {"level": result.level.label, "score": result.score})
 
     def form_pir(self, change):
         return PIRForm(self.request.POST)
 
     def do_pir(self, change, form):
         services.record_pir(change, actor=self.request.user, channel=WEB, **form.cleaned_data)
-        messages.success(self.request, _("Post-implementation review recorded."))
-
-    def form_comment(self, change):
-        return CommentForm(self.request.POST)
-
-    def do_comment(self, change, form):
-        core_services.add_comment(change, actor=self.request.user, channel=WEB, body=form.cleaned_data["body"],
-                                  internal=form.cleaned_data["internal"])
+        self.success(_("Post-implementation review recorded."))
 
     def form_conflicts(self, change):
         return None
 
     def do_conflicts(self, change, form):
         found = services.store_conflicts(change)
-        messages.info(self.request, _("%(count)s conflicts found.") % {"count": len(found)})
+        self.success(ngettext("%(count)s conflict found.", "%(count)s conflicts found.", len(found))
+                     % {"count": len(found)} if found else _("No conflicts found."), messages.INFO)
 
 
 # --- calendar -------------------------------------------------------------------------------

@@ -496,12 +496,12 @@ def run_job(job: ImportJob) -> ImportJob:
     bad = len(plan.bad_rows)
     if job.dry_run:
         message = _("Dry run: %(create)s to create, %(update)s to update, %(unchanged)s unchanged, "
-                    "%(bad)s bad rows. Nothing was written.") % {**plan.counts, "bad": bad}
+                    "bad rows: %(bad)s. Nothing was written.") % {**plan.counts, "bad": bad}
         return _finish(job, status=ImportJob.Status.DONE, preview=preview, errors=errors, message=message,
                        created_count=plan.counts["create"], updated_count=plan.counts["update"],
                        unchanged_count=plan.counts["unchanged"], skipped_count=bad)
     if plan.errors and not job.skip_bad_rows:
-        message = _("%(bad)s bad rows: nothing was imported. Fix them, or choose “skip bad rows”.") % {"bad": bad}
+        message = _("Bad rows: %(bad)s; nothing was imported. Fix them, or choose “skip bad rows”.") % {"bad": bad}
         return _finish(job, status=ImportJob.Status.FAILED, preview=preview, errors=errors, message=message)
     counts, write_errors, applied = apply_plan(
         job.kind, plan, actor=job.created_by, channel=Channel.WEB, skip_bad_rows=job.skip_bad_rows,

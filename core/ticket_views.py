@@ -13,10 +13,16 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
+from core import services as core_services
+from core.choices import Channel
 from core.exceptions import DomainError
+from core.forms import DeskCommentForm
 from core.paging import IdPage
 from core.web import DeskRequiredMixin, bootstrapify, form_error, htmx_redirect
 
@@ -204,9 +210,18 @@ class TicketFormView(TicketMixin, View):
 
 
 class TicketDetailView(TicketMixin, View):
-    """The record page; `get_context(ticket, forms)` builds it, `forms` holding refused forms by name."""
+    """The record page; `get_context(ticket, forms)` builds it, `forms` holding refused forms by name.
+
+    The activity thread's comment form is the same on every type (templates/core/_comment_form.html):
+    a type names its POST route in `comment_route` and adds `comment_context(ticket, forms)` to its
+    context; `comment_audience(ticket)` says who reads a public reply.
+    """
 
     template_name = None
+    comment_route = None  # "incidents:incident_comment": the TicketActionView with action "comment"
+    comment_files = False  # whether the comment form takes attachments
+    comment_public_label = gettext_lazy("Public comment")
+    comment_public_submit = gettext_lazy("Post public comment")
 
     def get_context(self, ticket, forms):
         raise NotImplementedError
@@ -217,6 +232,20 @@ class TicketDetailView(TicketMixin, View):
     def render_page(self, ticket, *, forms=None, status=200):
         return render(self.request, self.template_name, self.get_context(ticket, forms or {}), status=status)
 
+    def comment_audience(self, ticket):
+        """Who reads a public reply (and whether anyone is e-mailed), shown before it is posted."""
+        return _("Everyone who can open this %(type)s sees this reply. Nobody is e-mailed.") % {
+            "type": ticket._meta.verbose_name}
+
+    def comment_context(self, ticket, forms):
+        return {
+            "comment_form": forms.get("comment") or DeskCommentForm(allow_files=self.comment_files),
+            "comment_url": reverse(self.comment_route, args=[ticket.pk]),
+            "comment_audience": self.comment_audience(ticket),
+            "comment_public_label": self.comment_public_label,
+            "comment_public_submit": self.comment_public_submit,
+        }
+
 
 class TicketActionView(TicketDetailView):
     """A POST made from the record page, named by `action` (set in the URLconf or the class).
@@ -224,6 +253,10 @@ class TicketActionView(TicketDetailView):
     `form_<action>(ticket)` builds the posted form (None: no form) and `do_<action>(ticket, form)`
     calls the service (it may return a response). A refusal puts its message on the form, and
     on the page too with `flash_refusals`, and re-renders the page with that form (400).
+
+    Every action that succeeds says so: `do_<action>` may tell its own result with `self.success`;
+    if it does not, `success_messages[action]` (with %(number)s and %(state)s) or the default
+    below is shown, so no action on any ticket type ends without a word.
     """
 
     action = None
@@ -232,6 +265,7 @@ class TicketActionView(TicketDetailView):
     # action → (message, field): what a form that does not validate is told, as a refusal.
     # An action not named here shows the form's own field errors instead.
     invalid_form_messages = {}
+    success_messages = {}
 
     def invalid_form_refusal(self, form):
         if self.action not in self.invalid_form_messages:
@@ -239,9 +273,40 @@ class TicketActionView(TicketDetailView):
         message, field = self.invalid_form_messages[self.action]
         return DomainError(message, field=field)
 
+    def success(self, message, level=messages.SUCCESS):
+        self._told = True
+        messages.add_message(self.request, level, message)
+
+    def default_success_message(self, ticket, form):
+        if self.action == "comment":
+            return (_("Work note added to %(number)s.") if form.internal
+                    else _("Reply posted on %(number)s."))
+        if self.action == "transition":
+            return _("%(number)s is now %(state)s.")
+        return _("%(number)s updated.")
+
+    def say_done(self, ticket, form):
+        message = self.success_messages.get(self.action) or self.default_success_message(ticket, form)
+        fresh = self.model.objects.filter(pk=ticket.pk).first() or ticket
+        state = fresh.get_state_display() if hasattr(fresh, "get_state_display") else ""
+        self.success(message % {"number": fresh.number, "state": state})
+
+    def form_comment(self, ticket):
+        return DeskCommentForm(self.request.POST, self.request.FILES, allow_files=self.comment_files)
+
+    def do_comment(self, ticket, form):
+        self.add_comment(ticket, body=form.cleaned_data["body"], internal=form.internal,
+                         files=form.cleaned_data.get("files", ()))
+
+    def add_comment(self, ticket, *, body, internal, files):
+        """The type's comment service (core's unless the type adds rules, as incidents do)."""
+        core_services.add_comment(ticket, actor=self.request.user, channel=Channel.WEB, body=body,
+                                  internal=internal, files=files)
+
     def post(self, request, pk):
         ticket = self.get_ticket(pk)
         form = getattr(self, f"form_{self.action}")(ticket)
+        self._told = False
         try:
             if form is not None and not form.is_valid():
                 refusal = self.invalid_form_refusal(form)
@@ -255,4 +320,6 @@ class TicketActionView(TicketDetailView):
             if self.flash_refusals:
                 messages.error(request, refusal_message(exc))
             return self.render_page(ticket, forms={self.action: form} if form is not None else {}, status=400)
+        if not self._told:
+            self.say_done(ticket, form)
         return response or htmx_redirect(request, ticket.get_absolute_url() + self.success_anchor)

@@ -84,6 +84,17 @@ class Lifecycle:
         """Open or resolved: not yet finished for good."""
         return self.all - self.terminal
 
+    def action_label(self, current, target) -> str:
+        """What the move from `current` to `target` is called on a button or in a menu.
+
+        The workflow's ACTION_LABELS name moves by (from, to), or (None, to) for any other
+        start; a move it does not name is called by its target state.
+        """
+        labels = getattr(self.workflow, "ACTION_LABELS", {}) if self.workflow is not None else {}
+        current, target = str(current), str(target)
+        label = labels.get((current, target)) or labels.get((None, target))
+        return str(label) if label else str(self.states(target).label)
+
     def is_open(self, state) -> bool:
         return state in self.open
 

@@ -8,6 +8,7 @@ from accounts.models import Team, User
 from cmdb.models import ConfigurationItem
 from incidents.choices import IncidentState, OnHoldReason, Priority, ResolutionCode, Urgency
 from incidents.models import Category, Incident
+from core.forms import MultipleFileField
 from core.pickers import use_picker
 from core.web import bootstrapify  # noqa: F401  (re-exported for views)
 
@@ -15,25 +16,6 @@ EDIT_FIELDS = [
     "title", "description", "caller", "category", "subcategory", "service", "configuration_item", "impact",
     "urgency", "assignment_group", "assigned_to", "is_major", "parent",
 ]
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Zero or more uploaded files (validated again by core.attachments on save)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, (list, tuple)):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
 
 
 def agents():

@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _, gettext_lazy, ngettext
 from django.views import View
 
 from cmdb.models import ConfigurationItem
@@ -15,7 +15,7 @@ from core.selectors import timeline
 from incidents import services, workflow
 from incidents.choices import OPEN_STATES, IncidentState
 from incidents.filtersets import ORDERING_FIELDS, IncidentFilterSet, Queue, queue_counts
-from incidents.forms import BulkUpdateForm, CommentForm, IncidentForm, IncidentTransitionForm
+from incidents.forms import BulkUpdateForm, IncidentForm, IncidentTransitionForm
 from incidents.models import Incident
 from incidents.paging import SEARCH_COUNT_CAP, CappedCountPaginator
 from sla.models import SLAClock
@@ -116,10 +116,29 @@ def known_errors_url(incident):
         return None
 
 
+def action_choices(incident, form):
+    """The state menu names each move as the workflow does ("Resume" from on hold), not by its target."""
+    form.fields["state"].choices = [(value, incident.lifecycle.action_label(incident.state, value))
+                                    for value, _label in form.fields["state"].choices]
+    form.fields["state"].label = _("Action")
+    return form
+
+
 class IncidentDetailView(DeskMixin, TicketDetailView):
     """The record page: fields, quick actions, SLA state, timeline, comment form."""
 
     template_name = "incidents/detail.html"
+    comment_route = "incidents:incident_comment"
+    comment_files = True
+    comment_public_label = gettext_lazy("Reply to caller (public)")
+    comment_public_submit = gettext_lazy("Send reply to caller")
+
+    def comment_audience(self, incident):
+        caller = incident.caller
+        if caller.is_active and caller.wants_notification("commented"):
+            return _("%(caller)s will see this on the portal and be e-mailed.") % {"caller": caller}
+        return _("%(caller)s will see this on the portal (without an e-mail: they receive none about comments).") % {
+            "caller": caller}
 
     def get_context(self, incident, forms):
         incident = (Incident.objects.with_list_relations().select_related("parent")
@@ -130,9 +149,9 @@ class IncidentDetailView(DeskMixin, TicketDetailView):
         return {
             "incident": incident,
             "form": forms.get("edit") or IncidentForm(instance=incident),
-            "transition_form": forms.get("transition") or IncidentTransitionForm(
-                allowed=allowed, initial={"version": incident.version}),
-            "comment_form": forms.get("comment") or CommentForm(),
+            "transition_form": action_choices(incident, forms.get("transition") or IncidentTransitionForm(
+                allowed=allowed, initial={"version": incident.version})),
+            **self.comment_context(incident, forms),
             "allowed": allowed,
             "timeline": timeline(incident, include_internal=True),
             "children": incident.children.select_related("assigned_to").order_by("-created_at")[:50]
@@ -151,7 +170,7 @@ class IncidentActionView(TicketActionView, IncidentDetailView):
     def do_edit(self, incident, form):
         services.update_incident(incident, actor=self.request.user, channel=WEB, changes=form.changes(),
                                  expected_version=form.cleaned_data.get("version"))
-        messages.success(self.request, _("Incident %(number)s saved.") % {"number": incident.number})
+        self.success(_("Incident %(number)s saved.") % {"number": incident.number})
 
     def form_transition(self, incident):
         return IncidentTransitionForm(self.request.POST, allowed=workflow.allowed_targets(incident.state))
@@ -166,12 +185,8 @@ class IncidentActionView(TicketActionView, IncidentDetailView):
             services.transition(incident, actor=self.request.user, channel=WEB, target=data["state"],
                                 expected_version=data.get("version"), on_hold_reason=data.get("on_hold_reason", ""))
 
-    def form_comment(self, incident):
-        return CommentForm(self.request.POST, self.request.FILES)
-
-    def do_comment(self, incident, form):
-        services.comment(incident, actor=self.request.user, channel=WEB, body=form.cleaned_data["body"],
-                         internal=form.cleaned_data.get("internal", False), files=form.cleaned_data["files"])
+    def add_comment(self, incident, *, body, internal, files):
+        services.comment(incident, actor=self.request.user, channel=WEB, body=body, internal=internal, files=files)
 
 
 class IncidentUpdateView(IncidentActionView):
@@ -202,6 +217,8 @@ class IncidentAssignToMeView(DeskMixin, View):
                 services.transition(incident, actor=request.user, channel=WEB, target=IncidentState.IN_PROGRESS)
         except DomainError as exc:
             messages.error(request, exc.message)
+        else:
+            messages.success(request, _("%(number)s is assigned to you.") % {"number": incident.number})
         return _done(request, incident.get_absolute_url())
 
 
@@ -220,7 +237,8 @@ class IncidentBulkUpdateView(DeskMixin, View):
         incidents = Incident.objects.visible_to(request.user).filter(pk__in=[i.pk for i in form.cleaned_data["incidents"]])
         updated, refused = services.bulk_update(incidents, actor=request.user, channel=WEB, changes=changes)
         if updated:
-            messages.success(request, _("%(count)s incidents updated.") % {"count": len(updated)})
+            messages.success(request, ngettext("%(count)s incident updated.", "%(count)s incidents updated.",
+                                               len(updated)) % {"count": len(updated)})
         for number, reason in refused.items():
             messages.error(request, f"{number}: {reason}")
         return _done(request, back)

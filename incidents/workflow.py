@@ -11,7 +11,8 @@ walk the whole table without a database.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, ngettext
+from django.utils.translation import pgettext_lazy
 
 from core.exceptions import DomainError, InvalidTransition
 from incidents.choices import IncidentState as S
@@ -31,6 +32,19 @@ TRANSITIONS = {
 CALLER_TRANSITIONS = {
     S.NEW: (S.CANCELLED,),
     S.RESOLVED: (S.CLOSED, S.IN_PROGRESS),
+}
+
+# What a button or menu calls a move, by (from, to); (None, to) is any other state. Naming the
+# target state is wrong when the same state means different things: on_hold → in_progress is
+# "Resume", not "Start work" (core.tickets.Lifecycle.action_label reads this).
+ACTION_LABELS = {
+    (S.NEW, S.IN_PROGRESS): pgettext_lazy("incident action", "Start work"),
+    (S.ON_HOLD, S.IN_PROGRESS): pgettext_lazy("incident action", "Resume"),
+    (S.RESOLVED, S.IN_PROGRESS): pgettext_lazy("incident action", "Reopen"),
+    (None, S.ON_HOLD): pgettext_lazy("incident action", "Put on hold"),
+    (None, S.RESOLVED): pgettext_lazy("incident action", "Resolve"),
+    (None, S.CLOSED): pgettext_lazy("incident action", "Close"),
+    (None, S.CANCELLED): pgettext_lazy("incident action", "Cancel incident"),
 }
 
 DEFAULT_REOPEN_WINDOW_DAYS = 7
@@ -98,8 +112,10 @@ def check_transition(facts, target, *, is_agent=True, **values):
     if is_reopen(current, target) and not is_agent:
         if not reopen_allowed(facts.resolved_at, now=facts.now, window_days=facts.reopen_window_days):
             raise DomainError(
-                _("This incident was resolved more than %(days)s days ago and can no longer be reopened. "
-                  "Please report a new incident.") % {"days": facts.reopen_window_days},
+                ngettext("This incident was resolved more than %(days)s day ago and can no longer be reopened. "
+                         "Please report a new incident.",
+                         "This incident was resolved more than %(days)s days ago and can no longer be reopened. "
+                         "Please report a new incident.", facts.reopen_window_days) % {"days": facts.reopen_window_days},
                 field="state", code="reopen_window",
             )
 

@@ -116,10 +116,6 @@ class ResolveIncidentsForm(forms.Form):
     )
 
 
-class CommentForm(forms.Form):
-    body = forms.CharField(label=_("Work note"), widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}))
-
-
 def bootstrapify(form):
     # Problem filters are short multi-selects; three rows keep the panel compact.
     return _bootstrapify(form, multiple_select_size=3)

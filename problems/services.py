@@ -6,7 +6,7 @@ Effects on other record types go through their own services where those exist.
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, ngettext
 
 from accounts import roles
 from core import audit
@@ -265,8 +265,9 @@ def resolve_open_incidents(problem, *, actor, channel, notes=""):
             audit.record(problem, actor=actor, channel=channel, action=AuditAction.UPDATED,
                          field="incidents", new=[i.pk for i in resolved],
                          context={"resolved_incidents": [i.pk for i in resolved],
-                                  "message": _("%(count)s incident(s) resolved with the problem.")
-                                  % {"count": len(resolved)}})
+                                  "message": ngettext("%(count)s incident resolved with the problem.",
+                                                      "%(count)s incidents resolved with the problem.",
+                                                      len(resolved)) % {"count": len(resolved)}})
     return resolved
 
 

@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -16,14 +16,12 @@ from accounts import roles
 from core.choices import Channel
 from core.exceptions import DomainError
 from core.selectors import timeline
-from core.services import add_comment
 from core.ticket_views import TicketActionView, TicketDetailView, TicketFormView, TicketListView, TicketMixin
 from problems import services, workflow
 from problems.choices import STATE_BADGES, ProblemState
 from problems.filtersets import ProblemFilterSet
 from problems.forms import (
     LINK_LABELS,
-    CommentForm,
     LinkForm,
     ProblemForm,
     ProblemTransitionForm,
@@ -95,6 +93,7 @@ class KnownErrorListView(DeskMixin, TemplateView):
 
 class ProblemDetailView(DeskMixin, TicketDetailView):
     template_name = "problems/detail.html"
+    comment_route = "problems:problem_comment"
 
     def get_context(self, problem, forms):
         problem = (
@@ -118,9 +117,9 @@ class ProblemDetailView(DeskMixin, TicketDetailView):
         return dict(
             problem=problem,
             timeline=timeline(problem, include_internal=True),
-            transition_form=forms.get("transition")
-            or ProblemTransitionForm(initial={"version": problem.version}, allowed=allowed),
-            comment_form=CommentForm(),
+            transition_form=_named_moves(problem, forms.get("transition")
+                                         or ProblemTransitionForm(initial={"version": problem.version}, allowed=allowed)),
+            **self.comment_context(problem, forms),
             resolve_form=ResolveIncidentsForm(),
             allowed=allowed,
             links=links,
@@ -130,6 +129,13 @@ class ProblemDetailView(DeskMixin, TicketDetailView):
             change_create_url=_change_create_url(problem),
             resolved_states=(ProblemState.RESOLVED, ProblemState.CLOSED),
         )
+
+
+def _named_moves(problem, form):
+    """The state menu names each move as the workflow does ("Reopen investigation")."""
+    form.fields["state"].choices = [(value, problem.lifecycle.action_label(problem.state, value) if value else label)
+                                    for value, label in form.fields["state"].choices]
+    return form
 
 
 def _change_create_url(problem):
@@ -199,11 +205,12 @@ class ProblemTransitionView(TicketActionView, ProblemDetailView):
                 expected_version=form.cleaned_data["version"],
             )
             if resolved:
-                messages.info(self.request, _("%(count)s incident(s) resolved.") % {"count": len(resolved)})
+                self.success(ngettext("%(count)s incident resolved.", "%(count)s incidents resolved.", len(resolved))
+                             % {"count": len(resolved)}, messages.INFO)
         else:
             services.transition_problem(problem, target, actor=self.request.user, channel=WEB,
                                         expected_version=form.cleaned_data["version"], **form.field_changes())
-        messages.success(self.request, _("State changed."))
+        self.success(_("%(number)s is now %(state)s.") % {"number": problem.number, "state": ProblemState(target).label})
 
 
 class ProblemLinkView(DeskMixin, View):
@@ -246,7 +253,8 @@ class ProblemResolveIncidentsView(DeskMixin, View):
         except DomainError as exc:
             messages.error(request, str(exc.message))
         else:
-            messages.success(request, _("%(count)s incident(s) resolved.") % {"count": len(resolved)})
+            messages.success(request, ngettext("%(count)s incident resolved.", "%(count)s incidents resolved.",
+                                               len(resolved)) % {"count": len(resolved)})
         return _done(request, problem.get_absolute_url())
 
 
@@ -269,18 +277,9 @@ class ProblemRaiseChangeView(DeskMixin, View):
         return _done(request, target)
 
 
-class ProblemCommentView(DeskMixin, View):
-    def post(self, request, pk):
-        problem = self.get_ticket(pk)
-        form = CommentForm(request.POST)
-        if form.is_valid():
-            try:
-                add_comment(problem, actor=request.user, channel=WEB, body=form.cleaned_data["body"], internal=True)
-            except DomainError as exc:
-                messages.error(request, str(exc.message))
-        else:
-            messages.error(request, _("Write a work note."))
-        return _done(request, problem.get_absolute_url() + "#activity")
+class ProblemCommentView(TicketActionView, ProblemDetailView):
+    action = "comment"
+    success_anchor = "#activity"
 
 
 def _visible_incident(request, incident_id):

@@ -11,6 +11,7 @@ an InvalidTransition naming the allowed targets when refused.
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from core.exceptions import DomainError, InvalidTransition
 from problems.choices import ProblemState as S
@@ -22,6 +23,12 @@ TRANSITIONS = {
     S.RESOLVED: (S.CLOSED, S.INVESTIGATION),
     S.CLOSED: (),
     S.CANCELLED: (),
+}
+
+# Moves named differently from their target state (core.tickets.Lifecycle.action_label).
+ACTION_LABELS = {
+    (S.RESOLVED, S.INVESTIGATION): pgettext_lazy("problem action", "Reopen investigation"),
+    (S.KNOWN_ERROR, S.INVESTIGATION): pgettext_lazy("problem action", "Back to investigation"),
 }
 
 

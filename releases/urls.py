@@ -9,5 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.ReleaseDetailView.as_view(), name="release_detail"),
     path("<int:pk>/edit/", views.ReleaseUpdateView.as_view(), name="release_update"),
     path("<int:pk>/transition/", views.ReleaseActionView.as_view(action="transition"), name="release_transition"),
+    path("<int:pk>/comment/", views.ReleaseActionView.as_view(action="comment", success_anchor="#activity"),
+         name="release_comment"),
     path("<int:pk>/deploy/", views.ReleaseActionView.as_view(action="deploy"), name="release_deploy"),
 ]

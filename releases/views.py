@@ -59,6 +59,7 @@ class ReleaseUpdateView(ReleaseMixin, TicketFormView):
 
 class ReleaseDetailView(ReleaseMixin, TicketDetailView):
     template_name = "releases/detail.html"
+    comment_route = "releases:release_comment"
 
     def get_context(self, release, forms):
         release = (Release.objects.select_related("assignment_group", "assigned_to")
@@ -68,20 +69,23 @@ class ReleaseDetailView(ReleaseMixin, TicketDetailView):
         changes = list(release.changes.all())
         allowed = workflow.TRANSITIONS.get(release.state, ())
         transition_form = forms.get("transition") or ReleaseTransitionForm(initial={"version": release.version})
-        transition_form.fields["target"].choices = [(t, ReleaseState(t).label) for t in allowed]
+        transition_form.fields["target"].choices = [(t, release.lifecycle.action_label(release.state, t))
+                                                    for t in allowed]
         bootstrapify(transition_form)
         return {
             "release": release, "changes": changes, "readiness": services.readiness_of(release, changes),
             "allowed": allowed, "transition_form": transition_form,
             "deployment_form": forms.get("deploy") or DeploymentForm(),
             "timeline": timeline(release, include_internal=True),
+            **self.comment_context(release, forms),
         }
 
 
 class ReleaseActionView(TicketActionView, ReleaseDetailView):
-    """Transition and deployment steps; a refusal re-renders the record page with the form's message."""
+    """Transition, deployment steps and comments; a refusal re-renders the record page with the form's message."""
 
     flash_refusals = True
+    success_messages = {"deploy": gettext_lazy("Deployment step recorded on %(number)s.")}
     invalid_form_messages = {
         "transition": (gettext_lazy("Choose a state."), "target"),
         "deploy": (gettext_lazy("Choose an environment and a step."), "environment"),

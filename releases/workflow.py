@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from core.exceptions import DomainError, InvalidTransition
 from releases.choices import DeploymentState as D, Environment, ReleaseState as S
@@ -14,6 +15,14 @@ TRANSITIONS = {
     S.DEPLOY: (S.CLOSED, S.ROLLED_BACK),
     S.CLOSED: (),
     S.ROLLED_BACK: (S.BUILD,),
+}
+
+# Moves named differently from their target state (core.tickets.Lifecycle.action_label).
+ACTION_LABELS = {
+    (S.BUILD, S.PLANNED): pgettext_lazy("release action", "Back to planning"),
+    (S.TEST, S.BUILD): pgettext_lazy("release action", "Back to build"),
+    (S.ROLLED_BACK, S.BUILD): pgettext_lazy("release action", "Rebuild"),
+    (None, S.ROLLED_BACK): pgettext_lazy("release action", "Roll back"),
 }
 
 DEPLOYMENT_TRANSITIONS = {

@@ -35,6 +35,7 @@ from sla.choices import (
 )
 from sla.clock import NoWorkingTime, add_business_seconds, business_seconds_between
 from sla.conditions import MATCH_FIELDS, matches, pause_matches
+from sla.history import business_minutes, minutes as wall_minutes
 from sla.models import ClockEvent, EscalationRule, EscalationRun, SLAClock, SLADefinition
 
 log = logging.getLogger(__name__)
@@ -563,17 +564,17 @@ def explain(clock, *, now=None):
         int(((end or now) - start).total_seconds()) for start, end in _pauses_from_events(clock)
     )
     if clock.breached_at:
-        summary = _("Breached at %(at)s: %(target)s business minutes were used up (paused or stopped for "
-                    "%(paused)s minutes of wall time, not counted).") % {
+        summary = _("Breached at %(at)s: the target of %(target)s was used up (paused or stopped for "
+                    "%(paused)s of wall time, not counted).") % {
             "at": timezone.localtime(clock.breached_at).strftime("%Y-%m-%d %H:%M %Z"),
-            "target": clock.target_minutes, "paused": paused_seconds // 60}
+            "target": business_minutes(clock.target_minutes), "paused": wall_minutes(paused_seconds // 60)}
     elif clock.state == ClockState.MET:
-        summary = _("Met: %(used)s of %(target)s business minutes used.") % {
-            "used": round(elapsed / 60, 1), "target": clock.target_minutes}
+        summary = _("Met: %(used)s of %(target)s used.") % {
+            "used": round(elapsed / 60, 1), "target": business_minutes(clock.target_minutes)}
     elif clock.state == ClockState.CANCELLED:
         summary = _("Cancelled; it no longer counts.")
     else:
-        summary = _("%(used)s of %(target)s business minutes used so far.") % {
-            "used": round(elapsed / 60, 1), "target": clock.target_minutes}
+        summary = _("%(used)s of %(target)s used so far.") % {
+            "used": round(elapsed / 60, 1), "target": business_minutes(clock.target_minutes)}
     return {"clock": clock.pk, "summary": summary, "elapsed_business_seconds": elapsed,
             "target_minutes": clock.target_minutes, "breached_at": clock.breached_at, "events": steps}

@@ -25,6 +25,7 @@ from core import audit, events
 from core.choices import AuditAction, Channel
 from sla import fastsql
 from sla.choices import BREACH_PERCENT, EscalationAction
+from sla.history import business_minutes
 from sla.models import EscalationRun
 
 log = logging.getLogger(__name__)
@@ -55,9 +56,9 @@ def execute(run_id, *, now=None):
 def _describe(run, ticket):
     clock = run.clock
     what = _("breached") if run.threshold == BREACH_PERCENT else _("reached %(p)s%% of") % {"p": run.threshold}
-    return _("%(ticket)s: %(kind)s target of %(definition)s %(what)s its %(minutes)s business minutes at %(at)s.") % {
+    return _("%(ticket)s: %(kind)s target of %(definition)s %(what)s its %(minutes)s at %(at)s.") % {
         "ticket": ticket, "kind": clock.get_kind_display(), "definition": clock.definition.name, "what": what,
-        "minutes": clock.target_minutes, "at": timezone.localtime(run.due_at).strftime("%Y-%m-%d %H:%M %Z"),
+        "minutes": business_minutes(clock.target_minutes), "at": timezone.localtime(run.due_at).strftime("%Y-%m-%d %H:%M %Z"),
     }
 
 

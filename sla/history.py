@@ -2,7 +2,7 @@
 
 import re
 
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _, gettext_lazy, ngettext
 
 from core import history
 from sla.choices import ClockKind, EscalationAction
@@ -21,7 +21,20 @@ def clock_text(raw, entry):
 
 
 def minutes_text(raw, entry):
-    return _("%(minutes)s business minutes") % {"minutes": raw}
+    return business_minutes(raw)
+
+
+def business_minutes(count):
+    """"1 business minute", "90 business minutes": every SLA text that counts minutes says it so."""
+    try:
+        number = int(count)
+    except (TypeError, ValueError):
+        number = 0
+    return ngettext("%(minutes)s business minute", "%(minutes)s business minutes", number) % {"minutes": count}
+
+
+def minutes(count):
+    return ngettext("%(minutes)s minute", "%(minutes)s minutes", int(count)) % {"minutes": count}
 
 
 def threshold_text(raw, entry):

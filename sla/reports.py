@@ -247,7 +247,9 @@ def trend(last_month: dt.date, months=6, *, time_zone=None):
 
 def breach_reason(clock, events):
     """One line on why a clock breached, from its events (already fetched)."""
-    from django.utils.translation import gettext as _
+    from django.utils.translation import gettext as _, ngettext
+
+    from sla.history import business_minutes
 
     parts = []
     pauses = [e for e in events if e.kind == "pause"]
@@ -258,7 +260,7 @@ def breach_reason(clock, events):
             "a": event.data.get("old_target"), "b": event.data.get("new_target"),
             "at": timezone.localtime(event.at).strftime("%m-%d %H:%M")})
     if pauses:
-        parts.append(_("paused %(n)s time(s)") % {"n": len(pauses)})
+        parts.append(ngettext("paused %(n)s time", "paused %(n)s times", len(pauses)) % {"n": len(pauses)})
     starts = [e for e in events if e.kind == "start"]
     if starts and starts[0].data.get("reason", "").startswith("now applies"):
         parts.append(_("started on hand-off"))
@@ -266,7 +268,7 @@ def breach_reason(clock, events):
         parts.append(_("ran without pause"))
     overrun = max(0, clock.elapsed_business_seconds - clock.target_minutes * 60) // 60
     if clock.stopped_at and overrun:
-        parts.append(_("finished %(m)s business minutes late") % {"m": overrun})
+        parts.append(_("finished %(m)s late") % {"m": business_minutes(overrun)})
     elif not clock.stopped_at:
         parts.append(_("still open"))
     return "; ".join(parts)

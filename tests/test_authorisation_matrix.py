@@ -146,7 +146,7 @@ MATRIX = [
     ("/problems/<pk>/links/", {"GET": DESK_POST_ONLY, "POST": DESK_ACTION_EMPTY}),
     ("/problems/<pk>/resolve-incidents/", {"GET": DESK_POST_ONLY, "POST": DESK_ACTION_EMPTY}),
     ("/problems/<pk>/raise-change/", {"GET": DESK_POST_ONLY, "POST": DESK_ACTION_EMPTY}),
-    ("/problems/<pk>/comment/", {"GET": DESK_POST_ONLY, "POST": DESK_ACTION_EMPTY}),
+    ("/problems/<pk>/comment/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),  # as on every ticket type
     ("/changes/", {"GET": DESK_PAGE}),
     ("/changes/new/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),
     ("/changes/calendar/", {"GET": DESK_PAGE}),
@@ -158,7 +158,7 @@ MATRIX = [
     ("/releases/", {"GET": DESK_PAGE}),
     ("/releases/new/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),
     ("/releases/<pk>/", {"GET": DESK_PAGE}),
-    ("/releases/<pk>/*/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),  # edit, transition, deploy
+    ("/releases/<pk>/*/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),  # edit, transition, deploy, comment
     ("/cmdb/", {"GET": DESK_PAGE}),
     ("/cmdb/new/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),
     ("/cmdb/export/", {"GET": DESK_PAGE}),

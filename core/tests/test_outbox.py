@@ -224,7 +224,7 @@ def test_replay_command_resets_dead_deliveries(dead_delivery, capsys):
     dead_delivery.refresh_from_db()
     assert (dead_delivery.state, dead_delivery.attempts) == (DeliveryState.PENDING, 0)
     assert "down" in dead_delivery.last_error  # kept until the next attempt, for the record
-    assert "1 deliver" in capsys.readouterr().out
+    assert "queued again: 1." in capsys.readouterr().out
     assert AuditEntry.objects.for_object(dead_delivery).count() == 1
     # and nothing left to replay the second time
     call_command("outbox", "replay", "--dead")

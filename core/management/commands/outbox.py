@@ -43,9 +43,9 @@ class Command(BaseCommand):
             if options["handler"]:
                 deliveries = deliveries.filter(handler=options["handler"])
             count = outbox.replay(deliveries.values_list("pk", flat=True), actor=None, channel=Channel.SYSTEM)
-            self.stdout.write(f"{count} deliveries queued again.")
+            self.stdout.write(f"Deliveries queued again: {count}.")
         elif action == "deliver":
-            self.stdout.write(f"{outbox.deliver_due()} deliveries attempted.")
+            self.stdout.write(f"Deliveries attempted: {outbox.deliver_due()}.")
         elif action == "prune":
             deleted = outbox.prune(older_than=timedelta(days=options["days"]))
-            self.stdout.write(f"{deleted} rows deleted (events and their deliveries).")
+            self.stdout.write(f"Rows deleted (events and their deliveries): {deleted}.")
