@@ -8,6 +8,7 @@ from accounts.models import Team, User
 from changes.choices import OPEN_STATES, ChangeState, ChangeType, Risk
 from changes.models import Change
 from cmdb.models import ConfigurationItem
+from core.filters import DateBoundFilter
 from core.web import BIGINT_MAX
 
 ORDERING_FIELDS = ["created_at", "updated_at", "planned_start", "number", "state", "risk"]
@@ -24,10 +25,10 @@ class ChangeFilterSet(django_filters.FilterSet):
     requested_by = django_filters.ModelChoiceFilter(label=_("Requested by"), queryset=User.objects.all())
     affected_ci = django_filters.NumberFilter(label=_("Affected CI"), method="filter_ci")
     service = django_filters.NumberFilter(label=_("Business service"), method="filter_service")
-    planned_after = django_filters.IsoDateTimeFilter(label=_("Ends after"), field_name="planned_end",
-                                                     lookup_expr="gte")
-    planned_before = django_filters.IsoDateTimeFilter(label=_("Starts before"), field_name="planned_start",
-                                                      lookup_expr="lt")
+    # Date pickers on the page; API clients (and the calendar) still send ISO date-times.
+    planned_after = DateBoundFilter(label=_("Ends after"), field_name="planned_end", lookup_expr="gte")
+    planned_before = DateBoundFilter(label=_("Starts before"), field_name="planned_start", lookup_expr="lt",
+                                     end_of_day=False)
 
     class Meta:
         model = Change

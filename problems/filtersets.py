@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team, User
+from core.filters import DateBoundFilter
 from problems.choices import OPEN_STATES, CauseCategory, Priority, ProblemState
 from problems.models import Problem
 from problems.selectors import search_problems
@@ -30,9 +31,9 @@ class ProblemFilterSet(django_filters.FilterSet):
     configuration_item = django_filters.NumberFilter(
         label=_("Configuration item id"), field_name="configuration_items", distinct=True
     )
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
-    updated_after = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    created_after = DateBoundFilter(field_name="created_at", lookup_expr="gte")
+    created_before = DateBoundFilter(field_name="created_at", lookup_expr="lt")
+    updated_after = DateBoundFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:
         model = Problem

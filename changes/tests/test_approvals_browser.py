@@ -23,6 +23,12 @@ def test_manager_works_the_approvals_inbox(page, login, requester, manager, cab)
     login(manager)
     page.goto("/changes/")
     assert page.locator("[data-testid=nav-approvals-count]").inner_text().strip() == "2"
+    # on a phone the folded menu hides that link: the count sits beside the menu button
+    assert not page.locator("[data-testid=nav-approvals-phone]").is_visible()
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.locator("[data-testid=nav-approvals-phone]").inner_text().strip() == "2 approvals"
+    screenshot(page, "approvals-phone-badge")
+    page.set_viewport_size({"width": 1360, "height": 900})
 
     # and the inbox lists both, at the change manager's stage
     page.click("[data-testid=nav-approvals]")

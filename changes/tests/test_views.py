@@ -84,3 +84,20 @@ def test_manager_approves_on_page(client, agent, manager):
     response = client.post(f"/changes/{change.pk}/approve/", {"decision": "approve", "comment": "ok"})
     assert response.status_code == 302
     assert Change.objects.get(pk=change.pk).state == S.SCHEDULED
+
+
+def test_the_planned_window_filters_are_date_pickers_a_person_can_use(client, agent):
+    """Issue 11, item 5: date filters take a date from a picker, not an ISO date-time typed by hand."""
+    from django.utils import timezone
+
+    soon = make_change(agent, title="Soon", start=START)
+    make_change(agent, title="Later", start=START + timedelta(days=30))
+    client.force_login(agent)
+    page = client.get("/changes/").content.decode()
+    assert 'type="date" name="planned_after"' in page and 'type="date" name="planned_before"' in page
+    day_after_soon = (timezone.localtime(soon.planned_start) + timedelta(days=1)).date().isoformat()
+    listed = client.get("/changes/", {"planned_before": day_after_soon})
+    assert [c.title for c in listed.context["page"].object_list] == ["Soon"]
+    bad = client.get("/changes/", {"planned_before": "next tuesday"})
+    assert "Enter a date (YYYY-MM-DD)." in bad.content.decode()  # said on the page, what was typed kept
+    assert 'value="next tuesday"' in bad.content.decode()
