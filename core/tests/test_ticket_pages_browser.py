@@ -28,6 +28,14 @@ def test_incident_and_change_lists_and_records(page, login, agent, end_user, tea
     assert row.locator(".badge.text-bg-warning").inner_text() == "P2"
     assert row.locator(".badge.text-bg-info").inner_text() == "New"
     screenshot(page, f"ticket-incident-list-{size}")
+    # on a phone the filters fold away above the rows and one button opens them
+    filters, toggle = page.locator("[data-testid=incident-filters]"), page.locator("[data-testid=filters-toggle]")
+    if size == "phone":
+        assert not filters.is_visible() and toggle.is_visible()
+        toggle.click()
+        filters.wait_for(state="visible")
+    else:
+        assert filters.is_visible() and not toggle.is_visible()
 
     page.goto("/changes/")
     assert page.locator("[data-testid=change-row]").count() == 1
