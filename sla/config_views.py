@@ -5,7 +5,7 @@ saves go through sla.services with the version the form was read at."""
 import zoneinfo
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -37,10 +37,8 @@ class ConfigReadMixin(DeskRequiredMixin):
 class ConfigWriteMixin(DeskRequiredMixin):
     """Edit pages: an agent is refused (403) before anything is read or validated."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not permissions.can_configure_service_levels(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    def permitted(self, user):
+        return permissions.can_configure_service_levels(user)
 
 
 def _saved_or_conflict(form, exc):

@@ -114,8 +114,20 @@ m AS (
 )"""
 
 
+class _Attainment:
+    """Breaches and attainment from `clocks` and `met` (a month's figures, a target's)."""
+
+    @property
+    def breached(self):
+        return self.clocks - self.met
+
+    @property
+    def attainment(self):
+        return round(100 * self.met / self.clocks, 1) if self.clocks else None
+
+
 @dataclass
-class Figures:
+class Figures(_Attainment):
     """One service (or the total) in one month."""
 
     month: dt.date
@@ -127,17 +139,9 @@ class Figures:
     clocks: int = 0
     met: int = 0
 
-    @property
-    def breached(self):
-        return self.clocks - self.met
-
-    @property
-    def attainment(self):
-        return round(100 * self.met / self.clocks, 1) if self.clocks else None
-
 
 @dataclass
-class TargetRow:
+class TargetRow(_Attainment):
     definition: str
     kind: str
     kind_label: str
@@ -145,14 +149,6 @@ class TargetRow:
     target_minutes: int
     clocks: int
     met: int
-
-    @property
-    def breached(self):
-        return self.clocks - self.met
-
-    @property
-    def attainment(self):
-        return round(100 * self.met / self.clocks, 1) if self.clocks else None
 
 
 @dataclass

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from accounts.models import Team
 from changes import services
-from changes.choices import ChangeState as S, ChangeType as T
+from changes.choices import ApprovalMode, ChangeState as S, ChangeType as T, Risk
 from changes.models import ApprovalPolicy, ApprovalStage, Change, ChangeTemplate
 from cmdb.choices import BUSINESS_SERVICE_SLUG
 from cmdb.models import CIClass, ConfigurationItem, Relationship
@@ -75,3 +75,17 @@ def schedule(change, actor, approver):
     change = to_authorize(change, actor)
     _approval, change = services.decide_approval(change, actor=approver, channel=Channel.WEB, decision="approve")
     return Change.objects.get(pk=change.pk)
+
+
+def make_two_stage_policy(members):
+    """High risk: the change manager (any manager), then the board by a quorum of two."""
+    group = make_group("CAB", members)
+    policy = make_policy(T.NORMAL, [(group, ApprovalMode.ANY, None), (group, ApprovalMode.QUORUM, 2)],
+                         risk=Risk.HIGH)
+    policy.stages.filter(order=1).update(name="Change manager", managers_decide=True)
+    policy.stages.filter(order=2).update(name="CAB")
+    return policy
+
+
+def authorize_high(requester, title="Patch the web servers"):
+    return to_authorize(make_change(requester, title=title), requester, risk=Risk.HIGH)

@@ -9,7 +9,9 @@ from changes import approval_inbox, services
 from changes.approvals import AlreadyDecided
 from changes.choices import ApprovalMode, ChangeState as S, ChangeType as T, Risk
 from changes.models import Approval
-from changes.tests.factories import make_change, make_group, make_policy, to_authorize
+from changes.tests.factories import (
+    authorize_high, make_change, make_group, make_policy, make_two_stage_policy, to_authorize,
+)
 from core import approvals as inbox
 from core.choices import Channel
 
@@ -18,17 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def board(cab):
-    """High risk: the change manager (any manager), then the board by a quorum of two."""
-    group = make_group("CAB", cab)
-    policy = make_policy(T.NORMAL, [(group, ApprovalMode.ANY, None), (group, ApprovalMode.QUORUM, 2)],
-                         risk=Risk.HIGH)
-    policy.stages.filter(order=1).update(name="Change manager", managers_decide=True)
-    policy.stages.filter(order=2).update(name="CAB")
-    return policy
-
-
-def authorize_high(requester, title="Patch the web servers"):
-    return to_authorize(make_change(requester, title=title), requester, risk=Risk.HIGH)
+    return make_two_stage_policy(cab)
 
 
 def decide(change, who, decision="approve"):

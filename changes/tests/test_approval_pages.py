@@ -8,9 +8,9 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.roles import Role
 from changes import services
-from changes.choices import ApprovalMode, ChangeType as T, Risk
+from changes.choices import Risk
 from changes.models import Approval
-from changes.tests.factories import make_change, make_group, make_policy, to_authorize
+from changes.tests.factories import authorize_high, make_change, make_two_stage_policy, to_authorize
 from core.choices import Channel
 
 pytestmark = pytest.mark.django_db
@@ -18,16 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def board(cab):
-    group = make_group("CAB", cab)
-    policy = make_policy(T.NORMAL, [(group, ApprovalMode.ANY, None), (group, ApprovalMode.QUORUM, 2)],
-                         risk=Risk.HIGH)
-    policy.stages.filter(order=1).update(name="Change manager", managers_decide=True)
-    policy.stages.filter(order=2).update(name="CAB")
-    return policy
-
-
-def authorize_high(requester, title="Patch the web servers"):
-    return to_authorize(make_change(requester, title=title), requester, risk=Risk.HIGH)
+    return make_two_stage_policy(cab)
 
 
 def queries(client, url):
