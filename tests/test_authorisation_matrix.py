@@ -221,13 +221,14 @@ MATRIX = [
     ("/api/v1/releases/<pk>/", {"GET": API_DESK_RECORD, "PATCH": API_DESK_RECORD_EMPTY,
                                 "PUT": API_NOT_ALLOWED}),
     ("/api/v1/releases/<pk>/deploy/", {"GET": API_NOT_ALLOWED, "POST": API_DESK_RECORD_EMPTY}),
-    ("/api/v1/sla/calendars/", {"GET": API_DESK_ONLY, "POST": row(401, 403, 403, 403, 403, 400)}),
-    ("/api/v1/sla/calendars/<pk>/", {"GET": API_DESK_ONLY, "PUT": row(401, 403, 403, 403, 403, 400),
-                                     "DELETE": row(401, 403, 403, 403, 403, 400)}),  # in use by a definition
-    ("/api/v1/sla/definitions/", {"GET": API_DESK_ONLY, "POST": row(401, 403, 403, 403, 403, 400)}),
-    ("/api/v1/sla/definitions/<pk>/", {"GET": API_DESK_ONLY, "PUT": row(401, 403, 403, 403, 403, 400),
+    # managers keep the agreements (as in the desk); administrators too
+    ("/api/v1/sla/calendars/", {"GET": API_DESK_ONLY, "POST": row(401, 403, 403, 403, 400, 400)}),
+    ("/api/v1/sla/calendars/<pk>/", {"GET": API_DESK_ONLY, "PUT": row(401, 403, 403, 403, 400, 400),
+                                     "DELETE": row(401, 403, 403, 403, 400, 400)}),  # in use by a definition
+    ("/api/v1/sla/definitions/", {"GET": API_DESK_ONLY, "POST": row(401, 403, 403, 403, 400, 400)}),
+    ("/api/v1/sla/definitions/<pk>/", {"GET": API_DESK_ONLY, "PUT": row(401, 403, 403, 403, 400, 400),
                                        # definitions are deactivated, never deleted
-                                       "DELETE": row(401, 403, 403, 403, 403, 405)}),
+                                       "DELETE": row(401, 403, 403, 403, 405, 405)}),
     ("/api/v1/sla/clocks/", {"GET": API_DESK_ONLY}),
     ("/api/v1/sla/clocks/<pk>/*", {"GET": API_DESK_ONLY}),
     # uploaded files, served by Django only when DEBUG is on (downloads go through core/attachments/)

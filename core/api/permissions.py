@@ -7,6 +7,7 @@ and who may write. Each refuses anonymous callers first so they get 401, not 403
 from rest_framework import exceptions, permissions
 
 from accounts import roles
+from accounts.permissions import can_configure_service_levels
 
 
 def _signed_in(request):
@@ -64,6 +65,18 @@ class DeskReadAdminWrite(permissions.BasePermission):
         if request.method in permissions.SAFE_METHODS:
             return roles.is_agent(request.user)
         return roles.is_admin(request.user)
+
+
+class DeskReadManagerWrite(permissions.BasePermission):
+    """Desk staff read; managers and administrators write (SLA calendars and agreements, which
+    managers also keep in the desk: accounts.permissions.can_configure_service_levels)."""
+
+    def has_permission(self, request, view):
+        if not _signed_in(request):
+            return False
+        if request.method in permissions.SAFE_METHODS:
+            return roles.is_agent(request.user)
+        return can_configure_service_levels(request.user)
 
 
 class RequesterOrDesk(permissions.BasePermission):

@@ -7,7 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api.mixins import ApiActorMixin
-from core.api.permissions import DeskReadAdminWrite
+from core.api.permissions import DeskReadAdminWrite, DeskReadManagerWrite
 from sla import engine, services
 from sla.api.serializers import (
     BusinessCalendarSerializer,
@@ -22,7 +22,7 @@ from sla.models import BusinessCalendar, ClockEvent, SLAClock, SLADefinition
 class BusinessCalendarViewSet(ApiActorMixin, viewsets.ModelViewSet):
     queryset = BusinessCalendar.objects.prefetch_related("intervals", "exceptions").order_by("name")
     serializer_class = BusinessCalendarSerializer
-    permission_classes = [DeskReadAdminWrite]
+    permission_classes = [DeskReadManagerWrite]
     search_fields = ["name"]
     ordering_fields = ["name", "updated_at"]
     filterset_fields = ["time_zone", "always_open"]
@@ -59,7 +59,7 @@ class SLADefinitionViewSet(ApiActorMixin, viewsets.ModelViewSet):
     queryset = (SLADefinition.objects.select_related("ticket_type", "calendar")
                 .prefetch_related("targets", "escalation_rules").order_by("name"))
     serializer_class = SLADefinitionSerializer
-    permission_classes = [DeskReadAdminWrite]
+    permission_classes = [DeskReadManagerWrite]
     search_fields = ["name"]
     ordering_fields = ["name", "updated_at"]
     filterset_fields = ["agreement", "active", "calendar"]

@@ -229,3 +229,10 @@ def test_clock_detail_invisible_to_end_users(end_user_api, definition, open_inci
     clock = SLAClock.objects.for_object(incident).first()
     assert end_user_api.get(f"/api/v1/sla/clocks/{clock.pk}/").status_code == 403
     assert end_user_api.get(f"/api/v1/sla/clocks/{clock.pk}/events/").status_code == 403
+
+
+def test_managers_keep_calendars_and_agreements_through_the_api_as_in_the_desk(manager_api, kr_calendar):
+    created = manager_api.post("/api/v1/sla/calendars/", {**CALENDAR, "name": "Manager's calendar"}, format="json")
+    assert created.status_code == 201, created.content
+    definition = manager_api.post("/api/v1/sla/definitions/", definition_body(kr_calendar), format="json")
+    assert definition.status_code == 201, definition.content
