@@ -8,7 +8,7 @@ Refusals raise core.exceptions.InvalidTransition (naming the allowed targets) or
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, pgettext_lazy
 
 from changes.choices import PIR_OUTCOMES, ChangeState as S, ChangeType as T
 from core.exceptions import DomainError, InvalidTransition
@@ -16,6 +16,20 @@ from core.exceptions import DomainError, InvalidTransition
 # state → allowed targets, per change type. A standard change is pre-authorised by its
 # template, so it skips assessment and approval; an emergency change skips the assessment
 # queue and goes straight to its (expedited) authority, and may be implemented at once.
+# What the state menu calls a move (core.tickets.Lifecycle.action_label); others read as the state.
+ACTION_LABELS = {
+    (S.NEW, S.ASSESS): pgettext_lazy("change action", "Start assessment"),
+    (S.ASSESS, S.AUTHORIZE): pgettext_lazy("change action", "Request approval"),
+    (S.NEW, S.AUTHORIZE): pgettext_lazy("change action", "Request approval"),
+    (S.AUTHORIZE, S.ASSESS): pgettext_lazy("change action", "Back to assessment"),
+    (S.SCHEDULED, S.ASSESS): pgettext_lazy("change action", "Back to assessment"),
+    (None, S.SCHEDULED): pgettext_lazy("change action", "Schedule"),
+    (None, S.IMPLEMENT): pgettext_lazy("change action", "Start implementation"),
+    (None, S.REVIEW): pgettext_lazy("change action", "Implementation done: review"),
+    (None, S.CLOSED): pgettext_lazy("change action", "Close"),
+    (None, S.CANCELLED): pgettext_lazy("change action", "Cancel change"),
+}
+
 TRANSITIONS = {
     T.STANDARD: {
         S.NEW: (S.SCHEDULED, S.CANCELLED),

@@ -157,6 +157,13 @@ def test_the_action_names_come_from_the_workflow():
     assert Problem.lifecycle.action_label("resolved", "investigation") == "Reopen investigation"
     assert Problem.lifecycle.action_label("new", "investigation") == "Under investigation"  # named by its state
     assert Release.lifecycle.action_label("deploy", "rolled_back") == "Roll back"
+    from changes.models import Change
+
+    assert Change.lifecycle.action_label("new", "assess") == "Start assessment"
+    assert Change.lifecycle.action_label("assess", "authorize") == "Request approval"
+    assert Change.lifecycle.action_label("scheduled", "implement") == "Start implementation"
+    with translation.override("ko"):
+        assert Change.lifecycle.action_label("implement", "review") == "구현 완료: 검토"
 
 
 def test_the_state_menus_name_the_moves(client, agent):
