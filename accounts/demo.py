@@ -39,6 +39,16 @@ demo.korean({
     "Seoul Branch Office": "서울지점", "Busan Branch Office": "부산지점",
     "Demo Requester": "데모 요청자", "Demo Agent": "데모 상담원", "Demo Manager": "데모 관리자",
     "Demo Administrator": "데모 시스템 관리자",
+    # people's names as Koreans write them (family name first, no space)
+    "Kim Min-jun": "김민준", "Lee Seo-yeon": "이서연", "Park Ji-hoon": "박지훈", "Choi Yu-na": "최유나",
+    "Jung Hyun-woo": "정현우", "Kang So-yeon": "강소연", "Yoon Tae-yang": "윤태양", "Han Ji-woo": "한지우",
+    "Oh Se-hun": "오세훈", "Shin Eun-ji": "신은지", "Lim Do-hyun": "임도현", "Song Ha-eun": "송하은",
+    "Jang Min-seo": "장민서", "Kwon Ji-ho": "권지호", "Hwang Seo-jin": "황서진", "Ahn Ye-jin": "안예진",
+    "Cho Woo-jin": "조우진", "Yoo Na-rae": "유나래", "Moon Sung-min": "문성민", "Bae Su-ah": "배수아",
+    "Baek Jun-seo": "백준서", "Heo Da-eun": "허다은", "Nam Gi-tae": "남기태", "Seo Hye-rin": "서혜린",
+    "Jeon Hyun-soo": "전현수", "Ryu Ji-an": "류지안", "Go Eun-bi": "고은비", "Son Min-ho": "손민호",
+    "Yang Chae-won": "양채원", "Noh Jae-hyun": "노재현", "Ha Yoo-jin": "하유진", "Kwak Tae-min": "곽태민",
+    "Sung Bo-ra": "성보라", "Cha Seung-woo": "차승우", "Joo Hee-jin": "주희진", "Woo Sang-hoon": "우상훈",
 })
 
 DEMO_LOGINS = [("enduser", Role.END_USER), ("agent", Role.AGENT), ("manager", Role.MANAGER), ("admin", Role.ADMIN)]
@@ -62,7 +72,7 @@ def seed(ctx):
     agents = []
     for index, (username, name) in enumerate(AGENTS):
         user = upsert_user(username, role=Role.MANAGER if index < 2 else Role.AGENT,
-                           email=f"{username}@example.com", display_name=name,
+                           email=f"{username}@example.com", display_name=say(name),
                            teams=[teams[index % len(teams)].name, teams[(index + 1) % len(teams)].name])
         agents.append(user)
     for index, team in enumerate(teams):
@@ -73,7 +83,7 @@ def seed(ctx):
     for index, name in enumerate(END_USERS):
         username = name.lower().replace(" ", ".").replace("-", "")
         end_users.append(upsert_user(username, role=Role.END_USER, email=f"{username}@example.com",
-                                     display_name=name, organisation=orgs[index % len(orgs)].name))
+                                     display_name=say(name), organisation=orgs[index % len(orgs)].name))
     ctx.shared.update(
         teams=teams, organisations=orgs, agents=[User.objects.get(username="agent"), *agents],
         end_users=[User.objects.get(username="enduser"), *end_users],

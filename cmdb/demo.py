@@ -17,7 +17,9 @@ from django.utils import timezone
 from cmdb import services
 from cmdb.choices import BUSINESS_SERVICE_SLUG, CIStatus, Environment, RelationshipType
 from cmdb.models import CIClass, ConfigurationItem, Relationship
+from core import demo
 from core.choices import Channel
+from core.demo import say
 
 BULK_THRESHOLD = 2000
 
@@ -96,9 +98,18 @@ def _attributes(slug, index, rng):
     return {}
 
 
+demo.korean({
+    "Online Banking": "인터넷뱅킹", "Payroll": "급여", "E-mail and Calendar": "메일·일정", "ERP Finance": "ERP 재무",
+    "HR Self-Service": "인사 셀프서비스", "Customer Portal": "고객 포털", "Point of Sale": "매장 결제(POS)",
+    "Data Warehouse": "데이터 웨어하우스", "VPN Remote Access": "VPN 원격 접속", "Document Management": "문서 관리",
+    "CRM": "CRM", "Intranet": "인트라넷", "Mobile App Backend": "모바일 앱 백엔드", "Identity and Access": "계정·접근 관리",
+    "Procurement": "구매", "Logistics Tracking": "물류 추적",
+})
+
+
 def _name(slug, index, rng):
     if slug == BUSINESS_SERVICE_SLUG:
-        base = SERVICES[index % len(SERVICES)]
+        base = say(SERVICES[index % len(SERVICES)])
         return base if index < len(SERVICES) else f"{base} {index // len(SERVICES) + 1}"
     prefix = {"application": rng.choice(APP_KINDS), "database": "db", "virtual_machine": "vm", "server": "esx",
               "network_device": "net", "storage": "stor", "cloud_resource": "cloud"}[slug]

@@ -13,7 +13,9 @@ from accounts.models import User
 from accounts.roles import Role
 from changes.choices import AUTHORISED_STATES
 from changes.models import Change
+from core import demo
 from core.choices import Channel
+from core.demo import say
 from core.exceptions import DomainError
 from releases import services
 from releases.choices import DeploymentState as D, Environment as E, ReleaseState as S
@@ -21,6 +23,10 @@ from releases.choices import DeploymentState as D, Environment as E, ReleaseStat
 SYSTEM = Channel.SYSTEM
 PRODUCTS = ["Online Banking", "Payroll", "Customer Portal", "ERP Finance", "HR Self-Service", "Mobile App Backend",
             "Data Warehouse", "CRM"]
+demo.korean({
+    "Quarterly feature and fix release of {product}.": "{product} 분기 기능 개선 및 오류 수정 릴리스입니다.",
+    "Regression suite: 412 passed, 0 failed.": "회귀 테스트: 412건 통과, 0건 실패.",
+})
 TARGETS = [S.PLANNED, S.BUILD, S.TEST, S.DEPLOY, S.CLOSED, S.CLOSED, S.ROLLED_BACK, S.DEPLOY]
 
 
@@ -82,7 +88,7 @@ def seed(ctx):
     for offset in range(missing):
         index = start_index + offset
         target = TARGETS[index % len(TARGETS)]
-        product = PRODUCTS[index % len(PRODUCTS)]
+        product = say(PRODUCTS[index % len(PRODUCTS)])
         version = f"2026.{index // len(PRODUCTS) + 1}.{index % 3}"
         changes = rng.sample(authorised, min(len(authorised), rng.randint(1, 4)))
         if target in (S.PLANNED, S.BUILD) and pending:
@@ -91,10 +97,10 @@ def seed(ctx):
             with transaction.atomic():
                 release = services.create_release(
                     actor=actor, channel=SYSTEM, changes=changes, title=f"{product} {version}", version_label=version,
-                    description=f"Quarterly feature and fix release of {product}.",
+                    description=say("Quarterly feature and fix release of {product}.").format(product=product),
                     planned_date=now + timedelta(days=rng.randint(-30, 60), hours=rng.randint(0, 12)),
                     assignment_group=teams[index % len(teams)] if teams else None,
-                    test_summary="" if target in (S.PLANNED, S.BUILD) else "Regression suite: 412 passed, 0 failed.",
+                    test_summary="" if target in (S.PLANNED, S.BUILD) else say("Regression suite: 412 passed, 0 failed."),
                     tests_passed=target not in (S.PLANNED, S.BUILD),
                 )
                 _walk(release, target, actor)

@@ -34,6 +34,12 @@ def test_the_korean_demo_names_its_categories_agreements_policies_and_organisati
     assert AssignmentRule.objects.filter(assignment_group__name="네트워크 운영").exists()
     assert ApprovalStage.objects.filter(name="변경 관리자", managers_decide=True).exists()
     assert not Category.objects.filter(name="Network").exists()
+    # the business services people report against and the people themselves
+    from accounts.models import User
+    from cmdb.models import ConfigurationItem
+
+    assert ConfigurationItem.objects.filter(name="인터넷뱅킹", ci_class__slug="business_service").exists()
+    assert User.objects.filter(display_name="김민준", username="kim.minjun").exists()
 
 
 @override_settings(LANGUAGE_CODE="ko")
