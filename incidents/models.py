@@ -112,7 +112,6 @@ class Incident(Ticket):
     subcategory = models.ForeignKey(
         Category, verbose_name=_("subcategory"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="sub_incidents", limit_choices_to={"parent__isnull": False},
-        db_index=False,  # nothing filters by it alone (categories are a handful of admin rows)
     )
     service = models.ForeignKey(
         "cmdb.ConfigurationItem", verbose_name=_("service"), null=True, blank=True,

@@ -52,11 +52,6 @@ class Migration(migrations.Migration):
             name='service',
             field=models.ForeignKey(blank=True, db_index=False, help_text='The business service the caller experiences as broken.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='service_incidents', to='cmdb.configurationitem', verbose_name='service'),
         ),
-        migrations.AlterField(
-            model_name='incident',
-            name='subcategory',
-            field=models.ForeignKey(blank=True, db_index=False, limit_choices_to={'parent__isnull': False}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='sub_incidents', to='incidents.category', verbose_name='subcategory'),
-        ),
         migrations.AddIndex(
             model_name='incident',
             index=models.Index(condition=models.Q(('parent__isnull', False)), fields=['parent'], name='inc_parent_idx'),
