@@ -22,6 +22,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import F, Q
+from django.db.models.expressions import RawSQL
 
 SEARCH_CONFIG = "simple"
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -71,6 +72,20 @@ def fields_of(model) -> SearchFields:
 def searchable_models():
     """Every installed model that declares a search document."""
     return [m for m in apps.get_models() if isinstance(getattr(m, "SEARCH_FIELDS", None), SearchFields)]
+
+
+def new_document(instance):
+    """The search document of a row about to be inserted, as an SQL expression of its values.
+
+    Assigned to `search_vector` before the INSERT, so a new row is written once, not inserted and
+    then updated (a dead tuple and a second pass through every index). A new row has no comments
+    yet, so only the declared fields count; the same `setweight(to_tsvector(...))` as `refresh`."""
+    spec = fields_of(type(instance))
+    pieces, params = [], []
+    for names, weight in spec.parts:
+        pieces.append(f"setweight(to_tsvector('{SEARCH_CONFIG}', %s), '{weight}')")
+        params.append(" ".join(str(getattr(instance, name) or "") for name in names))
+    return RawSQL(" || ".join(pieces), params, output_field=type(instance)._meta.get_field("search_vector"))
 
 
 def refresh(model, ids=None, *, id_range=None):

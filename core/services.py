@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import roles
-from core import audit, events
+from core import audit, events, search
 from core.attachments import validate_upload
 from core.choices import AuditAction
 from core.exceptions import DomainError, PermissionRefused, StaleVersion
@@ -21,9 +21,13 @@ from core.tickets import lifecycle_of, type_name
 
 
 def _validate(ticket, fields=None):
-    exclude = None
-    if fields is not None:
-        exclude = [f.name for f in ticket._meta.concrete_fields if f.name not in fields]
+    exclude = [f.name for f in ticket._meta.concrete_fields if fields is not None and f.name not in fields]
+    # A relation given as a row read from the database exists (and its foreign key is checked
+    # again at commit): its validation would be one `SELECT 1` per relation. Relations with
+    # `limit_choices_to` (a category must be a top-level one) are still checked.
+    exclude += [f.name for f in ticket._meta.concrete_fields
+                if f.is_relation and not f.remote_field.limit_choices_to and f.name not in exclude
+                and f.is_cached(ticket) and getattr(f.get_cached_value(ticket), "pk", None) is not None]
     ticket.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
 
 
@@ -40,7 +44,12 @@ def create_ticket(model, *, actor, channel, m2m=None, now=None, audit_context=No
     ticket.number = "pending"
     _validate(ticket)
     ticket.number = NumberSequence.format(model.NUMBER_PREFIX, NumberSequence.allocate(model.NUMBER_PREFIX))
+    searchable = isinstance(getattr(model, "SEARCH_FIELDS", None), search.SearchFields)
+    if searchable:
+        ticket.search_vector = search.new_document(ticket)
     ticket.save()
+    if searchable:
+        del ticket.search_vector  # deferred: the expression is not the value (read it back if needed)
     for name, values in (m2m or {}).items():
         getattr(ticket, name).set(values)
     audited = [f.name for f in model._meta.concrete_fields if f.name not in model.AUDIT_EXCLUDE | {"id"}]

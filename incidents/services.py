@@ -125,7 +125,7 @@ def open_incident(*, actor, channel, title, caller=None, description="", impact=
     )
     for upload in files:
         core.add_attachment(incident, actor=actor, channel=channel, upload=upload, now=now)
-    search.refresh([incident.pk])
+    # The search document was written with the row (core.services.create_ticket).
     if assigned_to is not None:
         _notify(incident, "assigned", actor=actor, channel=channel)
     return incident

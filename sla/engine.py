@@ -228,10 +228,11 @@ class _Session:
         self.touch(clock)
 
     def flush(self):
-        for clock in self.dirty.values():
-            if clock.pk is None:
-                clock.save()
-            else:
+        # New clocks (a ticket's response and resolution clocks) go in one INSERT.
+        new = {key: clock for key, clock in self.dirty.items() if clock.pk is None}
+        SLAClock.objects.bulk_create(new.values())
+        for key, clock in self.dirty.items():
+            if key not in new:
                 clock.save(update_fields=CLOCK_FIELDS)
         for event in self.events:
             event.clock_id = event.clock.pk

@@ -4,8 +4,11 @@ They run inside the publishing transaction (the ticket row is locked), registere
 SLAConfig.ready(), so ticket code never touches clocks and core never imports this app.
 """
 
+from django.contrib.contenttypes.fields import GenericRelation
+
 from core.tickets import Lifecycle
 from sla import engine
+from sla.models import SLAClock
 
 
 def _is_ticket(record):
@@ -15,9 +18,23 @@ def _is_ticket(record):
 
 
 def ticket_created(event):
-    """A ticket was opened: start the clocks of every SLA definition that applies to it."""
+    """A ticket was opened: start the clocks of every SLA definition that applies to it.
+
+    They are all the clocks the new ticket has, so they are left on it as its prefetched clocks:
+    the answer to the create renders them without reading them back (issue 12)."""
     if _is_ticket(event.record):
-        engine.start_clocks(event.record, now=event.at, actor=getattr(event.record, "created_by", None))
+        started = engine.start_clocks(event.record, now=event.at, actor=getattr(event.record, "created_by", None))
+        _remember_clocks(event.record, started)
+
+
+def _remember_clocks(ticket, clocks):
+    for field in type(ticket)._meta.private_fields:
+        if isinstance(field, GenericRelation) and field.related_model is SLAClock:
+            queryset = getattr(ticket, field.name).all()  # lazy: what a read of the relation returns
+            queryset._result_cache = sorted(clocks, key=lambda clock: (clock.kind, clock.pk))  # Meta.ordering
+            queryset._prefetch_done = True
+            ticket._prefetched_objects_cache = {**getattr(ticket, "_prefetched_objects_cache", {}),
+                                                field.name: queryset}
 
 
 def ticket_changed(event):

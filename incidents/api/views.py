@@ -34,6 +34,8 @@ class IncidentViewSet(TicketViewSet):
     # Page over ids (index-only), then load the page's rows with relations: see incidents.paging.
     page_by_ids = True
     search_paginator_class = CappedCountPaginator
+    # open_incident returns the row as inserted, relations attached (core.api.viewsets).
+    created_from_memory = True
 
     def get_queryset(self):
         return incident_queryset(self.request.user)

@@ -36,7 +36,10 @@ class SLAClockSerializer(VisibleRelationsSerializer):
             from sla.calendars import calendar_value
             from sla.models import BusinessCalendar
 
-            row = BusinessCalendar.objects.filter(pk=calendar_id).first() if calendar_id else None
+            if calendar_id and SLADefinition.calendar.is_cached(clock.definition):
+                row = clock.definition.calendar  # loaded with the definition (a ticket just created)
+            else:
+                row = BusinessCalendar.objects.filter(pk=calendar_id).first() if calendar_id else None
             cache[calendar_id] = calendar_value(row)
         return elapsed_at(clock, now, cache[calendar_id])
 

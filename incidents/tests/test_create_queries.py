@@ -1,0 +1,67 @@
+"""The create path runs a fixed number of queries (issue 12): pinned here, each one named.
+
+The world is the bench's: an SLA definition that applies (two clocks start), an assignment rule
+that routes, a caller and an agent in the group."""
+
+import pytest
+from django.urls import reverse
+
+from incidents.models import AssignmentRule, Incident
+from sla.models import SLAClock
+from sla.tests.factories import make_calendar, make_definition
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(team):
+    make_definition(calendar=make_calendar())
+    AssignmentRule.objects.create(name="everything to the desk", assignment_group=team)
+
+
+def test_api_create_runs_a_fixed_number_of_queries(agent_api, world, end_user, django_assert_num_queries):
+    agent_api.post("/api/v1/incidents/", {"title": "warm-up"}, format="json")  # content types cached
+    # 1 the API token, 2 the agent's role names (check_creatable), 3 the caller (serializer field),
+    # BEGIN, 4 the assignment rules (routing), SAVEPOINT, 5 the next number (one upsert),
+    # 6 INSERT incident (search document included), 7 INSERT audit row,
+    # 8 the SLA definitions, 9 their targets, 10 INSERT response and resolution clocks (one batch),
+    # 11 INSERT their start events (one batch), 12 INSERT outbox event, 13 INSERT its deliveries,
+    # RELEASE SAVEPOINT, COMMIT. The answer reads nothing back: the row, its caller and group, and
+    # the clocks just started (with their definitions and calendar) are in memory.
+    with django_assert_num_queries(17):
+        response = agent_api.post("/api/v1/incidents/", {"title": "VPN down", "caller": end_user.pk,
+                                                         "impact": 2, "urgency": 2}, format="json")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["assignment_group"] is not None and len(body["slas"]) == 2
+    assert Incident.objects.filter(number=body["number"], search_vector__isnull=False).exists()
+    assert SLAClock.objects.filter(object_id=body["id"]).count() == 2
+
+
+def test_desk_create_runs_a_fixed_number_of_queries(client, agent, world, end_user, django_assert_num_queries):
+    client.force_login(agent)
+    url = reverse("incidents:incident_create")
+    client.post(url, {"title": "warm-up", "caller": end_user.pk, "impact": 3, "urgency": 3})
+    # 1 the session, 2 the agent, 3 the agent's role names, 4 the caller (form field), BEGIN,
+    # 5 the assignment rules, SAVEPOINT, 6 the next number, 7 INSERT incident (search document
+    # included), 8 INSERT audit row, 9 the SLA definitions, 10 their targets, 11 INSERT the two
+    # clocks (one batch), 12 INSERT their start events, 13 INSERT outbox event, 14 INSERT its
+    # deliveries, RELEASE SAVEPOINT, COMMIT. The answer is a redirect: nothing is read back.
+    with django_assert_num_queries(18):
+        response = client.post(url, {"title": "VPN down", "caller": end_user.pk, "impact": 2, "urgency": 2})
+    incident = Incident.objects.get(title="VPN down")
+    assert response.status_code == 302 and response["Location"] == incident.get_absolute_url()
+    assert incident.assignment_group is not None and incident.sla_clocks.count() == 2
+
+
+def test_the_answer_built_in_memory_is_what_a_read_gives(agent_api, world, end_user, team):
+    response = agent_api.post("/api/v1/incidents/", {"title": "Printer jams", "description": "floor 3",
+                                                     "caller": end_user.pk, "impact": 1, "urgency": 2},
+                              format="json")
+    created = response.json()
+    read = agent_api.get(f"/api/v1/incidents/{created['id']}/").json()
+    for body in (created, read):
+        for clock in body["slas"]:
+            clock.pop("elapsed_business_seconds")  # live: it moves between the two requests
+    assert response.status_code == 201 and created == read
+    assert [c["kind"] for c in created["slas"]] == ["resolution", "response"]
