@@ -19,4 +19,6 @@ class CappedCountPaginator(Paginator):
 
     @cached_property
     def count(self):
-        return min(self.object_list[: SEARCH_COUNT_CAP + 1].count(), SEARCH_COUNT_CAP)
+        # Unordered: counting needs no order, and an ORDER BY created_at would make PostgreSQL
+        # walk that index filtering row by row instead of reading the few matches.
+        return min(self.object_list.order_by()[: SEARCH_COUNT_CAP + 1].count(), SEARCH_COUNT_CAP)

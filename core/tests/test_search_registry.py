@@ -41,3 +41,42 @@ def test_korean_words_match_by_prefix_through_the_registry(agent, end_user):
     found = search.apply(Incident.objects.all(), "발송")
     assert [i.pk for i in found] == [mail.pk]
     assert list(search.apply(Incident.objects.all(), "발송 프린터")) == []
+
+
+def _sql(queryset):
+    """The WHERE clause of the queryset's SQL."""
+    return str(queryset.query).partition(" WHERE ")[2]
+
+
+@pytest.mark.django_db
+def test_a_whole_ticket_number_is_an_exact_look_up_in_any_case(agent, end_user):
+    from incidents import services
+
+    first = services.open_incident(actor=agent, channel=Channel.WEB, title="VPN down", caller=end_user)
+    services.open_incident(actor=agent, channel=Channel.WEB, title=f"Same as {first.number}", caller=end_user)
+    for text in (first.number, first.number.lower(), f"  {first.number} "):
+        found = search.apply(Incident.objects.all(), text)
+        assert [i.pk for i in found] == [first.pk]
+        # On the number's unique index: no full-text match at all.
+        assert "search_vector" not in _sql(found) and '"number" = ' in _sql(found)
+    # Fewer digits than a number has stay a prefix search over the documents (both mention it).
+    assert search.ticket_number(Incident, first.number[:-2]) is None
+    assert len(search.apply(Incident.objects.all(), first.number[:-2])) == 2
+    # A number of another type is a word like any other.
+    assert search.ticket_number(Incident, "PRB0001001") is None
+
+
+@pytest.mark.django_db
+def test_a_rare_word_lists_its_ids_and_a_common_one_keeps_the_filter(agent, end_user, monkeypatch):
+    from incidents import services
+
+    rare = services.open_incident(actor=agent, channel=Channel.WEB, title="전사 메일 장애", caller=end_user)
+    common = [services.open_incident(actor=agent, channel=Channel.WEB, title=f"VPN drop {i}", caller=end_user)
+              for i in range(3)]
+    monkeypatch.setattr(search, "RARE_MATCHES", 2)
+    found = search.apply(Incident.objects.order_by("-created_at", "-id"), "전사")
+    assert [i.pk for i in found] == [rare.pk]
+    assert "search_vector" not in _sql(found)  # the few ids the probe found, by primary key
+    found = search.apply(Incident.objects.order_by("-created_at", "-id"), "vpn")
+    assert [i.pk for i in found] == [i.pk for i in reversed(common)]
+    assert "search_vector" in _sql(found)  # more than RARE_MATCHES: the filter walks the order's index
