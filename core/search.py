@@ -8,8 +8,8 @@ one UPDATE per batch (`refresh`) and answers searches the same way for every typ
   every word matches by prefix ("발송" finds "발송이", "printer" finds "printers");
 - every word must match (AND); `ranked` types order by rank, then newest update;
 - words are `\\w+` only, so the raw tsquery can never be malformed;
-- an unranked type answers its own ticket number ("INC0051000", any case) by exact look-up, and
-  counts a word's matches (up to RARE_MATCHES) to pick the plan (`choose_plan`).
+- an unranked type answers its own ticket number ("INC0051000", any case) by exact look-up
+  (a list pages a word's matches as incidents.paging.CappedCountPaginator says).
 
 Iterating a SearchFields gives the field names (what a service compares with a diff to know
 whether the document needs a refresh).
@@ -105,10 +105,6 @@ def prefix_query(words, operator="&"):
     return SearchQuery(f" {operator} ".join(f"{w}:*" for w in words), search_type="raw", config=SEARCH_CONFIG)
 
 
-# Up to this many matches, a search lists them by id; past it, by walking the page's order.
-RARE_MATCHES = 1000
-
-
 def ticket_number(model, text):
     """The whole ticket number `text` is, upper-cased ("inc0051000" is INC0051000), or None.
 
@@ -122,25 +118,6 @@ def ticket_number(model, text):
     if not found or len(found.group(1)) < NumberSequence.WIDTH:
         return None
     return f"{prefix}{found.group(1)}"
-
-
-def choose_plan(queryset, matches):
-    """Let the number of matches pick the plan, which no single SQL statement gets right.
-
-    With a LIMIT and ORDER BY created_at PostgreSQL guesses that 0.5 % of rows match a prefix
-    word and walks the created index filtering row by row: right for a common word ("vpn", 12 %
-    of rows: 25 hits within a few hundred rows), ruinous for a rare one (the whole table read for
-    one match; 3.4 s at 1,000,000 incidents), while the GIN index answers a rare word in 0.5 ms
-    and a common one in seconds once every match must be sorted. So one query asks the GIN
-    index (or a short sequential read, for a common word) for at most RARE_MATCHES + 1 ids,
-    unordered: if that is all of them, the list is those ids (a primary-key read and a sort of
-    at most RARE_MATCHES rows, whatever order is asked); otherwise the word is common and the
-    list keeps the filter, walking the index of its order.
-    """
-    ids = list(matches.order_by().values_list("pk", flat=True)[: RARE_MATCHES + 1])
-    if len(ids) <= RARE_MATCHES:
-        return queryset.filter(pk__in=ids)
-    return matches
 
 
 def apply(queryset, text):
@@ -165,7 +142,7 @@ def apply(queryset, text):
             # A ticket number is an exact look-up on its unique index (0.06 ms), never a scan of
             # documents for the prefix "inc0051000" (0.1-3 s walking the created index).
             return queryset.filter(number=number)
-        return choose_plan(queryset, queryset.filter(search_vector=query))
+        return queryset.filter(search_vector=query)
     condition = Q(search_vector=query)
     for name, lookup in spec.also_match:
         condition |= Q(**{f"{name}__{lookup}": text})

@@ -8,7 +8,8 @@
 - the answer to a write is the fresh representation, read back through `get_queryset()`;
 - optional id paging (`page_by_ids`) for big lists: the page's ids come from the (index-only)
   filtered queryset, then the page's rows with their relations; `search_paginator_class` counts
-  search results up to a cap.
+  search results up to a cap, `list_paginator_class` may count other lists up to one
+  (core.paging.LargeListPaginator).
 
 `TicketCommentViewSet` is the comments sub-resource (`{type}/{id or number}/comments/`).
 """
@@ -29,6 +30,8 @@ class TicketViewSet(NumberOrIdLookupMixin, ApiActorMixin, mixins.CreateModelMixi
     http_method_names = ["get", "post", "patch", "head", "options"]
     page_by_ids = False
     search_paginator_class = None
+    # With page_by_ids: the Django paginator of lists that are not a search (core.paging).
+    list_paginator_class = None
 
     # --- what a subclass declares -----------------------------------------------------------
 
@@ -87,6 +90,8 @@ class TicketViewSet(NumberOrIdLookupMixin, ApiActorMixin, mixins.CreateModelMixi
             return super().paginate_queryset(queryset)
         if self.search_paginator_class and (self.request.query_params.get("search") or "").strip():
             self.paginator.django_paginator_class = self.search_paginator_class
+        elif self.list_paginator_class:
+            self.paginator.django_paginator_class = self.list_paginator_class
         ids = super().paginate_queryset(queryset.prefetch_related(None).values_list("pk", flat=True))
         if ids is None:
             return None

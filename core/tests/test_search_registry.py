@@ -64,19 +64,3 @@ def test_a_whole_ticket_number_is_an_exact_look_up_in_any_case(agent, end_user):
     assert len(search.apply(Incident.objects.all(), first.number[:-2])) == 2
     # A number of another type is a word like any other.
     assert search.ticket_number(Incident, "PRB0001001") is None
-
-
-@pytest.mark.django_db
-def test_a_rare_word_lists_its_ids_and_a_common_one_keeps_the_filter(agent, end_user, monkeypatch):
-    from incidents import services
-
-    rare = services.open_incident(actor=agent, channel=Channel.WEB, title="전사 메일 장애", caller=end_user)
-    common = [services.open_incident(actor=agent, channel=Channel.WEB, title=f"VPN drop {i}", caller=end_user)
-              for i in range(3)]
-    monkeypatch.setattr(search, "RARE_MATCHES", 2)
-    found = search.apply(Incident.objects.order_by("-created_at", "-id"), "전사")
-    assert [i.pk for i in found] == [rare.pk]
-    assert "search_vector" not in _sql(found)  # the few ids the probe found, by primary key
-    found = search.apply(Incident.objects.order_by("-created_at", "-id"), "vpn")
-    assert [i.pk for i in found] == [i.pk for i in reversed(common)]
-    assert "search_vector" in _sql(found)  # more than RARE_MATCHES: the filter walks the order's index
