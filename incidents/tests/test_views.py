@@ -183,8 +183,8 @@ def test_comment_with_an_executable_renamed_pdf_is_refused(client, agent, open_i
 # its capped count reading the matching ids that pick the page's plan (incidents.paging), for a
 # word as for a whole number (an exact look-up). The record page: session, user, roles, the incident and its
 # relations, SLA clocks, timeline, children, the form's choices and the navigation's approvals.
-PINNED_DESK_SEARCH_WORD_QUERIES = 17
-PINNED_DESK_SEARCH_NUMBER_QUERIES = 17
+PINNED_DESK_SEARCH_WORD_QUERIES = 18
+PINNED_DESK_SEARCH_NUMBER_QUERIES = 18
 PINNED_DESK_DETAIL_QUERIES = 16
 
 
@@ -202,3 +202,21 @@ def test_the_desk_search_and_record_page_run_pinned_queries(client, agent, open_
     detail = reverse("incidents:incident_detail", args=[incidents[0].pk])
     with django_assert_num_queries(PINNED_DESK_DETAIL_QUERIES):
         assert client.get(detail).status_code == 200
+
+
+def test_every_tab_counts_what_its_queue_lists(agent, end_user, open_incident):
+    """The tab counts are taken among open and resolved incidents (issue 12): each still equals
+    the number of incidents its queue lists."""
+    from incidents.filtersets import Queue, queue_counts, queue_q
+
+    open_incident(title="Mine", assigned_to=agent)
+    open_incident(title="Unassigned")
+    major = open_incident(title="Major", is_major=True)
+    services.resolve(major, actor=agent, channel=Channel.WEB, code="user_error", notes="Done")
+    done = open_incident(title="Done")
+    services.resolve(done, actor=agent, channel=Channel.WEB, code="user_error", notes="Done")
+    services.close(Incident.objects.get(pk=done.pk), actor=agent, channel=Channel.WEB)
+    visible = Incident.objects.visible_to(agent)
+    counts = queue_counts(visible, agent)
+    assert counts == {value: visible.filter(queue_q(value, agent)).count() for value, _label in Queue.choices}
+    assert (counts[Queue.ALL], counts[Queue.MAJOR]) == (4, 1)
