@@ -62,10 +62,16 @@ def queue_counts(queryset, user, *, now=None):
     """{queue: number of incidents} for every queue tab, in one query (plus the window's)."""
     now = now or timezone.now()
     soon = sla_queues.window(now)
-    return queryset.aggregate(**{
-        value: Count("pk", filter=queue_q(value, user, now=now, soon=soon)) if value != Queue.ALL else Count("pk")
-        for value, _label in Queue.choices
+    # Every tab but "All" lists open incidents (majors: also resolved ones), a few thousand rows
+    # in 100,000: counted among those alone (the state index) rather than by evaluating eight
+    # filters on every incident ever recorded (56 ms at 100,000 incidents; bench/README.md).
+    live = queryset.filter(state__in=OPEN_STATES | {IncidentState.RESOLVED})
+    counts = live.aggregate(**{
+        value: Count("pk", filter=queue_q(value, user, now=now, soon=soon))
+        for value, _label in Queue.choices if value != Queue.ALL
     })
+    counts[Queue.ALL] = queryset.count()
+    return counts
 
 
 class SLAState:

@@ -130,6 +130,9 @@ ROOT_URLCONF = "itsm.urls"
 WSGI_APPLICATION = "itsm.wsgi.application"
 ASGI_APPLICATION = "itsm.asgi.application"
 
+# Common widgets rendered in Python, same HTML as Django's templates (core.form_renderer).
+FORM_RENDERER = "core.form_renderer.FastWidgetRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -168,6 +171,10 @@ DB_LOCK_TIMEOUT_MS = env_int("DB_LOCK_TIMEOUT_MS", 5000)
 DB_WORKER_STATEMENT_TIMEOUT_MS = env_int("DB_WORKER_STATEMENT_TIMEOUT_MS", 300000)
 DB_WORKER_LOCK_TIMEOUT_MS = env_int("DB_WORKER_LOCK_TIMEOUT_MS", 30000)
 with_timeouts(DATABASES["default"], statement_ms=DB_STATEMENT_TIMEOUT_MS, lock_ms=DB_LOCK_TIMEOUT_MS)
+# Desk queries are short: PostgreSQL's JIT compiles any plan whose *estimated* cost passes
+# jit_above_cost, and the queue tabs' counts (SLA sub-plans over every incident) spent ~430 ms
+# compiling for ~40 ms of execution at 100,000 incidents (bench/README.md, issue 12).
+DATABASES["default"]["OPTIONS"]["options"] += " -c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -10,7 +10,8 @@
   that row, loading only the relations it does not hold yet;
 - optional id paging (`page_by_ids`) for big lists: the page's ids come from the (index-only)
   filtered queryset, then the page's rows with their relations; `search_paginator_class` counts
-  search results up to a cap.
+  search results up to a cap, `list_paginator_class` may count other lists up to one
+  (core.paging.LargeListPaginator).
 
 `TicketCommentViewSet` is the comments sub-resource (`{type}/{id or number}/comments/`).
 """
@@ -36,6 +37,9 @@ class TicketViewSet(NumberOrIdLookupMixin, ApiActorMixin, mixins.CreateModelMixi
     # (caller, group...) attached: the 201 then needs no re-read of the row, only the prefetches
     # of get_queryset() that are not in memory yet (issue 12: the re-read was a third of a create).
     created_from_memory = False
+
+    # With page_by_ids: the Django paginator of lists that are not a search (core.paging).
+    list_paginator_class = None
 
     # --- what a subclass declares -----------------------------------------------------------
 
@@ -100,6 +104,8 @@ class TicketViewSet(NumberOrIdLookupMixin, ApiActorMixin, mixins.CreateModelMixi
             return super().paginate_queryset(queryset)
         if self.search_paginator_class and (self.request.query_params.get("search") or "").strip():
             self.paginator.django_paginator_class = self.search_paginator_class
+        elif self.list_paginator_class:
+            self.paginator.django_paginator_class = self.list_paginator_class
         ids = super().paginate_queryset(queryset.prefetch_related(None).values_list("pk", flat=True))
         if ids is None:
             return None

@@ -41,3 +41,26 @@ def test_korean_words_match_by_prefix_through_the_registry(agent, end_user):
     found = search.apply(Incident.objects.all(), "발송")
     assert [i.pk for i in found] == [mail.pk]
     assert list(search.apply(Incident.objects.all(), "발송 프린터")) == []
+
+
+def _sql(queryset):
+    """The WHERE clause of the queryset's SQL."""
+    return str(queryset.query).partition(" WHERE ")[2]
+
+
+@pytest.mark.django_db
+def test_a_whole_ticket_number_is_an_exact_look_up_in_any_case(agent, end_user):
+    from incidents import services
+
+    first = services.open_incident(actor=agent, channel=Channel.WEB, title="VPN down", caller=end_user)
+    services.open_incident(actor=agent, channel=Channel.WEB, title=f"Same as {first.number}", caller=end_user)
+    for text in (first.number, first.number.lower(), f"  {first.number} "):
+        found = search.apply(Incident.objects.all(), text)
+        assert [i.pk for i in found] == [first.pk]
+        # On the number's unique index: no full-text match at all.
+        assert "search_vector" not in _sql(found) and '"number" = ' in _sql(found)
+    # Fewer digits than a number has stay a prefix search over the documents (both mention it).
+    assert search.ticket_number(Incident, first.number[:-2]) is None
+    assert len(search.apply(Incident.objects.all(), first.number[:-2])) == 2
+    # A number of another type is a word like any other.
+    assert search.ticket_number(Incident, "PRB0001001") is None

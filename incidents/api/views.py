@@ -4,6 +4,7 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 
 from core.api.viewsets import TicketCommentViewSet, TicketViewSet
+from core.paging import LargeListPaginator
 from incidents import services
 from incidents.api.serializers import CommentSerializer, IncidentSerializer
 from incidents.filtersets import ORDERING_FIELDS, IncidentFilterSet
@@ -15,11 +16,19 @@ from sla.models import SLAClock
 def incident_queryset(user):
     return (
         Incident.objects.visible_to(user).with_list_relations()
-        .prefetch_related(Prefetch("sla_clocks", queryset=SLAClock.objects.select_related("definition")))
+        .prefetch_related(Prefetch("sla_clocks", queryset=SLAClock.objects.select_related("definition")),
+                          # `parent` shows the major incident's number: one query for the page's
+                          # children, not one per child.
+                          Prefetch("parent", queryset=Incident.objects.only("id", "number")))
     )
 
 
-@extend_schema_view(create=extend_schema(description=(
+@extend_schema_view(list=extend_schema(description=(
+    "Incidents the caller may see, newest first unless `ordering` says otherwise. `count` is exact "
+    "up to 10,000; a longer list reports 10,000 (read: at least 10,000) and `next` keeps paging to "
+    "its end. With `search`, `count` stops at 1,000 and so do the pages; a whole ticket number "
+    "(`INC0051000`, any case) finds that incident alone."
+)), create=extend_schema(description=(
     "Open an incident. Desk staff set any writable field, `channel` included (how it was reported; "
     "`api` if not given). An end user sets only `title`, `description`, `urgency` and `service` (a "
     "live business service, as the portal offers): sending any other writable field answers 403 "
@@ -36,6 +45,7 @@ class IncidentViewSet(TicketViewSet):
     search_paginator_class = CappedCountPaginator
     # open_incident returns the row as inserted, relations attached (core.api.viewsets).
     created_from_memory = True
+    list_paginator_class = LargeListPaginator
 
     def get_queryset(self):
         return incident_queryset(self.request.user)

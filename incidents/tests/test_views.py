@@ -177,3 +177,46 @@ def test_comment_with_an_executable_renamed_pdf_is_refused(client, agent, open_i
     assert response.status_code == 400
     assert "The content of invoice.pdf is not a .pdf file." in response.content.decode()
     assert not incident.attachments.exists() and not incident.comments.exists()
+
+
+# Pinned (issue 12). The search page runs the queue page's queries (core/tests/test_ticket_list_view),
+# its capped count reading the matching ids that pick the page's plan (incidents.paging), for a
+# word as for a whole number (an exact look-up). The record page: session, user, roles, the incident and its
+# relations, SLA clocks, timeline, children, the form's choices and the navigation's approvals.
+PINNED_DESK_SEARCH_WORD_QUERIES = 18
+PINNED_DESK_SEARCH_NUMBER_QUERIES = 18
+PINNED_DESK_DETAIL_QUERIES = 16
+
+
+def test_the_desk_search_and_record_page_run_pinned_queries(client, agent, open_incident, django_assert_num_queries):
+    incidents = [open_incident(title=f"VPN drop {i}") for i in range(3)]
+    client.force_login(agent)
+    url = reverse("incidents:incident_list")
+    client.get(url, {"search": "vpn"})  # session and caches warm
+    with django_assert_num_queries(PINNED_DESK_SEARCH_WORD_QUERIES):
+        response = client.get(url, {"search": "vpn"})
+    assert len(response.context["page"].object_list) == 3
+    with django_assert_num_queries(PINNED_DESK_SEARCH_NUMBER_QUERIES):
+        response = client.get(url, {"search": incidents[1].number.lower()})
+    assert [i.pk for i in response.context["page"].object_list] == [incidents[1].pk]
+    detail = reverse("incidents:incident_detail", args=[incidents[0].pk])
+    with django_assert_num_queries(PINNED_DESK_DETAIL_QUERIES):
+        assert client.get(detail).status_code == 200
+
+
+def test_every_tab_counts_what_its_queue_lists(agent, end_user, open_incident):
+    """The tab counts are taken among open and resolved incidents (issue 12): each still equals
+    the number of incidents its queue lists."""
+    from incidents.filtersets import Queue, queue_counts, queue_q
+
+    open_incident(title="Mine", assigned_to=agent)
+    open_incident(title="Unassigned")
+    major = open_incident(title="Major", is_major=True)
+    services.resolve(major, actor=agent, channel=Channel.WEB, code="user_error", notes="Done")
+    done = open_incident(title="Done")
+    services.resolve(done, actor=agent, channel=Channel.WEB, code="user_error", notes="Done")
+    services.close(Incident.objects.get(pk=done.pk), actor=agent, channel=Channel.WEB)
+    visible = Incident.objects.visible_to(agent)
+    counts = queue_counts(visible, agent)
+    assert counts == {value: visible.filter(queue_q(value, agent)).count() for value, _label in Queue.choices}
+    assert (counts[Queue.ALL], counts[Queue.MAJOR]) == (4, 1)
