@@ -116,7 +116,8 @@ class TicketListView(DeskRequiredMixin, View):
         params = self.get_params()
         queryset = self.get_queryset()
         bound = bool(params) or self.bind_empty_query
-        filterset = self.filterset_class(params if bound else None, queryset=queryset, request=request)
+        filterset = self.filterset = self.filterset_class(params if bound else None, queryset=queryset,
+                                                          request=request)
         self.style_filter_form(filterset.form)
         valid = not filterset.is_bound or filterset.is_valid()
         # A filter that cannot be applied lists nothing rather than everything: a wrong date must

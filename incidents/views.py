@@ -77,7 +77,8 @@ class IncidentListView(DeskMixin, TicketListView):
         htmx = getattr(self.request, "htmx", None)
         # The tabs sit outside the rows an htmx filter request replaces: count only for the full page.
         counts = {} if htmx and not htmx.boosted else queue_counts(
-            Incident.objects.visible_to(self.request.user), self.request.user)
+            Incident.objects.visible_to(self.request.user), self.request.user,
+            now=self.filterset.now, soon=self.filterset.soon)
         return {
             "queues": [(value, label, counts.get(value)) for value, label in Queue.choices],
             "queue": params.get("queue", ""),
