@@ -96,6 +96,9 @@ def test_drag_pans_and_the_full_screen_view_expands_a_level(page, login, agent, 
     # and the Fullscreen API button puts the picture alone on the screen
     page.click("[data-testid=depgraph-fullscreen]")
     page.wait_for_function("() => document.fullscreenElement && document.fullscreenElement.id === 'dependency-picture'")
+    # the button's words change on the fullscreenchange event, a moment after fullscreenElement
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=depgraph-fullscreen]').textContent.trim() !== 'Full screen'")
     assert page.inner_text("[data-testid=depgraph-fullscreen]") == "Leave full screen"
 
 
