@@ -36,6 +36,11 @@ class User(AbstractUser):
         on_delete=models.SET_NULL, related_name="users",
     )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # The line manager: approves what the person orders from the catalog when an item says so.
+    manager = models.ForeignKey(
+        "self", verbose_name=_("line manager"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="reports",
+    )
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, blank=True)
     # Notification kinds the user has switched off, e.g. ["commented"]; empty means all on.
     muted_notifications = models.JSONField(_("muted notifications"), default=list, blank=True)

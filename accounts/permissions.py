@@ -43,3 +43,9 @@ def can_configure_service_levels(user) -> bool:
     """SLA calendars, definitions and escalation rules: every desk member reads them; managers
     and administrators (who answer for the agreements, as they decide change approvals) write."""
     return roles.is_manager(user)
+
+
+def can_manage_catalog(user) -> bool:
+    """Catalog categories, items, their forms, approvals and fulfilment plans: administrators and
+    managers (the catalog managers) edit them; agents read them."""
+    return roles.is_manager(user)

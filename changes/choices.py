@@ -3,6 +3,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The approval engine is core's, shared by every ticket type that is approved (changes, requests).
+from core.choices import ApprovalMode, ApprovalStatus, Decision  # noqa: F401
+
 
 class ChangeType(models.TextChoices):
     STANDARD = "standard", _("Standard")
@@ -60,24 +63,6 @@ class Outcome(models.TextChoices):
 
 # Outcomes after which the change may not close without a post-implementation review.
 PIR_OUTCOMES = frozenset({Outcome.FAILED, Outcome.BACKED_OUT})
-
-
-class ApprovalMode(models.TextChoices):
-    ANY = "any", _("Any one member of the group")
-    ALL = "all", _("Every member of the group")
-    QUORUM = "quorum", _("A quorum of the group")
-
-
-class Decision(models.TextChoices):
-    APPROVE = "approve", _("Approve")
-    REJECT = "reject", _("Reject")
-
-
-class ApprovalStatus(models.TextChoices):
-    NOT_REQUIRED = "not_required", _("Not required")
-    PENDING = "pending", _("Pending")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
 
 
 class ConflictKind(models.TextChoices):

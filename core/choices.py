@@ -54,3 +54,21 @@ class Priority(models.IntegerChoices):
     MODERATE = 3, _("P3 - Moderate")
     LOW = 4, _("P4 - Low")
     PLANNING = 5, _("P5 - Planning")
+
+
+class ApprovalMode(models.TextChoices):
+    ANY = "any", _("Any one member of the group")
+    ALL = "all", _("Every member of the group")
+    QUORUM = "quorum", _("A quorum of the group")
+
+
+class Decision(models.TextChoices):
+    APPROVE = "approve", _("Approve")
+    REJECT = "reject", _("Reject")
+
+
+class ApprovalStatus(models.TextChoices):
+    NOT_REQUIRED = "not_required", _("Not required")
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")

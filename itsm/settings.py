@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "problems",
     "changes",
     "releases",
+    "catalog",
+    "fulfilment",
 ]
 
 MIDDLEWARE = [

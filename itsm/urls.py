@@ -38,6 +38,8 @@ api_v1 = [
     path("changes/", include("changes.api.urls")),
     path("releases/", include("releases.api.urls")),
     path("sla/", include("sla.api.urls")),
+    path("catalog/", include("catalog.api.urls")),
+    path("", include("fulfilment.api.urls")),  # requests/ and tasks/
 ]
 
 urlpatterns = [
@@ -49,6 +51,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("core/", include("core.urls")),
     path("approvals/", core_views.ApprovalInboxView.as_view(), name="approvals"),
+    path("portal/", include("fulfilment.portal_urls")),  # the catalog, the cart, my requests
     path("portal/", include("incidents.portal_urls")),
     path("incidents/", include("incidents.urls")),
     path("problems/", include("problems.urls")),
@@ -56,6 +59,9 @@ urlpatterns = [
     path("releases/", include("releases.urls")),
     path("cmdb/", include("cmdb.urls")),
     path("sla/", include("sla.urls")),
+    path("catalog/", include("catalog.urls")),  # catalog management in the desk
+    path("requests/", include("fulfilment.urls")),  # requests and tasks in the desk
+    path("request-approvals/", include("fulfilment.approval_urls")),  # decisions by e-mail link
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

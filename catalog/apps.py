@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CatalogConfig(AppConfig):
+    name = "catalog"
+    verbose_name = _("Service catalog")
+
+    def ready(self):
+        from catalog import demo as catalog_demo
+        from core import demo
+
+        demo.register("catalog", catalog_demo.seed, after=("accounts", "cmdb", "changes"))
