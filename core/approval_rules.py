@@ -21,9 +21,7 @@ Rules:
 
 from dataclasses import dataclass, field
 
-from django.utils.translation import gettext as _, ngettext
-
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext as _, gettext_lazy, ngettext
 
 from core.choices import ApprovalMode, ApprovalStatus, Decision
 from core.exceptions import DomainError, PermissionRefused
@@ -42,12 +40,11 @@ class Wording:
 
 
 GENERIC = Wording(
-    own=gettext_lazy("A requester never approves their own request."),
-    not_required=gettext_lazy("This request needs no approval."),
-    decided=gettext_lazy("The approval of this request is already decided (%(status)s)."),
-    other_stage=gettext_lazy("You decided the stage “%(decided)s” of this request; the stage “%(stage)s” is for "
-                             "another approver (one stage per person in each approval round)."),
-    own_code="own_request",
+    own=gettext_lazy("A requester never approves what they asked for."),
+    not_required=gettext_lazy("No approval is needed."),
+    decided=gettext_lazy("The approval is already decided (%(status)s)."),
+    other_stage=gettext_lazy("You decided the stage “%(decided)s”; the stage “%(stage)s” is for another approver "
+                             "(one stage per person in each approval round)."),
 )
 
 
