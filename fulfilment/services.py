@@ -98,16 +98,7 @@ def _quantity(value, item):
 def _validate_answers(item, answers, requester):
     from catalog import formschema
 
-    if answers is None:
-        answers = {}
-    if not isinstance(answers, dict):
-        raise formschema.AnswersInvalid({"answers": [_("Answers must be an object of field names and values.")]})
-    try:
-        return formschema.validate_answers(item, answers, user=requester)
-    except NotImplementedError:
-        # TEMPORARY SHIM until h13cat lands catalog.formschema: answers pass through unchecked.
-        # Remove this except clause after `git merge h13cat`.
-        return dict(answers)
+    return formschema.validate_answers(item, answers, user=requester)
 
 
 def request_title(lines):
