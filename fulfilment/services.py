@@ -185,7 +185,8 @@ def submit_request(actor, *, lines, requested_for=None, description="", channel=
                                          approval_plan=plan, created_at=now, updated_at=now,
                                          state=ItemState.AWAITING_APPROVAL if plan else ItemState.IN_FULFILMENT))
     RequestItem.objects.bulk_create(request_items)
-    CatalogItem.objects.filter(pk__in={item.pk for item, *_rest in checked}).update(times_ordered=F("times_ordered") + 1)
+    CatalogItem.objects.filter(pk__in={item.pk for item, *_rest in checked}).update(
+        times_ordered=F("times_ordered") + 1)
     _store_files(request, checked, actor=actor, channel=channel, now=now)
 
     for request_item in request_items:

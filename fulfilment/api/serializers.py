@@ -5,7 +5,6 @@ from rest_framework import serializers
 
 from accounts.api.serializers import UserBriefSerializer
 from accounts.models import User
-from catalog.models import CatalogItem
 from core import pickers
 from core.api.fields import VisiblePrimaryKeyRelatedField
 from core.api.serializers import TicketSerializer, VisibleRelationsSerializer
