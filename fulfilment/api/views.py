@@ -2,8 +2,8 @@
 
 import django_filters
 from django.db.models import Prefetch
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import status
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
@@ -72,7 +72,9 @@ def _answers_error(exc):
     list=extend_schema(description=(
         "Service requests the caller may see: desk staff every one; anyone else those they placed or that "
         "were placed for them. Filters: state (repeatable), requested_for, requested_by; `search`.")),
-    create=extend_schema(request=ServiceRequestCreateSerializer, responses={201: ServiceRequestSerializer},
+    create=extend_schema(request=ServiceRequestCreateSerializer,
+                         responses={201: ServiceRequestSerializer,
+                                    404: inline_serializer("RequestItemNotFound", {"detail": serializers.CharField()})},
                          description=(
         "Order one catalog item (`catalog_item`, `answers`, `quantity`) or several (`items`), for yourself or "
         "for `requested_for`. An item you may not order answers 404. Answers that break the item's form answer "
