@@ -61,15 +61,37 @@ def build():
     freeze = FreezeWindow.objects.create(name="Year end", start=start, end=start + dt.timedelta(days=1))
     job = ImportJob.objects.create(kind="cis", format="csv", payload="ci_class,name\n", created_by=agent)
     token, _key = ApiToken.issue(a, name="matrix")
+    fulfilment = _fulfilment_records(a, team, users["manager"])
     clock = SLAClock.objects.filter(object_id=incident_a.pk).first()
     assert clock is not None, "the SLA definition should have started clocks on A's incident"
     records = dict(
         team=team, calendar=calendar, definition=definition, service=service, server=server,
         relationship=relationship, incident_a=incident_a, incident_b=incident_b, attachment=attachment,
         problem=problem, change=change, release=release, template=template, freeze=freeze, job=job,
-        token=token, clock=clock, ci_class=server.ci_class, rule=rule,
+        token=token, clock=clock, ci_class=server.ci_class, rule=rule, **fulfilment,
     )
     return users, records
+
+
+def _fulfilment_records(a, team, manager):
+    """A's request awaiting approval (no line manager on record: the managers decide it), with the
+    e-mail decision link sent to the manager; and A's request whose task the team works."""
+    from types import SimpleNamespace
+
+    from catalog.models import CatalogItem, Category, ItemApprovalStage, TaskTemplate
+    from fulfilment.models import Task
+    from fulfilment.notifications import decision_token
+    from fulfilment.services import OrderLine, submit_request
+
+    category = Category.objects.create(name="Matrix hardware")
+    laptop = CatalogItem.objects.create(category=category, name="Matrix laptop")
+    ItemApprovalStage.objects.create(item=laptop, order=1, name="Line manager", approver="line_manager")
+    mouse = CatalogItem.objects.create(category=category, name="Matrix mouse")
+    TaskTemplate.objects.create(item=mouse, stage=1, name="Hand over", assignment_group=team)
+    request_a = submit_request(a, lines=[OrderLine(laptop)], channel="portal")
+    worked = submit_request(a, lines=[OrderLine(mouse)], channel="portal")
+    return dict(request_a=request_a, task=Task.objects.get(request=worked),
+                approval_link=SimpleNamespace(token=decision_token(request_a.pk, manager.pk)))
 
 
 @pytest.fixture(scope="module")

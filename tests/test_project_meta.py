@@ -40,7 +40,7 @@ REQUESTER_FIELDS = {
     "problems.Problem": None,
     "changes.Change": None,
     "releases.Release": None,
-    "fulfilment.Request": "requested_for",
+    "fulfilment.Request": "requested_for",  # placed for someone: they follow it (requested_by too)
     "fulfilment.Task": None,
     "ticketapp.CaseTicket": "requester",
     "ticketapp.DeskTicket": None,
