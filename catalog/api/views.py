@@ -72,9 +72,10 @@ class CatalogItemViewSet(CatalogViewSet):
         user = self.request.user
         items = CatalogItem.objects.all() if roles.is_agent(user) else CatalogItem.objects.orderable_by(user)
         items = items.select_related("category").prefetch_related(
-            Prefetch("approval_stages", queryset=ItemApprovalStage.objects.order_by("order")))
+            Prefetch("approval_stages", queryset=ItemApprovalStage.objects.order_by("order")),
+            "organisations", "groups")
         if roles.is_agent(user):
-            items = items.prefetch_related("organisations", "groups", "task_templates")
+            items = items.prefetch_related("task_templates")
         return items.order_by("category__order", "name", "id")
 
     def _save(self, serializer, instance):
