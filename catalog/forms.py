@@ -148,7 +148,7 @@ class FieldRowForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["choices"].help_text = _("One per line: value, English label and Korean label separated by "
-                                             "bars, e.g. %(example)s") % {"example": "dev | Developer | 개발자용"}
+                                             "bars.")
         bootstrapify(self)
         for name in ("label", "label_ko", "help", "help_ko", "name"):
             self.fields[name].widget.attrs["class"] = "form-control form-control-sm"
