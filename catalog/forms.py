@@ -123,9 +123,8 @@ class FieldRowForm(forms.Form):
     """One question of the item's request form."""
 
     original = forms.CharField(widget=forms.HiddenInput, required=False)
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=50,
-                           help_text=gettext_lazy("lower_case, used in the API and in answers"))
-    kind = forms.ChoiceField(label=gettext_lazy("Type"), choices=list(FIELD_TYPES.items()))
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=50)
+    kind = forms.ChoiceField(label=gettext_lazy("Type"), choices=list(FIELD_TYPES.items()), initial="text")
     label = forms.CharField(label=gettext_lazy("Label (English)"), max_length=200, required=False)
     label_ko = forms.CharField(label=gettext_lazy("Label (Korean)"), max_length=200, required=False)
     help = forms.CharField(label=gettext_lazy("Help (English)"), max_length=500, required=False)
@@ -139,16 +138,11 @@ class FieldRowForm(forms.Form):
     whole_number = forms.BooleanField(label=gettext_lazy("Whole numbers only"), required=False)
     max_length = forms.IntegerField(label=gettext_lazy("Longest answer (characters)"), required=False,
                                     min_value=1, max_value=100000)
-    show_if_field = forms.CharField(label=gettext_lazy("Shown only when field"), max_length=50, required=False,
-                                    help_text=gettext_lazy("The name of another field; empty: always shown."))
-    show_if_value = forms.CharField(label=gettext_lazy("has the value"), max_length=200, required=False,
-                                    help_text=gettext_lazy("Several values: separate them with commas. "
-                                                           "Yes/no fields: yes or no."))
+    show_if_field = forms.CharField(label=gettext_lazy("Shown only when field"), max_length=50, required=False)
+    show_if_value = forms.CharField(label=gettext_lazy("has the value"), max_length=200, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["choices"].help_text = _("One per line: value, English label and Korean label separated by "
-                                             "bars.")
         bootstrapify(self)
         for name in ("label", "label_ko", "help", "help_ko", "name"):
             self.fields[name].widget.attrs["class"] = "form-control form-control-sm"

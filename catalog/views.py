@@ -230,7 +230,11 @@ def _preview(formset, item, user):
     names = [r["name"] for r in rows]
     rows = [r for i, r in enumerate(rows) if r["name"] not in names[:i]]
     schema, ui = definition_from_rows(rows, old_schema=item.form_schema, old_ui=item.form_ui)
-    problems = check_form_definition(schema, ui)
+    # The rows the preview leaves out say why (what Save would refuse), then the definition's problems.
+    problems = [f"{form.data.get(form.add_prefix('name')) or _('New field')}: {message}"
+                for form in formset.forms if form.is_bound and form.errors
+                for messages in form.errors.values() for message in messages]
+    problems += check_form_definition(schema, ui)
     draft = CatalogItem(name=item.name, form_schema=schema, form_ui=ui)
     return build_form(draft, user=user, prefix="preview"), problems
 
