@@ -257,6 +257,8 @@ class TaskForm(forms.ModelForm):
 
         self.fields["change_template"].queryset = ChangeTemplate.objects.filter(active=True).order_by("name")
         bootstrapify(self)
+        # The class would go on the list's wrapping element too; the shared .choice-list style lays it out.
+        self.fields["answer_fields"].widget.attrs.pop("class", None)
 
     def _post_clean(self):
         pass
@@ -300,7 +302,7 @@ def plan_formsets(data=None, *, item):
     from catalog.formschema import item_fields
 
     answer_choices = [(f.name, f.label) for f in item_fields(item)]
-    stages = forms.formset_factory(StageForm, formset=StageFormSet, extra=2, can_delete=True, max_num=20,
+    stages = forms.formset_factory(StageForm, formset=StageFormSet, extra=1, can_delete=True, max_num=20,
                                    validate_max=True)(data, initial=stage_initial, prefix="stages")
     tasks = forms.formset_factory(TaskForm, formset=TaskFormSet, extra=2, can_delete=True, max_num=50,
                                   validate_max=True)(data, initial=task_initial, prefix="tasks",

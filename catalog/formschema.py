@@ -62,6 +62,8 @@ from django.utils.translation import gettext_lazy
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
+from core import attachments
+from core.exceptions import DomainError
 from core.web import bootstrapify
 
 FIELD_TYPES = {
@@ -611,6 +613,11 @@ class CatalogRequestForm(forms.Form):
                 continue
             value = cleaned[field.name]
             if field.kind == "attachment" and value:
+                try:
+                    attachments.validate_upload(value)
+                except DomainError as exc:
+                    self.add_error(field.name, f"{field.label}: {exc.message}")
+                    continue
                 self.uploads[field.name] = value
             answers[field.name] = _answer_value(value)
         failed = set(self._errors)
