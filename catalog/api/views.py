@@ -35,6 +35,8 @@ def _api_errors(exc):
 class CatalogViewSet(ApiActorMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                      mixins.UpdateModelMixin, viewsets.GenericViewSet):
     permission_classes = [CatalogReadManagerWrite]
+    # Any key reaches the view, so a malformed one ("1.5e-3") is the API's JSON 404, not a page's.
+    lookup_value_regex = "[^/]+"
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def perform_create(self, serializer):
@@ -45,6 +47,7 @@ class CatalogViewSet(ApiActorMixin, mixins.ListModelMixin, mixins.RetrieveModelM
 
 
 class CategoryViewSet(CatalogViewSet):
+    queryset = Category.objects.all()  # the model, for the schema; get_queryset narrows it
     serializer_class = CategorySerializer
     filterset_fields = ["parent", "active"]
     ordering_fields = ["order", "name"]
@@ -64,6 +67,7 @@ class CategoryViewSet(CatalogViewSet):
 
 
 class CatalogItemViewSet(CatalogViewSet):
+    queryset = CatalogItem.objects.all()  # the model, for the schema; get_queryset narrows it
     serializer_class = CatalogItemSerializer
     filterset_class = CatalogItemFilterSet
     ordering_fields = ["name", "times_ordered", "updated_at"]
