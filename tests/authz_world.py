@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.models import ApiToken, Team
 from accounts.roles import Role
 from accounts.services import upsert_user
+from catalog.models import CatalogItem, Category
 from changes.models import ChangeTemplate, FreezeWindow
 from changes.services import create_change
 from cmdb.models import ImportJob, Relationship
@@ -90,7 +91,7 @@ def _fulfilment_records(a, team, manager):
     TaskTemplate.objects.create(item=mouse, stage=1, name="Hand over", assignment_group=team)
     request_a = submit_request(a, lines=[OrderLine(laptop)], channel="portal")
     worked = submit_request(a, lines=[OrderLine(mouse)], channel="portal")
-    return dict(request_a=request_a, task=Task.objects.get(request=worked),
+    return dict(request_a=request_a, task=Task.objects.get(request=worked), category=category, catalog_item=laptop,
                 approval_link=SimpleNamespace(token=decision_token(request_a.pk, manager.pk)))
 
 

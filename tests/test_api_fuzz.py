@@ -76,6 +76,7 @@ def world(django_db_setup, django_db_blocker):
 def _records():
     """A token per role, and per collection the id of the record detail routes are pointed at."""
     from accounts.models import Team
+    from catalog.models import CatalogItem, Category
     from changes.models import Change, ChangeTemplate, FreezeWindow
     from cmdb.models import CIClass, ConfigurationItem, Relationship
     from core.choices import Channel
@@ -96,6 +97,7 @@ def _records():
         "changes/freeze-windows": FreezeWindow, "releases": Release, "cmdb/cis": ConfigurationItem,
         "cmdb/classes": CIClass, "cmdb/relationships": Relationship, "sla/calendars": BusinessCalendar,
         "sla/definitions": SLADefinition, "sla/clocks": SLAClock, "groups": Team,
+        "catalog/categories": Category, "catalog/items": CatalogItem,
     }
     desk = {name: model.objects.order_by("pk").values_list("pk", flat=True).first() for name, model in models.items()}
     return {

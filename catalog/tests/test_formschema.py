@@ -279,7 +279,7 @@ def test_form_refuses_a_hidden_answer_and_keeps_what_was_typed():
 
 
 def test_form_answers_and_uploads():
-    upload = SimpleUploadedFile("quote.pdf", b"%PDF-1.4")
+    upload = SimpleUploadedFile("quote.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n")
     form = build_form(item(), data={"model": "developer", "memory": "16", "reason": "Builds", "needed_by": "2026-12-24",
                                     "extras": ["mouse", "dock"], "urgent": "true"}, files={"quote": upload})
     assert form.is_valid(), form.errors
@@ -297,3 +297,10 @@ def test_form_person_picker_uses_the_requesters_rule(end_user, make_user):
     form = build_form(item(), data={**BASE, "for_person": str(end_user.pk)}, user=end_user)
     assert form.is_valid(), form.errors
     assert form.answers["for_person"] == end_user.pk
+
+
+def test_form_refuses_a_file_that_is_not_what_it_says():
+    fake = SimpleUploadedFile("quote.pdf", b"MZ\x90\x00 an executable")
+    form = build_form(item(), data=BASE, files={"quote": fake})
+    assert not form.is_valid()
+    assert form.errors["quote"][0].startswith("Quote: ")
