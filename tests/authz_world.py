@@ -85,7 +85,8 @@ def _portal_records(users):
         form_schema={"type": "object", "properties": {"model": {"type": "string", "enum": ["standard"],
                                                                 "x-field": "choice"}},
                      "required": ["model"], "additionalProperties": False},
-        form_ui={"order": ["model"], "fields": {"model": {"label": "Model", "label_ko": "모델"}}})
+        form_ui={"order": ["model"], "fields": {"model": {"label": "Model", "label_ko": "모델", "choices": {
+            "standard": {"label": "Standard", "label_ko": "표준"}}}}})
     order = Request.objects.create(number="REQ9900001", title="Matrix laptop", requested_by=users["end_user_a"],
                                    requested_for=users["end_user_a"], state="awaiting_approval")
     RequestItem.objects.create(request=order, catalog_item=item, answers={"model": "standard"},
