@@ -74,13 +74,9 @@ def formschema_search(queryset, text, user):
 # --- people: "request for someone else" -----------------------------------------------------------
 
 def _colleagues(user=None):
-    """Whom a person may order for: active people of their own organisation."""
-    from accounts.models import User
-
-    organisation = getattr(user, "organisation_id", None)
-    if not organisation:
-        return User.objects.none()
-    return User.objects.filter(is_active=True, organisation_id=organisation)
+    """Whom a person may order for: the person picker's own rule (an end user: themselves and the
+    colleagues of their organisation; the desk: anyone active)."""
+    return pickers.get("person").options(user)
 
 
 pickers.register(pickers.PickerKind(name="colleague", options=_colleagues, **pickers.PEOPLE))
@@ -227,17 +223,15 @@ def jsonable(value):
 
 
 def answers_and_files(form):
-    """The cleaned answers as JSON values (a file answer is its name) and the uploaded files."""
-    cleaned = getattr(form, "answers", None)
-    cleaned = cleaned() if callable(cleaned) else (cleaned if cleaned is not None else form.cleaned_data)
+    """The valid form's answers as JSON values (a file answer is its name) and its uploaded files."""
+    if hasattr(form, "answers") and hasattr(form, "uploads"):
+        return dict(form.answers), dict(form.uploads)
     answers, files = {}, {}
-    for name, value in cleaned.items():
+    for name, value in form.cleaned_data.items():
         if isinstance(value, UploadedFile):
             files[name] = value
             answers[name] = value.name
-        elif value in (None, "", []):
-            continue
-        else:
+        elif value not in (None, "", []):
             answers[name] = jsonable(value)
     return answers, files
 
@@ -370,6 +364,17 @@ class CartView(LoginRequiredMixin, View):
             return self.render(cart, form, status=400)
         return self.submit(cart, form)
 
+    @staticmethod
+    def refuse_line(form, lines, index, texts):
+        """Say which line of the cart broke a rule: "Laptop: Model: this answer is required." """
+        name = ""
+        if index is None and len(lines) == 1:
+            index = 0
+        if index is not None and 0 <= index < len(lines):
+            name = lines[index].catalog_item.display_name
+        for text in texts:
+            form.add_error(None, _("%(item)s: %(problem)s") % {"item": name, "problem": text} if name else text)
+
     def submit(self, cart, form):
         items = catalog_items(self.request.user).in_bulk(cart.item_ids())
         missing = [line for line in cart.lines if line["item"] not in items]
@@ -386,11 +391,16 @@ class CartView(LoginRequiredMixin, View):
             requested_for = form.cleaned_data.get("requested_for") or self.request.user
             order = services.submit_request(self.request.user, lines=lines, requested_for=requested_for,
                                             channel=PORTAL)
+        except services.NotOrderable as exc:
+            self.refuse_line(form, lines, exc.index, [_("This item is no longer available to you.")])
+            return self.render(cart, form, status=400)
         except (formschema.AnswersInvalid, DomainError) as exc:
+            if getattr(exc, "field", None) == "requested_for":
+                form.add_error("requested_for", exc.message)
+                return self.render(cart, form, status=400)
             errors = exc.errors if isinstance(exc, formschema.AnswersInvalid) else {exc.field: [exc.message]}
-            for field, texts in errors.items():
-                for text in texts if isinstance(texts, (list, tuple)) else [texts]:
-                    form.add_error(None, f"{field}: {text}" if field else str(text))
+            texts = [str(t) for texts in errors.values() for t in (texts if isinstance(texts, (list, tuple)) else [texts])]
+            self.refuse_line(form, lines, getattr(exc, "index", None), texts)
             return self.render(cart, form, status=400)
         finally:
             for files in uploads:
@@ -417,6 +427,21 @@ class RequestListView(LoginRequiredMixin, View):
                       {"page": page, "show": show, "query": f"show={show}"})
 
 
+def _name_plan_groups(items):
+    """The approval plans name their groups by id: add the names for the words (one query, only
+    when a plan has a group stage). The rows are not saved."""
+    from accounts.models import Team
+
+    ids = {s.get("group") for i in items for s in i.approval_plan or [] if isinstance(s, dict) and s.get("group")}
+    if not ids:
+        return
+    names = dict(Team.objects.filter(pk__in=ids).values_list("pk", "name"))
+    for item in items:
+        for stage in item.approval_plan or []:
+            if isinstance(stage, dict) and stage.get("group"):
+                stage["group_name"] = names.get(stage["group"], "")
+
+
 class RequestDetailView(LoginRequiredMixin, View):
     def get_request(self, pk):
         pk = parse_id(pk)
@@ -436,6 +461,7 @@ class RequestDetailView(LoginRequiredMixin, View):
         for task in Task.objects.filter(request=order).select_related("template").order_by("stage", "id"):
             tasks.setdefault(task.request_item_id, []).append(task)
         rows = answer_rows_for([(i.catalog_item, i.answers) for i in items])
+        _name_plan_groups(items)
         progresses = []
         for item, answers in zip(items, rows):
             view = progress.item_progress(

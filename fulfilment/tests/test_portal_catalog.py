@@ -141,7 +141,7 @@ def test_quantity_out_of_range_is_refused_on_the_field(client_of, end_user, lapt
 def test_add_to_cart_keeps_the_answers_and_counts_in_the_navigation(client_of, end_user, laptop):
     client = client_of(end_user)
     response = client.post(reverse("portal_requests:item", args=[laptop.pk]), {
-        "model": "developer", "needs_software": "on", "software": "PyCharm", "order-quantity": "2",
+        "model": "developer", "needs_software": "true", "software": "PyCharm", "order-quantity": "2",
         "action": "cart"})
     assert response.status_code == 302 and response.url == reverse("portal_requests:cart")
     (line,) = client.session["portal_cart"]["lines"]
