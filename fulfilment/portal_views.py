@@ -247,6 +247,16 @@ def apply_refusal(exc, *forms_in_order):
             (target or main).add_error(name if target else None, str(message))
 
 
+def item_form(item, user, data=None, files=None):
+    """The item's request form (catalog.formschema) with the portal's Bootstrap look."""
+    form = formschema.build_form(item, data=data, files=files, user=user)
+    for field in form.fields.values():
+        # Bootstrap's form-check-input pulls the box left, out of .choice-list's label.
+        if isinstance(field.widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
+            field.widget.attrs.setdefault("class", "catalog-choice")
+    return bootstrapify(form)
+
+
 class ItemView(LoginRequiredMixin, View):
     def get_item(self, pk):
         return get_object_or_404(
@@ -257,7 +267,7 @@ class ItemView(LoginRequiredMixin, View):
         item = self.get_item(pk)
         cart = Cart(request.session)
         initial = {"requested_for": cart.requested_for_id} if cart.requested_for_id else None
-        return self.render(item, formschema.build_form(item, user=request.user),
+        return self.render(item, item_form(item, request.user),
                            OrderForm(item=item, user=request.user, prefix="order", initial=initial))
 
     def render(self, item, form, order_form, status=200):
@@ -270,7 +280,7 @@ class ItemView(LoginRequiredMixin, View):
 
     def post(self, request, pk):
         item = self.get_item(pk)
-        form = formschema.build_form(item, data=request.POST, files=request.FILES, user=request.user)
+        form = item_form(item, request.user, data=request.POST, files=request.FILES)
         order_form = OrderForm(request.POST, item=item, user=request.user, prefix="order")
         if not (form.is_valid() & order_form.is_valid()):
             return self.render(item, form, order_form, status=400)
