@@ -254,6 +254,9 @@ def item_form(item, user, data=None, files=None):
         # Bootstrap's form-check-input pulls the box left, out of .choice-list's label.
         if isinstance(field.widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
             field.widget.attrs.setdefault("class", "catalog-choice")
+        # A person question suggests through the portal's lookup (the core one is the desk's).
+        if isinstance(field.widget, pickers.PickerInput) and field.widget.kind == "person":
+            field.widget = ColleagueInput("person", attrs=field.widget.attrs)
     return bootstrapify(form)
 
 

@@ -165,3 +165,13 @@ def test_colleague_suggestions_are_people_of_ones_organisation(client_of, end_us
     make_user("end_user", username="enduser3", organisation="Sales")
     data = client_of(end_user).get(reverse("portal_requests:people"), {"q": "enduser"}).json()
     assert {r["detail"] for r in data["results"]} == {"enduser", "enduser2"}
+
+
+def test_a_person_question_suggests_through_the_portal(client_of, end_user, hardware):
+    item = make_item(hardware, "Shared mailbox", form_schema={
+        "type": "object", "properties": {"owner": {"type": "integer", "x-field": "user"}},
+        "required": ["owner"], "additionalProperties": False},
+        form_ui={"order": ["owner"], "fields": {"owner": {"label": "Owner", "label_ko": "소유자"}}})
+    body = client_of(end_user).get(reverse("portal_requests:item", args=[item.pk])).content.decode()
+    assert f'data-picker-url="{reverse("portal_requests:people")}"' in body
+    assert "/core/pick/" not in body

@@ -144,3 +144,29 @@ def test_steps_of_a_request_that_needed_no_approval():
 def test_answer_rows_read_choices_yes_no_and_people(laptop):
     rows = progress.answer_rows(laptop, {"model": "developer", "needs_software": True, "software": "IDE"})
     assert rows == [("Model", "Developer laptop"), ("Extra software needed?", "Yes"), ("Which software?", "IDE")]
+
+
+@pytest.mark.parametrize("with_tasks", [False, True])
+def test_the_request_page_uses_a_constant_number_of_queries(signed_in, end_user, manager, laptop, hardware,
+                                                            with_tasks, django_assert_num_queries):
+    from fulfilment.models import RequestItem
+
+    order, line = make_request(end_user, laptop, state="in_fulfilment")
+    approve(line, manager)
+    lines = [line]
+    if with_tasks:  # more items, approvals and tasks: the same queries
+        for _ in range(2):
+            extra = RequestItem.objects.create(request=order, catalog_item=laptop, answers={"model": "standard"},
+                                               state="in_fulfilment", approval_plan=line.approval_plan)
+            approve(extra, manager)
+            lines.append(extra)
+        for extra in lines:
+            for template in laptop.task_templates.all():
+                make_task(extra, template, stage=template.stage, state="open")
+    client = signed_in(end_user)
+    url = reverse("portal_requests:request_detail", args=[order.pk])
+    client.get(url)
+    # session, user, request, items, approvals, task templates, tasks, the timeline's comments,
+    # files and audit rows, roles (the content type is cached)
+    with django_assert_num_queries(11):
+        assert client.get(url).status_code == 200
