@@ -62,6 +62,8 @@ from django.utils.translation import gettext_lazy
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
+from core.web import bootstrapify
+
 FIELD_TYPES = {
     "text": gettext_lazy("Text"),
     "number": gettext_lazy("Number"),
@@ -585,11 +587,21 @@ class CatalogRequestForm(forms.Form):
                 django_field.widget.attrs.update({"data-show-if-field": django_field.show_if["field"],
                                                   "data-show-if-values": django_field.show_if["values"]})
             self.fields[field.name] = django_field
+        bootstrapify(self)
+        for django_field in self.fields.values():
+            # A choice list's class would go on its wrapping element too; the shared .choice-list
+            # style (static/css/itsm.css) lays its inputs out instead.
+            if isinstance(django_field.widget, forms.RadioSelect):  # and CheckboxSelectMultiple
+                django_field.widget.attrs.pop("class", None)
 
     def render(self, template_name=None, context=None, renderer=None):
         # The project's template engine (the form renderer's own engine does not see templates/,
         # where includes/field.html, shared by every desk form, lives).
         return mark_safe(render_to_string(template_name or self.template_name, context or self.get_context()))
+
+    # Django binds these to RenderableMixin.render itself, not to an override.
+    __str__ = render
+    __html__ = render
 
     def clean(self):
         cleaned = super().clean()
