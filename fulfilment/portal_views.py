@@ -22,6 +22,7 @@ from django.views import View
 
 from catalog import formschema
 from catalog.models import Category, CatalogItem
+from catalog.selectors import search_items
 from core import pickers
 from core import services as core_services
 from core.choices import Channel
@@ -56,19 +57,8 @@ def my_requests(user):
 
 
 def search_catalog(user, text):
-    """Items matching `text` (Korean or English) that `user` may order, best first."""
-    return formschema_search(catalog_items(user), text, user)
-
-
-def formschema_search(queryset, text, user):
-    try:
-        from catalog.selectors import search_items
-    except ImportError:  # the catalog's search has not landed: a plain containment match
-        condition = Q()
-        for name in ("name", "name_ko", "summary", "summary_ko"):
-            condition |= Q(**{f"{name}__icontains": text})
-        return queryset.filter(condition).order_by("-times_ordered", "name")
-    return search_items(text, user=user, queryset=queryset)
+    """Items matching `text` (Korean or English, the shared search) that `user` may order, best first."""
+    return search_items(user, text, queryset=catalog_items(user))
 
 
 # --- people: "request for someone else" -----------------------------------------------------------

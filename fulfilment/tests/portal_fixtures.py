@@ -6,6 +6,7 @@ import pytest
 
 from accounts.models import Team
 from catalog.models import CatalogItem, Category, ItemApprovalStage, TaskTemplate
+from catalog.selectors import refresh_search
 from fulfilment.models import Request, RequestApproval, RequestItem, Task
 
 LAPTOP_SCHEMA = {
@@ -40,7 +41,9 @@ def make_category(name, name_ko="", parent=None, **extra):
 
 def make_item(category, name, name_ko="", **extra):
     extra.setdefault("summary", f"{name}, delivered to your desk")
-    return CatalogItem.objects.create(category=category, name=name, name_ko=name_ko, **extra)
+    item = CatalogItem.objects.create(category=category, name=name, name_ko=name_ko, **extra)
+    refresh_search([item.pk])  # made without the catalog's services: index it for the search
+    return item
 
 
 def make_laptop(category, group=None):
