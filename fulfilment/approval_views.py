@@ -69,9 +69,10 @@ class DecideByLinkView(LoginRequiredMixin, TemplateView):
             except DomainError as exc:
                 form_error(form, exc)
                 return self.render_to_response(self.get_context_data(form=form), status=exc.status_code)
+            number = {"number": self.service_request.number}
             if form.cleaned_data["decision"] == Decision.APPROVE:
-                messages.success(request, _("You approved request %(number)s.") % {"number": self.service_request.number})
+                messages.success(request, _("You approved request %(number)s.") % number)
             else:
-                messages.success(request, _("You rejected request %(number)s.") % {"number": self.service_request.number})
+                messages.success(request, _("You rejected request %(number)s.") % number)
             return redirect(request.path)
         return self.render_to_response(self.get_context_data(form=form), status=400)

@@ -134,6 +134,12 @@ def submit_request(actor, *, lines, requested_for=None, description="", channel=
         raise DomainError(_("%(person)s cannot receive requests (the account is inactive).")
                           % {"person": requested_for}, field="requested_for", code="inactive")
     requester = actor
+    if requested_for.pk != requester.pk and not roles.is_agent(requester):
+        from core import pickers
+
+        # Whom one may order for: whom the person picker offers them (the same rule as the form).
+        if not pickers.get("person").options(requester).filter(pk=requested_for.pk).exists():
+            raise DomainError(_("You cannot order for this person."), field="requested_for", code="not_allowed")
     ids = [_item_id(line.catalog_item) for line in lines]
     items = {item.pk: item for item in CatalogItem.objects.orderable_by(requester)
              .filter(pk__in=[i for i in ids if i is not None])
@@ -179,7 +185,8 @@ def submit_request(actor, *, lines, requested_for=None, description="", channel=
                                          approval_plan=plan, created_at=now, updated_at=now,
                                          state=ItemState.AWAITING_APPROVAL if plan else ItemState.IN_FULFILMENT))
     RequestItem.objects.bulk_create(request_items)
-    CatalogItem.objects.filter(pk__in={item.pk for item, *_rest in checked}).update(times_ordered=F("times_ordered") + 1)
+    CatalogItem.objects.filter(pk__in={item.pk for item, *_rest in checked}).update(
+        times_ordered=F("times_ordered") + 1)
     _store_files(request, checked, actor=actor, channel=channel, now=now)
 
     for request_item in request_items:

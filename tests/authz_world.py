@@ -64,6 +64,7 @@ def build():
     token, _key = ApiToken.issue(a, name="matrix")
     category = Category.objects.create(name="Matrix hardware")
     catalog_item = CatalogItem.objects.create(category=category, name="Matrix laptop")
+    fulfilment = _fulfilment_records(a, team, users["manager"])
     clock = SLAClock.objects.filter(object_id=incident_a.pk).first()
     assert clock is not None, "the SLA definition should have started clocks on A's incident"
     records = dict(
@@ -71,7 +72,7 @@ def build():
         relationship=relationship, incident_a=incident_a, incident_b=incident_b, attachment=attachment,
         problem=problem, change=change, release=release, template=template, freeze=freeze, job=job,
         token=token, clock=clock, ci_class=server.ci_class, rule=rule, category=category,
-        catalog_item=catalog_item,
+        catalog_item=catalog_item, **fulfilment,
     )
     records.update(_portal_records(users))
     return users, records
@@ -80,7 +81,6 @@ def build():
 def _portal_records(users):
     """A catalog item with a required answer, and a request end user A placed (made with the ORM:
     the portal's pages are what is probed, not the ordering service)."""
-    from catalog.models import CatalogItem, Category
     from fulfilment.models import Request, RequestItem
 
     category = Category.objects.create(name="Matrix hardware", name_ko="매트릭스 하드웨어")
@@ -96,6 +96,27 @@ def _portal_records(users):
     RequestItem.objects.create(request=order, catalog_item=item, answers={"model": "standard"},
                                state="awaiting_approval")
     return {"portal_category": category, "portal_item": item, "portal_request_a": order}
+
+
+def _fulfilment_records(a, team, manager):
+    """A's request awaiting approval (no line manager on record: the managers decide it), with the
+    e-mail decision link sent to the manager; and A's request whose task the team works."""
+    from types import SimpleNamespace
+
+    from catalog.models import CatalogItem, Category, ItemApprovalStage, TaskTemplate
+    from fulfilment.models import Task
+    from fulfilment.notifications import decision_token
+    from fulfilment.services import OrderLine, submit_request
+
+    category = Category.objects.create(name="Matrix hardware")
+    laptop = CatalogItem.objects.create(category=category, name="Matrix laptop")
+    ItemApprovalStage.objects.create(item=laptop, order=1, name="Line manager", approver="line_manager")
+    mouse = CatalogItem.objects.create(category=category, name="Matrix mouse")
+    TaskTemplate.objects.create(item=mouse, stage=1, name="Hand over", assignment_group=team)
+    request_a = submit_request(a, lines=[OrderLine(laptop)], channel="portal")
+    worked = submit_request(a, lines=[OrderLine(mouse)], channel="portal")
+    return dict(request_a=request_a, task=Task.objects.get(request=worked),
+                approval_link=SimpleNamespace(token=decision_token(request_a.pk, manager.pk)))
 
 
 @pytest.fixture(scope="module")
