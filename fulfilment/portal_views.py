@@ -477,6 +477,9 @@ class RequestDetailView(LoginRequiredMixin, View):
         needs_approval = any(item.approval_plan for item in items)
         return render(self.request, "fulfilment/portal/request_detail.html", {
             "order": order, "progresses": progresses, "timeline": events,
+            # The items in the reader's language (the stored title is in the submitter's).
+            "heading": ", ".join(p.item.catalog_item.display_name + (f" × {p.item.quantity}" if p.item.quantity > 1
+                                                                       else "") for p in progresses) or order.title,
             "attachments": [e.obj for e in events if e.kind == "attachment"],
             "steps": progress.request_steps(order, needs_approval=needs_approval),
             "comment_form": comment_form or PortalCommentForm(),

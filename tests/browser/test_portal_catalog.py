@@ -7,7 +7,8 @@ import re
 import pytest
 
 from conftest import screenshot
-from fulfilment.models import Request
+from fulfilment import services
+from fulfilment.models import Request, Task
 from fulfilment.tests.portal_fixtures import make_category, make_item, make_laptop
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -41,7 +42,7 @@ def _both_widths(page, name):
     page.set_viewport_size(DESK)
 
 
-def test_end_user_orders_a_laptop_in_korean(page, login, end_user, make_user, catalog):
+def test_end_user_orders_a_laptop_in_korean(page, login, end_user, make_user, agent, catalog):
     boss = make_user("end_user", username="boss", organisation="Finance")
     end_user.manager = boss
     end_user.save(update_fields=["manager"])
@@ -97,6 +98,27 @@ def test_end_user_orders_a_laptop_in_korean(page, login, end_user, make_user, ca
     page.goto("/portal/requests/")
     assert order.number in page.get_by_test_id("my-requests").inner_text()
     _both_widths(page, "portal-my-requests-ko")
+
+    # the manager approves, the group works both stages: the requester sees each step, then the end
+    order_url = f"/portal/requests/{order.pk}/"
+    services.decide(boss, order, decision="approve", comment="승인합니다")
+    page.goto(order_url)
+    assert "1단계" in page.get_by_test_id("item-headline").inner_text()
+    assert page.get_by_test_id("approval-stages").locator("[data-status=approved]").count() == 1
+    first, second = (list(Task.objects.filter(request=order, stage=s).order_by("pk")) for s in (1, 2))
+    agent = first[0].assignment_group.members.first()
+    services.update_task(agent, first[0], state="done", notes="준비 완료")
+    page.goto(order_url)
+    assert page.get_by_test_id("item-headline").inner_text() == "2단계 중 1단계: 작업 2개 중 1개 완료"
+    _both_widths(page, "portal-request-in-fulfilment-ko")
+    for task in [*first[1:], *second]:
+        task.refresh_from_db()  # stage 2 opens when stage 1 is done
+        services.update_task(agent, task, state="done")
+    page.goto(order_url)
+    assert page.get_by_test_id("state").inner_text().strip() == "이행 완료"
+    assert [s.get_attribute("data-status") for s in page.get_by_test_id("request-steps").locator("li").all()] == [
+        "done", "done", "done", "done"]
+    _both_widths(page, "portal-request-fulfilled-ko")
 
     # the same pages in English
     page.select_option("#language-select", "en")
