@@ -15,7 +15,6 @@ from django.utils import timezone
 from accounts.models import ApiToken, Team
 from accounts.roles import Role
 from accounts.services import upsert_user
-from catalog.models import CatalogItem, Category
 from changes.models import ChangeTemplate, FreezeWindow
 from changes.services import create_change
 from cmdb.models import ImportJob, Relationship
@@ -71,7 +70,29 @@ def build():
         problem=problem, change=change, release=release, template=template, freeze=freeze, job=job,
         token=token, clock=clock, ci_class=server.ci_class, rule=rule, **fulfilment,
     )
+    records.update(_portal_records(users))
     return users, records
+
+
+def _portal_records(users):
+    """A catalog item with a required answer, and a request end user A placed (made with the ORM:
+    the portal's pages are what is probed, not the ordering service)."""
+    from catalog.models import CatalogItem, Category
+    from fulfilment.models import Request, RequestItem
+
+    category = Category.objects.create(name="Matrix hardware", name_ko="매트릭스 하드웨어")
+    item = CatalogItem.objects.create(
+        category=category, name="Matrix laptop", name_ko="매트릭스 노트북",
+        form_schema={"type": "object", "properties": {"model": {"type": "string", "enum": ["standard"],
+                                                                "x-field": "choice"}},
+                     "required": ["model"], "additionalProperties": False},
+        form_ui={"order": ["model"], "fields": {"model": {"label": "Model", "label_ko": "모델", "choices": {
+            "standard": {"label": "Standard", "label_ko": "표준"}}}}})
+    order = Request.objects.create(number="REQ9900001", title="Matrix laptop", requested_by=users["end_user_a"],
+                                   requested_for=users["end_user_a"], state="awaiting_approval")
+    RequestItem.objects.create(request=order, catalog_item=item, answers={"model": "standard"},
+                               state="awaiting_approval")
+    return {"portal_category": category, "portal_item": item, "portal_request_a": order}
 
 
 def _fulfilment_records(a, team, manager):

@@ -123,6 +123,17 @@ MATRIX = [
     ("/portal/new/", {"GET": SIGNED_IN_PAGE, "POST": row(LOGIN, 400, 400, 400, 400, 400)}),
     ("/portal/incidents/<pk>/", {"GET": row(LOGIN, 200, 404, 404, 404, 404),
                                  "POST": row(LOGIN, 400, 404, 404, 404, 404)}),
+    # the portal's service catalog, cart and requests (issue 13): everyone orders for themselves; a
+    # request is seen by the person who placed it and the one it is for, nobody else (404)
+    ("/portal/catalog/", {"GET": SIGNED_IN_PAGE}),
+    ("/portal/catalog/search/", {"GET": SIGNED_IN_PAGE}),
+    ("/portal/catalog/categories/<pk>/", {"GET": SIGNED_IN_PAGE}),
+    ("/portal/catalog/items/<pk>/", {"GET": SIGNED_IN_PAGE, "POST": row(LOGIN, 400, 400, 400, 400, 400)}),
+    ("/portal/cart/", {"GET": SIGNED_IN_PAGE, "POST": row(LOGIN, 400, 400, 400, 400, 400)}),
+    ("/portal/people/", {"GET": SIGNED_IN_PAGE}),  # colleagues of one's own organisation
+    ("/portal/requests/", {"GET": SIGNED_IN_PAGE}),
+    ("/portal/requests/<pk>/", {"GET": row(LOGIN, 200, 404, 404, 404, 404),
+                                "POST": row(LOGIN, 400, 404, 404, 404, 404)}),
     # a decision link e-mailed to the manager: for them alone (an empty decision is a 400)
     ("/request-approvals/<token>/", {"GET": row(LOGIN, 403, 403, 403, 200, 403),
                                      "POST": row(LOGIN, 403, 403, 403, 400, 403)}),
@@ -293,6 +304,9 @@ SAMPLES = {
     "/core/attachments/<pk>/": {"pk": ["attachment.pk"]},
     "/core/pick/<kind>/": {"kind": ["=person", "=agent", "=ci"]},
     "/portal/incidents/<pk>/": {"pk": ["incident_a.pk"]},
+    "/portal/catalog/categories/<pk>/": {"pk": ["portal_category.pk"]},
+    "/portal/catalog/items/<pk>/": {"pk": ["portal_item.pk"]},
+    "/portal/requests/<pk>/": {"pk": ["portal_request_a.pk"]},
     "/incidents/<pk>/*": {"pk": ["incident_a.pk"]},
     "/problems/known-errors/suggest/<incident_id>/": {"incident_id": ["incident_a.pk"]},
     "/problems/<pk>/apply/<incident_id>/": {"pk": ["problem.pk"], "incident_id": ["incident_a.pk"]},
