@@ -300,3 +300,108 @@ def test_take_assigns_the_task_to_me(client, agent, requester, item, monkeypatch
     response = client.post(reverse("fulfilment:task_take", args=[task.pk]), {"version": task.version})
     assert response.status_code == 302
     assert calls == [(agent, task.pk, {"assigned_to": agent, "version": task.version, "channel": "web"})]
+
+
+# --- through the real services ------------------------------------------------------------------
+
+def _submit(requester, item, *, manager=None):
+    from catalog.models import ItemApprovalStage
+
+    if manager is not None:
+        requester.manager = manager
+        requester.save(update_fields=["manager"])
+        ItemApprovalStage.objects.create(item=item, order=1, name="Line manager", approver="line_manager")
+    return services.submit_request(requester, lines=[services.OrderLine(
+        catalog_item=item, answers={"model": "developer", "reason": "New hire", "needs_bag": True})])
+
+
+def test_manager_approves_on_the_request_page_and_the_first_stage_opens(client, manager, requester, item):
+    # given
+    req = _submit(requester, item, manager=manager)
+    assert req.state == RequestState.AWAITING_APPROVAL
+    client.force_login(manager)
+    # when
+    response = client.post(reverse("fulfilment:request_decide", args=[req.pk]), {"decision": "approve", "comment": ""})
+    # then
+    assert response.status_code == 302
+    req.refresh_from_db()
+    assert req.state == RequestState.IN_FULFILMENT
+    assert sorted(req.tasks.values_list("stage", "state")) == [(1, "open"), (2, "pending")]
+    page = client.get(req.get_absolute_url())
+    assert "You approved" in page.content.decode() and page.context["decision_offers"] == []
+
+
+def test_a_second_decision_is_refused_on_the_page(client, manager, requester, item):
+    req = _submit(requester, item, manager=manager)
+    client.force_login(manager)
+    client.post(reverse("fulfilment:request_decide", args=[req.pk]), {"decision": "reject", "comment": "No budget"})
+    response = client.post(reverse("fulfilment:request_decide", args=[req.pk]), {"decision": "approve"})
+    assert response.status_code == 400
+    req.refresh_from_db()
+    assert req.state == RequestState.REJECTED
+    assert "No budget" in response.content.decode()
+
+
+def test_tasks_are_worked_in_stage_order_until_the_request_is_fulfilled(client, agent, other_agent, requester, item):
+    # given a request without approvals: stage 1 is open, stage 2 pending
+    req = _submit(requester, item)
+    first, second = req.tasks.get(stage=1), req.tasks.get(stage=2)
+    client.force_login(other_agent)
+    # when stage 2's agent tries first, the page refuses and says why
+    response = client.post(reverse("fulfilment:task_work", args=[second.pk]), {"state": "done", "notes": "x"})
+    assert response.status_code == 400
+    assert "starts when every task of the earlier stages is done" in response.content.decode()
+    # stage 1's agent takes and completes theirs
+    client.force_login(agent)
+    assert client.post(reverse("fulfilment:task_take", args=[first.pk]),
+                       {"version": first.version}).status_code == 302
+    first.refresh_from_db()
+    assert first.assigned_to == agent
+    assert client.post(reverse("fulfilment:task_work", args=[first.pk]),
+                       {"state": "done", "notes": "Laptop imaged", "version": first.version}).status_code == 302
+    # then stage 2 opens, and completing it fulfils the request
+    second.refresh_from_db()
+    assert second.state == TaskState.OPEN
+    client.force_login(other_agent)
+    assert client.post(reverse("fulfilment:task_work", args=[second.pk]),
+                       {"state": "done", "version": second.version}).status_code == 302
+    req.refresh_from_db()
+    assert req.state == RequestState.FULFILLED
+    # and the request can be closed from its page
+    client.force_login(agent)
+    assert client.post(reverse("fulfilment:request_close", args=[req.pk]), {"version": req.version}).status_code == 302
+    req.refresh_from_db()
+    assert req.state == RequestState.CLOSED
+
+
+def test_a_stale_task_page_is_refused(client, agent, requester, item):
+    req = _submit(requester, item)
+    task = req.tasks.get(stage=1)
+    client.force_login(agent)
+    response = client.post(reverse("fulfilment:task_work", args=[task.pk]),
+                           {"state": "in_progress", "version": task.version + 5})
+    assert response.status_code == 400
+    task.refresh_from_db()
+    assert task.state == TaskState.OPEN
+
+
+def test_reassigning_outside_the_group_is_refused(client, agent, other_agent, requester, item):
+    req = _submit(requester, item)
+    task = req.tasks.get(stage=1)  # the hardware team's: other_agent is not a member
+    client.force_login(agent)
+    response = client.post(reverse("fulfilment:task_assign", args=[task.pk]),
+                           {"assigned_to": other_agent.pk, "version": task.version})
+    assert response.status_code == 400
+    task.refresh_from_db()
+    assert task.assigned_to is None
+
+
+def test_cancel_with_a_reason_cancels_the_request_and_its_tasks(client, agent, requester, item):
+    req = _submit(requester, item)
+    client.force_login(agent)
+    response = client.post(reverse("fulfilment:request_cancel", args=[req.pk]),
+                           {"reason": "Ordered twice", "version": req.version})
+    assert response.status_code == 302
+    req.refresh_from_db()
+    assert req.state == RequestState.CANCELLED
+    assert set(req.tasks.values_list("state", flat=True)) == {"cancelled"}
