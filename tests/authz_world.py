@@ -15,12 +15,14 @@ from django.utils import timezone
 from accounts.models import ApiToken, Team
 from accounts.roles import Role
 from accounts.services import upsert_user
+from catalog.models import CatalogItem, Category, TaskTemplate
 from changes.models import ChangeTemplate, FreezeWindow
 from changes.services import create_change
 from cmdb.models import ImportJob, Relationship
 from cmdb.tests.factories import make_ci
 from core.choices import Channel
 from core.services import add_attachment
+from fulfilment.services import OrderLine, submit_request
 from incidents.services import open_incident
 from problems.services import create_problem
 from releases.services import create_release
@@ -61,13 +63,20 @@ def build():
     freeze = FreezeWindow.objects.create(name="Year end", start=start, end=start + dt.timedelta(days=1))
     job = ImportJob.objects.create(kind="cis", format="csv", payload="ci_class,name\n", created_by=agent)
     token, _key = ApiToken.issue(a, name="matrix")
+    # A's service request (no approval: its one task is open in the matrix desk's queue).
+    shelf = Category.objects.create(name="Matrix hardware", name_ko="매트릭스 하드웨어")
+    laptop = CatalogItem.objects.create(category=shelf, name="Matrix laptop", name_ko="매트릭스 노트북")
+    TaskTemplate.objects.create(item=laptop, name="Image the laptop", name_ko="노트북 이미지 설치", assignment_group=team)
+    service_request = submit_request(a, lines=[OrderLine(catalog_item=laptop)])
+    fulfilment_task = service_request.tasks.get()
     clock = SLAClock.objects.filter(object_id=incident_a.pk).first()
     assert clock is not None, "the SLA definition should have started clocks on A's incident"
     records = dict(
         team=team, calendar=calendar, definition=definition, service=service, server=server,
         relationship=relationship, incident_a=incident_a, incident_b=incident_b, attachment=attachment,
         problem=problem, change=change, release=release, template=template, freeze=freeze, job=job,
-        token=token, clock=clock, ci_class=server.ci_class, rule=rule,
+        token=token, clock=clock, ci_class=server.ci_class, rule=rule, service_request=service_request,
+        fulfilment_task=fulfilment_task, catalog_item=laptop,
     )
     return users, records
 
