@@ -98,16 +98,7 @@ def _quantity(value, item):
 def _validate_answers(item, answers, requester):
     from catalog import formschema
 
-    if answers is None:
-        answers = {}
-    if not isinstance(answers, dict):
-        raise formschema.AnswersInvalid({"answers": [_("Answers must be an object of field names and values.")]})
-    try:
-        return formschema.validate_answers(item, answers, user=requester)
-    except NotImplementedError:
-        # TEMPORARY SHIM until h13cat lands catalog.formschema: answers pass through unchecked.
-        # Remove this except clause after `git merge h13cat`.
-        return dict(answers)
+    return formschema.validate_answers(item, answers, user=requester)
 
 
 def request_title(lines):
@@ -165,10 +156,11 @@ def submit_request(actor, *, lines, requested_for=None, description="", channel=
         checked.append((item, quantity, answers, line))
 
     now = timezone.now()
+    delivery = max([item.delivery_time for item, *_rest in checked if item.sla_from_delivery_time] or [0])
     request = core_services.create_ticket(
         Request, actor=actor, now=now, title=request_title([(i, q, a) for i, q, a, _l in checked]),
         description=(description or "").strip(), requested_by=requester, requested_for=requested_for,
-        values={"channel": channel, "state": S.SUBMITTED}, channel=channel)
+        values={"channel": channel, "state": S.SUBMITTED, "delivery_target_hours": delivery}, channel=channel)
 
     group_ids = {s.group_id for item, *_rest in checked for s in item.approval_stages.all() if s.group_id}
     members = defaultdict(set)

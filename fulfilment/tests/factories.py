@@ -4,6 +4,14 @@ from accounts.models import Team
 from catalog.models import ApproverKind, CatalogItem, Category, ItemApprovalStage, TaskTemplate
 
 
+FORM_SCHEMA = {"type": "object", "properties": {
+    "model": {"type": "string", "enum": ["X1", "T14"], "x-field": "choice"},
+    "note": {"type": "string", "maxLength": 200, "x-field": "text"},
+}, "required": ["model"], "additionalProperties": False}
+FORM_UI = {"order": ["model", "note"], "fields": {
+    "model": {"label": "Model", "label_ko": "모델"}, "note": {"label": "Note", "label_ko": "메모"}}}
+
+
 def make_category(name="Hardware"):
     return Category.objects.create(name=name, name_ko="하드웨어")
 
@@ -11,6 +19,8 @@ def make_category(name="Hardware"):
 def make_item(name="Laptop", *, name_ko="노트북 신청", category=None, stages=(), plan=(), **fields):
     """`stages`: (approver kind, group or None, mode, quorum) tuples in order; `plan`: (stage,
     group, change_template or None) tuples."""
+    fields.setdefault("form_schema", FORM_SCHEMA)
+    fields.setdefault("form_ui", FORM_UI)
     item = CatalogItem.objects.create(category=category or make_category(), name=name, name_ko=name_ko, **fields)
     for order, (kind, group, mode, quorum) in enumerate(stages, start=1):
         ItemApprovalStage.objects.create(item=item, order=order, name=f"Stage {order}", approver=kind, group=group,

@@ -54,7 +54,8 @@ def test_item_without_approval_goes_to_fulfilment_stage_by_stage(employee, hardw
 
 def test_title_names_every_item(employee):
     laptop, vpn = make_item(), make_item("VPN access", name_ko="VPN 접근 권한")
-    request = services.submit_request(employee, lines=[OrderLine(laptop, quantity=2), OrderLine(vpn)])
+    request = services.submit_request(employee, lines=[OrderLine(laptop, {"model": "X1"}, quantity=2),
+                                                       OrderLine(vpn, {"model": "X1"})])
     assert request.title == "Laptop × 2, VPN access"
     assert request.items.count() == 2
 
@@ -66,7 +67,7 @@ def test_item_the_requester_may_not_order_is_404_and_nothing_is_created(employee
         with pytest.raises(Http404):
             order(employee, item)
     with pytest.raises(services.NotOrderable) as info:
-        services.submit_request(employee, lines=[OrderLine(make_item("Mouse")), OrderLine(hidden)])
+        services.submit_request(employee, lines=[OrderLine(make_item("Mouse"), {"model": "X1"}), OrderLine(hidden)])
     assert info.value.index == 1
     assert not Request.objects.exists()
 
@@ -81,9 +82,32 @@ def test_quantity_out_of_range_names_the_field(employee, quantity):
 
 def test_bad_line_of_a_cart_says_which_line(employee):
     with pytest.raises(services.LineError) as info:
-        services.submit_request(employee, lines=[OrderLine(make_item()), OrderLine(make_item("Pad"), quantity=0)])
+        services.submit_request(employee, lines=[OrderLine(make_item(), {"model": "X1"}),
+                                                 OrderLine(make_item("Pad"), {"model": "X1"}, quantity=0)])
     assert info.value.index == 1 and info.value.field == "quantity"
     assert not Request.objects.exists()
+
+
+@pytest.mark.parametrize("answers, field", [
+    ({}, "model"), ({"model": "Z9"}, "model"), ({"model": "X1", "colour": "red"}, "colour"),
+    ({"model": "X1", "note": "x" * 201}, "note"),
+])
+def test_answers_that_break_the_form_name_the_field(employee, answers, field):
+    from catalog.formschema import AnswersInvalid
+
+    with pytest.raises(AnswersInvalid) as info:
+        services.submit_request(employee, lines=[OrderLine(make_item(), answers)])
+    assert field in info.value.errors and getattr(info.value, "index", None) is None
+    with pytest.raises(AnswersInvalid) as info:
+        services.submit_request(employee, lines=[OrderLine(make_item("A"), {"model": "X1"}),
+                                                 OrderLine(make_item("B"), answers)])
+    assert field in info.value.errors and info.value.index == 1
+    assert not Request.objects.exists()
+
+
+def test_answers_are_stored_cleaned(employee):
+    request = order(employee, make_item())
+    assert RequestItem.objects.get(request=request).answers == {"model": "X1"}
 
 
 def test_empty_order_refused(employee):
@@ -187,7 +211,7 @@ def test_one_decision_covers_every_item_the_approver_may_decide(employee, boss, 
     a = make_item(stages=[line_manager_stage()], plan=[(1, hardware_team, None)])
     b = make_item("Monitor", stages=[line_manager_stage()], plan=[(1, hardware_team, None)])
     c = make_item("Access", stages=[group_stage(security_board)], plan=[(1, hardware_team, None)])
-    request = services.submit_request(employee, lines=[OrderLine(a), OrderLine(b), OrderLine(c)])
+    request = services.submit_request(employee, lines=[OrderLine(i, {"model": "T14"}) for i in (a, b, c)])
     written, request = services.decide(boss, request, decision="approve")
     assert len(written) == 2 and request.state == S.AWAITING_APPROVAL
     _w, request = services.decide(security_board.members.first(), request, decision="reject", comment="No")
