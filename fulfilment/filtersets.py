@@ -75,8 +75,10 @@ class RequestFilterSet(django_filters.FilterSet):
     requested_for = PersonFilter(label=_("Requested for"))
     requested_by = PersonFilter(label=_("Requested by"))
     catalog_item = django_filters.ModelChoiceFilter(
-        label=_("Catalog item"), queryset=CatalogItem.objects.order_by("name"), method="filter_catalog_item")
-    assignment_group = django_filters.ModelChoiceFilter(label=_("Assignment group"), queryset=Team.objects.all())
+        label=_("Catalog item"), queryset=CatalogItem.objects.order_by("name"), method="filter_catalog_item",
+        empty_label=_("Any"))
+    assignment_group = django_filters.ModelChoiceFilter(label=_("Assignment group"), queryset=Team.objects.all(),
+                                                        empty_label=_("Any"))
     created_after = DateBoundFilter(field_name="created_at", lookup_expr="gte", label=_("Created from"))
     created_before = DateBoundFilter(field_name="created_at", lookup_expr="lt", label=_("Created to"))
 
@@ -142,7 +144,8 @@ class TaskFilterSet(django_filters.FilterSet):
     queue = django_filters.ChoiceFilter(label=_("Queue"), choices=TaskQueue.choices, method="filter_queue")
     search = django_filters.CharFilter(label=_("Search"), method="filter_search")
     state = django_filters.MultipleChoiceFilter(label=_("State"), choices=TaskState.choices, distinct=False)
-    assignment_group = django_filters.ModelChoiceFilter(label=_("Assignment group"), queryset=Team.objects.all())
+    assignment_group = django_filters.ModelChoiceFilter(label=_("Assignment group"), queryset=Team.objects.all(),
+                                                        empty_label=_("Any"))
     assigned_to = PersonFilter(label=_("Assigned to"), kind="agent")
     created_after = DateBoundFilter(field_name="created_at", lookup_expr="gte", label=_("Created from"))
     created_before = DateBoundFilter(field_name="created_at", lookup_expr="lt", label=_("Created to"))

@@ -6,7 +6,6 @@ be worked before the first is done), and the request shows fulfilled. Screenshot
 import re
 
 import pytest
-from django.conf import settings
 
 from accounts.models import Team
 from accounts.roles import Role
@@ -41,10 +40,13 @@ def shots(page, name):
 
 
 def sign_in(page, login, user, language):
+    """Sign in as `user` (signing the previous person out) and read the desk in `language`."""
     page.context.clear_cookies()
     login(user)
-    page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language,
-                               "url": page.url}])
+    page.goto("/accounts/profile/")
+    if page.get_attribute("html", "lang") != language:
+        page.select_option("#language-select", language)
+        page.wait_for_function(f"() => document.documentElement.lang === '{language}'")
 
 
 @pytest.fixture
