@@ -9,7 +9,7 @@ from accounts.roles import Role
 from core.choices import Decision
 from fulfilment import services
 from fulfilment.choices import RequestState, TaskState
-from fulfilment.models import Task
+from fulfilment.models import Request, Task
 from fulfilment.tests.desk_world import laptop_item, make_request, manager_stage
 
 pytestmark = pytest.mark.django_db
@@ -406,3 +406,19 @@ def test_cancel_with_a_reason_cancels_the_request_and_its_tasks(client, agent, r
     req.refresh_from_db()
     assert req.state == RequestState.CANCELLED
     assert set(req.tasks.values_list("state", flat=True)) == {"cancelled"}
+
+
+def test_queues_show_the_sla_countdown(client, agent, requester, item, groups):
+    from sla.tests.factories import make_definition
+
+    make_definition("Requests", model=Request, targets={3: (60, 2400)}, pause_states=[])
+    make_definition("Hardware OLA", model=Task, targets={3: (30, 480)}, agreement="ola",
+                    applies_to={"assignment_groups": [groups[0].pk]}, pause_states=["pending"])
+    req = _submit(requester, item)
+    client.force_login(agent)
+    rows = client.get(reverse("fulfilment:request_list")).context["page"].object_list
+    assert len(rows) == 1 and {c.kind for c in rows[0].clocks} == {"resolution", "response"}
+    body = client.get(reverse("fulfilment:task_list"), {"queue": "my_groups"}).content.decode()
+    assert body.count("data-due=") >= 1
+    page = client.get(req.get_absolute_url())
+    assert len(page.context["clocks"]) == 2

@@ -12,6 +12,8 @@ from accounts.roles import Role
 from catalog.models import ApproverKind, CatalogItem, Category, ItemApprovalStage, TaskTemplate
 from conftest import screenshot
 from fulfilment import services
+from fulfilment.models import Request, Task
+from sla.tests.factories import make_definition
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -65,6 +67,9 @@ def laptop_order(make_user, manager, agent, other_agent):
     TaskTemplate.objects.create(item=item, stage=2, name="Image and hand over", name_ko="이미지 설치 및 전달",
                                 assignment_group=imaging, instructions="Install the standard image.",
                                 answer_fields=["needs_bag"])
+    # Countdowns in the queues: the request's SLA and the groups' OLA (paused while pending).
+    make_definition("Service requests", model=Request, targets={3: (60, 2400)}, pause_states=[])
+    make_definition("Fulfilment OLA", model=Task, targets={3: (30, 480)}, agreement="ola", pause_states=["pending"])
     requester = make_user(Role.END_USER, username="minji", display_name="Kim Minji", manager=manager)
     return services.submit_request(requester, lines=[services.OrderLine(
         catalog_item=item, answers={"model": "developer", "reason": "New developer", "needs_bag": True})])
@@ -113,6 +118,7 @@ def test_request_is_approved_and_fulfilled_stage_by_stage(page, login, manager, 
     sign_in(page, login, agent, language)
     page.goto("/requests/tasks/")
     assert page.locator("[data-testid=task-row]").count() == 1
+    assert page.locator("[data-testid=task-row] [data-due]").count() == 2  # the OLA counts down (response, resolution)
     shots(page, f"{tag}-task-queue")
     page.click(f"[data-testid=task-row] a:text('{first.number}')")
     page.wait_for_load_state("networkidle")
