@@ -41,6 +41,16 @@ class RequestQuerySet(TicketQuerySet):
     def open(self):
         return self.filter(state__in=OPEN_REQUEST_STATES)
 
+    def visible_or_decidable_by(self, user):
+        """What the person may see, and the requests naming them as an approver of an item (a line
+        manager who is not desk staff decides a request they did not place)."""
+        if roles.is_agent(user):
+            return self
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        named = RequestItem.objects.filter(approval_plan__contains=[{"eligible": [user.pk]}]).values("request_id")
+        return self.filter(Q(requested_by=user) | Q(requested_for=user) | Q(pk__in=named))
+
 
 class Request(Ticket):
     """A service request: one or more catalog items ordered together, for oneself or for

@@ -15,14 +15,12 @@ from django.utils import timezone
 from accounts.models import ApiToken, Team
 from accounts.roles import Role
 from accounts.services import upsert_user
-from catalog.models import CatalogItem, Category, TaskTemplate
 from changes.models import ChangeTemplate, FreezeWindow
 from changes.services import create_change
 from cmdb.models import ImportJob, Relationship
 from cmdb.tests.factories import make_ci
 from core.choices import Channel
 from core.services import add_attachment
-from fulfilment.services import OrderLine, submit_request
 from incidents.services import open_incident
 from problems.services import create_problem
 from releases.services import create_release
@@ -63,22 +61,36 @@ def build():
     freeze = FreezeWindow.objects.create(name="Year end", start=start, end=start + dt.timedelta(days=1))
     job = ImportJob.objects.create(kind="cis", format="csv", payload="ci_class,name\n", created_by=agent)
     token, _key = ApiToken.issue(a, name="matrix")
-    # A's service request (no approval: its one task is open in the matrix desk's queue).
-    shelf = Category.objects.create(name="Matrix hardware", name_ko="매트릭스 하드웨어")
-    laptop = CatalogItem.objects.create(category=shelf, name="Matrix laptop", name_ko="매트릭스 노트북")
-    TaskTemplate.objects.create(item=laptop, name="Image the laptop", name_ko="노트북 이미지 설치", assignment_group=team)
-    service_request = submit_request(a, lines=[OrderLine(catalog_item=laptop)])
-    fulfilment_task = service_request.tasks.get()
+    fulfilment = _fulfilment_records(a, team, users["manager"])
     clock = SLAClock.objects.filter(object_id=incident_a.pk).first()
     assert clock is not None, "the SLA definition should have started clocks on A's incident"
     records = dict(
         team=team, calendar=calendar, definition=definition, service=service, server=server,
         relationship=relationship, incident_a=incident_a, incident_b=incident_b, attachment=attachment,
         problem=problem, change=change, release=release, template=template, freeze=freeze, job=job,
-        token=token, clock=clock, ci_class=server.ci_class, rule=rule, service_request=service_request,
-        fulfilment_task=fulfilment_task, catalog_item=laptop,
+        token=token, clock=clock, ci_class=server.ci_class, rule=rule, **fulfilment,
     )
     return users, records
+
+
+def _fulfilment_records(a, team, manager):
+    """A's request awaiting approval (no line manager on record: the managers decide it), with the
+    e-mail decision link sent to the manager; and A's request whose task the team works."""
+    from types import SimpleNamespace
+
+    from catalog.models import CatalogItem, Category, ItemApprovalStage, TaskTemplate
+    from fulfilment.models import Task
+    from fulfilment.notifications import decision_token
+    
+    category = Category.objects.create(name="Matrix hardware")
+    laptop = CatalogItem.objects.create(category=category, name="Matrix laptop")
+    ItemApprovalStage.objects.create(item=laptop, order=1, name="Line manager", approver="line_manager")
+    mouse = CatalogItem.objects.create(category=category, name="Matrix mouse")
+    TaskTemplate.objects.create(item=mouse, stage=1, name="Hand over", assignment_group=team)
+    request_a = submit_request(a, lines=[OrderLine(laptop)], channel="portal")
+    worked = submit_request(a, lines=[OrderLine(mouse)], channel="portal")
+    return dict(request_a=request_a, task=Task.objects.get(request=worked),
+                approval_link=SimpleNamespace(token=decision_token(request_a.pk, manager.pk)))
 
 
 @pytest.fixture(scope="module")

@@ -123,6 +123,9 @@ MATRIX = [
     ("/portal/new/", {"GET": SIGNED_IN_PAGE, "POST": row(LOGIN, 400, 400, 400, 400, 400)}),
     ("/portal/incidents/<pk>/", {"GET": row(LOGIN, 200, 404, 404, 404, 404),
                                  "POST": row(LOGIN, 400, 404, 404, 404, 404)}),
+    # a decision link e-mailed to the manager: for them alone (an empty decision is a 400)
+    ("/request-approvals/<token>/", {"GET": row(LOGIN, 403, 403, 403, 200, 403),
+                                     "POST": row(LOGIN, 403, 403, 403, 400, 403)}),
     # the desk
     ("/approvals/", {"GET": DESK_PAGE}),  # my approvals: what each desk person may decide now
     ("/incidents/", {"GET": DESK_PAGE}),
@@ -226,6 +229,16 @@ MATRIX = [
     ("/api/v1/changes/<pk>/check-conflicts/", {"GET": API_NOT_ALLOWED, "POST": API_DESK_RECORD}),
     # approve, risk-assessment, pir
     ("/api/v1/changes/<pk>/*/", {"GET": API_NOT_ALLOWED, "POST": API_DESK_RECORD_EMPTY}),
+    # service requests: anyone signed in orders; each sees their own (placed by or for them)
+    ("/api/v1/requests/", {"GET": API_SIGNED_IN, "POST": API_EMPTY_BODY}),
+    ("/api/v1/requests/<pk>/", {"GET": API_A_RECORD, "PATCH": API_A_RECORD_EMPTY, "PUT": API_NOT_ALLOWED}),
+    # the requester reaches the refusal only with a decision (an empty body is a 400 first)
+    ("/api/v1/requests/<pk>/approve/", {"GET": API_NOT_ALLOWED, "POST": API_A_RECORD_EMPTY}),
+    ("/api/v1/requests/<request_pk>/comments/", {"GET": API_A_RECORD, "POST": API_A_RECORD_EMPTY}),
+    # fulfilment tasks: the desk's work, not created through the API
+    ("/api/v1/tasks/", {"GET": API_DESK_ONLY, "POST": row(401, 403, 403, 405, 405, 405)}),
+    ("/api/v1/tasks/<pk>/", {"GET": API_DESK_ONLY, "PATCH": API_DESK_WRITE_EMPTY,
+                             "PUT": row(401, 403, 403, 405, 405, 405)}),
     ("/api/v1/releases/", {"GET": API_SIGNED_IN, "POST": API_DESK_WRITE_EMPTY}),
     ("/api/v1/releases/<pk>/", {"GET": API_DESK_RECORD, "PATCH": API_DESK_RECORD_EMPTY,
                                 "PUT": API_NOT_ALLOWED}),
@@ -280,8 +293,8 @@ SAMPLES = {
     "/problems/<pk>/*": {"pk": ["problem.pk"]},
     "/changes/<pk>/*": {"pk": ["change.pk"]},
     "/releases/<pk>/*": {"pk": ["release.pk"]},
-    "/requests/tasks/<pk>/*": {"pk": ["fulfilment_task.pk"]},
-    "/requests/<pk>/*": {"pk": ["service_request.pk"]},
+    "/requests/tasks/<pk>/*": {"pk": ["task.pk"]},
+    "/requests/<pk>/*": {"pk": ["request_a.pk"]},
     "/cmdb/relationships/<pk>/delete/": {"pk": ["relationship.pk"]},
     "/cmdb/import/<pk>/": {"pk": ["job.pk"]},
     "/cmdb/<pk>/*": {"pk": ["server.pk"]},
@@ -301,6 +314,10 @@ SAMPLES = {
     "/api/v1/changes/freeze-windows/<pk>/": {"pk": ["freeze.pk"]},
     "/api/v1/changes/<pk>/*": {"pk": ["change.pk", "change.number"]},
     "/api/v1/releases/<pk>/*": {"pk": ["release.pk", "release.number"]},
+    "/api/v1/requests/<request_pk>/comments/": {"request_pk": ["request_a.pk", "request_a.number"]},
+    "/api/v1/requests/<pk>/*": {"pk": ["request_a.pk", "request_a.number"]},
+    "/api/v1/tasks/<pk>/": {"pk": ["task.pk", "task.number"]},
+    "/request-approvals/<token>/": {"token": ["approval_link.token"]},
     "/api/v1/sla/calendars/<pk>/": {"pk": ["calendar.pk"]},
     "/api/v1/sla/definitions/<pk>/": {"pk": ["definition.pk"]},
     "/api/v1/sla/clocks/<pk>/*": {"pk": ["clock.pk"]},
