@@ -85,7 +85,8 @@ def _fulfilment_records(a, team, manager):
     from catalog.models import CatalogItem, Category, ItemApprovalStage, TaskTemplate
     from fulfilment.models import Task
     from fulfilment.notifications import decision_token
-    
+    from fulfilment.services import OrderLine, submit_request
+
     category = Category.objects.create(name="Matrix hardware")
     laptop = CatalogItem.objects.create(category=category, name="Matrix laptop")
     ItemApprovalStage.objects.create(item=laptop, order=1, name="Line manager", approver="line_manager")
