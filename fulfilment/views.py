@@ -242,7 +242,9 @@ class TaskDetailView(TaskDeskMixin, TicketDetailView):
         stage_count = max([t.stage for t in siblings] or [task.stage])
         waiting_on = [t for t in siblings if t.stage < task.stage and t.state != TaskState.DONE]
         fields = list(getattr(task.template, "answer_fields", None) or [])
-        rows = answer_rows(item.catalog_item, item.answers, only=fields) if fields else []
+        # A step that names the answers it needs shows those; one that names none shows them all
+        # (an agent without the answers would have to open the request to do the work).
+        rows = answer_rows(item.catalog_item, item.answers, only=fields or None)
         # A pending task is opened by its stage starting, never by hand; cancelling is the request's.
         allowed = () if task.state == TaskState.PENDING else task_workflow.allowed_targets(task.state)
         return {

@@ -422,3 +422,13 @@ def test_queues_show_the_sla_countdown(client, agent, requester, item, groups):
     assert body.count("data-due=") >= 1
     page = client.get(req.get_absolute_url())
     assert len(page.context["clocks"]) == 2
+
+
+def test_task_without_named_answers_shows_them_all(client, agent, requester, item):
+    task = make_request(requester, item).tasks.get(stage=1)
+    task.template.answer_fields = []
+    task.template.save()
+    client.force_login(agent)
+    response = client.get(reverse("fulfilment:task_detail", args=[task.pk]))
+    assert [label for label, _value in response.context["answer_rows"]] == ["Laptop model", "Business reason",
+                                                                             "Carrying bag"]
