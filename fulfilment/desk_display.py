@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import Team, User
+from catalog.models import ApproverKind
 from catalog.formschema import item_fields
 from cmdb.models import ConfigurationItem
 from core.choices import ApprovalStatus
@@ -97,16 +98,27 @@ class ItemPanel:
     not_offered: str = ""       # why not, when it is about the viewer (their own request, decided already)
 
 
+def _who_decides(stage_plan, result, group_names):
+    """Who decides a stage, in words: the line manager, or the group and its rule."""
+    if stage_plan.get("approver") == ApproverKind.LINE_MANAGER and not stage_plan.get("fallback"):
+        return str(ApproverKind.LINE_MANAGER.label)
+    group = group_names.get(stage_plan.get("group"))
+    return f"{group} · {result.rule_label}" if group and not stage_plan.get("fallback") else result.rule_label
+
+
 def item_panels(service_request, items, user):
     """{requested item pk: ItemPanel} from each item's plan and its prefetched `approvals`."""
     panels = {}
+    group_ids = {s.get("group") for item in items for s in item.approval_plan or () if s.get("group")}
+    group_names = dict(Team.objects.filter(pk__in=group_ids).values_list("pk", "name")) if group_ids else {}
     for item in items:
         approvals = list(item.approvals.all())
         _overall, results, current = approval_rules.evaluate(item, approvals, request=service_request)
         plan = {s.get("order"): s for s in item.approval_plan or ()}
         decisions = [a for a in approvals if a.round == item.approval_round]
         stages = [StageRow(order=r.spec.order, name=r.spec.name, status=r.status,
-                           status_label=ApprovalStatus(r.status).label, rule_label=r.rule_label,
+                           status_label=ApprovalStatus(r.status).label,
+                           rule_label=_who_decides(plan.get(r.spec.order, {}), r, group_names),
                            tally_label=r.tally_label, current=current is not None and r is current,
                            fallback=bool(plan.get(r.spec.order, {}).get("fallback")),
                            decisions=[a for a in decisions if a.stage_order == r.spec.order]) for r in results]

@@ -432,3 +432,13 @@ def test_task_without_named_answers_shows_them_all(client, agent, requester, ite
     response = client.get(reverse("fulfilment:task_detail", args=[task.pk]))
     assert [label for label, _value in response.context["answer_rows"]] == ["Laptop model", "Business reason",
                                                                              "Carrying bag"]
+
+
+def test_approval_panel_says_who_decides_each_stage(client, manager, requester, item, groups):
+    plan = [manager_stage(manager),
+            {"order": 2, "name": "Budget", "approver": "group", "group": groups[0].pk, "mode": "all", "quorum": None,
+             "eligible": [m.pk for m in groups[0].members.all()]}]
+    req = make_request(requester, item, state=RequestState.AWAITING_APPROVAL, tasks=False, plan=plan)
+    client.force_login(manager)
+    panel = client.get(reverse("fulfilment:request_detail", args=[req.pk])).context["items"][0].panel
+    assert [s.rule_label for s in panel.stages] == ["The requester's line manager", "Hardware team · every member"]
