@@ -156,6 +156,12 @@ class RequestItem(models.Model):
         verbose_name = _("requested item")
         verbose_name_plural = _("requested items")
         constraints = [models.CheckConstraint(condition=Q(quantity__gte=1), name="fulfilment_item_quantity_positive")]
+        indexes = [
+            # The approvals inbox (every desk page's count): the waiting items whose plan names a
+            # person, `approval_plan @> [{"eligible": [id]}]`, without reading the others.
+            GinIndex(fields=["approval_plan"], opclasses=["jsonb_path_ops"], name="fulfilment_item_waiting_idx",
+                     condition=Q(state="awaiting_approval")),
+        ]
 
     def __str__(self):
         return f"{self.request_id}: {self.catalog_item_id} × {self.quantity}"

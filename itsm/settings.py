@@ -305,6 +305,8 @@ SPECTACULAR_SETTINGS = {
         "ConflictKindEnum": "changes.choices.ConflictKind",
         "AgreementKindEnum": "sla.choices.AgreementKind",
         "ImpactUrgencyEnum": "core.choices.Impact",
+        "ServiceRequestStateEnum": "fulfilment.choices.RequestState",
+        "FulfilmentTaskStateEnum": "fulfilment.choices.TaskState",
     },
 }
 
