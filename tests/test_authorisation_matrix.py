@@ -169,6 +169,15 @@ MATRIX = [
     ("/changes/<pk>/dependencies/", {"GET": DESK_PAGE}),  # the picture of what its CIs hold up
     # edit, transition, approve, risk, pir, comment
     ("/changes/<pk>/*/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),
+    # service requests and fulfilment tasks in the desk (the portal shows end users their own)
+    ("/requests/", {"GET": DESK_PAGE}),
+    ("/requests/<pk>/", {"GET": DESK_PAGE}),
+    ("/requests/<pk>/*/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),  # decide, cancel, close, comment
+    ("/requests/tasks/", {"GET": DESK_PAGE}),
+    ("/requests/tasks/<pk>/", {"GET": DESK_PAGE}),
+    # take: the agent and the manager are members of the task's group; the administrator is not
+    ("/requests/tasks/<pk>/take/", {"GET": DESK_PAGE, "POST": row(LOGIN, 403, 403, BACK, BACK, 400)}),
+    ("/requests/tasks/<pk>/*/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),  # work, assign, comment
     ("/releases/", {"GET": DESK_PAGE}),
     ("/releases/new/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),
     ("/releases/<pk>/", {"GET": DESK_PAGE}),
@@ -313,6 +322,8 @@ SAMPLES = {
     "/problems/<pk>/*": {"pk": ["problem.pk"]},
     "/changes/<pk>/*": {"pk": ["change.pk"]},
     "/releases/<pk>/*": {"pk": ["release.pk"]},
+    "/requests/tasks/<pk>/*": {"pk": ["task.pk"]},
+    "/requests/<pk>/*": {"pk": ["request_a.pk"]},
     "/cmdb/relationships/<pk>/delete/": {"pk": ["relationship.pk"]},
     "/cmdb/import/<pk>/": {"pk": ["job.pk"]},
     "/cmdb/<pk>/*": {"pk": ["server.pk"]},
