@@ -229,7 +229,7 @@ def seed(ctx):
     if missing > 0:
         from catalog.demo_bulk import copy_catalog
 
-        copy_catalog(ctx, missing)
+        copy_catalog(ctx, missing, refresh_search=refresh_search)
     names = {spec["name"][0] for spec in demo_items.ITEMS}
     ctx.shared["catalog_items"] = {item.name: item for item in CatalogItem.objects.filter(
         name__in=names, category__in=categories.values()).select_related("category")}

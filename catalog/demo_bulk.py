@@ -12,9 +12,7 @@ from catalog.models import CatalogItem, ItemApprovalStage, TaskTemplate
 BATCH = 2000
 
 
-def copy_catalog(ctx, count):
-    from catalog.demo import refresh_search
-
+def copy_catalog(ctx, count, *, refresh_search):
     names = [spec["name"][0] for spec in demo_items.ITEMS]
     bases = list(CatalogItem.objects.filter(name__in=names).order_by("pk")
                  .prefetch_related("approval_stages", "task_templates", "organisations", "groups"))
