@@ -38,6 +38,22 @@ def _require_desk(actor):
 def create_change(*, actor, channel, affected_cis=(), caused_incidents=(), **fields):
     """Raise a request for change. A template makes it a standard change with the template's plans."""
     _require_desk(actor)
+    return _create_change(actor=actor, channel=channel, affected_cis=affected_cis, caused_incidents=caused_incidents,
+                          **fields)
+
+
+@transaction.atomic
+def raise_standard_change(template, *, actor, channel, requested_by, title, description="", assignment_group=None):
+    """A standard change raised by a process on someone's behalf (a step of a request's fulfilment
+    plan): pre-approved by its template, so the person whose action raised it need not be desk
+    staff. Everything else is create_change's."""
+    fields = {"template": template, "title": title[:200], "description": description, "requested_by": requested_by}
+    if assignment_group is not None and not template.assignment_group_id:
+        fields["assignment_group"] = assignment_group
+    return _create_change(actor=actor, channel=channel, **fields)
+
+
+def _create_change(*, actor, channel, affected_cis=(), caused_incidents=(), **fields):
     core_services.check_editable(Change, fields, actor, creating=True)
     template = fields.get("template")
     if template is not None:

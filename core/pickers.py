@@ -229,9 +229,20 @@ class PickerListInput(forms.TextInput):
 # --- the people kinds (accounts sit below core) -------------------------------------------------
 
 def _people(user=None):
+    """Active people; an end user (a portal form naming someone) may name only themselves and
+    the colleagues of their organisation, never browse the whole directory."""
+    from accounts import roles
     from accounts.models import User
 
-    return User.objects.filter(is_active=True)
+    people = User.objects.filter(is_active=True)
+    if user is None or roles.is_agent(user):
+        return people
+    if not getattr(user, "is_authenticated", False):
+        return people.none()
+    colleagues = Q(pk=user.pk)
+    if user.organisation_id:
+        colleagues |= Q(organisation_id=user.organisation_id)
+    return people.filter(colleagues)
 
 
 def _agents(user=None):

@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from fulfilment.approval_views import DecideByLinkView
 
 app_name = "request_approvals"
-urlpatterns = []
+urlpatterns = [
+    path("<str:token>/", DecideByLinkView.as_view(), name="decide"),
+]

@@ -3,6 +3,8 @@ move it when its items move; people move it directly only to cancel or close it.
 
     submitted → awaiting_approval → in_fulfilment → fulfilled → closed
     submitted → in_fulfilment (nothing to approve)
+    submitted | awaiting_approval → fulfilled (the items left to do needed no tasks, or the
+    rest was rejected after others were delivered)
     awaiting_approval → rejected;  any open state → cancelled
 """
 
@@ -14,8 +16,8 @@ from core.exceptions import InvalidTransition
 from fulfilment.choices import RequestState as S
 
 TRANSITIONS = {
-    S.SUBMITTED: (S.AWAITING_APPROVAL, S.IN_FULFILMENT, S.CANCELLED),
-    S.AWAITING_APPROVAL: (S.IN_FULFILMENT, S.REJECTED, S.CANCELLED),
+    S.SUBMITTED: (S.AWAITING_APPROVAL, S.IN_FULFILMENT, S.FULFILLED, S.CANCELLED),
+    S.AWAITING_APPROVAL: (S.IN_FULFILMENT, S.FULFILLED, S.REJECTED, S.CANCELLED),
     S.IN_FULFILMENT: (S.FULFILLED, S.CANCELLED),
     S.FULFILLED: (S.CLOSED,),
     S.CLOSED: (),
