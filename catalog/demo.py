@@ -157,13 +157,21 @@ def _change_templates():
     return {english: rows.get(local) or rows.get(english) for english, local in names.items()}
 
 
+def _service(spec, services):
+    wanted = spec.get("service") or ()
+    for name in (wanted,) if isinstance(wanted, str) else wanted:
+        if name in services:
+            return services[name]
+    return None
+
+
 def _create_item(spec, category, *, teams, services, change_templates, organisations):
     schema, ui = form_definition(spec["fields"])
     audience = spec.get("audience") or {}
     item = CatalogItem.objects.create(
         category=category, name=spec["name"][0], name_ko=spec["name"][1], summary=spec["summary"][0],
         summary_ko=spec["summary"][1], description=spec["description"][0], description_ko=spec["description"][1],
-        icon=spec["icon"], service=services.get(spec.get("service")), available_to_everyone=not audience,
+        icon=spec["icon"], service=_service(spec, services), available_to_everyone=not audience,
         delivery_time=spec["delivery"], sla_from_delivery_time=spec.get("sla", False),
         max_quantity=spec["max_quantity"], form_schema=schema, form_ui=ui)
     if audience.get("organisations"):

@@ -4,7 +4,7 @@ Items are bilingual in the model (name / name_ko ...), so both languages are wri
 side. Texts kept in one language (approval stage names, task instructions) are (English, Korean)
 pairs registered with core.demo.korean() by catalog.demo and seeded through say().
 Teams are named by their English demo names (accounts.demo), business services by the CMDB demo's
-English service names (cmdb.demo.SERVICES), change templates by the change demo's English names.
+English service names (cmdb.demo.SERVICES; a tuple: the first that exists), change templates by the change demo's English names.
 """
 
 
@@ -111,7 +111,9 @@ ITEMS = [
      "approvals": [manager(), group("IT Asset Management", name=("Asset stock check", "자산 재고 확인"))],
      "plan": [task(1, "IT Asset Management", ("Prepare the desktop", "데스크톱 준비"),
                    ("Image the PC and register it in the CMDB.", "PC에 이미지를 설치하고 CMDB에 등록합니다."), ["location"]),
-              task(2, "Service Desk", ("Install on site", "현장 설치"), ("Install and test at the location.",
+              task(2, "Network Operations", ("Activate the network port", "네트워크 포트 개통"),
+                   ("Activate the wall port at the location.", "설치 장소의 벽면 포트를 개통합니다."), ["location"]),
+              task(3, "Service Desk", ("Install on site", "현장 설치"), ("Install and test at the location.",
                                                                            "설치 장소에서 설치하고 점검합니다."), ["location"])]},
     {"key": "monitor", "category": "peripherals", "icon": "display", "delivery": 16, "max_quantity": 2,
      "name": ("Monitor", "모니터 신청"),
@@ -163,7 +165,7 @@ ITEMS = [
                    ["asset", "pickup_date"])]},
     # --- Accounts & access --------------------------------------------------------------------------
     {"key": "account", "category": "access", "icon": "person-plus", "delivery": 24, "max_quantity": 1,
-     "service": "Identity and Access", "sla": True,
+     "service": ("Identity and Access", "HR Self-Service", "Payroll"), "sla": True,
      "name": ("New user account", "계정 생성"),
      "summary": ("Directory, mail and groupware accounts for a new colleague.", "신규 직원의 디렉터리, 메일, 그룹웨어 계정"),
      "description": ("Order it before the first day. The line manager, then Security Operations approve.",
@@ -248,7 +250,7 @@ ITEMS = [
      "plan": [task(1, "Identity & Access", ("Add to the folder group", "폴더 그룹에 추가"),
                    ("Add the user to the folder's access group.", "사용자를 폴더 접근 그룹에 추가합니다."), ["path", "access"])]},
     {"key": "leaver", "category": "access", "icon": "person-dash", "delivery": 16, "max_quantity": 1,
-     "audience": {"organisations": ["hr"]}, "service": "HR Self-Service",
+     "audience": {"organisations": ["hr"]}, "service": ("HR Self-Service", "Payroll"),
      "name": ("Leaver: disable accounts and collect equipment", "퇴사자 계정 정지 및 장비 회수"),
      "summary": ("For Human Resources: everything that happens on a colleague's last day.",
                  "인사팀 전용: 퇴사일에 필요한 모든 조치"),

@@ -19,6 +19,7 @@ from django.http import Http404
 from accounts.models import Team, User
 from accounts.roles import Role
 from catalog import demo as catalog_demo
+from catalog.formschema import AnswersInvalid
 from catalog.models import CatalogItem
 from core import demo
 from core.choices import Channel
@@ -58,8 +59,11 @@ class _World:
         self.items = ctx.shared.get("catalog_items") or {
             item.name: item for item in CatalogItem.objects.filter(name__in=list(catalog_demo.specs_by_name()))}
         self.specs = catalog_demo.specs_by_name()
-        self.end_users = [u for u in (ctx.shared.get("end_users") or User.objects.filter(
-            groups__name=Role.END_USER, is_active=True).order_by("pk")[:30]) if u.manager_id]
+        # Read afresh: the handles in ctx.shared predate the line managers accounts.demo gives them.
+        ids = [u.pk for u in ctx.shared.get("end_users") or ()] or list(User.objects.filter(
+            groups__name=Role.END_USER, is_active=True).order_by("pk").values_list("pk", flat=True)[:30])
+        self.end_users = list(User.objects.filter(pk__in=ids, is_active=True, manager__isnull=False)
+                              .select_related("organisation").order_by("pk"))
         self.agent = User.objects.filter(username="agent").first()
         self.manager = User.objects.filter(username="manager").first()
         self.members = {}
@@ -180,7 +184,7 @@ def _stories(world):
         try:
             with transaction.atomic():
                 placed.append(function())
-        except (DomainError, PermissionDenied, Http404) as exc:
+        except (DomainError, PermissionDenied, Http404, AnswersInvalid) as exc:
             world.log(f"  fulfilment: a story was skipped ({exc})")
 
     # The laptop story of the issue: ordered, approved by the line manager, prepared, delivered, closed.
@@ -300,7 +304,7 @@ def seed(ctx):
             try:
                 with transaction.atomic():
                     _walk(world, index)
-            except (DomainError, PermissionDenied, Http404) as exc:
+            except (DomainError, PermissionDenied, Http404, AnswersInvalid) as exc:
                 ctx.log(f"  fulfilment: a walk was skipped ({exc})")
     counts = {s: Request.objects.filter(state=s).count() for s in S}
     ctx.log("  fulfilment: " + ", ".join(f"{k} {v}" for k, v in counts.items()) +
