@@ -24,6 +24,7 @@ from accounts.roles import Role
 from catalog import demo as catalog_demo
 from catalog.models import CatalogItem, localized
 from cmdb.models import ConfigurationItem
+from core.demo import say
 from core.models import NumberSequence
 from core.search import SEARCH_CONFIG
 from fulfilment.choices import RequestState as S, TaskState as T
@@ -35,6 +36,7 @@ TASKS_PER_REQUEST = 3
 STATES = [(S.CLOSED, 58), (S.FULFILLED, 8), (S.IN_FULFILMENT, 14), (S.AWAITING_APPROVAL, 9), (S.REJECTED, 4),
           (S.CANCELLED, 5), (S.SUBMITTED, 2)]
 WITH_TASKS = {S.CLOSED, S.FULFILLED, S.IN_FULFILMENT}
+REJECTION = "Please check with your team lead which rights you really need, and order again."
 
 
 class _Catalog:
@@ -147,6 +149,7 @@ class _Generator:
     def request(self, state, tasks):
         """(request row, [(item row, [approval rows], [task rows])]) for one request."""
         rng, now, catalog = self.rng, self.now, self.catalog
+        rejection = say(REJECTION)
         requester = rng.choice(self.requesters)
         recent = state in (S.SUBMITTED, S.AWAITING_APPROVAL, S.IN_FULFILMENT)
         age = timedelta(days=rng.random() * 14) if recent else timedelta(days=365 * rng.random() ** 1.3 + 1)
@@ -195,7 +198,7 @@ class _Generator:
                 if plan and plan[0]["eligible"]:
                     approvals.append({"round": 1, "stage_order": plan[0]["order"], "stage_name": plan[0]["name"],
                                       "approver_id": plan[0]["eligible"][0], "decision": "reject",
-                                      "comment": "업무상 필요한 범위를 다시 확인해 주세요.", "channel": "web",
+                                      "comment": rejection, "channel": "web",
                                       "created_at": created + timedelta(hours=3)})
             if state == S.SUBMITTED:
                 plan = []
@@ -205,7 +208,7 @@ class _Generator:
             line = {"catalog_item_id": pk, "quantity": 1 if item.max_quantity == 1 or rng.random() < 0.8 else 2,
                     "answers": answers, "state": line_state, "approval_round": 1, "current_stage": current,
                     "approval_plan": plan, "created_at": created, "updated_at": updated,
-                    "rejection_reason": "업무상 필요한 범위를 다시 확인해 주세요." if state == S.REJECTED else ""}
+                    "rejection_reason": rejection if state == S.REJECTED else ""}
             lines.append((line, approvals, task_rows))
         return request, lines
 
