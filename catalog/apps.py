@@ -8,6 +8,9 @@ class CatalogConfig(AppConfig):
 
     def ready(self):
         from catalog import demo as catalog_demo
+        from catalog import pickers
         from core import demo
+
+        pickers.register()
 
         demo.register("catalog", catalog_demo.seed, after=("accounts", "cmdb", "changes"))

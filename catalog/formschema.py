@@ -591,6 +591,10 @@ class CatalogRequestForm(forms.Form):
         # where includes/field.html, shared by every desk form, lives).
         return mark_safe(render_to_string(template_name or self.template_name, context or self.get_context()))
 
+    # Django binds these to RenderableMixin.render itself, not to an override.
+    __str__ = render
+    __html__ = render
+
     def clean(self):
         cleaned = super().clean()
         answers = {}

@@ -10,11 +10,13 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import ApprovalMode
+from core.search import SearchFields
 
 
 def localized(obj, field):
@@ -52,6 +54,7 @@ class Category(BilingualMixin, models.Model):
     icon = models.CharField(_("icon"), max_length=60, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=100)
     active = models.BooleanField(_("active"), default=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = CategoryQuerySet.as_manager()
 
@@ -65,6 +68,9 @@ class Category(BilingualMixin, models.Model):
 
     def __str__(self):
         return self.display_name
+
+    def get_absolute_url(self):
+        return reverse("catalog:category_edit", args=[self.pk])
 
     def clean(self):
         super().clean()
@@ -134,6 +140,11 @@ class CatalogItem(BilingualMixin, models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now, editable=False)
 
+    # English and Korean side by side in one `simple` document (core.search): "노트북" and
+    # "laptop" both find the laptop. Kept up to date by catalog.services.
+    SEARCH_FIELDS = SearchFields(("name", "A"), ("name_ko", "A"), ("summary", "B"), ("summary_ko", "B"),
+                                 ("description", "C"), ("description_ko", "C"), ranked=True)
+
     objects = CatalogItemQuerySet.as_manager()
 
     class Meta:
@@ -147,6 +158,9 @@ class CatalogItem(BilingualMixin, models.Model):
 
     def __str__(self):
         return self.display_name
+
+    def get_absolute_url(self):
+        return reverse("catalog:item_detail", args=[self.pk])
 
     @property
     def display_summary(self):

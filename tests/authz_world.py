@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.models import ApiToken, Team
 from accounts.roles import Role
 from accounts.services import upsert_user
+from catalog.models import CatalogItem, Category
 from changes.models import ChangeTemplate, FreezeWindow
 from changes.services import create_change
 from cmdb.models import ImportJob, Relationship
@@ -61,13 +62,16 @@ def build():
     freeze = FreezeWindow.objects.create(name="Year end", start=start, end=start + dt.timedelta(days=1))
     job = ImportJob.objects.create(kind="cis", format="csv", payload="ci_class,name\n", created_by=agent)
     token, _key = ApiToken.issue(a, name="matrix")
+    category = Category.objects.create(name="Matrix hardware")
+    catalog_item = CatalogItem.objects.create(category=category, name="Matrix laptop")
     clock = SLAClock.objects.filter(object_id=incident_a.pk).first()
     assert clock is not None, "the SLA definition should have started clocks on A's incident"
     records = dict(
         team=team, calendar=calendar, definition=definition, service=service, server=server,
         relationship=relationship, incident_a=incident_a, incident_b=incident_b, attachment=attachment,
         problem=problem, change=change, release=release, template=template, freeze=freeze, job=job,
-        token=token, clock=clock, ci_class=server.ci_class, rule=rule,
+        token=token, clock=clock, ci_class=server.ci_class, rule=rule, category=category,
+        catalog_item=catalog_item,
     )
     return users, records
 

@@ -183,6 +183,14 @@ MATRIX = [
     ("/sla/definitions/<pk>/", {"GET": DESK_PAGE}),
     ("/sla/*/new/", {"GET": MANAGER_FORM, "POST": MANAGER_FORM_EMPTY}),
     ("/sla/*/edit/", {"GET": MANAGER_FORM, "POST": MANAGER_FORM_EMPTY}),
+    # the service catalog (issue 13): the desk reads, catalog managers (managers, admins) write
+    ("/catalog/", {"GET": DESK_PAGE}),
+    ("/catalog/categories/", {"GET": DESK_PAGE}),
+    ("/catalog/items/<pk>/", {"GET": DESK_PAGE}),
+    ("/catalog/items/<pk>/form/preview/", {"GET": row(LOGIN, 403, 403, 403, 405, 405),  # the live preview
+                                           "POST": row(LOGIN, 403, 403, 403, 200, 200)}),
+    ("/catalog/*/new/", {"GET": MANAGER_FORM, "POST": MANAGER_FORM_EMPTY}),
+    ("/catalog/*/<pk>/*/", {"GET": MANAGER_FORM, "POST": MANAGER_FORM_EMPTY}),  # edit, form, plan
     # the API (401 to anonymous callers; the schema and its viewers are public)
     ("/api/schema/", {"GET": EVERYONE}),
     ("/api/docs/", {"GET": EVERYONE}),
@@ -231,6 +239,13 @@ MATRIX = [
                                        "DELETE": row(401, 403, 403, 403, 405, 405)}),
     ("/api/v1/sla/clocks/", {"GET": API_DESK_ONLY}),
     ("/api/v1/sla/clocks/<pk>/*", {"GET": API_DESK_ONLY}),
+    # what people may order: everyone reads (an item they may not order is a 404); catalog managers write
+    ("/api/v1/catalog/categories/", {"GET": API_SIGNED_IN, "POST": row(401, 403, 403, 403, 400, 400)}),
+    ("/api/v1/catalog/categories/<pk>/", {"GET": API_SIGNED_IN, "PATCH": row(401, 403, 403, 403, 200, 200),
+                                          "PUT": row(401, 403, 403, 403, 405, 405)}),
+    ("/api/v1/catalog/items/", {"GET": API_SIGNED_IN, "POST": row(401, 403, 403, 403, 400, 400)}),
+    ("/api/v1/catalog/items/<pk>/", {"GET": API_SIGNED_IN, "PATCH": row(401, 403, 403, 403, 200, 200),
+                                     "PUT": row(401, 403, 403, 403, 405, 405)}),
     # uploaded files, served by Django only when DEBUG is on (downloads go through core/attachments/)
     ("/media/<path>", {"GET": row(404, 404, 404, 404, 404, 404)}),
     # Django's admin: administrators only; everyone else goes to its login page
@@ -279,6 +294,10 @@ SAMPLES = {
     "/sla/definitions/<definition_pk>/rules/new/": {"definition_pk": ["definition.pk"]},
     "/sla/definitions/<pk>/*": {"pk": ["definition.pk"]},
     "/sla/rules/<pk>/edit/": {"pk": ["rule.pk"]},
+    "/catalog/items/<pk>/*": {"pk": ["catalog_item.pk"]},
+    "/catalog/categories/<pk>/*": {"pk": ["category.pk"]},
+    "/api/v1/catalog/categories/<pk>/": {"pk": ["category.pk"]},
+    "/api/v1/catalog/items/<pk>/": {"pk": ["catalog_item.pk"]},
     "/api/v1/groups/<pk>/": {"pk": ["team.pk"]},
     "/api/v1/cmdb/classes/<pk>/": {"pk": ["ci_class.pk"]},
     "/api/v1/cmdb/cis/<pk>/*": {"pk": ["server.pk"]},  # desk-only (a service is visible to all)

@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from rest_framework.routers import SimpleRouter
 
-urlpatterns = []
+from catalog.api import views
+
+router = SimpleRouter()
+router.register("categories", views.CategoryViewSet, basename="catalog-category")
+router.register("items", views.CatalogItemViewSet, basename="catalog-item")
+urlpatterns = router.urls
