@@ -7,6 +7,7 @@ the items' states up into the request's.
 """
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -39,6 +40,16 @@ class RequestQuerySet(TicketQuerySet):
 
     def open(self):
         return self.filter(state__in=OPEN_REQUEST_STATES)
+
+    def visible_or_decidable_by(self, user):
+        """What the person may see, and the requests naming them as an approver of an item (a line
+        manager who is not desk staff decides a request they did not place)."""
+        if roles.is_agent(user):
+            return self
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        named = RequestItem.objects.filter(approval_plan__contains=[{"eligible": [user.pk]}]).values("request_id")
+        return self.filter(Q(requested_by=user) | Q(requested_for=user) | Q(pk__in=named))
 
 
 class Request(Ticket):
@@ -73,6 +84,7 @@ class Request(Ticket):
     fulfilled_at = models.DateTimeField(_("fulfilled"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     search_vector = SearchVectorField(null=True, editable=False)
+    sla_clocks = GenericRelation("sla.SLAClock")
 
     objects = RequestQuerySet.as_manager()
 
@@ -90,6 +102,30 @@ class Request(Ticket):
 
     def get_absolute_url(self):
         return reverse("fulfilment:request_detail", args=[self.pk])
+
+    # The resolution target the request's catalog items set (the longest delivery time among
+    # the items marked `sla_from_delivery_time`), in hours. The submission sets it before the
+    # request is saved, when its clocks start and its items do not exist yet; otherwise it is
+    # read from the items.
+    @property
+    def delivery_target_hours(self):
+        if getattr(self, "_delivery_target_hours", None) is None and self.pk:
+            from django.db.models import Max
+
+            self._delivery_target_hours = (self.items.filter(catalog_item__sla_from_delivery_time=True)
+                                           .aggregate(hours=Max("catalog_item__delivery_time"))["hours"] or 0)
+        return getattr(self, "_delivery_target_hours", None) or 0
+
+    @delivery_target_hours.setter
+    def delivery_target_hours(self, hours):
+        self._delivery_target_hours = hours
+
+    def sla_target_minutes(self, kind, default):
+        """sla.engine.ticket_target_minutes: the items' delivery time is the resolution target
+        where they say so (in the definition's business hours), else the definition's target."""
+        if kind == "resolution" and self.delivery_target_hours:
+            return self.delivery_target_hours * 60
+        return default
 
 
 class RequestItem(models.Model):
@@ -188,6 +224,7 @@ class Task(Ticket):
     opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     search_vector = SearchVectorField(null=True, editable=False)
+    sla_clocks = GenericRelation("sla.SLAClock")
 
     objects = TaskQuerySet.as_manager()
 

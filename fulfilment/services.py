@@ -134,6 +134,12 @@ def submit_request(actor, *, lines, requested_for=None, description="", channel=
         raise DomainError(_("%(person)s cannot receive requests (the account is inactive).")
                           % {"person": requested_for}, field="requested_for", code="inactive")
     requester = actor
+    if requested_for.pk != requester.pk and not roles.is_agent(requester):
+        from core import pickers
+
+        # Whom one may order for: whom the person picker offers them (the same rule as the form).
+        if not pickers.get("person").options(requester).filter(pk=requested_for.pk).exists():
+            raise DomainError(_("You cannot order for this person."), field="requested_for", code="not_allowed")
     ids = [_item_id(line.catalog_item) for line in lines]
     items = {item.pk: item for item in CatalogItem.objects.orderable_by(requester)
              .filter(pk__in=[i for i in ids if i is not None])
@@ -156,10 +162,11 @@ def submit_request(actor, *, lines, requested_for=None, description="", channel=
         checked.append((item, quantity, answers, line))
 
     now = timezone.now()
+    delivery = max([item.delivery_time for item, *_rest in checked if item.sla_from_delivery_time] or [0])
     request = core_services.create_ticket(
         Request, actor=actor, now=now, title=request_title([(i, q, a) for i, q, a, _l in checked]),
         description=(description or "").strip(), requested_by=requester, requested_for=requested_for,
-        values={"channel": channel, "state": S.SUBMITTED}, channel=channel)
+        values={"channel": channel, "state": S.SUBMITTED, "delivery_target_hours": delivery}, channel=channel)
 
     group_ids = {s.group_id for item, *_rest in checked for s in item.approval_stages.all() if s.group_id}
     members = defaultdict(set)

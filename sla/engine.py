@@ -71,6 +71,15 @@ def target_minutes(definition, priority, kind):
     return chosen.minutes_for(kind) if chosen is not None else None
 
 
+def ticket_target_minutes(definition, ticket, priority, kind):
+    """The definition's target for the ticket, unless the ticket sets its own for this kind of
+    clock (`sla_target_minutes(kind, default)`: a service request whose catalog items make their
+    delivery time the resolution target, fulfilment.models.Request)."""
+    minutes = target_minutes(definition, priority, kind)
+    own = getattr(ticket, "sla_target_minutes", None)
+    return own(kind, minutes) if callable(own) else minutes
+
+
 def stop_states(definition, ticket):
     """The states that stop a resolution clock: terminal ones, and resolved ones unless the
     definition waits for closure."""
@@ -260,7 +269,7 @@ def _start(session, ticket, definitions, *, reason, kinds=(ClockKind.RESPONSE, C
     for definition in definitions:
         calendar = session.calendar(definition)
         for kind in kinds:
-            minutes = target_minutes(definition, priority, kind)
+            minutes = ticket_target_minutes(definition, ticket, priority, kind)
             if not minutes:
                 continue
             state = _ticket_state(ticket)

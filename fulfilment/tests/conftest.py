@@ -6,12 +6,12 @@ from fulfilment.tests.factories import make_group
 
 @pytest.fixture
 def boss(make_user):
-    return make_user(Role.END_USER, username="boss")
+    return make_user(Role.END_USER, username="boss", organisation="Finance")
 
 
 @pytest.fixture
 def employee(make_user, boss):
-    user = make_user(Role.END_USER, username="employee")
+    user = make_user(Role.END_USER, username="employee", organisation="Finance")
     user.manager = boss
     user.save(update_fields=["manager"])
     return user
