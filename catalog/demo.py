@@ -9,18 +9,20 @@ step raising a standard change. Items are bilingual in the model; the few one-la
 `--catalog_items N` above the realistic catalog adds copies of it per site ("노트북 신청 (부산지점)")
 in bulk, for the benchmark (1,000 items). Idempotent: everything is looked up by its English name
 and only missing rows are added; an item already there is left as it is (an edit survives).
+The realistic catalog goes through catalog.services (validated, audited); the copies are bulk.
 """
 
-from django.db import connection, transaction
+from django.db import transaction
 
 from accounts import demo as accounts_demo
-from accounts.models import Organisation
-from catalog import demo_items
-from catalog.models import ApproverKind, CatalogItem, Category, ItemApprovalStage, TaskTemplate
+from accounts.models import Organisation, User
+from catalog import demo_items, selectors
+from catalog import services as catalog_services
+from catalog.models import ApproverKind, CatalogItem, Category
 from changes.models import ChangeTemplate
 from cmdb.models import ConfigurationItem
 from core import demo
-from core.choices import ApprovalMode
+from core.choices import ApprovalMode, Channel
 from core.demo import say
 
 demo.korean({
@@ -123,14 +125,16 @@ def specs_by_name():
     return {spec["name"][0]: spec for spec in demo_items.ITEMS}
 
 
-def _categories():
+def _categories(actor):
     result = {}
+    existing = {(c.name, c.parent_id): c for c in Category.objects.all()}
     for order, (key, en, ko, icon, (description, description_ko), parent) in enumerate(demo_items.CATEGORIES):
         parent_row = result[parent] if parent else None
-        category, _created = Category.objects.get_or_create(
-            name=en, parent=parent_row,
-            defaults={"name_ko": ko, "icon": icon, "description": description, "description_ko": description_ko,
-                      "order": (order + 1) * 10})
+        category = existing.get((en, parent_row.pk if parent_row else None))
+        if category is None:
+            category = catalog_services.save_category(None, actor=actor, channel=Channel.SYSTEM, fields={
+                "name": en, "name_ko": ko, "icon": icon, "description": description, "description_ko": description_ko,
+                "order": (order + 1) * 10, "parent": parent_row})
         result[key] = category
     return result
 
@@ -165,59 +169,44 @@ def _service(spec, services):
     return None
 
 
-def _create_item(spec, category, *, teams, services, change_templates, organisations):
+def _create_item(spec, category, *, actor, teams, services, change_templates, organisations):
+    """One item through catalog.services (validated, audited, its search document written)."""
     schema, ui = form_definition(spec["fields"])
     audience = spec.get("audience") or {}
-    item = CatalogItem.objects.create(
-        category=category, name=spec["name"][0], name_ko=spec["name"][1], summary=spec["summary"][0],
-        summary_ko=spec["summary"][1], description=spec["description"][0], description_ko=spec["description"][1],
-        icon=spec["icon"], service=_service(spec, services), available_to_everyone=not audience,
-        delivery_time=spec["delivery"], sla_from_delivery_time=spec.get("sla", False),
-        max_quantity=spec["max_quantity"], form_schema=schema, form_ui=ui)
-    if audience.get("organisations"):
-        item.organisations.set(organisations[code] for code in audience["organisations"] if code in organisations)
-    if audience.get("groups"):
-        item.groups.set(teams[name] for name in audience["groups"] if name in teams)
+    stages = []
     for order, stage in enumerate(spec["approvals"], start=1):
         group = teams.get(stage.get("team")) if stage["approver"] == "group" else None
-        ItemApprovalStage.objects.create(
-            item=item, order=order, name=say(stage["name"][0]),
-            approver=ApproverKind.GROUP if group else ApproverKind.LINE_MANAGER, group=group,
-            mode=stage.get("mode") or ApprovalMode.ANY, quorum=stage.get("quorum"))
-    for order, step in enumerate(spec["plan"], start=1):
-        TaskTemplate.objects.create(
-            item=item, stage=step["stage"], order=order, name=step["name"][0], name_ko=step["name"][1],
-            instructions=say(step["instructions"][0]), assignment_group=teams[step["team"]],
-            answer_fields=step["answers"], change_template=change_templates.get(step["change"]))
-    return item
+        stages.append({"order": order, "name": say(stage["name"][0]),
+                       "approver": ApproverKind.GROUP if group else ApproverKind.LINE_MANAGER, "group": group,
+                       "mode": stage.get("mode") or ApprovalMode.ANY, "quorum": stage.get("quorum")})
+    steps = [{"stage": step["stage"], "order": order, "name": step["name"][0], "name_ko": step["name"][1],
+              "instructions": say(step["instructions"][0]), "assignment_group": teams[step["team"]],
+              "answer_fields": step["answers"], "change_template": change_templates.get(step["change"])}
+             for order, step in enumerate(spec["plan"], start=1)]
+    return catalog_services.save_item(
+        None, actor=actor, channel=Channel.SYSTEM, fields={
+            "category": category, "name": spec["name"][0], "name_ko": spec["name"][1], "summary": spec["summary"][0],
+            "summary_ko": spec["summary"][1], "description": spec["description"][0],
+            "description_ko": spec["description"][1], "icon": spec["icon"], "service": _service(spec, services),
+            "available_to_everyone": not audience, "delivery_time": spec["delivery"],
+            "sla_from_delivery_time": spec.get("sla", False), "max_quantity": spec["max_quantity"],
+            "form_schema": schema, "form_ui": ui},
+        organisations=[organisations[code] for code in audience.get("organisations", ()) if code in organisations],
+        groups=[teams[name] for name in audience.get("groups", ()) if name in teams],
+        approval_stages=stages, task_templates=steps)
 
 
 def refresh_search(ids=None):
-    """The items' search documents (both languages, the simple configuration) in one UPDATE."""
-    try:
-        from catalog import search as catalog_search  # the catalog app's own, when it has one
-    except ImportError:
-        catalog_search = None
-    if catalog_search is not None and hasattr(catalog_search, "refresh"):
-        catalog_search.refresh(ids)
-        return
-    sql = ("UPDATE catalog_catalogitem SET search_vector = "
-           "setweight(to_tsvector('simple', name || ' ' || name_ko), 'A') || "
-           "setweight(to_tsvector('simple', summary || ' ' || summary_ko), 'B') || "
-           "setweight(to_tsvector('simple', description || ' ' || description_ko), 'C')")
-    params = []
-    if ids is not None:
-        sql += " WHERE id = ANY(%s)"
-        params.append(list(ids))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    """The items' search documents (catalog.selectors: both languages), one UPDATE."""
+    selectors.refresh_search(ids)
 
 
 def seed(ctx):
     """The realistic catalog, then benchmark copies up to ctx.counts["catalog_items"]."""
     teams = accounts_demo.catalog_teams(ctx)
     organisations = {o.code: o for o in Organisation.objects.all()}
-    categories = _categories()
+    actor = ctx.shared.get("admin") or User.objects.filter(username="admin").first()
+    categories = _categories(actor)
     services = _services()
     change_templates = _change_templates()
     existing = {(name, category_id): pk for pk, name, category_id
@@ -228,10 +217,8 @@ def seed(ctx):
             category = categories[spec["category"]]
             if (spec["name"][0], category.pk) in existing:
                 continue
-            created.append(_create_item(spec, category, teams=teams, services=services,
+            created.append(_create_item(spec, category, actor=actor, teams=teams, services=services,
                                         change_templates=change_templates, organisations=organisations).pk)
-        if created:
-            refresh_search(created)
     wanted = ctx.counts.get("catalog_items") or 0
     missing = wanted - CatalogItem.objects.count()
     if missing > 0:

@@ -206,8 +206,9 @@ def _stories(world):
                          requested_for=users[2 % len(users)], channel=Channel.WEB,
                          description="Ordered by phone through the Service Desk."))
     # An end user orders an access card for a new colleague (on behalf, awaiting the line manager).
-    story(lambda: _order(world, me, [world.line("Access card", me, kind="new", areas=["office"])],
-                         requested_for=users[3 % len(users)], description="For the new colleague starting next Monday."))
+    teammate = next((u for u in users if u.pk in world.options(me)[0] and u.pk != me.pk), me)
+    story(lambda: _order(world, me, [world.line("Access card", me, kind="new", areas=["office"], card_for=teammate.pk)],
+                         requested_for=teammate, description="For the new colleague starting next Monday."))
     # Rejected with a reason by the line manager.
     story(lambda: _reject(world, _order(world, users[4 % len(users)], [world.line("Business system access", users[4 % len(users)])])))
     # Two stages in order: the line manager approved, Security Operations still to decide.
