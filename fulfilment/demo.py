@@ -33,6 +33,8 @@ BULK_THRESHOLD = 500
 SYSTEM = Channel.SYSTEM
 
 demo.korean({
+    "Service requests: fulfilment within 5 working days": "서비스 요청: 5 근무일 내 이행",
+    "OLA: fulfilment tasks within 2 working days": "OLA: 이행 작업 2 근무일 내 완료",
     "Approved. Please go ahead.": "승인합니다. 진행해 주세요.",
     "OK within this quarter's budget.": "이번 분기 예산 범위 내에서 승인합니다.",
     "Checked against the access policy.": "접근 통제 정책에 맞는지 확인했습니다.",
@@ -48,6 +50,33 @@ demo.korean({
     "Ordered by phone through the Service Desk.": "서비스 데스크에 전화로 요청했습니다.",
     "Please send me a laptop and a second monitor.": "노트북과 보조 모니터를 보내 주세요.",
 })
+
+
+# Agreements for requests and tasks (issue 13, item 5), beside the incident ones of sla.demo.
+AGREEMENTS = [
+    # (name, model, agreement kind, {priority: (response, resolution)} in business minutes, pause states)
+    ("Service requests: fulfilment within 5 working days", "request", "sla", {3: (4 * 60, 5 * 9 * 60)},
+     ["awaiting_approval"]),
+    ("OLA: fulfilment tasks within 2 working days", "task", "ola", {3: (2 * 60, 2 * 9 * 60)}, ["pending"]),
+]
+
+
+def _agreements():
+    """The request SLA and the task OLA (clocks in the KR office calendar when sla.demo made it;
+    the engine pauses a request awaiting approval and a task whose stage has not started)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from sla import services as sla_services
+    from sla.models import BusinessCalendar, SLADefinition
+
+    calendar = BusinessCalendar.objects.filter(name=say("KR office 09:00–18:00")).first()
+    for name, model, kind, targets, pause in AGREEMENTS:
+        if SLADefinition.objects.filter(name=say(name)).exists():
+            continue
+        sla_services.save_definition(None, actor=None, channel=SYSTEM, fields={
+            "name": say(name), "ticket_type": ContentType.objects.get_by_natural_key("fulfilment", model),
+            "calendar": calendar, "agreement": kind, "pause_states": pause,
+        }, targets=[{"priority": p, "response_minutes": r, "resolution_minutes": t} for p, (r, t) in targets.items()])
 
 
 class _World:
@@ -281,6 +310,7 @@ def _submitted(world):
 
 
 def seed(ctx):
+    _agreements()
     wanted = ctx.counts.get("requests", 40)
     missing = wanted - Request.objects.count()
     if missing <= 0:

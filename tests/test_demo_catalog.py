@@ -80,6 +80,12 @@ def test_the_demo_catalog_has_a_realistic_bilingual_catalog_and_requests_in_ever
     assert RequestItem.objects.filter(state="rejected").exclude(rejection_reason="").exists()
     assert Task.objects.exclude(change=None).exists()
     assert all(r.number.startswith("REQ") for r in Request.objects.all())
+    # the request SLA and the task OLA run on them
+    from sla.models import SLAClock
+
+    assert SLAClock.objects.filter(definition__name__startswith="Service requests", object_id__in=Request.objects.values(
+        "pk")).exists()
+    assert SLAClock.objects.filter(definition__agreement="ola", definition__name__contains="tasks").exists()
 
     # idempotent: a second run adds nothing
     before = _counts()
