@@ -40,8 +40,8 @@ from django.utils import timezone  # noqa: E402
 
 from accounts.models import ApiToken, User  # noqa: E402
 from catalog import demo as catalog_demo  # noqa: E402
+from catalog import selectors  # noqa: E402
 from catalog.models import CatalogItem, Category  # noqa: E402
-from core import search  # noqa: E402
 from fulfilment import services  # noqa: E402
 from fulfilment.choices import OPEN_TASK_STATES  # noqa: E402
 from fulfilment.models import Request, RequestItem, Task  # noqa: E402
@@ -143,10 +143,8 @@ def service_scenarios(world, rollback):
         return categories, popular
 
     def item_search(i):
-        words = search.terms(SEARCH_TERMS[i % len(SEARCH_TERMS)])
-        return list(CatalogItem.objects.orderable_by(world.requester)
-                    .filter(search_vector=search.prefix_query(words)).select_related("category")
-                    .order_by("-times_ordered", "name")[:20])
+        # catalog.selectors.search_items: what the portal's search and the API's ?search= call.
+        return list(selectors.search_items(world.requester, SEARCH_TERMS[i % len(SEARCH_TERMS)])[:20])
 
     teams = list(world.agent.teams.values_list("pk", flat=True)) if hasattr(world.agent, "teams") else []
     if not teams:
@@ -166,7 +164,7 @@ def service_scenarios(world, rollback):
         "submit_request: cart of 3 (approvals + tasks)": (
             submit(["Keyboard, mouse or headset", "VPN access", "New desktop PC"]), True),
         "query level: catalog home (categories, 8 popular orderable items)": (catalog_home, False),
-        "query level: item search, orderable items, 20 rows": (item_search, False),
+        "catalog.selectors.search_items: orderable matches, 20 rows": (item_search, False),
         "query level: task queue, my groups' open tasks, count + 25 rows": (task_queue, False),
     }
 
