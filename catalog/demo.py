@@ -79,12 +79,14 @@ def form_definition(fields):
     return schema, {"order": [spec["name"] for spec in fields], "fields": ui}
 
 
-def sample_answers(spec, rng, *, users, cis, today):
+def sample_answers(spec, rng, *, users, cis, today, fixed=None):
     """Answers one person might give to the item `spec` (a demo_items entry): every required shown
     field, most optional ones, conditional fields only when their condition holds. `users` and `cis`
-    are ids the requester may see; attachment answers are left to the caller (files)."""
+    are ids the requester may see; `fixed` answers are taken as given (and decide the conditions);
+    attachment answers are left to the caller (files)."""
     from datetime import timedelta
 
+    fixed = fixed or {}
     answers = {}
     for field in spec["fields"]:
         condition = field["show_if"]
@@ -94,6 +96,9 @@ def sample_answers(spec, rng, *, users, cis, today):
             if not shown:
                 continue
         kind = field["kind"]
+        if field["name"] in fixed:
+            answers[field["name"]] = fixed[field["name"]]
+            continue
         if kind == "attachment" or (not field["required"] and rng.random() < 0.3):
             continue
         if kind in ("text", "textarea"):

@@ -119,8 +119,8 @@ class _World:
     def line(self, name, requester, quantity=1, **answers):
         item = self.items[name]
         people, cis = self.options(requester)
-        sample = catalog_demo.sample_answers(self.specs[name], self.rng, users=people, cis=cis, today=self.today)
-        sample.update(answers)
+        sample = catalog_demo.sample_answers(self.specs[name], self.rng, users=people, cis=cis, today=self.today,
+                                             fixed=answers)
         return services.OrderLine(catalog_item=item, answers=sample, quantity=quantity)
 
     def worker(self, task):
