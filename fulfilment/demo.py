@@ -22,6 +22,7 @@ from catalog import demo as catalog_demo
 from catalog.formschema import AnswersInvalid
 from catalog.models import CatalogItem
 from core import demo
+from core import services as core_services
 from core.choices import Channel
 from core.demo import say
 from core.exceptions import DomainError
@@ -49,6 +50,8 @@ demo.korean({
     "For the new colleague starting next Monday.": "다음 주 월요일 입사하는 직원용입니다.",
     "Ordered by phone through the Service Desk.": "서비스 데스크에 전화로 요청했습니다.",
     "Please send me a laptop and a second monitor.": "노트북과 보조 모니터를 보내 주세요.",
+    "When will the laptop arrive? I have a customer visit on Friday.": "노트북은 언제 받을 수 있을까요? 금요일에 고객 방문이 있습니다.",
+    "It is being imaged now; we will bring it on Thursday afternoon.": "지금 이미지 설치 중이며 목요일 오후에 가져다 드리겠습니다.",
 })
 
 
@@ -227,9 +230,17 @@ def _stories(world):
         world.line("Monitor", colleague, quantity=2, size="27"), world.line("Keyboard, mouse or headset", colleague),
         world.line("Software installation", colleague, title="hwp")],
         description="Please send me a laptop and a second monitor."), done=1))
-    # Approved; IT Asset Management is preparing the laptop, the delivery step is pending.
-    story(lambda: _work(world, _approve(world, _order(world, colleague, [
-        world.line("New laptop", colleague, model="performance16", reason="replacement")])), done=0))
+    # Approved; IT Asset Management is preparing the laptop, the delivery step is pending; the
+    # requester asks when it comes and the desk answers.
+    def laptop_in_fulfilment():
+        request = _work(world, _approve(world, _order(world, colleague, [
+            world.line("New laptop", colleague, model="performance16", reason="replacement")])), done=0)
+        core_services.add_comment(request, actor=colleague, channel=Channel.PORTAL,
+                                  body=say("When will the laptop arrive? I have a customer visit on Friday."))
+        core_services.add_comment(request, actor=world.agent, channel=Channel.WEB,
+                                  body=say("It is being imaged now; we will bring it on Thursday afternoon."))
+        return request
+    story(laptop_in_fulfilment)
     # Placed on someone's behalf: the Service Desk takes a password reset by phone.
     story(lambda: _order(world, world.agent, [world.line("Password reset", world.agent, system="windows")],
                          requested_for=users[2 % len(users)], channel=Channel.WEB,
@@ -247,7 +258,13 @@ def _stories(world):
     story(lambda: _approve(world, _order(world, users[6 % len(users)], [world.line("Local administrator rights", users[6 % len(users)])]),
                            stop_after=2))
     # Quorum of two, then a step raising a standard change from the firewall template.
-    story(lambda: _approve(world, _order(world, users[7 % len(users)], [world.line("Firewall rule change", users[7 % len(users)])])))
+    def firewall():
+        line = world.line("Firewall rule change", users[7 % len(users)], duration="temporary")
+        line.files = {"diagram": SimpleUploadedFile(
+            "firewall-request.txt", say("app-erp-01 (10.20.30.0/24) → db-erp-01 (10.40.1.15) TCP 5432").encode(),
+            content_type="text/plain")}
+        return _approve(world, _order(world, users[7 % len(users)], [line]))
+    story(firewall)
     # Withdrawn while awaiting approval, and a desk move cancelled while being fulfilled.
     story(lambda: services.cancel_request(users[8 % len(users)], _order(world, users[8 % len(users)], [
         world.line("VPN access", users[8 % len(users)])]), reason=say("No longer needed: the project was postponed."),
@@ -300,8 +317,6 @@ def _walk(world, index):
 def _submitted(world):
     """A request that came in by e-mail and is not triaged yet: the only way one rests in
     "submitted" (every order placed through the services moves on at once)."""
-    from core import services as core_services
-
     requester = world.end_users[-1]
     return core_services.create_ticket(
         Request, actor=requester, channel=Channel.EMAIL, title=say("Please send me a laptop and a second monitor."),
