@@ -37,6 +37,11 @@ demo.korean({
     "Security Operations": "보안 운영", "Identity, access and security incidents.": "계정, 접근 권한, 보안 사고",
     "Finance Department": "재무팀", "Human Resources": "인사팀", "Sales": "영업팀",
     "Seoul Branch Office": "서울지점", "Busan Branch Office": "부산지점",
+    "IT Asset Management": "IT 자산 관리",
+    "Laptops, monitors, phones and peripherals: stock, imaging, delivery.": "노트북, 모니터, 전화기와 주변기기: 재고, 이미지 설치, 배송",
+    "Identity & Access": "계정 관리",
+    "Accounts, groups, mailboxes and access rights.": "계정, 그룹, 메일함과 접근 권한",
+    "Facilities": "시설 관리", "Access cards, desks, meeting rooms and building services.": "출입카드, 좌석, 회의실과 건물 서비스",
     "Demo Requester": "데모 요청자", "Demo Agent": "데모 상담원", "Demo Manager": "데모 관리자",
     "Demo Administrator": "데모 시스템 관리자",
     # people's names as Koreans write them (family name first, no space)
@@ -50,6 +55,15 @@ demo.korean({
     "Yang Chae-won": "양채원", "Noh Jae-hyun": "노재현", "Ha Yoo-jin": "하유진", "Kwak Tae-min": "곽태민",
     "Sung Bo-ra": "성보라", "Cha Seung-woo": "차승우", "Joo Hee-jin": "주희진", "Woo Sang-hoon": "우상훈",
 })
+
+# The groups that fulfil catalog requests (issue 13), beside the six above; created by the catalog
+# demo through catalog_teams() so that `seed_demo --only accounts` keeps its six teams.
+CATALOG_TEAMS = [
+    ("IT Asset Management", "Laptops, monitors, phones and peripherals: stock, imaging, delivery.",
+     ["agent", "park.jihoon", "oh.sehun"]),
+    ("Identity & Access", "Accounts, groups, mailboxes and access rights.", ["agent", "jung.hyunwoo", "shin.eunji"]),
+    ("Facilities", "Access cards, desks, meeting rooms and building services.", ["choi.yuna", "song.haeun"]),
+]
 
 DEMO_LOGINS = [("enduser", Role.END_USER), ("agent", Role.AGENT), ("manager", Role.MANAGER), ("admin", Role.ADMIN)]
 
@@ -84,9 +98,43 @@ def seed(ctx):
         username = name.lower().replace(" ", ".").replace("-", "")
         end_users.append(upsert_user(username, role=Role.END_USER, email=f"{username}@example.com",
                                      display_name=say(name), organisation=orgs[index % len(orgs)].name))
+    _line_managers(manager, agents)
     ctx.shared.update(
         teams=teams, organisations=orgs, agents=[User.objects.get(username="agent"), *agents],
         end_users=[User.objects.get(username="enduser"), *end_users],
         manager=manager, admin=User.objects.get(username="admin"),
     )
     ctx.log(f"  accounts: {len(teams)} teams, {len(agents) + 3} staff, {len(end_users) + 1} end users")
+
+
+def _line_managers(manager, agents):
+    """The demo "manager" is every end user's line manager (catalog items that need the line
+    manager's approval land in that login's inbox); agents report to the first two managers,
+    and those two to "manager". Only people without a manager get one (an edit survives)."""
+    staff_managers = {a.pk for a in agents[:2]}
+    end_users = User.objects.filter(groups__name=Role.END_USER, manager__isnull=True).exclude(pk=manager.pk)
+    end_users.update(manager=manager)
+    User.objects.filter(pk__in=staff_managers, manager__isnull=True).update(manager=manager)
+    User.objects.filter(username="agent", manager__isnull=True).update(manager=agents[0])
+    for index, agent in enumerate(agents[2:]):
+        User.objects.filter(pk=agent.pk, manager__isnull=True).update(manager=agents[index % 2])
+
+
+def catalog_teams(ctx):
+    """The fulfilment groups the catalog's plans assign tasks to (get-or-create; members added,
+    never removed), leaving {English name: team} in ctx.shared["catalog_teams"]."""
+    teams = {}
+    managers = list(User.objects.filter(username__in=["kim.minjun", "lee.seoyeon"]).order_by("username"))
+    for index, (name, description, members) in enumerate(CATALOG_TEAMS):
+        team, _created = Team.objects.get_or_create(name=say(name), defaults={"description": say(description)})
+        team.members.add(*User.objects.filter(username__in=members))
+        if team.manager_id is None and managers:
+            team.manager = managers[index % len(managers)]
+            team.save(update_fields=["manager"])
+        teams[name] = team
+    for name, _description in TEAMS:
+        team = Team.objects.filter(name=say(name)).first()
+        if team is not None:
+            teams[name] = team
+    ctx.shared["catalog_teams"] = teams
+    return teams
