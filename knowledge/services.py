@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts import roles
@@ -370,3 +371,25 @@ def diff(article, v1, v2, *, mode="unified"):
         raise DomainError(_("No version %(number)s of this article.") % {"number": missing[0]}, field="version",
                           code="does_not_exist")
     return diffing.compare(versions[v1], versions[v2], mode=mode)
+
+
+def initial_from_ticket(ticket):
+    """What "create an article from this" pre-fills from a resolved ticket: its title, the problem
+    as described, the resolution, its service and CI, the incident itself. Nothing is written."""
+    korean = any("\uac00" <= ch <= "\ud7a3" for ch in f"{ticket.title} {getattr(ticket, 'description', '')}")
+    language = Language.KOREAN if korean else Language.ENGLISH
+    with translation.override(language):
+        parts = [f"## {_('Symptoms')}", (getattr(ticket, "description", "") or ticket.title).strip()]
+        resolution = (getattr(ticket, "resolution_notes", "") or getattr(ticket, "workaround", "") or "").strip()
+        if resolution:
+            parts += [f"## {_('Resolution')}", resolution]
+    initial = {"title": ticket.title[:200], "body": "\n\n".join(parts), "language": language}
+    service_id = getattr(ticket, "service_id", None)
+    ci_id = getattr(ticket, "configuration_item_id", None)
+    if service_id:
+        initial["services"] = [service_id]
+    if ci_id:
+        initial["configuration_items"] = [ci_id]
+    if type(ticket)._meta.label == "incidents.Incident":
+        initial["incidents"] = [ticket.pk]
+    return initial

@@ -1,20 +1,45 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.api.fields import VisiblePrimaryKeyRelatedField
 from core.api.serializers import VisibleRelationsSerializer
+from accounts.models import Organisation
+from cmdb.models import ConfigurationItem
 from knowledge.choices import ArticleState
+from problems.models import Problem
 from knowledge.models import Article, ArticleVersion, KnowledgeCategory
+
+
+class LinkIdsField(serializers.ManyRelatedField):
+    """A many-to-many link as a list of ids. Read from the `<name>_ids` array the viewset's queryset
+    annotates (one query for every link of every row, instead of one prefetch per link); written
+    as ids looked up in what the caller may see, like every relation of the API."""
+
+    def get_attribute(self, instance):
+        ids = getattr(instance, f"{self.field_name}_ids", None)
+        return ids if ids is not None else super().get_attribute(instance)
+
+    def to_representation(self, iterable):
+        return [value if isinstance(value, int) else value.pk for value in iterable]
+
+
+def _links(model):
+    return LinkIdsField(child_relation=VisiblePrimaryKeyRelatedField(queryset=model.objects.all()), required=False)
 
 
 class ArticleSerializer(VisibleRelationsSerializer):
     """A knowledge article. `body` is Markdown, `body_html` its sanitised rendering; for a
     published article both are the published version's, whatever draft is in progress."""
 
-    category = serializers.PrimaryKeyRelatedField(queryset=KnowledgeCategory.objects.all(), allow_null=True,
+    category = VisiblePrimaryKeyRelatedField(queryset=KnowledgeCategory.objects.all(), allow_null=True,
                                                   required=False)
     tags = serializers.ListField(child=serializers.CharField(max_length=50), required=False, max_length=20)
     body = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
     state = serializers.CharField(read_only=True)
+    organisations = _links(Organisation)
+    services = _links(ConfigurationItem)
+    configuration_items = _links(ConfigurationItem)
+    known_errors = _links(Problem)
     working_version = serializers.SerializerMethodField()
     version = serializers.IntegerField(
         required=False, min_value=1, help_text=_("Send the version you read; a stale one answers 409.")
@@ -31,7 +56,7 @@ class ArticleSerializer(VisibleRelationsSerializer):
         read_only_fields = ["number", "body_html", "published_at", "needs_review", "owner", "view_count",
                             "helpful_count", "not_helpful_count", "updated_at"]
         extra_kwargs = {name: {"required": False} for name in (
-            "organisations", "services", "configuration_items", "known_errors", "translation_of", "summary",
+            "translation_of", "summary",
             "language", "audience", "review_at", "reviewer_required")}
 
     def get_working_version(self, obj) -> int | None:

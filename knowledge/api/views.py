@@ -1,4 +1,5 @@
-from django.db.models import Prefetch
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -25,9 +26,12 @@ from knowledge.models import Article
 LINKS = ("organisations", "services", "configuration_items", "known_errors")
 
 
-def _ids_only(name):
-    model = Article._meta.get_field(name).related_model
-    return Prefetch(name, queryset=model._default_manager.only("id").order_by("id"))
+def _link_ids(name):
+    """The ids of one many-to-many link of each row, as an array column (see LinkIdsField)."""
+    field = Article._meta.get_field(name)
+    through = field.remote_field.through
+    target = field.m2m_reverse_name()
+    return ArraySubquery(through.objects.filter(article_id=OuterRef("pk")).order_by(target).values(target))
 
 
 class ArticleViewSet(NumberOrIdLookupMixin, ApiActorMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin,
@@ -44,7 +48,7 @@ class ArticleViewSet(NumberOrIdLookupMixin, ApiActorMixin, mixins.CreateModelMix
 
     def get_queryset(self):
         return (Article.objects.visible_to(self.request.user).defer("search_vector")
-                .select_related("working_version").prefetch_related(*(_ids_only(name) for name in LINKS)))
+                .select_related("working_version").annotate(**{f"{name}_ids": _link_ids(name) for name in LINKS}))
 
     @extend_schema(parameters=[OpenApiParameter("search", str, description=_(
         "Full text over title, summary, tags and body, Korean inflections included; best match first."))])

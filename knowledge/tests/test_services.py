@@ -143,3 +143,16 @@ def test_audience_of_organisations_needs_organisations(agent):
     with pytest.raises(DomainError) as refused:
         make_article(agent, audience="organisations")
     assert refused.value.field == "organisations"
+
+
+def test_an_article_from_a_resolved_incident_is_prefilled(agent, end_user):
+    from problems.tests.factories import make_ci, make_incident
+
+    mail = make_ci("mail")
+    incident = make_incident(end_user, title="메일 발송 지연", description="외부 메일이 늦게 갑니다", service=mail,
+                             resolution_notes="SMTP 큐를 비웠습니다")
+    initial = services.initial_from_ticket(incident)
+    assert initial["language"] == "ko" and initial["services"] == [mail.pk] and initial["incidents"] == [incident.pk]
+    assert "SMTP 큐를 비웠습니다" in initial["body"] and "## 증상" in initial["body"]
+    article = make_article(agent, **{k: v for k, v in initial.items()})
+    assert list(article.incidents.all()) == [incident]
