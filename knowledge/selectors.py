@@ -111,9 +111,12 @@ def suggest_for_text(user, text, limit=5):
     loose_query = kbquery.tsquery(groups, every=False)
     if len(groups) < 2 or loose_query is None:
         return found
-    candidates = base.filter(search_vector=loose_query).exclude(pk__in=[a.pk for a in found])
-    # No ORDER BY inside: the LIMIT then stops the index scan early instead of sorting every match.
-    candidates = Article.objects.filter(pk__in=candidates.order_by().values("pk")[:LOOSE_CANDIDATES])
+    # The candidates' ids in one index-only pass, capped here rather than by a LIMIT: PostgreSQL
+    # misjudges how many rows prefix terms match, and with a LIMIT it chose a sequential scan
+    # (240 ms for six matches among 100,000); without one it keeps the GIN bitmap (a few ms).
+    ids = list(base.filter(search_vector=loose_query).order_by().values_list("pk", flat=True))
+    seen = {a.pk for a in found}
+    candidates = Article.objects.filter(pk__in=[pk for pk in ids if pk not in seen][:LOOSE_CANDIDATES])
     rank = SearchRank(F("search_vector"), loose_query, weights=RANK_WEIGHTS)
     more = candidates.annotate(search_rank=rank).order_by("-search_rank", "-view_count", "-id")
     return found + list(more.only(*LIST_FIELDS)[:limit - len(found)])
