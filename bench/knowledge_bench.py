@@ -31,6 +31,7 @@ from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.urls import NoReverseMatch, reverse  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from accounts.roles import Role  # noqa: E402
@@ -104,15 +105,19 @@ def main():
     report("GET /api/v1/kb/articles/?search= (end user)", api)
     report("GET /api/v1/kb/articles/<id>/ (end user)",
            timed(lambda pk: client.get(f"/api/v1/kb/articles/{pk}/"), sample, runs))
-    probe = client.get(f"/portal/kb/articles/{sample[0]}/")
+    try:
+        page_url = reverse("portal_kb:article", args=[0]).replace("/0/", "/{}/")
+    except NoReverseMatch:
+        page_url = "/portal/kb/articles/{}/"
+    probe = client.get(page_url.format(sample[0]))
     if probe.status_code == 200:
-        page = timed(lambda pk: client.get(f"/portal/kb/articles/{pk}/"), sample, runs)
-        report("GET /portal/kb/articles/<id>/ (portal page)", page)
+        page = timed(lambda pk: client.get(page_url.format(pk)), sample, runs)
+        report(f"GET {page_url.format('<id>')} (portal page)", page)
         with CaptureQueriesContext(connection) as other:
-            client.get(f"/portal/kb/articles/{sample[1]}/")
+            client.get(page_url.format(sample[1]))
         print(f"  queries for two different articles: {page['queries']} and {len(other)}")
     else:
-        print(f"portal article page: /portal/kb/articles/<id>/ answered {probe.status_code} (not built here)")
+        print(f"portal article page: {page_url.format('<id>')} answered {probe.status_code} (not built here)")
 
 
 if __name__ == "__main__":

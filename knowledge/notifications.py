@@ -4,6 +4,7 @@ article.review-due, so a mail server outage only delays it)."""
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.core.mail.utils import DNS_NAME
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -13,7 +14,11 @@ def remind_owner(event):
     if article is None or article.owner is None or not article.owner.email or not article.owner.is_active:
         return 0
     owner = article.owner
-    url = settings.SITE_URL.rstrip("/") + f"/kb/articles/{article.pk}/"
+    try:
+        path = reverse("knowledge:article_detail", args=[article.pk])
+    except NoReverseMatch:  # the desk pages are not installed (an API-only deployment)
+        path = f"/admin/knowledge/article/{article.pk}/change/"
+    url = settings.SITE_URL.rstrip("/") + path
     with translation.override(getattr(owner, "language", "") or settings.LANGUAGE_CODE):
         subject = _("[%(number)s] Please review the article \"%(title)s\"") % {
             "number": article.number, "title": article.title}
