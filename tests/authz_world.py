@@ -69,6 +69,8 @@ def build():
         relationship=relationship, incident_a=incident_a, incident_b=incident_b, attachment=attachment,
         problem=problem, change=change, release=release, template=template, freeze=freeze, job=job,
         token=token, clock=clock, ci_class=server.ci_class, rule=rule, **fulfilment,
+        # the public article the known error published (knowledge.known_errors)
+        article=problem.kb_article,
     )
     records.update(_portal_records(users))
     return users, records

@@ -10,9 +10,10 @@ from core import demo, events
 
 SIZES = {
     "small": {"cis": 120, "relationships": 300, "incidents": 400, "problems": 30, "changes": 60, "releases": 8,
-              "catalog_items": 31, "requests": 40},
+              "catalog_items": 31, "requests": 40, "articles": 0},
     "large": {"cis": 100_000, "relationships": 300_000, "incidents": 1_000_000, "problems": 5_000,
-              "changes": 10_000, "releases": 500, "catalog_items": 1_000, "requests": 200_000},
+              "changes": 10_000, "releases": 500, "catalog_items": 1_000, "requests": 200_000,
+              "articles": 100_000},
 }
 
 
