@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "releases",
     "catalog",
     "fulfilment",
+    "knowledge",
 ]
 
 MIDDLEWARE = [

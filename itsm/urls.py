@@ -40,6 +40,7 @@ api_v1 = [
     path("sla/", include("sla.api.urls")),
     path("catalog/", include("catalog.api.urls")),
     path("", include("fulfilment.api.urls")),  # requests/ and tasks/
+    path("kb/", include("knowledge.api.urls")),
 ]
 
 urlpatterns = [
@@ -51,6 +52,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("core/", include("core.urls")),
     path("approvals/", core_views.ApprovalInboxView.as_view(), name="approvals"),
+    path("portal/kb/", include("knowledge.portal_urls")),  # the knowledge base in the portal
     path("portal/", include("fulfilment.portal_urls")),  # the catalog, the cart, my requests
     path("portal/", include("incidents.portal_urls")),
     path("incidents/", include("incidents.urls")),
@@ -62,6 +64,7 @@ urlpatterns = [
     path("catalog/", include("catalog.urls")),  # catalog management in the desk
     path("requests/", include("fulfilment.urls")),  # requests and tasks in the desk
     path("request-approvals/", include("fulfilment.approval_urls")),  # decisions by e-mail link
+    path("kb/", include("knowledge.urls")),  # the knowledge base in the desk
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,0 +1,5 @@
+"""Portal pages of the knowledge base (filled by the pages work)."""
+
+app_name = "portal_kb"
+
+urlpatterns = []
