@@ -72,6 +72,8 @@ class ArticleView(LoginRequiredMixin, View):
 
 
 class FeedbackView(ArticleView):
+    http_method_names = ["post"]
+
     def post(self, request, pk):
         article = self.get_article(pk)
         form = FeedbackForm(request.POST)
@@ -106,6 +108,8 @@ class SuggestView(LoginRequiredMixin, View):
 
 class SolvedView(LoginRequiredMixin, View):
     """"This solved it": the attempt ends without a ticket and counts as a deflection."""
+
+    http_method_names = ["post"]
 
     def post(self, request, pk):
         article = get_object_or_404(published_for(request.user), pk=pk)
