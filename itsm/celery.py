@@ -16,6 +16,8 @@ app.conf.beat_schedule = {
     # The outbox sweep: delivers what no on-commit wake-up reached (broker down, worker lost).
     "outbox-deliver": {"task": "core.tasks.deliver_outbox", "schedule": 5.0, "options": {"expires": 4.0}},
     "incidents-auto-close": {"task": "incidents.tasks.auto_close_resolved", "schedule": 3600.0},
+    # Knowledge articles past their review date: flagged, owners mailed (once per review date).
+    "knowledge-review-due": {"task": "knowledge.tasks.flag_due_reviews", "schedule": 3600.0},
 }
 
 

@@ -111,6 +111,11 @@ class Article(models.Model):
                                                  blank=True, related_name="kb_articles")
     known_errors = models.ManyToManyField("problems.Problem", verbose_name=_("known errors"), blank=True,
                                           related_name="kb_articles")
+    # Set on the article a known error publishes (knowledge.known_errors): the problem keeps it
+    # up to date and retires it; articles that merely cite a known error use `known_errors`.
+    known_error_of = models.OneToOneField("problems.Problem", verbose_name=_("published from known error"),
+                                          null=True, blank=True, on_delete=models.SET_NULL,
+                                          related_name="kb_article", editable=False)
     incidents = models.ManyToManyField("incidents.Incident", verbose_name=_("incidents"), blank=True,
                                        related_name="kb_articles")
     state = models.CharField(_("state"), max_length=20, choices=ArticleState.choices, default=ArticleState.DRAFT)

@@ -1,0 +1,5 @@
+"""Demo knowledge base (filled below)."""
+
+
+def seed(ctx):
+    return None
