@@ -18,7 +18,7 @@ def flag_due(now=None):
     flagged = 0
     while True:
         with transaction.atomic():
-            due = list(Article.objects.select_for_update(skip_locked=True)
+            due = list(Article.objects.select_for_update(skip_locked=True, of=("self",))
                        .filter(state=ArticleState.PUBLISHED, needs_review=False, review_at__lte=now)
                        .select_related("owner").order_by("review_at", "id")[:BATCH])
             if not due:

@@ -32,16 +32,6 @@ PLANS = {"implementation_plan": "Run the playbook", "backout_plan": "Restore the
          "test_plan": "Smoke tests"}
 
 
-def publish_article(author, reviewer):
-    """A public, published knowledge article (what every signed-in person may read in the portal)."""
-    from knowledge import services as kb
-
-    article = kb.create_article(actor=author, channel=Channel.WEB, title="Matrix VPN help", body="Reconnect.")
-    article = kb.submit_for_review(article, actor=author, channel=Channel.WEB)
-    article = kb.approve(article, actor=reviewer, channel=Channel.WEB)
-    return kb.publish(article, actor=author, channel=Channel.WEB)
-
-
 def build():
     users = {
         role: upsert_user(f"matrix_{role}", role=kind, email=f"{role}@example.com", password="x-pass-1234")
@@ -74,13 +64,13 @@ def build():
     token, _key = ApiToken.issue(a, name="matrix")
     clock = SLAClock.objects.filter(object_id=incident_a.pk).first()
     assert clock is not None, "the SLA definition should have started clocks on A's incident"
-    article = publish_article(agent, users["manager"])
     records = dict(
         team=team, calendar=calendar, definition=definition, service=service, server=server,
         relationship=relationship, incident_a=incident_a, incident_b=incident_b, attachment=attachment,
         problem=problem, change=change, release=release, template=template, freeze=freeze, job=job,
         token=token, clock=clock, ci_class=server.ci_class, rule=rule,
-        article=article, incident_type=ContentType.objects.get_for_model(incident_a),
+        # the public article the known error published (knowledge.known_errors)
+        article=problem.kb_article, incident_type=ContentType.objects.get_for_model(incident_a),
     )
     return users, records
 

@@ -92,7 +92,7 @@ ALL_MISSING = row(MISSING, MISSING, MISSING, MISSING, MISSING, MISSING)
 # Models the admin shows but never adds or deletes in (their records come from services).
 ADMIN_NO_ADD = ("accounts/apitoken", "axes/accessattempt", "axes/accessfailurelog", "axes/accesslog",
                 "changes/change", "cmdb/importjob", "core/auditentry", "core/delivery", "core/outboxevent",
-                "incidents/incident", "problems/problem", "releases/release", "sla/escalationrun",
+                "incidents/incident", "knowledge/article", "problems/problem", "releases/release", "sla/escalationrun",
                 "sla/slaclock")
 ADMIN_NO_DELETE = tuple(m for m in ADMIN_NO_ADD if not m.startswith("axes/"))
 
@@ -225,6 +225,16 @@ MATRIX = [
     ("/api/v1/problems/known-errors/", {"GET": API_SIGNED_IN}),
     ("/api/v1/problems/<pk>/", {"GET": API_DESK_RECORD, "PATCH": API_DESK_WRITE_EMPTY}),
     ("/api/v1/problems/<pk>/*/", {"GET": API_NOT_ALLOWED, "POST": API_DESK_WRITE_EMPTY}),  # apply, resolve
+    # knowledge: everyone signed in reads what the audience allows; the desk writes drafts
+    ("/api/v1/kb/articles/", {"GET": API_SIGNED_IN, "POST": API_DESK_WRITE_EMPTY}),
+    ("/api/v1/kb/articles/<pk>/", {"GET": API_SIGNED_IN, "PATCH": row(401, 403, 403, 400, 400, 400)}),
+    # the published known-error article: end users may give feedback (an empty body is a 400)
+    ("/api/v1/kb/articles/<pk>/feedback/", {"GET": API_NOT_ALLOWED, "POST": API_EMPTY_BODY}),
+    ("/api/v1/kb/articles/<pk>/versions/*", {"GET": API_DESK_ONLY}),
+    ("/api/v1/kb/articles/<pk>/diff/", {"GET": row(401, 403, 403, 400, 400, 400)}),
+    # publish (nothing to publish: 400), submit (no draft: 400), approve, send-back, retire
+    ("/api/v1/kb/articles/<pk>/retire/", {"GET": API_NOT_ALLOWED, "POST": API_DESK_ONLY}),
+    ("/api/v1/kb/articles/<pk>/*/", {"GET": API_NOT_ALLOWED, "POST": API_DESK_WRITE_EMPTY}),
     ("/api/v1/changes/", {"GET": API_SIGNED_IN, "POST": API_DESK_WRITE_EMPTY}),
     ("/api/v1/changes/templates/", {"GET": API_DESK_ONLY}),
     ("/api/v1/changes/templates/<pk>/", {"GET": API_DESK_ONLY}),
@@ -308,6 +318,8 @@ SAMPLES = {
     "/api/v1/incidents/<incident_pk>/comments/": {"incident_pk": ["incident_a.pk", "incident_a.number"]},
     "/api/v1/incidents/<pk>/": {"pk": ["incident_a.pk", "incident_a.number"]},
     "/api/v1/problems/<pk>/*": {"pk": ["problem.pk", "problem.number"]},
+    "/api/v1/kb/articles/<pk>/versions/<number>/": {"pk": ["article.pk"], "number": ["=1"]},
+    "/api/v1/kb/articles/<pk>/*": {"pk": ["article.pk", "article.number"]},
     "/api/v1/changes/templates/<pk>/": {"pk": ["template.pk"]},
     "/api/v1/changes/freeze-windows/<pk>/": {"pk": ["freeze.pk"]},
     "/api/v1/changes/<pk>/*": {"pk": ["change.pk", "change.number"]},

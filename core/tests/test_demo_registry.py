@@ -6,7 +6,7 @@ from core import demo
 
 
 def test_seeders_run_in_dependency_order():
-    assert demo.names() == ["accounts", "cmdb", "sla", "incidents", "problems", "changes", "releases", "catalog", "fulfilment"]
+    assert demo.names() == ["accounts", "cmdb", "sla", "incidents", "problems", "changes", "releases", "catalog", "fulfilment", "knowledge"]
 
 
 def test_a_seeder_registered_before_what_it_needs_is_refused():

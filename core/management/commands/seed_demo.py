@@ -9,9 +9,10 @@ from django.utils import timezone, translation
 from core import demo, events
 
 SIZES = {
-    "small": {"cis": 120, "relationships": 300, "incidents": 400, "problems": 30, "changes": 60, "releases": 8},
+    "small": {"cis": 120, "relationships": 300, "incidents": 400, "problems": 30, "changes": 60, "releases": 8,
+              "articles": 0},
     "large": {"cis": 100_000, "relationships": 300_000, "incidents": 1_000_000, "problems": 5_000,
-              "changes": 10_000, "releases": 500},
+              "changes": 10_000, "releases": 500, "articles": 100_000},
 }
 
 
