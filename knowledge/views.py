@@ -67,6 +67,10 @@ class ArticleEditorMixin(DeskRequiredMixin):
     template_name = "knowledge/form.html"
 
     def render_form(self, form, article=None, status=200):
+        if article is not None:
+            # The article's text is in its own language, whatever the page's (screen readers, spelling).
+            for name in ("title", "summary", "body"):
+                form.fields[name].widget.attrs["lang"] = article.language
         context = {"form": form, "article": article}
         if article is None:
             source = page_helpers.source_ticket(self.request)
