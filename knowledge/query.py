@@ -80,6 +80,18 @@ def words(text, limit=10):
     return groups
 
 
+def significant(groups, limit=6):
+    """For any-word matching: variants long enough to be selective. A one-syllable Korean stem
+    or a two-letter English word ("끊", "wi") is fine inside an every-word query, which the other
+    words narrow; alone in an any-word query it matches a good part of the knowledge base."""
+    kept = []
+    for group in groups:
+        narrowed = [v for v in group if len(v) >= (2 if _HANGUL.match(v) else 3) or v.isdigit()]
+        if narrowed:
+            kept.append(narrowed)
+    return kept[:limit]
+
+
 def _escape(word):
     # Tokens are \w runs already; quoting keeps tsquery syntax out whatever they hold.
     return "'" + word.replace("'", "") + "':*"

@@ -16,7 +16,7 @@ from knowledge.models import Article, SearchMiss
 
 # Title (A) far above summary and tags (B) far above the body (C): "ranked title first".
 RANK_WEIGHTS = [0.05, 0.1, 0.3, 1.0]
-LOOSE_CANDIDATES = 500
+LOOSE_CANDIDATES = 200
 LIST_FIELDS = ("id", "number", "title", "summary", "category_id", "language", "audience", "state", "published_at",
                "updated_at", "view_count", "helpful_count", "not_helpful_count", "tags")
 
@@ -107,12 +107,13 @@ def suggest_for_text(user, text, limit=5):
     found = list(strict.only(*LIST_FIELDS)[:limit])
     if len(found) >= limit:
         return found
-    groups = kbquery.words(text)
+    groups = kbquery.significant(kbquery.words(text))
     loose_query = kbquery.tsquery(groups, every=False)
     if len(groups) < 2 or loose_query is None:
         return found
     candidates = base.filter(search_vector=loose_query).exclude(pk__in=[a.pk for a in found])
-    candidates = Article.objects.filter(pk__in=candidates.values("pk")[:LOOSE_CANDIDATES])
+    # No ORDER BY inside: the LIMIT then stops the index scan early instead of sorting every match.
+    candidates = Article.objects.filter(pk__in=candidates.order_by().values("pk")[:LOOSE_CANDIDATES])
     rank = SearchRank(F("search_vector"), loose_query, weights=RANK_WEIGHTS)
     more = candidates.annotate(search_rank=rank).order_by("-search_rank", "-view_count", "-id")
     return found + list(more.only(*LIST_FIELDS)[:limit - len(found)])
