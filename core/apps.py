@@ -12,3 +12,7 @@ class CoreConfig(AppConfig):
 
         events.use_writer(outbox.write)
         outbox.use_waker(tasks.deliver_soon)
+        # Upper apps fill lower apps' panel slots (core.panels) from their own `panels` module.
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("panels")

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from core import panels
 from core.choices import Channel
 from core.exceptions import DomainError
 from core.selectors import timeline
@@ -52,6 +53,7 @@ class PortalIncidentCreateView(LoginRequiredMixin, View):
             except DomainError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
             else:
+                panels.ticket_filed(request, incident)
                 messages.success(request, _("Thank you. We have recorded your report as %(number)s.")
                                  % {"number": incident.number})
                 return redirect(incident.get_portal_url())

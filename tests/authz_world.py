@@ -8,6 +8,7 @@ the matrix requests it with.
 import datetime as dt
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -70,7 +71,7 @@ def build():
         problem=problem, change=change, release=release, template=template, freeze=freeze, job=job,
         token=token, clock=clock, ci_class=server.ci_class, rule=rule, **fulfilment,
         # the public article the known error published (knowledge.known_errors)
-        article=problem.kb_article,
+        article=problem.kb_article, incident_type=ContentType.objects.get_for_model(incident_a),
     )
     records.update(_portal_records(users))
     return users, records

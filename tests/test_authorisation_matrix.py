@@ -137,6 +137,15 @@ MATRIX = [
     # a decision link e-mailed to the manager: for them alone (an empty decision is a 400)
     ("/request-approvals/<token>/", {"GET": row(LOGIN, 403, 403, 403, 200, 403),
                                      "POST": row(LOGIN, 403, 403, 403, 400, 403)}),
+    # the knowledge base in the portal: published articles of one's audience (a public one here)
+    ("/portal/kb/", {"GET": SIGNED_IN_PAGE}),
+    ("/portal/kb/search/", {"GET": SIGNED_IN_PAGE}),
+    ("/portal/kb/suggest/", {"GET": SIGNED_IN_PAGE}),  # deflection suggestions beside the new-ticket form
+    ("/portal/kb/thanks/", {"GET": SIGNED_IN_PAGE}),
+    ("/portal/kb/<pk>/", {"GET": SIGNED_IN_PAGE}),
+    ("/portal/kb/<pk>/feedback/", {"GET": row(LOGIN, 405, 405, 405, 405, 405),
+                                   "POST": row(LOGIN, 400, 400, 400, 400, 400)}),
+    ("/portal/kb/<pk>/solved/", {"GET": row(LOGIN, 405, 405, 405, 405, 405), "POST": ALL_REDIRECTED}),
     # the desk
     ("/approvals/", {"GET": DESK_PAGE}),  # my approvals: what each desk person may decide now
     ("/incidents/", {"GET": DESK_PAGE}),
@@ -148,6 +157,16 @@ MATRIX = [
     ("/incidents/<pk>/transition/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),
     ("/incidents/<pk>/take/", {"GET": DESK_POST_ONLY, "POST": DESK_ACTION_EMPTY}),
     ("/incidents/<pk>/comment/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),
+    ("/kb/", {"GET": DESK_PAGE}),
+    ("/kb/new/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),
+    ("/kb/preview/", {"GET": DESK_POST_ONLY, "POST": row(LOGIN, 403, 403, 200, 200, 200)}),  # an empty preview
+    ("/kb/report/", {"GET": DESK_PAGE}),
+    ("/kb/related/<ct>/<pk>/", {"GET": DESK_PAGE}),  # a ticket page's related-articles panel
+    ("/kb/<pk>/", {"GET": DESK_PAGE}),
+    ("/kb/<pk>/edit/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),
+    ("/kb/<pk>/review/", {"GET": DESK_POST_ONLY, "POST": DESK_ACTION_EMPTY}),
+    ("/kb/<pk>/versions/", {"GET": DESK_PAGE}),
+    ("/kb/<pk>/used/", {"GET": DESK_POST_ONLY, "POST": row(LOGIN, 403, 403, 404, 404, 404)}),  # no ticket named
     ("/problems/", {"GET": DESK_PAGE}),
     ("/problems/new/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),
     ("/problems/known-errors/", {"GET": DESK_PAGE}),
@@ -327,6 +346,9 @@ SAMPLES = {
     "/portal/catalog/items/<pk>/": {"pk": ["portal_item.pk"]},
     "/portal/requests/<pk>/": {"pk": ["portal_request_a.pk"]},
     "/incidents/<pk>/*": {"pk": ["incident_a.pk"]},
+    "/portal/kb/<pk>/*": {"pk": ["article.pk"]},
+    "/kb/related/<ct>/<pk>/": {"ct": ["incident_type.pk"], "pk": ["incident_a.pk"]},
+    "/kb/<pk>/*": {"pk": ["article.pk"]},
     "/problems/known-errors/suggest/<incident_id>/": {"incident_id": ["incident_a.pk"]},
     "/problems/<pk>/apply/<incident_id>/": {"pk": ["problem.pk"], "incident_id": ["incident_a.pk"]},
     "/problems/<pk>/*": {"pk": ["problem.pk"]},

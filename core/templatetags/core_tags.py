@@ -4,6 +4,7 @@ from django import template
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import gettext
 
@@ -92,3 +93,22 @@ def action_label(ticket, target):
 def is_desk(user):
     """Whether the user is service desk staff (who tell work notes from public comments apart)."""
     return roles.is_agent(user)
+
+
+@register.simple_tag(takes_context=True)
+def panels(context, slot, obj):
+    """Render what upper apps registered for `slot` (core.panels), each with its own context."""
+    from django.template.loader import render_to_string
+
+    from core.panels import panels_for
+
+    request = context.get("request")
+    return mark_safe("".join(render_to_string(template, ctx, request=request)
+                             for template, ctx in panels_for(slot, request, obj)))
+
+
+@register.simple_tag
+def has_panels(slot):
+    from core.panels import registered
+
+    return bool(registered(slot))
