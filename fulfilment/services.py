@@ -177,6 +177,8 @@ def submit_request(actor, *, lines, requested_for=None, description="", channel=
                                  .values_list("team_id", "user_id")):
             members[team_id].add(user_id)
     managers = approval_rules._Managers()
+    # Before the items are written: an attachment answer is the stored file's name.
+    _store_files(request, checked, actor=actor, channel=channel, now=now)
     request_items = []
     for item, quantity, answers, _line in checked:
         plan = approval_rules.build_plan(item.approval_stages.all(), requested_by=requester,
@@ -187,7 +189,6 @@ def submit_request(actor, *, lines, requested_for=None, description="", channel=
     RequestItem.objects.bulk_create(request_items)
     CatalogItem.objects.filter(pk__in={item.pk for item, *_rest in checked}).update(
         times_ordered=F("times_ordered") + 1)
-    _store_files(request, checked, actor=actor, channel=channel, now=now)
 
     for request_item in request_items:
         if request_item.state == ItemState.AWAITING_APPROVAL:

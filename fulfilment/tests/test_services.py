@@ -335,3 +335,20 @@ def test_everything_in_one_transaction(employee, hardware_team, monkeypatch):
         order(employee, item)
     assert not Request.objects.exists() and not RequestItem.objects.exists()
     assert CatalogItem.objects.get(pk=item.pk).times_ordered == 0
+
+
+def test_an_attachment_answer_is_stored_with_the_file_name(employee):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    schema = {"type": "object", "properties": {
+        "model": {"type": "string", "enum": ["X1"], "x-field": "choice"},
+        "quote": {"type": "string", "x-field": "attachment"},
+    }, "required": ["model"], "additionalProperties": False}
+    ui = {"order": ["model", "quote"], "fields": {"model": {"label": "Model"}, "quote": {"label": "Quote"}}}
+    item = make_item(form_schema=schema, form_ui=ui)
+    upload = SimpleUploadedFile("quote.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n",
+                                content_type="application/pdf")
+    request = services.submit_request(employee, lines=[OrderLine(item, {"model": "X1"}, 1, {"quote": upload})])
+    stored = RequestItem.objects.get(request=request)
+    assert stored.answers == {"model": "X1", "quote": "quote.pdf"}
+    assert [a.filename for a in request.attachments.all()] == ["quote.pdf"]
