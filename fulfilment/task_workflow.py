@@ -6,11 +6,9 @@ A task of a later stage stays pending, and cannot be worked, until every task of
 earlier stages is done.
 """
 
-from dataclasses import dataclass
-
 from django.utils.translation import pgettext_lazy
 
-from core.exceptions import InvalidTransition
+from fulfilment import state_table
 from fulfilment.choices import TaskState as S
 
 TRANSITIONS = {
@@ -31,27 +29,15 @@ ACTION_LABELS = {
 }
 
 
-@dataclass(frozen=True)
-class TaskFacts:
-    state: str = ""
-
-
-def facts_for(ticket, changes=None):
-    return TaskFacts(state=ticket.state)
+facts_for = state_table.facts_for
 
 
 def allowed_targets(facts, *, is_agent=True):
-    state = facts.state if isinstance(facts, TaskFacts) else facts
-    return TRANSITIONS.get(state, ())
+    return state_table.allowed_in(TRANSITIONS, facts)
 
 
 def check_transition(facts, target, *, is_agent=True):
-    current = facts.state if isinstance(facts, TaskFacts) else facts
-    if current == target:
-        return
-    allowed = allowed_targets(current)
-    if target not in allowed:
-        raise InvalidTransition(current, target, [str(a) for a in allowed])
+    state_table.check_in(TRANSITIONS, facts, target)
 
 
 def transition_tables():

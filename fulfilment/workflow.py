@@ -8,11 +8,9 @@ move it when its items move; people move it directly only to cancel or close it.
     awaiting_approval → rejected;  any open state → cancelled
 """
 
-from dataclasses import dataclass
-
 from django.utils.translation import pgettext_lazy
 
-from core.exceptions import InvalidTransition
+from fulfilment import state_table
 from fulfilment.choices import RequestState as S
 
 TRANSITIONS = {
@@ -34,27 +32,15 @@ ACTION_LABELS = {
 }
 
 
-@dataclass(frozen=True)
-class RequestFacts:
-    state: str = ""
-
-
-def facts_for(ticket, changes=None):
-    return RequestFacts(state=ticket.state)
+facts_for = state_table.facts_for
 
 
 def allowed_targets(facts, *, is_agent=True):
-    state = facts.state if isinstance(facts, RequestFacts) else facts
-    return TRANSITIONS.get(state, ())
+    return state_table.allowed_in(TRANSITIONS, facts)
 
 
 def check_transition(facts, target, *, is_agent=True):
-    current = facts.state if isinstance(facts, RequestFacts) else facts
-    if current == target:
-        return
-    allowed = allowed_targets(current)
-    if target not in allowed:
-        raise InvalidTransition(current, target, [str(a) for a in allowed])
+    state_table.check_in(TRANSITIONS, facts, target)
 
 
 def transition_tables():
