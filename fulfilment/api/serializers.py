@@ -118,7 +118,7 @@ class FulfilmentTaskSerializer(TicketSerializer):
     assigned_to = VisiblePrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
     notes = serializers.CharField(required=False, allow_blank=True, max_length=10000,
                                   help_text=_("On updates: a note appended (with your name and the time)."))
-    change = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    change = serializers.SlugRelatedField(slug_field="number", read_only=True, allow_null=True)
     slas = SLAClockSerializer(source="sla_clocks", many=True, read_only=True)
     version = serializers.IntegerField(required=False, help_text=_("Required on updates: the version you read."))
 
