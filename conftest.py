@@ -145,10 +145,10 @@ def login(page):
     return do_login
 
 
-def screenshot(page, name):
+def screenshot(page, name, *, full_page=True):
     """Keep a picture of what the user saw, for a human to look at."""
     os.makedirs("test-artifacts", exist_ok=True)
-    page.screenshot(path=f"test-artifacts/{name}.png", full_page=True)
+    page.screenshot(path=f"test-artifacts/{name}.png", full_page=full_page)
 
 
 @pytest.fixture(autouse=True)

@@ -3,6 +3,7 @@ the preview's "shown only when" question appears with its answer, and the pages 
 (screenshots at 1440 and 390 px, in English and Korean, in test-artifacts/)."""
 
 import pytest
+from playwright.sync_api import expect
 
 from catalog import selectors
 from catalog.tests.factories import make_category, make_item
@@ -46,9 +47,10 @@ def test_manager_edits_the_form_with_a_live_preview(page, login, manager, laptop
     page.get_by_role("link", name="Laptop").first.click()
     # the preview on the item page: memory is asked only for the developer model
     preview = page.get_by_test_id("item-form-preview")
-    assert not preview.get_by_label("Memory (GB)").is_visible()
+    # (expect waits for catalog-form.js, which hides the question once the page has loaded)
+    expect(preview.get_by_label("Memory (GB)")).to_be_hidden()
     preview.locator("select").first.select_option("developer")
-    assert preview.get_by_label("Memory (GB)").is_visible()
+    expect(preview.get_by_label("Memory (GB)")).to_be_visible()
     # when: the manager renames a question in the editor
     page.get_by_test_id("edit-form").click()
     page.fill("#id_fields-2-label", "Why do you need it?")
