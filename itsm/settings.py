@@ -88,6 +88,14 @@ INSTALLED_APPS = [
     "catalog",
     "fulfilment",
     "knowledge",
+    "monitoring",
+    "surveys",
+    "voc",
+    "improvements",
+    "mailin",
+    "webhooks",
+    "dashboards",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -41,6 +41,12 @@ api_v1 = [
     path("catalog/", include("catalog.api.urls")),
     path("", include("fulfilment.api.urls")),  # requests/ and tasks/
     path("kb/", include("knowledge.api.urls")),
+    path("", include("monitoring.api.urls")),  # events/, events/alertmanager/, alerts/
+    path("surveys/", include("surveys.api.urls")),
+    path("", include("voc.api.urls")),  # voc/
+    path("", include("improvements.api.urls")),  # improvements/
+    path("", include("webhooks.api.urls")),  # webhooks/
+    path("", include("reports.api.urls")),  # reports/
 ]
 
 urlpatterns = [
@@ -54,6 +60,8 @@ urlpatterns = [
     path("approvals/", core_views.ApprovalInboxView.as_view(), name="approvals"),
     path("portal/kb/", include("knowledge.portal_urls")),  # the knowledge base in the portal
     path("portal/", include("fulfilment.portal_urls")),  # the catalog, the cart, my requests
+    path("portal/surveys/", include("surveys.portal_urls")),
+    path("portal/voc/", include("voc.portal_urls")),
     path("portal/", include("incidents.portal_urls")),
     path("incidents/", include("incidents.urls")),
     path("problems/", include("problems.urls")),
@@ -65,6 +73,14 @@ urlpatterns = [
     path("requests/", include("fulfilment.urls")),  # requests and tasks in the desk
     path("request-approvals/", include("fulfilment.approval_urls")),  # decisions by e-mail link
     path("kb/", include("knowledge.urls")),  # the knowledge base in the desk
+    path("alerts/", include("monitoring.urls")),  # monitoring events and alerts
+    path("surveys/", include("surveys.urls")),
+    path("voc/", include("voc.urls")),
+    path("improvements/", include("improvements.urls")),
+    path("mail/", include("mailin.urls")),  # mailboxes and the mail received
+    path("webhooks/", include("webhooks.urls")),
+    path("dashboards/", include("dashboards.urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,0 +1,1 @@
+"""Dashboards for agents, team leads and managers over pre-aggregated figures."""

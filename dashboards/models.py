@@ -1,0 +1,3 @@
+"""Records of dashboards."""
+
+from django.db import models  # noqa: F401

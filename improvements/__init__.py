@@ -1,0 +1,1 @@
+"""Continual improvement register (IMP…) and corrective actions."""

@@ -1,0 +1,3 @@
+"""Records of continual improvement."""
+
+from django.db import models  # noqa: F401

@@ -1,0 +1,3 @@
+"""Records of mail in."""
+
+from django.db import models  # noqa: F401

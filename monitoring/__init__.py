@@ -1,0 +1,1 @@
+"""Monitoring events and alerts: ingest, dedupe by fingerprint, rules that open incidents, storms, suspected changes."""

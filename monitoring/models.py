@@ -1,0 +1,3 @@
+"""Records of event management."""
+
+from django.db import models  # noqa: F401

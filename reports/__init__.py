@@ -1,0 +1,1 @@
+"""Monthly service reports per organisation and service: frozen snapshots, PDF and XLSX."""

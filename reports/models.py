@@ -1,0 +1,3 @@
+"""Records of service reports."""
+
+from django.db import models  # noqa: F401

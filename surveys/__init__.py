@@ -1,0 +1,1 @@
+"""Satisfaction surveys: after-resolution and periodic surveys, CSAT and the 100-point score."""

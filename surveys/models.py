@@ -1,0 +1,3 @@
+"""Records of satisfaction surveys."""
+
+from django.db import models  # noqa: F401

@@ -1,0 +1,1 @@
+"""Voice of the customer: complaints, suggestions, compliments and inquiries (VOC…)."""

@@ -1,0 +1,3 @@
+"""Records of voice of the customer."""
+
+from django.db import models  # noqa: F401

@@ -1,0 +1,1 @@
+"""Webhooks out: subscriptions, Standard Webhooks signatures, delivery from the outbox with retries and a log."""

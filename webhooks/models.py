@@ -1,0 +1,3 @@
+"""Records of webhooks."""
+
+from django.db import models  # noqa: F401
