@@ -7,6 +7,10 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Service catalog")
 
     def ready(self):
+        from core import navigation
+
+        navigation.register("catalog", _("Catalog"), "catalog:item_list", group="services", order=30)
+
         from catalog import demo as catalog_demo
         from catalog import pickers
         from core import demo

@@ -7,6 +7,10 @@ class ChangesConfig(AppConfig):
     verbose_name = _("Change management")
 
     def ready(self):
+        from core import navigation
+
+        navigation.register("changes", _("Changes"), "changes:change_list", order=50)
+
         from changes import demo as changes_demo
         from core import demo
 

@@ -7,6 +7,10 @@ class CMDBConfig(AppConfig):
     verbose_name = _("Configuration management")
 
     def ready(self):
+        from core import navigation
+
+        navigation.register("cmdb", _("CMDB"), "cmdb:ci_list", group="services", order=10)
+
         from cmdb import tasks
         from core import events
 

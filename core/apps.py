@@ -7,6 +7,12 @@ class CoreConfig(AppConfig):
     verbose_name = _("Service desk core")
 
     def ready(self):
+        from accounts import roles
+        from core import navigation
+
+        navigation.register("admin", _("Records and settings"), "admin:index", group="admin", order=90,
+                            visible=roles.is_admin)
+
         # Published events are written to the outbox and, after commit, wake the dispatcher.
         from core import events, outbox, tasks
 

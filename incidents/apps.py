@@ -7,6 +7,10 @@ class IncidentsConfig(AppConfig):
     verbose_name = _("Incident management")
 
     def ready(self):
+        from core import navigation
+
+        navigation.register("incidents", _("Incidents"), "incidents:incident_list", order=10)
+
         from core import events
         from incidents import notifications
 

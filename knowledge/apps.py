@@ -7,6 +7,10 @@ class KnowledgeConfig(AppConfig):
     verbose_name = _("Knowledge management")
 
     def ready(self):
+        from core import navigation
+
+        navigation.register("knowledge", _("Knowledge"), "knowledge:article_list", order=70)
+
         from knowledge import wiring
 
         wiring.register()

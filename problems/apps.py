@@ -7,6 +7,10 @@ class ProblemsConfig(AppConfig):
     verbose_name = _("Problem management")
 
     def ready(self):
+        from core import navigation
+
+        navigation.register("problems", _("Problems"), "problems:problem_list", order=40)
+
         from core import demo
         from problems import demo as problems_demo
 

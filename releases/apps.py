@@ -7,6 +7,10 @@ class ReleasesConfig(AppConfig):
     verbose_name = _("Release management")
 
     def ready(self):
+        from core import navigation
+
+        navigation.register("releases", _("Releases"), "releases:release_list", order=60)
+
         from core import demo
         from releases import demo as releases_demo
 

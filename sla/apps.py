@@ -7,6 +7,10 @@ class SLAConfig(AppConfig):
     verbose_name = _("Service level management")
 
     def ready(self):
+        from core import navigation
+
+        navigation.register("sla", _("Service levels"), "sla:dashboard", group="services", order=20)
+
         from core import events
         from sla import escalations, hooks
 

@@ -9,6 +9,7 @@ from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import gettext
 
 from accounts import roles
+from core import navigation
 from core.choices import Channel
 
 register = template.Library()
@@ -112,3 +113,10 @@ def has_panels(slot):
     from core.panels import registered
 
     return bool(registered(slot))
+
+
+@register.simple_tag(takes_context=True)
+def desk_menu(context):
+    """The desk's main row and dropdown groups for this user and page (core.navigation)."""
+    request = context["request"]
+    return navigation.menu_for(request.user, request.resolver_match)

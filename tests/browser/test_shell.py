@@ -11,7 +11,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _nav_hrefs(page):
-    return page.eval_on_selector_all("#mainnav .navbar-nav .nav-link[href]", "els => els.map(e => e.getAttribute('href'))")
+    return page.eval_on_selector_all("#mainnav .navbar-nav .nav-link[href], #mainnav .navbar-nav .dropdown-item[href]", "els => els.map(e => e.getAttribute('href'))")
 
 
 def _walk_nav(page, name):

@@ -1,0 +1,90 @@
+"""The desk's main menu, assembled from what each app registers at start-up.
+
+An app adds its pages with `register(...)` in its AppConfig.ready(), so adding a process never
+edits a shared template. Entries sit in the flat main row (daily work) or in a group shown as a
+dropdown (the life-cycle areas people visit less often); `visible(user)` decides who sees an
+entry and `active(match)` which entry is lit for the current page (by default: any page of the
+entry's URL namespace).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts import roles
+
+MAIN = "main"
+# Dropdown groups in menu order: the ITIL life-cycle areas that are not daily queue work.
+GROUPS = {
+    "services": _("Services"),
+    "improve": _("Improve"),
+    "admin": _("Administration"),
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    key: str
+    label: object
+    url_name: str
+    group: str = MAIN
+    order: int = 100
+    visible: Callable = roles.is_agent
+    active: Callable | None = None
+    testid: str = ""
+
+    def is_active(self, match) -> bool:
+        if match is None:
+            return False
+        if self.active is not None:
+            return bool(self.active(match))
+        namespace = self.url_name.rpartition(":")[0]
+        return bool(namespace) and match.namespace == namespace
+
+
+_entries: dict[str, Entry] = {}
+
+
+def register(key: str, label, url_name: str, *, group: str = MAIN, order: int = 100, visible=None,
+             active=None, testid: str = "") -> Entry:
+    if group != MAIN and group not in GROUPS:
+        raise ValueError(f"Unknown menu group {group!r}; known: {sorted(GROUPS)}")
+    entry = Entry(key=key, label=label, url_name=url_name, group=group, order=order,
+                  visible=visible or roles.is_agent, active=active, testid=testid or f"nav-{key}")
+    _entries[key] = entry
+    return entry
+
+
+@dataclass(frozen=True)
+class Link:
+    label: object
+    href: str
+    active: bool
+    testid: str
+
+
+@dataclass(frozen=True)
+class Group:
+    key: str
+    label: object
+    links: tuple[Link, ...]
+
+    @property
+    def active(self) -> bool:
+        return any(link.active for link in self.links)
+
+
+def menu_for(user, match) -> tuple[tuple[Link, ...], tuple[Group, ...]]:
+    """The main row's links and the dropdown groups (empty groups left out) this user sees."""
+    main, grouped = [], {key: [] for key in GROUPS}
+    for entry in sorted(_entries.values(), key=lambda e: (e.order, str(e.key))):
+        if not entry.visible(user):
+            continue
+        link = Link(label=entry.label, href=reverse(entry.url_name), active=entry.is_active(match), testid=entry.testid)
+        (main if entry.group == MAIN else grouped[entry.group]).append(link)
+    groups = tuple(Group(key, GROUPS[key], tuple(links)) for key, links in grouped.items() if links)
+    return tuple(main), groups
