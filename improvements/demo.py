@@ -122,6 +122,15 @@ PATHS = {
 }
 
 
+def _in_month(now, months_ago, index):
+    """A day in the calendar month `months_ago` before now's (never in the future), spread by
+    `index` so items of one month do not share an instant."""
+    month_index = now.year * 12 + now.month - 1 - months_ago
+    day = 1 + (index * 7) % 25
+    when = now.replace(year=month_index // 12, month=month_index % 12 + 1, day=day, hour=9 + index % 8)
+    return min(when, now - timedelta(hours=1 + index))
+
+
 def seed(ctx):
     say = demo.say
     staff = [a for a in ctx.shared.get("agents", []) if a is not None] or [ctx.shared.get("admin")]
@@ -134,8 +143,7 @@ def seed(ctx):
             in enumerate(CURATED):
         if Improvement.objects.filter(title=say(title)).exists():
             continue
-        # Spread inside the month too, so two items of one month do not share an instant.
-        start = ctx.now - timedelta(days=30 * months + 3 + index % 5, hours=index)
+        start = _in_month(ctx.now, months, index)
         owner = staff[index % len(staff)]
         fields = {"title": say(title), "kind": kind, "description": say("Raised in the monthly service review."),
                   "benefit": scores[0], "effort": scores[1], "risk": scores[2], "owner": owner,
