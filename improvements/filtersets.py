@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import roles
 from accounts.models import User
 from core import search
+from core.filters import YesNoFilter
 from improvements.choices import OPEN_STATES, ImprovementPriority, ImprovementState, Kind, SourceType
 from improvements.models import Improvement
 
@@ -27,7 +28,7 @@ class ImprovementFilterSet(django_filters.FilterSet):
     owner = django_filters.ModelChoiceFilter(label=_("Owner"), queryset=_staff())
     organisation = django_filters.NumberFilter(label=_("Organisation id"), field_name="organisation_id")
     service = django_filters.NumberFilter(label=_("Service id"), field_name="service_id")
-    overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
+    overdue = YesNoFilter(label=_("Overdue"), method="filter_overdue")
 
     class Meta:
         model = Improvement
