@@ -15,7 +15,7 @@ class SourceType(models.TextChoices):
     subscribers (improvements.sources); those two are typed in."""
 
     SLA_BREACH = "sla_breach", _("SLA breach")
-    CHANGE_REVIEW = "change_review", _("Post-implementation review")
+    CHANGE_REVIEW = "change_review", _("Change review")
     INCIDENT_REVIEW = "incident_review", _("Post-incident review")
     PROBLEM = "problem", _("Problem")
     COMPLAINT = "complaint", _("Complaint")
