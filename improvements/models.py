@@ -117,6 +117,8 @@ class Improvement(Ticket):
         ]
         indexes = [
             GinIndex(fields=["search_vector"], name="improvement_search_idx"),
+            # The register's default order (newest first): a page without sorting every row.
+            models.Index(fields=["-created_at", "-id"], name="improvement_created_idx"),
             # The register filtered by state, newest first; the summary's open / overdue counts.
             models.Index(fields=["state", "-created_at"], name="improvement_state_idx"),
             models.Index(fields=["owner", "state"], name="improvement_owner_idx"),
