@@ -20,6 +20,7 @@ from django.apps import apps
 from django.utils.translation import gettext as _
 
 from changes.choices import PIR_OUTCOMES, ChangeType
+from core.tickets import Lifecycle
 from improvements import conf, services
 from improvements.choices import SourceType
 
@@ -67,8 +68,13 @@ def _data(event, *names):
 # --- SLA breaches ------------------------------------------------------------------------------
 
 def is_serious_breach(event):
-    return (event.data.get("kind") == "resolution"
+    # The sweep publishes the clock itself when its ticket is gone: clocks have a priority too.
+    return (event.data.get("kind") == "resolution" and _is_ticket(event.record)
             and getattr(event.record, "priority", None) in conf.sla_breach_priorities())
+
+
+def _is_ticket(record):
+    return isinstance(getattr(type(record), "lifecycle", None), Lifecycle)
 
 
 def on_sla_breached(event):

@@ -37,6 +37,18 @@ def test_only_resolution_breaches_of_p1_and_p2_tickets_raise_items(end_user, tea
     assert item.due_date is not None
 
 
+def test_a_breach_published_on_the_clock_itself_raises_nothing(end_user):
+    # given: the sweep publishes the clock when its ticket is gone (sla.engine.publish_thresholds)
+    from sla.models import SLAClock
+
+    clock = SLAClock(priority=1)
+    event = events.Event(name="sla.breached", record=clock, data={"kind": "resolution"})
+    # then
+    from improvements.sources import is_serious_breach
+
+    assert not is_serious_breach(event)
+
+
 def test_a_redelivered_breach_raises_nothing_new(end_user):
     urgent = make_incident(end_user, priority=2)
     for _ in range(2):
