@@ -61,12 +61,14 @@ def test_end_users_are_refused_the_desk_pages(client, end_user, make_item):
 
 def test_create_and_edit_through_the_forms(client, agent, make_item):
     client.force_login(agent)
+    assert client.get(reverse("improvements:create")).status_code == 200
     response = client.post(reverse("improvements:create"), {
         "title": "Access rights not removed", "kind": "corrective_action", "source_type": "audit_finding",
         "benefit": "5", "effort": "3", "risk": "2", "owner": agent.username, "due_date": "2027-02-01",
         "nonconformity": "11 leavers still active"})
     assert response.status_code == 302, response.content.decode()[:3000]
     item = Improvement.objects.get()
+    assert client.get(reverse("improvements:update", args=[item.pk])).status_code == 200
     assert (item.kind, item.source_type, item.priority, item.owner) == ("corrective_action", "audit_finding", 1, agent)
     response = client.post(reverse("improvements:update", args=[item.pk]), {
         "title": "Access rights not removed", "kind": "corrective_action", "source_type": "audit_finding",
