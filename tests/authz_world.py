@@ -23,6 +23,7 @@ from cmdb.tests.factories import make_ci
 from core.choices import Channel
 from core.services import add_attachment
 from incidents.services import open_incident
+from improvements.services import create_improvement
 from problems.services import create_problem
 from releases.services import create_release
 from sla.models import EscalationRule, SLAClock
@@ -74,6 +75,7 @@ def build():
         article=problem.kb_article, incident_type=ContentType.objects.get_for_model(incident_a),
     )
     records.update(_portal_records(users))
+    records["improvement"] = create_improvement(actor=agent, channel=web, title="Fewer printer calls")
     return users, records
 
 

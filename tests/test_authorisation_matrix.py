@@ -180,6 +180,11 @@ MATRIX = [
     ("/problems/<pk>/resolve-incidents/", {"GET": DESK_POST_ONLY, "POST": DESK_ACTION_EMPTY}),
     ("/problems/<pk>/raise-change/", {"GET": DESK_POST_ONLY, "POST": DESK_ACTION_EMPTY}),
     ("/problems/<pk>/comment/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),  # as on every ticket type
+    # the improvement register: desk records
+    ("/improvements/", {"GET": DESK_PAGE}),
+    ("/improvements/new/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),
+    ("/improvements/<pk>/", {"GET": DESK_PAGE}),
+    ("/improvements/<pk>/*/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),  # edit, transition, measure, comment
     ("/changes/", {"GET": DESK_PAGE}),
     ("/changes/new/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),
     ("/changes/calendar/", {"GET": DESK_PAGE}),
@@ -256,6 +261,8 @@ MATRIX = [
     ("/api/v1/problems/known-errors/", {"GET": API_SIGNED_IN}),
     ("/api/v1/problems/<pk>/", {"GET": API_DESK_RECORD, "PATCH": API_DESK_WRITE_EMPTY}),
     ("/api/v1/problems/<pk>/*/", {"GET": API_NOT_ALLOWED, "POST": API_DESK_WRITE_EMPTY}),  # apply, resolve
+    ("/api/v1/improvements/", {"GET": API_SIGNED_IN, "POST": API_DESK_WRITE_EMPTY}),
+    ("/api/v1/improvements/<pk>/", {"GET": API_DESK_RECORD, "PATCH": API_DESK_WRITE_EMPTY}),
     # knowledge: everyone signed in reads what the audience allows; the desk writes drafts
     ("/api/v1/kb/articles/", {"GET": API_SIGNED_IN, "POST": API_DESK_WRITE_EMPTY}),
     ("/api/v1/kb/articles/<pk>/", {"GET": API_SIGNED_IN, "PATCH": row(401, 403, 403, 400, 400, 400)}),
@@ -375,6 +382,8 @@ SAMPLES = {
     "/api/v1/incidents/<incident_pk>/comments/": {"incident_pk": ["incident_a.pk", "incident_a.number"]},
     "/api/v1/incidents/<pk>/": {"pk": ["incident_a.pk", "incident_a.number"]},
     "/api/v1/problems/<pk>/*": {"pk": ["problem.pk", "problem.number"]},
+    "/api/v1/improvements/<pk>/": {"pk": ["improvement.pk", "improvement.number"]},
+    "/improvements/<pk>/*": {"pk": ["improvement.pk"]},
     "/api/v1/kb/articles/<pk>/versions/<number>/": {"pk": ["article.pk"], "number": ["=1"]},
     "/api/v1/kb/articles/<pk>/*": {"pk": ["article.pk", "article.number"]},
     "/api/v1/changes/templates/<pk>/": {"pk": ["template.pk"]},

@@ -42,6 +42,7 @@ REQUESTER_FIELDS = {
     "releases.Release": None,
     "fulfilment.Request": "requested_for",  # placed for someone: they follow it (requested_by too)
     "fulfilment.Task": None,
+    "improvements.Improvement": None,  # the improvement register is a desk record
     "ticketapp.CaseTicket": "requester",
     "ticketapp.DeskTicket": None,
 }
