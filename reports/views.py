@@ -101,7 +101,7 @@ class ReportDetailView(ReportMixin, DetailView):
             sections=presentation.sections(report.snapshot), meta=presentation.meta(report.snapshot),
             title=presentation.title(report.snapshot), badge=BADGE_COLOURS[report.state],
             audit=_audit(report),
-            languages=settings.LANGUAGES, formats=FileFormat.choices,
+            report_languages=settings.LANGUAGES, formats=FileFormat.choices,
             approve_form=kwargs.get("approve_form") or ApproveForm(initial={"version": report.version}),
             distribute_form=kwargs.get("distribute_form") or DistributeForm(initial={"version": report.version}),
             can_approve=report.state == ReportState.DRAFT, can_distribute=report.state == ReportState.APPROVED,
