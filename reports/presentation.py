@@ -56,7 +56,7 @@ def meta(snapshot, report=None) -> list[tuple[str, str]]:
         (_("Period"), f"{period['start']} – {period['end']} ({period['time_zone']})"),
         (_("Organisation"), snapshot["organisation"]["name"]),
         (_("Service"), snapshot["service"]["name"] if snapshot.get("service") else _("All services")),
-        (_("Generated"), snapshot["generated_at"][:16].replace("T", " ") + " UTC"),
+        (_("Generated"), f"{snapshot['generated_at'][:16].replace('T', ' ')} ({period['time_zone']})"),
     ]
     if report is not None:
         rows.append((_("State"), str(report.get_state_display())))

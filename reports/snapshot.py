@@ -99,7 +99,7 @@ def build(*, organisation, service=None, month: dt.date, now=None) -> dict:
                    "time_zone": zone_name, "starts_at": start.isoformat(), "ends_at": end.isoformat()},
         "organisation": {"id": organisation.pk, "name": organisation.name, "code": organisation.code},
         "service": {"id": service.pk, "name": service.name} if service else None,
-        "generated_at": (now or timezone.now()).isoformat(),
+        "generated_at": (now or timezone.now()).astimezone(zone).isoformat(),
         "volumes": {
             "incidents": {**incidents, "opened": row.month.opened, "resolved": row.month.resolved,
                           "backlog": row.month.backlog, "mean_hours": row.month.mean_hours,
@@ -232,5 +232,6 @@ def _breaches(breaches, zone_name):
                     reason[language] = sla_reports.breach_reason(clock, events)
         rows.append({"number": b.number, "service": b.service, "definition": clock.definition.name,
                      "kind": clock.kind, "priority": clock.priority, "target_minutes": clock.target_minutes,
-                     "breached_at": _iso(clock.breached_at), "reason": reason})
+                     "breached_at": _iso(clock.breached_at and clock.breached_at.astimezone(ZoneInfo(zone_name))),
+                     "reason": reason})
     return rows
