@@ -37,8 +37,11 @@ def add_clocks():
 
     definition = SLADefinition.objects.order_by("pk").first()
     content_type = ContentType.objects.get_for_model(Incident)
+    from django.db import transaction
+
     started = time.perf_counter()
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL statement_timeout = 0")  # a one-off set-based insert of ~1M rows
         cursor.execute(
             """
             INSERT INTO sla_slaclock (content_type_id, object_id, definition_id, kind, state, priority,
@@ -67,6 +70,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-clocks", action="store_true")
+    parser.add_argument("--cold", action="store_true",
+                        help="without the earlier months' reports (the whole 12-month trend computed)")
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", DEFAULT_URL)
     ensure_database(url)
@@ -105,6 +110,8 @@ def main():
                 with transaction.atomic():
                     ServiceReport.objects.filter(period_start=month, organisation=organisation, service=None) \
                         .exclude(state=ReportState.DRAFT).update(state=ReportState.DRAFT)
+                    if args.cold:
+                        ServiceReport.objects.filter(organisation=organisation, period_start__lt=month).delete()
                     started = time.perf_counter()
                     report = services.generate(organisation=organisation, month=month, actor=None,
                                                channel=Channel.SYSTEM)
@@ -127,7 +134,8 @@ def main():
           f"over {len(timings)} runs")
     print(f"PDF (ko): p50 {statistics.median(pdf_times) * 1000:.0f} ms, {statistics.median(sizes) // 1024} KiB; "
           f"XLSX: p50 {statistics.median(xlsx_times) * 1000:.0f} ms")
-    assert max(timings) < 10, "a report took 10 s or more"
+    if not args.cold:
+        assert max(timings) < 10, "a report took 10 s or more"
 
 
 
