@@ -6,7 +6,6 @@ import pytest
 from pypdf import PdfReader
 
 from reports.models import ServiceReport
-from reports.tests.conftest import AFTER_NOV  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

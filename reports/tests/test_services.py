@@ -152,3 +152,25 @@ def test_the_monthly_task_makes_last_months_report_once_per_organisation(seeded,
     assert scheduling.generate_due(now=AFTER_NOV) == []
     later = scheduling.generate_due(now=kst(2026, 12, 1, 20, 0))  # 06:00 in New York
     assert ServiceReport.objects.filter(organisation=other, period_start=NOV).exists() and len(later) == 1
+
+
+def test_the_trend_repeats_the_earlier_months_published_figures(seeded, finance, monkeypatch):
+    from reports import snapshot
+    from sla import monthly
+    from sla.reports import shift_month
+
+    for back in range(11, 0, -1):
+        generate(finance, month=shift_month(NOV, -back))
+    october = ServiceReport.objects.get(period_start=dt.date(2026, 10, 1)).snapshot["trend"][-1]
+    # October's incident moves to September after October's report: the published trend stands
+    from incidents.models import Incident
+
+    Incident.objects.filter(pk=seeded["old"].pk).update(created_at=kst(2026, 9, 20, 10, 0))
+    windows = []
+    real_build = monthly.build
+    monkeypatch.setattr(snapshot.monthly, "build",
+                        lambda *a, **k: windows.append(k["trend_months"]) or real_build(*a, **k))
+    trend = generate(finance).snapshot["trend"]
+    assert windows == [1]  # the month alone was computed
+    assert trend[-2] == {**october, "published": True} and trend[-2]["incidents_opened"] == 1
+    assert trend[-1]["month"] == "2026-11" and trend[-1]["published"] is False
