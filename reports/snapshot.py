@@ -7,9 +7,13 @@ reads in Korean and in English. Breach reasons are sentences built from clock ev
 languages are frozen.
 
 What counts (ISO/IEC 20000-1 9.4, for one organisation, optionally one service):
-- Incidents: those whose caller belongs to the organisation; volumes, time to resolve, SLA
-  attainment per target, the month's breaches and the 12-month trend come from sla.monthly
-  (clocks counted in the month of their outcome, months cut in the organisation's time zone).
+- Incidents: those whose caller belongs to the organisation; volumes, time to resolve and SLA
+  attainment per target come from sla.monthly (clocks counted in the month of their outcome,
+  months cut in the organisation's time zone); the month's breaches are read here from the
+  clocks by breach instant (see _month_breaches), at most 500, with their reasons.
+- The 12-month trend repeats, for each earlier month that has its own report, that report's
+  published row; only when all eleven exist is the report month computed alone (the cost of the
+  SLA queries grows with the window), otherwise the whole window is computed live.
 - Requests: those requested for someone of the organisation (a service: one of its items is a
   catalog item of that service).
 - Changes are not recorded per organisation: those impacting the service, or all changes when
