@@ -10,9 +10,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     STATIC_ROOT=/app/staticfiles \
     PYTHONPATH=/app
 
-# gettext: compilemessages at build time; curl: the health checks.
+# gettext: compilemessages at build time; curl: the health checks; fonts-nanum: Hangul in the
+# service reports' PDF (reports.exports.pdf).
 RUN apt-get update \
- && apt-get install -y --no-install-recommends gettext curl \
+ && apt-get install -y --no-install-recommends gettext curl fonts-nanum \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --create-home --home-dir /home/itsm itsm \
  && mkdir -p /var/lib/itsm/media \

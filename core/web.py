@@ -15,12 +15,16 @@ class DeskRequiredMixin(LoginRequiredMixin):
     """Desk pages are for service desk staff; an end user is refused (403), an anonymous one logs in.
     A page for fewer people narrows `permitted` (refused before anything is read or validated)."""
 
+    # What a signed-in user who is not `permitted` gets: 403, or Http404 for pages whose very
+    # existence is not theirs to know (the managers' service reports).
+    refusal = PermissionDenied
+
     def permitted(self, user):
         return roles.is_agent(user)
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not self.permitted(request.user):
-            raise PermissionDenied
+            raise self.refusal
         return super().dispatch(request, *args, **kwargs)
 
 

@@ -337,6 +337,11 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {}  # each app adds its periodic tasks in itsm/celery.py
 
+# Service reports (reports.exports.pdf): the TrueType fonts the PDF is drawn with. Debian's
+# fonts-nanum (SIL OFL) covers Hangul; the Dockerfile installs it.
+REPORTS_PDF_FONT = env("REPORTS_PDF_FONT", "/usr/share/fonts/truetype/nanum/NanumGothic.ttf")
+REPORTS_PDF_FONT_BOLD = env("REPORTS_PDF_FONT_BOLD", "/usr/share/fonts/truetype/nanum/NanumGothicBold.ttf")
+
 # The outbox (core.outbox): a failing after-commit handler is retried after 10 s, 20 s, 40 s, ...
 # (capped at an hour) and after OUTBOX_MAX_ATTEMPTS attempts left dead for an administrator.
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)

@@ -177,18 +177,24 @@ def _hours(seconds):
     return None if seconds is None else round(float(seconds) / 3600, 1)
 
 
-def _window(month, time_zone):
-    first = reports.shift_month(month, -(TREND_MONTHS - 1))
+def _window(month, time_zone, months=TREND_MONTHS):
+    first = reports.shift_month(month, -(months - 1))
     start, _ = reports.month_bounds(first, time_zone)
     _, end = reports.month_bounds(month, time_zone)
     return first, start, end
 
 
-def build(month, *, time_zone=None, scope, organisation=None, kind=None, agreement=None, no_service_label=""):
-    """The report for `month` and the 11 months before it (seven queries; none for a scope of nothing)."""
+def build(month, *, time_zone=None, scope, organisation=None, kind=None, agreement=None, no_service_label="",
+          trend_months=TREND_MONTHS, with_breaches=True):
+    """The report for `month` and the 11 months before it (seven queries; none for a scope of nothing).
+
+    `trend_months=1` computes the month alone (the service reports take the earlier months from
+    their own frozen snapshots): the trend's window is what the queries' cost grows with.
+    `with_breaches=False` leaves the breach list empty for a caller that reads it its own way.
+    """
     time_zone = time_zone or reports.default_time_zone()
-    first, start, end = _window(month, time_zone)
-    months = [reports.shift_month(first, i) for i in range(TREND_MONTHS)]
+    first, start, end = _window(month, time_zone, trend_months)
+    months = [reports.shift_month(first, i) for i in range(trend_months)]
     if scope.nothing:
         empty = ServiceRow(key=None, label="", month=Figures(month), trend=[Figures(m) for m in months])
         return MonthlyReport(month, time_zone, [], empty, [], months)
@@ -219,7 +225,7 @@ def build(month, *, time_zone=None, scope, organisation=None, kind=None, agreeme
     total = ServiceRow(key=None, label="", month=figures("total", month), trend=[figures("total", m) for m in months],
                        targets=per_target.get("total", []))
     breaches = _breaches(tickets_sql, params, kind=kind, agreement=agreement, names=names,
-                         no_service_label=no_service_label)
+                         no_service_label=no_service_label) if with_breaches else []
     return MonthlyReport(month, time_zone, rows, total, breaches, months)
 
 

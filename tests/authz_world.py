@@ -76,7 +76,18 @@ def build():
     )
     records.update(_portal_records(users))
     records["improvement"] = create_improvement(actor=agent, channel=web, title="Fewer printer calls")
+    records.update(_report_records())
     return users, records
+
+
+def _report_records():
+    """A draft monthly service report (issue 16), its snapshot made by the real generator."""
+    from accounts.models import Organisation
+    from reports import rules, services
+
+    organisation = Organisation.objects.create(name="Matrix ministry", code="matrix-ministry")
+    month = rules.previous_month(timezone.now(), organisation.time_zone)
+    return dict(report=services.generate(organisation=organisation, month=month, channel=Channel.SYSTEM))
 
 
 def _portal_records(users):

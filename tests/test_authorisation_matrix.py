@@ -329,6 +329,21 @@ MATRIX = [
     ("/admin/*/<object_id>/", {"GET": ALL_MISSING, "POST": ALL_MISSING}),  # redirects to .../change/
     ("/admin/*/<object_id>/*/", {"GET": ADMIN_MISSING}),
     ("/admin/*", {"GET": ADMIN_SITE}),
+    # monthly service reports (issue 16): managers and administrators only; to anyone else they do not exist
+    ("/reports/", {"GET": row(LOGIN, 404, 404, 404, 200, 200)}),
+    ("/reports/generate/", {"GET": row(LOGIN, 404, 404, 404, 405, 405), "POST": row(LOGIN, 404, 404, 404, 400, 400)}),
+    ("/reports/<pk>/", {"GET": row(LOGIN, 404, 404, 404, 200, 200)}),
+    ("/reports/<pk>/print/", {"GET": row(LOGIN, 404, 404, 404, 200, 200)}),
+    ("/reports/<pk>/download/<fmt>/", {"GET": row(LOGIN, 404, 404, 404, 200, 200)}),
+    ("/reports/<pk>/approve/", {"GET": row(LOGIN, 404, 404, 404, 405, 405), "POST": row(LOGIN, 404, 404, 404, 302, 302)}),
+    ("/reports/<pk>/distribute/", {"GET": row(LOGIN, 404, 404, 404, 405, 405),
+                                   "POST": row(LOGIN, 404, 404, 404, 400, 400)}),
+    ("/api/v1/reports/", {"GET": row(401, 404, 404, 404, 200, 200), "POST": row(401, 404, 404, 404, 400, 400)}),
+    ("/api/v1/reports/<pk>/", {"GET": row(401, 404, 404, 404, 200, 200)}),
+    ("/api/v1/reports/<pk>/download/*", {"GET": row(401, 404, 404, 404, 200, 200)}),
+    ("/api/v1/reports/<pk>/approve/", {"GET": row(401, 404, 404, 404, 405, 405), "POST": row(401, 404, 404, 404, 200, 200)}),
+    ("/api/v1/reports/<pk>/distribute/", {"GET": row(401, 404, 404, 404, 405, 405),
+                                          "POST": row(401, 404, 404, 404, 400, 400)}),
 ]
 
 
@@ -403,6 +418,9 @@ SAMPLES = {
     "/admin/accounts/user/<id>/password/": {"id": ["=0"]},
     "/admin/*/<object_id>/*": {"object_id": ["=0"]},
     "/media/<path>": {"path": ["=nothing-here.txt"]},
+    "/reports/<pk>/download/<fmt>/": {"pk": ["report.pk"], "fmt": ["=pdf", "=xlsx"]},
+    "/reports/<pk>/*": {"pk": ["report.pk"]},
+    "/api/v1/reports/<pk>/*": {"pk": ["report.pk"]},
 }
 
 

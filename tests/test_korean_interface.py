@@ -45,6 +45,8 @@ LATIN_IN_KOREAN = {
     "Celery", "Redis", "Asia", "Seoul", "GMT", "AM", "PM", "HTML", "YAML", "Bearer", "E", "UC", "Ctrl", "Shift", "Alt", "Esc", "Enter", "Tab", "CPU", "vCPU", "GB", "TB", "RAID", "SAN", "NAS",
     "INC", "PRB", "CHG", "REL", "KE",
 }
+# Service reports (issue 16): satisfaction and voice-of-the-customer acronyms, and the workbook format.
+LATIN_IN_KOREAN |= {"CSAT", "VOC", "XLSX"}
 WORD = re.compile(r"[A-Za-z][A-Za-z'’]+")
 NOT_PROSE = re.compile(
     r"https?://\S+|[\w.+-]+@[\w-]+(\.[\w-]+)+|/[\w/.<>{}-]*|\b[A-Z]{2,5}\d{3,}\b|\b\w+[_.]\w+\b"

@@ -91,3 +91,15 @@ class RequesterOrDesk(permissions.BasePermission):
             return True
         field = getattr(obj, "REQUESTER_FIELD", None)
         return field is not None and getattr(obj, f"{field}_id", None) == request.user.pk
+
+
+class ManagersOnlyUnseen(permissions.BasePermission):
+    """Managers and administrators only; to anyone else signed in the resource does not exist
+    (404): the monthly service reports."""
+
+    def has_permission(self, request, view):
+        if not _signed_in(request):
+            return False
+        if not roles.is_manager(request.user):
+            raise exceptions.NotFound()
+        return True
