@@ -18,6 +18,8 @@ app.conf.beat_schedule = {
     "incidents-auto-close": {"task": "incidents.tasks.auto_close_resolved", "schedule": 3600.0},
     # Knowledge articles past their review date: flagged, owners mailed (once per review date).
     "knowledge-review-due": {"task": "knowledge.tasks.flag_due_reviews", "schedule": 3600.0},
+    # The manager dashboard's pre-aggregated figures (issue 16); a late run is dropped, the next catches up.
+    "dashboards-refresh": {"task": "dashboards.tasks.refresh", "schedule": 600.0, "options": {"expires": 540.0}},
 }
 
 
