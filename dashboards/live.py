@@ -76,7 +76,7 @@ def agent(request, now=None) -> dict:
 
 def lead(teams, now=None) -> list[dict]:
     """One block per group: backlog by age, breaches coming and past, workload per member."""
-    now = now or timezone.now()
+    now = (now or timezone.now()).replace(microsecond=0)  # the links carry whole seconds
     teams = list(teams)
     if not teams:
         return []

@@ -90,7 +90,8 @@ def _percent(part, whole):
 
 
 def compute(now=None) -> dict:
-    now = now or timezone.now()
+    # Whole seconds: the links carry the instant to the second, and must select the same rows.
+    now = (now or timezone.now()).replace(microsecond=0)
     starts = month_starts(now)
     months = [{"key": timezone.localtime(s, timezone.get_default_timezone()).strftime("%Y-%m"),
                "start": instant(s), "end": instant(e)} for s, e in zip(starts, starts[1:])]
@@ -221,7 +222,7 @@ def _selector(function, starts):
 def refresh(now=None) -> DashboardSnapshot:
     """Recompute the manager figures and store them (the Celery beat task calls this)."""
     started = time.perf_counter()
-    now = now or timezone.now()
+    now = (now or timezone.now()).replace(microsecond=0)
     data = compute(now)
     duration = int((time.perf_counter() - started) * 1000)
     snapshot, _created = DashboardSnapshot.objects.update_or_create(

@@ -1,0 +1,206 @@
+"""Dashboards: who sees which, and every figure equals the count of the desk list it links to."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Team
+from accounts.roles import Role
+from changes.choices import ChangeState, ChangeType, Outcome
+from changes.models import Change
+from core.choices import Channel
+from dashboards import access
+from dashboards import manager as manager_figures
+from dashboards.models import DashboardSnapshot
+from incidents import measures, services
+from incidents.choices import IncidentState, ResolutionCode
+from incidents.models import Incident
+from sla.choices import ClockKind, ClockState
+from sla.models import SLAClock, SLADefinition
+
+pytestmark = pytest.mark.django_db
+
+
+def figures_in(node, path=""):
+    """Every {"value": int, "url": ...} in a dashboard's figures, with where it sits."""
+    if isinstance(node, dict):
+        if isinstance(node.get("value"), int) and "url" in node:
+            yield path, node
+        for key, value in node.items():
+            if key not in ("value", "url"):
+                yield from figures_in(value, f"{path}.{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from figures_in(value, f"{path}[{i}]")
+
+
+def listed(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.context["page"].paginator.count
+
+
+def assert_every_figure_matches(client, data):
+    checked, seen = 0, set()
+    for path, fig in figures_in(data):
+        if not fig["url"] or fig["url"].startswith(reverse("approvals")) or fig["url"] in seen:
+            continue
+        seen.add(fig["url"])
+        assert listed(client, fig["url"]) == fig["value"], (path, fig)
+        checked += 1
+    return checked
+
+
+@pytest.fixture
+def world(agent, other_agent, manager, team, end_user, make_user):
+    """Incidents of this month and the last: resolved at first contact, reassigned, reopened,
+    breached, open of several ages; changes that succeeded, failed, and an emergency."""
+    now = timezone.now()
+    last_month = timezone.localtime(now).replace(day=1) - dt.timedelta(days=3)
+    lead = make_user(Role.AGENT, username="lead")
+    network = Team.objects.create(name="Network", manager=lead)
+    network.members.add(lead, other_agent)
+
+    def incident(title, *, at=None, group=team, person=agent):
+        return services.open_incident(actor=agent, channel=Channel.WEB, title=title, caller=end_user,
+                                      assignment_group=group, assigned_to=person, now=at)
+
+    def resolve(inc, at=None):
+        return services.resolve(inc, actor=agent, channel=Channel.WEB, code=ResolutionCode.SOLVED_PERMANENTLY,
+                                notes="fixed", now=at)
+
+    first = resolve(incident("first contact"))
+    moved = incident("handed on")
+    moved = services.assign(moved, actor=agent, channel=Channel.WEB, group=network, person=other_agent)
+    moved = resolve(moved)
+    again = resolve(incident("reopened"))
+    again = services.reopen(again, actor=agent, channel=Channel.WEB, reason="still broken")
+    resolve(again)
+    old = incident("last month", at=last_month)
+    resolve(old, at=last_month + dt.timedelta(hours=5))
+    breached = incident("breached", group=network, person=other_agent)
+    incident("old open", at=now - dt.timedelta(days=10), group=network, person=lead)
+    incident("mine open")
+
+    definition = SLADefinition.objects.create(name="Incidents 24x7", ticket_type=ContentType.objects.get_for_model(
+        Incident))
+    for inc, late in ((breached, True), (first, False)):
+        SLAClock.objects.create(
+            content_type=ContentType.objects.get_for_model(Incident), object_id=inc.pk, definition=definition,
+            kind=ClockKind.RESOLUTION, state=ClockState.RUNNING if late else ClockState.MET, target_minutes=60,
+            started_at=now - dt.timedelta(hours=2), due_at=now - dt.timedelta(hours=1),
+            breached_at=now - dt.timedelta(hours=1) if late else None,
+            stopped_at=None if late else now - dt.timedelta(hours=1, minutes=30))
+
+    for n, (kind, outcome) in enumerate([(ChangeType.NORMAL, Outcome.SUCCESSFUL),
+                                         (ChangeType.EMERGENCY, Outcome.FAILED),
+                                         (ChangeType.STANDARD, Outcome.SUCCESSFUL_WITH_ISSUES)]):
+        Change.objects.create(number=f"CHG{n + 1:07d}", title=f"change {n}", requested_by=agent, type=kind,
+                              state=ChangeState.CLOSED, outcome=outcome, actual_end=now - dt.timedelta(minutes=5))
+    return {"lead": lead, "network": network, "first": first, "moved": moved, "again": again,
+            "breached": breached}
+
+
+def test_first_contact_resolution_is_resolved_with_no_reassignment_and_no_reopen(world):
+    fcr = set(Incident.objects.filter(measures.first_contact_q()).values_list("title", flat=True))
+    not_fcr = set(Incident.objects.filter(measures.not_first_contact_q()).values_list("title", flat=True))
+    assert fcr == {"first contact", "last month"}
+    assert not_fcr == {"handed on", "reopened"}
+
+
+def test_manager_figures_equal_their_lists(client, manager, world):
+    snapshot = manager_figures.refresh()
+    this = {key: values[-1] for key, values in snapshot.data["series"].items()}
+    month_start = timezone.localtime(timezone.now()).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    old_open = Incident.objects.get(title="old open").created_at >= month_start  # 10 days ago
+    assert this["incidents_opened"]["value"] == 5 + old_open
+    assert this["breached"]["value"] == 1
+    assert this["incidents_resolved"]["value"] == 3
+    assert this["first_contact"]["value"] == 1
+    assert this["changes_ended"]["value"] == 3 and this["changes_failed"]["value"] == 1
+    assert this["change_success_percent"] == pytest.approx(66.7)
+    assert this["emergency_percent"] == pytest.approx(33.3)
+    assert snapshot.data["sla"][0]["months"][-1]["percent"] == 50.0
+    client.force_login(manager)
+    assert assert_every_figure_matches(client, snapshot.data) > 90
+
+
+def test_the_breach_figure_leads_to_its_tickets(client, manager, world):
+    manager_figures.refresh()
+    client.force_login(manager)
+    page = client.get(reverse("dashboards:manager"))
+    breaches = page.context["this"]["breached"]
+    assert breaches["value"] == 1
+    assert breaches["url"].encode() in page.content.replace(b"&amp;", b"&")
+    listed_page = client.get(breaches["url"])
+    assert [row.number for row in listed_page.context["page"].object_list] == [world["breached"].number]
+
+
+def test_agent_and_lead_figures_equal_their_lists(client, agent, world):
+    client.force_login(agent)
+    figures = client.get(reverse("dashboards:agent")).context["figures"]
+    assert figures["incidents"]["value"] == 1  # "mine open"; the others are resolved or moved
+    assert assert_every_figure_matches(client, figures) >= 5
+
+    client.force_login(world["lead"])
+    blocks = client.get(reverse("dashboards:lead")).context["blocks"]
+    assert [block["name"] for block in blocks] == ["Network"]
+    network = blocks[0]
+    assert network["open"]["value"] == 2 and network["breached"]["value"] == 1
+    assert [age["value"] for age in network["ages"]] == [1, 0, 0, 1, 0]
+    assert assert_every_figure_matches(client, blocks) >= 10
+
+
+def test_dashboards_index_opens_the_one_matching_the_role(client, agent, manager, end_user, world):
+    index = reverse("dashboards:index")
+    for user, target in ((manager, "dashboards:manager"), (world["lead"], "dashboards:lead"),
+                         (agent, "dashboards:agent"), (end_user, "portal:home")):
+        client.force_login(user)
+        assert client.get(index).url == reverse(target)
+
+
+def test_a_dashboard_someone_may_not_see_does_not_exist_for_them(client, agent, end_user, world):
+    client.force_login(end_user)
+    for name in ("agent", "lead", "manager"):
+        assert client.get(reverse(f"dashboards:{name}")).status_code == 404
+    client.force_login(agent)
+    assert client.get(reverse("dashboards:lead")).status_code == 404
+    assert client.get(reverse("dashboards:manager")).status_code == 404
+    client.force_login(world["lead"])
+    assert client.get(reverse("dashboards:manager")).status_code == 404
+    client.logout()
+    assert client.get(reverse("dashboards:agent")).status_code == 302
+
+
+def test_access_rules_without_http(agent, manager, end_user, world):
+    assert access.home(end_user) is None
+    assert access.home(agent) == access.AGENT
+    assert access.home(world["lead"]) == access.LEAD
+    assert access.home(manager) == access.MANAGER
+    assert access.can_see(manager, access.LEAD) and not access.can_see(agent, access.LEAD)
+
+
+def test_manager_page_reads_the_snapshot_in_constant_queries(client, manager, world, django_assert_num_queries):
+    manager_figures.refresh()
+    client.force_login(manager)
+    client.get(reverse("dashboards:manager"))  # warm the session and the user's roles
+    # session, user, roles, led teams (tabs), the snapshot, the navigation's approvals.
+    with django_assert_num_queries(8, exact=False):
+        page = client.get(reverse("dashboards:manager"))
+    assert b"Figures as of" in page.content
+
+
+def test_refresh_replaces_the_one_snapshot_and_shows_its_time(world):
+    first = manager_figures.refresh(now=timezone.now() - dt.timedelta(minutes=10))
+    second = manager_figures.refresh()
+    assert DashboardSnapshot.objects.count() == 1 and second.refreshed_at > first.refreshed_at
+
+
+def test_a_bad_backlog_instant_is_a_named_filter_error_not_everything(client, manager, world):
+    client.force_login(manager)
+    page = client.get(reverse("incidents:incident_list"), {"queue": "all", "open_at": "yesterday"})
+    assert page.status_code == 200
+    assert page.context["page"].paginator.count == 0 and page.context["filter_errors"]
