@@ -15,6 +15,7 @@ from core.choices import Channel
 from dashboards import access
 from dashboards import manager as manager_figures
 from dashboards.models import DashboardSnapshot
+from dashboards.tests.worlds import build_world
 from incidents import measures, services
 from incidents.choices import IncidentState, ResolutionCode
 from incidents.models import Incident
@@ -56,52 +57,7 @@ def assert_every_figure_matches(client, data):
 
 @pytest.fixture
 def world(agent, other_agent, manager, team, end_user, make_user):
-    """Incidents of this month and the last: resolved at first contact, reassigned, reopened,
-    breached, open of several ages; changes that succeeded, failed, and an emergency."""
-    now = timezone.now()
-    last_month = timezone.localtime(now).replace(day=1) - dt.timedelta(days=3)
-    lead = make_user(Role.AGENT, username="lead")
-    network = Team.objects.create(name="Network", manager=lead)
-    network.members.add(lead, other_agent)
-
-    def incident(title, *, at=None, group=team, person=agent):
-        return services.open_incident(actor=agent, channel=Channel.WEB, title=title, caller=end_user,
-                                      assignment_group=group, assigned_to=person, now=at)
-
-    def resolve(inc, at=None):
-        return services.resolve(inc, actor=agent, channel=Channel.WEB, code=ResolutionCode.SOLVED_PERMANENTLY,
-                                notes="fixed", now=at)
-
-    first = resolve(incident("first contact"))
-    moved = incident("handed on")
-    moved = services.assign(moved, actor=agent, channel=Channel.WEB, group=network, person=other_agent)
-    moved = resolve(moved)
-    again = resolve(incident("reopened"))
-    again = services.reopen(again, actor=agent, channel=Channel.WEB, reason="still broken")
-    resolve(again)
-    old = incident("last month", at=last_month)
-    resolve(old, at=last_month + dt.timedelta(hours=5))
-    breached = incident("breached", group=network, person=other_agent)
-    incident("old open", at=now - dt.timedelta(days=10), group=network, person=lead)
-    incident("mine open")
-
-    definition = SLADefinition.objects.create(name="Incidents 24x7", ticket_type=ContentType.objects.get_for_model(
-        Incident))
-    for inc, late in ((breached, True), (first, False)):
-        SLAClock.objects.create(
-            content_type=ContentType.objects.get_for_model(Incident), object_id=inc.pk, definition=definition,
-            kind=ClockKind.RESOLUTION, state=ClockState.RUNNING if late else ClockState.MET, target_minutes=60,
-            started_at=now - dt.timedelta(hours=2), due_at=now - dt.timedelta(hours=1),
-            breached_at=now - dt.timedelta(hours=1) if late else None,
-            stopped_at=None if late else now - dt.timedelta(hours=1, minutes=30))
-
-    for n, (kind, outcome) in enumerate([(ChangeType.NORMAL, Outcome.SUCCESSFUL),
-                                         (ChangeType.EMERGENCY, Outcome.FAILED),
-                                         (ChangeType.STANDARD, Outcome.SUCCESSFUL_WITH_ISSUES)]):
-        Change.objects.create(number=f"CHG{n + 1:07d}", title=f"change {n}", requested_by=agent, type=kind,
-                              state=ChangeState.CLOSED, outcome=outcome, actual_end=now - dt.timedelta(minutes=5))
-    return {"lead": lead, "network": network, "first": first, "moved": moved, "again": again,
-            "breached": breached}
+    return build_world(agent=agent, other_agent=other_agent, team=team, end_user=end_user, make_user=make_user)
 
 
 def test_first_contact_resolution_is_resolved_with_no_reassignment_and_no_reopen(world):

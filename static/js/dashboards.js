@@ -49,7 +49,7 @@
           event.native.target.style.cursor = elements.length ? "pointer" : "default";
         },
         plugins: {legend: {display: datasets.length > 1, position: "bottom"}},
-        scales: {y: {beginAtZero: true, ticks: {precision: 0}}},
+        scales: {x: {beginAtZero: true, ticks: {precision: 0}}, y: {beginAtZero: true, ticks: {precision: 0}}},
       }, options || {}),
     };
     canvas.dataset.drawn = "true";
