@@ -3,14 +3,24 @@ shows exactly those records (the tests follow each link and compare the list's c
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import urlencode
 
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 
 def instant(value) -> str:
     """An instant as the list filters read it back exactly (ISO 8601 with its offset)."""
     return value.isoformat(timespec="seconds")
+
+
+def day_range(prefix, start, end) -> dict:
+    """[start, end) of whole days in the site's zone as the lists' date pickers show it: from the
+    first day, to the last day included (the lists read a bare date in the site's zone)."""
+    first = timezone.localtime(start, timezone.get_default_timezone()).date()
+    last = timezone.localtime(end, timezone.get_default_timezone()).date() - dt.timedelta(days=1)
+    return {f"{prefix}_after": first.isoformat(), f"{prefix}_before": last.isoformat()}
 
 
 def list_url(url_name, **params) -> str | None:

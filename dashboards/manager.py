@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from changes.choices import ChangeType, Outcome
 from changes.models import Change
-from dashboards.links import figure, instant, list_url
+from dashboards.links import day_range, figure, instant, list_url
 from dashboards.models import DashboardSnapshot
 from fulfilment.models import Request
 from improvements.selectors import improvement_summary
@@ -82,7 +82,7 @@ def _series(by_month, starts, key, url_for):
 
 
 def _range(prefix, start, end):
-    return {f"{prefix}_after": instant(start), f"{prefix}_before": instant(end)}
+    return day_range(prefix, start, end)
 
 
 def _percent(part, whole):
