@@ -3,24 +3,18 @@
 import datetime as dt
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Team
 from accounts.roles import Role
-from changes.choices import ChangeState, ChangeType, Outcome
-from changes.models import Change
 from core.choices import Channel
 from dashboards import access
 from dashboards import manager as manager_figures
 from dashboards.models import DashboardSnapshot
 from dashboards.tests.worlds import build_world
 from incidents import measures, services
-from incidents.choices import IncidentState, ResolutionCode
 from incidents.models import Incident
-from sla.choices import ClockKind, ClockState
-from sla.models import SLAClock, SLADefinition
 
 pytestmark = pytest.mark.django_db
 
@@ -160,3 +154,28 @@ def test_a_bad_backlog_instant_is_a_named_filter_error_not_everything(client, ma
     page = client.get(reverse("incidents:incident_list"), {"queue": "all", "open_at": "yesterday"})
     assert page.status_code == 200
     assert page.context["page"].paginator.count == 0 and page.context["filter_errors"]
+
+
+def test_live_dashboards_run_a_constant_number_of_queries(client, agent, world, make_user, end_user):
+    """More groups, members and incidents do not add queries (the lead's figures are grouped)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(user, name):
+        client.force_login(user)
+        client.get(reverse(f"dashboards:{name}"))  # warm the session
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse(f"dashboards:{name}")).status_code == 200
+        return len(captured)
+
+    lead, agent_before = queries(world["lead"], "lead"), queries(agent, "agent")
+    more = Team.objects.create(name="Servers", manager=world["lead"])
+    for n in range(3):
+        person = make_user(Role.AGENT, username=f"server{n}")
+        more.members.add(person)
+        services.open_incident(actor=agent, channel=Channel.WEB, title=f"disk {n}", caller=end_user,
+                               assignment_group=more, assigned_to=person)
+        services.open_incident(actor=agent, channel=Channel.WEB, title=f"mine {n}", caller=end_user,
+                               assigned_to=agent)
+    assert queries(world["lead"], "lead") == lead
+    assert queries(agent, "agent") == agent_before
