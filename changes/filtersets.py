@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team, User
-from changes.choices import OPEN_STATES, ChangeState, ChangeType, Risk
+from changes.choices import OPEN_STATES, ChangeState, ChangeType, Outcome, Risk
 from changes.models import Change
 from cmdb.models import ConfigurationItem
 from core.filters import DateBoundFilter
@@ -29,6 +29,13 @@ class ChangeFilterSet(django_filters.FilterSet):
     planned_after = DateBoundFilter(label=_("Ends after"), field_name="planned_end", lookup_expr="gte")
     planned_before = DateBoundFilter(label=_("Starts before"), field_name="planned_start", lookup_expr="lt",
                                      end_of_day=False)
+    # The dashboards' figures link here (issue 16): changes raised in a month (emergency share) and
+    # changes whose implementation ended in a month, by outcome (success rate).
+    outcome = django_filters.MultipleChoiceFilter(label=_("Outcome"), choices=Outcome.choices)
+    created_after = DateBoundFilter(field_name="created_at", lookup_expr="gte", label=_("Created from"))
+    created_before = DateBoundFilter(field_name="created_at", lookup_expr="lt", label=_("Created to"))
+    ended_after = DateBoundFilter(field_name="actual_end", lookup_expr="gte", label=_("Implementation ended from"))
+    ended_before = DateBoundFilter(field_name="actual_end", lookup_expr="lt", label=_("Implementation ended to"))
 
     class Meta:
         model = Change

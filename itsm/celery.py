@@ -23,6 +23,8 @@ app.conf.beat_schedule = {
     # on the 1st and 2nd (UTC), so every zone's 1st is covered; existing reports are skipped.
     "reports-monthly": {"task": "reports.tasks.generate_monthly_reports",
                         "schedule": crontab(minute=20, day_of_month="1,2")},
+    # The manager dashboard's pre-aggregated figures (issue 16); a late run is dropped, the next catches up.
+    "dashboards-refresh": {"task": "dashboards.tasks.refresh", "schedule": 600.0, "options": {"expires": 540.0}},
 }
 
 

@@ -108,9 +108,17 @@ def open_q(model):
     return Q(state__in=sorted(model.lifecycle.open))
 
 
-def breached_q(model, now=None):
-    """Q over a ticket model: it has a breached clock (open or not)."""
-    return Q(_clocks_of(model, breached_clock_q(now)))
+def breached_q(model, now=None, definition=None):
+    """Q over a ticket model: it has a breached clock (open or not), of `definition` if given."""
+    condition = breached_clock_q(now)
+    if definition is not None:
+        condition &= Q(definition=definition)
+    return Q(_clocks_of(model, condition))
+
+
+def under_definition_q(model, definition):
+    """Q over a ticket model: a clock of the definition counts (or counted) on it, not cancelled."""
+    return Q(_clocks_of(model, Q(definition=definition) & ~Q(state=ClockState.CANCELLED)))
 
 
 def breached_open_q(model, now=None):

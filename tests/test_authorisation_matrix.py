@@ -219,6 +219,12 @@ MATRIX = [
     ("/cmdb/<pk>/edit/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),
     ("/cmdb/<pk>/relationships/", {"GET": DESK_POST_ONLY, "POST": DESK_FORM_EMPTY}),
     ("/sla/", {"GET": DESK_PAGE}),
+    # dashboards (issue 16): /dashboards/ sends each to theirs (end users to the portal); a dashboard
+    # someone may not see is a 404: the lead's for group managers and managers, the manager's for managers
+    ("/dashboards/", {"GET": row(LOGIN, 302, 302, 302, 302, 302)}),
+    ("/dashboards/agent/", {"GET": row(LOGIN, 404, 404, 200, 200, 200)}),
+    ("/dashboards/lead/", {"GET": row(LOGIN, 404, 404, 404, 200, 200)}),
+    ("/dashboards/manager/", {"GET": row(LOGIN, 404, 404, 404, 200, 200)}),
     ("/sla/reports/", {"GET": DESK_PAGE}),
     ("/sla/reports/service/", {"GET": DESK_PAGE}),
     ("/sla/breaches/", {"GET": DESK_PAGE}),
