@@ -1,3 +1,4 @@
+"""E-mail in: mailboxes polled over IMAP or piped by an MTA (ingest_email), parsed and threaded onto tickets."""
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -5,3 +6,12 @@ from django.utils.translation import gettext_lazy as _
 class MailinConfig(AppConfig):
     name = "mailin"
     verbose_name = _("Mail in")
+
+    def ready(self):
+        from core import demo, events
+        from mailin import demo as mailin_demo
+        from mailin import notifications, services
+
+        events.after_commit(services.REFUSED_EVENT, key="mailin.reply_refused", notifies=True)(
+            notifications.reply_refused)
+        demo.register("mailin", mailin_demo.seed, after=("accounts", "incidents", "fulfilment"))
