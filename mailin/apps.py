@@ -14,4 +14,10 @@ class MailinConfig(AppConfig):
 
         events.after_commit(services.REFUSED_EVENT, key="mailin.reply_refused", notifies=True)(
             notifications.reply_refused)
+        from django.db.models.signals import post_delete, post_save
+
+        from mailin.models import Mailbox
+
+        post_save.connect(services.forget_own_addresses, sender=Mailbox, dispatch_uid="mailin.own_addresses")
+        post_delete.connect(services.forget_own_addresses, sender=Mailbox, dispatch_uid="mailin.own_addresses_del")
         demo.register("mailin", mailin_demo.seed, after=("accounts", "incidents", "fulfilment"))

@@ -10,8 +10,10 @@ not be turned into a ticket is recorded as failed with the reason, the ticket wo
 
 from __future__ import annotations
 
+import email.utils
 import hashlib
 import logging
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import PurePath
@@ -171,12 +173,23 @@ def _process(parsed, problem, record, mailbox, now) -> Outcome:
     return outcome
 
 
-def _is_own_address(address):
-    import email.utils
+_own = {"at": 0.0, "addresses": frozenset()}
+OWN_ADDRESSES_SECONDS = 30
 
-    if address == email.utils.parseaddr(settings.DEFAULT_FROM_EMAIL or "")[1].lower():
-        return True
-    return Mailbox.objects.filter(address__iexact=address).exists()
+
+def _is_own_address(address):
+    """Whether the desk itself sent this (its from address or one of its mailboxes): a loop.
+    The mailbox addresses are read at most every 30 s, not once per message."""
+    if time.monotonic() - _own["at"] > OWN_ADDRESSES_SECONDS:
+        _own["addresses"] = frozenset(a.lower() for a in Mailbox.objects.values_list("address", flat=True))
+        _own["at"] = time.monotonic()
+    own = email.utils.parseaddr(settings.DEFAULT_FROM_EMAIL or "")[1].lower()
+    return address == own or address in _own["addresses"]
+
+
+def forget_own_addresses(**_kwargs):
+    """A mailbox was saved or deleted: read the addresses again on the next message."""
+    _own["at"] = 0.0
 
 
 def _check_rate(address, now):
