@@ -26,7 +26,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts import roles
@@ -77,6 +77,12 @@ class _Stop(Exception):
 # --- entry point ------------------------------------------------------------------------------
 
 def ingest(raw: bytes, *, mailbox: Mailbox | None = None, now=None) -> Outcome:
+    # Reasons and work notes are stored text: written in the desk's language, whoever runs this.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _ingest(raw, mailbox=mailbox, now=now)
+
+
+def _ingest(raw, *, mailbox, now):
     now = now or timezone.now()
     try:
         parsed, problem = parsing.parse(raw), ""
