@@ -74,7 +74,19 @@ def build():
         article=problem.kb_article, incident_type=ContentType.objects.get_for_model(incident_a),
     )
     records.update(_portal_records(users))
+    records.update(_mailin_records())
     return users, records
+
+
+def _mailin_records():
+    """A mailbox and one message it received (mail in's administrator pages)."""
+    from mailin import services as mailin_services
+    from mailin.models import Mailbox
+
+    mailbox = Mailbox.objects.create(name="matrix", address="matrix-desk@example.com")
+    raw = (b"From: matrix-sender@example.com\r\nSubject: Matrix\r\nMessage-ID: <matrix-1@example.com>\r\n\r\n"
+           b"Hello\r\n")
+    return dict(mailbox=mailbox, inbound_message=mailin_services.ingest(raw, mailbox=mailbox).message)
 
 
 def _portal_records(users):
