@@ -2,7 +2,7 @@
 
 Usage:
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/itsm_h15mail
-    .venv/bin/python bench/mailin_bench.py [--messages 1000] [--workers 1] [--cli 40] [--cli-parallel 4]
+    .venv/bin/python bench/mailin_bench.py [--messages 1000] [--workers 1] [--cli 40] [--cli-parallel 4] [--cli-batch 200]
 
 1. In process: `mailin.services.ingest` (what the command and the IMAP poller call) on N
    messages of a realistic mix, one after the other: new mail from known and unknown senders
@@ -10,7 +10,8 @@ Usage:
    subject, auto-replies, and every 20th message a duplicate. Prints messages/s and p50/p95/max.
    The outbox's after-commit dispatch (notification mail) is left to the workers, as in production.
 2. The command: `manage.py ingest_email < message.eml` as an MTA runs it, one process per
-   message, sequentially and `--cli-parallel` at a time (an MTA delivers concurrently).
+   message, sequentially and `--cli-parallel` at a time (an MTA delivers concurrently), and
+   `ingest_email FILE...` with `--cli-batch` files in one process.
 """
 
 import argparse
@@ -145,7 +146,7 @@ def in_process(count, workers):
           f"max {max(timings):.1f} ms; outcomes {states}")
 
 
-def cli(count, parallel):
+def cli(count, parallel, batch):
     env = {**os.environ, "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend"}
 
     def run(i):
@@ -164,6 +165,22 @@ def cli(count, parallel):
     with ThreadPoolExecutor(parallel) as pool:
         list(pool.map(run, range(count, 2 * count)))
     par_elapsed = time.perf_counter() - started
+    # One process for a batch of files (ingest_email FILE...): the startup paid once.
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        names = []
+        for i in range(batch):
+            path = Path(folder) / f"{i}.eml"
+            path.write_bytes(plain(f"batch-{i}", f"batch{i % 50}@agency.example.kr"))
+            names.append(str(path))
+        t0 = time.perf_counter()
+        done = subprocess.run([sys.executable, str(ROOT / "manage.py"), "ingest_email", "--mailbox", "bench", *names],
+                              capture_output=True, env=env, cwd=ROOT)
+        batch_elapsed = time.perf_counter() - t0
+        assert done.returncode == 0, done.stderr.decode()
+    print(f"command with {batch} files in one process: {batch_elapsed:.1f} s = {batch / batch_elapsed:.1f} messages/s "
+          f"(startup included)")
     print(f"command, one process per message: {count} sequential in {seq_elapsed:.1f} s "
           f"({count / seq_elapsed:.1f}/s, p50 {statistics.median(sequential):.0f} ms per process); "
           f"{count} with {parallel} at a time in {par_elapsed:.1f} s ({count / par_elapsed:.1f}/s)")
@@ -175,11 +192,12 @@ def main():
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--cli", type=int, default=40)
     parser.add_argument("--cli-parallel", type=int, default=4)
+    parser.add_argument("--cli-batch", type=int, default=200)
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     in_process(args.messages, args.workers)
     if args.cli:
-        cli(args.cli, args.cli_parallel)
+        cli(args.cli, args.cli_parallel, args.cli_batch)
 
 
 if __name__ == "__main__":

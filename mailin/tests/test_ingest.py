@@ -281,3 +281,15 @@ def test_ingest_email_command_prints_the_number_or_the_reason(mailbox, monkeypat
 
     with pytest.raises(CommandError):
         run(corpus("forward.eml"), "--mailbox", "nope")
+
+
+def test_ingest_email_reads_many_files_in_one_process(mailbox, tmp_path):
+    paths = []
+    for name in ("outlook_euckr.eml", "dsn_bounce.eml"):
+        (tmp_path / name).write_bytes(corpus(name))
+        paths.append(str(tmp_path / name))
+    out = io.StringIO()
+    call_command("ingest_email", "--mailbox", "helpdesk", *paths, stdout=out)
+    lines = out.getvalue().strip().splitlines()
+    assert re.fullmatch(r".*outlook_euckr\.eml: INC\d{7}", lines[0])
+    assert re.fullmatch(r".*dsn_bounce\.eml: ignored: .*", lines[1])
