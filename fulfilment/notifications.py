@@ -12,11 +12,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.mail import EmailMessage
-from django.core.mail.utils import DNS_NAME
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from core import mailthread
 from fulfilment.inbox import request_url
 
 DECISION_LINK_DAYS = 14
@@ -55,7 +55,8 @@ def _send(people, template, context, *, key, kind):
         with translation.override(person.language or settings.LANGUAGE_CODE):
             subject = render_to_string(f"fulfilment/email/{template}_subject.txt", context).strip()
             body = render_to_string(f"fulfilment/email/{template}_body.txt", context)
-        headers = {"Message-ID": f"<{key}.{person.pk}@{DNS_NAME}>"} if key else None
+        number = getattr(context.get("request"), "number", None)
+        headers = mailthread.headers(number, key, person.pk) if key else None
         EmailMessage(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [person.email],
                      headers=headers).send()
         sent += 1

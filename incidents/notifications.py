@@ -7,10 +7,10 @@ letter an administrator can replay if it keeps failing.
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.core.mail.utils import DNS_NAME
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from core import mailthread
 from core.models import Comment
 
 NOTIFICATION_KINDS = ("created", "assigned", "commented", "resolved", "reopened")
@@ -67,7 +67,7 @@ def send(incident_id, kind, comment_id=None, *, key=None):
         with translation.override(person.language or settings.LANGUAGE_CODE):
             subject = render_to_string(f"incidents/email/{kind}_subject.txt", context).strip()
             body = render_to_string(f"incidents/email/{kind}_body.txt", context)
-        headers = {"Message-ID": f"<{key}.{person.pk}@{DNS_NAME}>"} if key else None
+        headers = mailthread.headers(incident.number, key, person.pk) if key else None
         EmailMessage(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [person.email],
                      headers=headers).send()
         sent += 1

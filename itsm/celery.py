@@ -28,6 +28,14 @@ app.conf.beat_schedule = {
 }
 
 
+
+@app.on_after_configure.connect
+def _app_schedules(sender, **_kwargs):
+    """Apps add their periodic tasks to settings.CELERY_BEAT_SCHEDULE; the entries above win a clash."""
+    from django.conf import settings
+
+    sender.conf.beat_schedule = {**getattr(settings, "CELERY_BEAT_SCHEDULE", {}), **sender.conf.beat_schedule}
+
 @celeryd_init.connect
 def _worker_database_timeouts(**_kwargs):
     """Workers sweep SLA clocks and the outbox in batches that may legitimately run longer than

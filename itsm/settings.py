@@ -246,6 +246,17 @@ ATTACHMENT_ALLOWED_EXTENSIONS = env_list(
 )
 DATA_UPLOAD_MAX_MEMORY_SIZE = ATTACHMENT_MAX_BYTES + 1024 * 1024
 
+# Mail in (mailin): a sender past MAILIN_RATE_LIMIT messages in MAILIN_RATE_WINDOW_SECONDS is recorded
+# as ignored; a message over MAILIN_MAX_MESSAGE_BYTES is kept but not turned into a ticket; a zip
+# attachment is refused when its directory says it would expand past the size or ratio below.
+MAILIN_RATE_LIMIT = env_int("MAILIN_RATE_LIMIT", 20)
+MAILIN_RATE_WINDOW_SECONDS = env_int("MAILIN_RATE_WINDOW_SECONDS", 600)
+MAILIN_MAX_MESSAGE_BYTES = env_int("MAILIN_MAX_MESSAGE_BYTES", 50 * 1024 * 1024)
+MAILIN_ZIP_MAX_BYTES = env_int("MAILIN_ZIP_MAX_BYTES", 200 * 1024 * 1024)
+MAILIN_ZIP_MAX_RATIO = env_int("MAILIN_ZIP_MAX_RATIO", 100)
+MAILIN_IMAP_TIMEOUT_SECONDS = env_int("MAILIN_IMAP_TIMEOUT_SECONDS", 30)
+MAILIN_IMAP_BATCH = env_int("MAILIN_IMAP_BATCH", 200)
+
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
@@ -335,7 +346,10 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_WORKER_REDIRECT_STDOUTS_LEVEL = "INFO"
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE = {}  # each app adds its periodic tasks in itsm/celery.py
+CELERY_BEAT_SCHEDULE = {  # each app adds its periodic tasks in itsm/celery.py
+    # Mail in: poll every active IMAP mailbox (a poll that overran its slot is dropped, not queued).
+    "mailin-poll": {"task": "mailin.tasks.poll_mailboxes", "schedule": 60.0, "options": {"expires": 55.0}},
+}
 
 # Service reports (reports.exports.pdf): the TrueType fonts the PDF is drawn with. Debian's
 # fonts-nanum (SIL OFL) covers Hangul; the Dockerfile installs it.

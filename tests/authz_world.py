@@ -77,6 +77,7 @@ def build():
     records.update(_portal_records(users))
     records["improvement"] = create_improvement(actor=agent, channel=web, title="Fewer printer calls")
     records.update(_report_records())
+    records.update(_mailin_records())
     return users, records
 
 
@@ -88,6 +89,17 @@ def _report_records():
     organisation = Organisation.objects.create(name="Matrix ministry", code="matrix-ministry")
     month = rules.previous_month(timezone.now(), organisation.time_zone)
     return dict(report=services.generate(organisation=organisation, month=month, channel=Channel.SYSTEM))
+
+
+def _mailin_records():
+    """A mailbox and one message it received (mail in's administrator pages)."""
+    from mailin import services as mailin_services
+    from mailin.models import Mailbox
+
+    mailbox = Mailbox.objects.create(name="matrix", address="matrix-desk@example.com")
+    raw = (b"From: matrix-sender@example.com\r\nSubject: Matrix\r\nMessage-ID: <matrix-1@example.com>\r\n\r\n"
+           b"Hello\r\n")
+    return dict(mailbox=mailbox, inbound_message=mailin_services.ingest(raw, mailbox=mailbox).message)
 
 
 def _portal_records(users):

@@ -71,6 +71,8 @@ DESK_ACTION_EMPTY = row(LOGIN, 403, 403, BACK, BACK, BACK)
 DESK_POST_ONLY = row(LOGIN, 403, 403, 405, 405, 405)
 MANAGER_FORM = row(LOGIN, 403, 403, 403, 200, 200)        # desk configuration only managers write
 MANAGER_FORM_EMPTY = row(LOGIN, 403, 403, 403, 400, 400)
+ADMIN_PAGE = row(LOGIN, 403, 403, 403, 403, 200)          # desk pages for administrators only (mail in)
+ADMIN_FORM_EMPTY = row(LOGIN, 403, 403, 403, 403, 400)
 
 API_SIGNED_IN = row(401, 200, 200, 200, 200, 200)         # each sees what visible_to gives them
 API_EMPTY_BODY = row(401, 400, 400, 400, 400, 400)
@@ -93,7 +95,7 @@ ALL_MISSING = row(MISSING, MISSING, MISSING, MISSING, MISSING, MISSING)
 ADMIN_NO_ADD = ("accounts/apitoken", "axes/accessattempt", "axes/accessfailurelog", "axes/accesslog",
                 "changes/change", "cmdb/importjob", "core/auditentry", "core/delivery", "core/outboxevent",
                 "incidents/incident", "knowledge/article", "problems/problem", "releases/release", "sla/escalationrun",
-                "sla/slaclock")
+                "sla/slaclock", "mailin/inboundmessage")
 ADMIN_NO_DELETE = tuple(m for m in ADMIN_NO_ADD if not m.startswith("axes/"))
 
 # route pattern (fnmatch; the first that matches wins) → {method: answers}
@@ -166,6 +168,10 @@ MATRIX = [
     ("/kb/<pk>/edit/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),
     ("/kb/<pk>/review/", {"GET": DESK_POST_ONLY, "POST": DESK_ACTION_EMPTY}),
     ("/kb/<pk>/versions/", {"GET": DESK_PAGE}),
+    ("/mail/", {"GET": ADMIN_PAGE}),
+    ("/mail/mailboxes/new/", {"GET": ADMIN_PAGE, "POST": ADMIN_FORM_EMPTY}),
+    ("/mail/mailboxes/<pk>/", {"GET": ADMIN_PAGE, "POST": ADMIN_FORM_EMPTY}),
+    ("/mail/messages/<pk>/raw/", {"GET": ADMIN_PAGE}),
     ("/kb/<pk>/used/", {"GET": DESK_POST_ONLY, "POST": row(LOGIN, 403, 403, 404, 404, 404)}),  # no ticket named
     ("/problems/", {"GET": DESK_PAGE}),
     ("/problems/new/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),
@@ -377,6 +383,8 @@ SAMPLES = {
     "/portal/kb/<pk>/*": {"pk": ["article.pk"]},
     "/kb/related/<ct>/<pk>/": {"ct": ["incident_type.pk"], "pk": ["incident_a.pk"]},
     "/kb/<pk>/*": {"pk": ["article.pk"]},
+    "/mail/mailboxes/<pk>/": {"pk": ["mailbox.pk"]},
+    "/mail/messages/<pk>/raw/": {"pk": ["inbound_message.pk"]},
     "/problems/known-errors/suggest/<incident_id>/": {"incident_id": ["incident_a.pk"]},
     "/problems/<pk>/apply/<incident_id>/": {"pk": ["problem.pk"], "incident_id": ["incident_a.pk"]},
     "/problems/<pk>/*": {"pk": ["problem.pk"]},

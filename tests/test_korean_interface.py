@@ -44,6 +44,7 @@ LATIN_IN_KOREAN = {
     "P3", "P4", "P5", "RFC", "KPI", "MTTR", "MTBF", "OpenAPI", "Swagger", "ReDoc", "Django", "PostgreSQL",
     "Celery", "Redis", "Asia", "Seoul", "GMT", "AM", "PM", "HTML", "YAML", "Bearer", "E", "UC", "Ctrl", "Shift", "Alt", "Esc", "Enter", "Tab", "CPU", "vCPU", "GB", "TB", "RAID", "SAN", "NAS",
     "INC", "PRB", "CHG", "REL", "KE",
+    "IMAP", "TLS",  # mail in's mailbox settings
 }
 # Service reports (issue 16): satisfaction and voice-of-the-customer acronyms, and the workbook format.
 LATIN_IN_KOREAN |= {"CSAT", "VOC", "XLSX"}
