@@ -335,7 +335,12 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_WORKER_REDIRECT_STDOUTS_LEVEL = "INFO"
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE = {}  # each app adds its periodic tasks in itsm/celery.py
+# Periodic tasks of the apps (itsm/celery.py adds them to its own sweeps; each names a task safe to run twice).
+CELERY_BEAT_SCHEDULE = {
+    # Attachment files staged by portal carts abandoned for more than a day (fulfilment.cart).
+    "fulfilment-purge-cart-files": {"task": "fulfilment.tasks.purge_cart_files", "schedule": 3600.0,
+                                    "options": {"expires": 3000.0}},
+}
 
 # The outbox (core.outbox): a failing after-commit handler is retried after 10 s, 20 s, 40 s, ...
 # (capped at an hour) and after OUTBOX_MAX_ATTEMPTS attempts left dead for an administrator.
