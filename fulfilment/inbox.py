@@ -55,16 +55,30 @@ class _Decision:
         self.decision, self.created_at = values["decision"], datetime.fromisoformat(values["created_at"])
 
 
-def candidates(user):
-    """Waiting items that may be the person's to decide now, with their decisions of this round:
-    their plan names the person (the partial GIN index fulfilment_item_waiting_idx) and either
-    the first stage does (nothing decided yet, so the first stage is the current one) or some
-    decision was given (a later stage may be current). The rule narrows them (pending)."""
-    this_round = RequestApproval.objects.filter(request_item=OuterRef("pk"), round=OuterRef("approval_round"))
-    rows = (RequestItem.objects.filter(state=ItemState.AWAITING_APPROVAL,
+def _this_round():
+    return RequestApproval.objects.filter(request_item=OuterRef("pk"), round=OuterRef("approval_round"))
+
+
+def _waiting_naming(user):
+    """Waiting items whose plan names the person (the partial GIN index fulfilment_item_waiting_idx),
+    not placed by or for them."""
+    return (RequestItem.objects.filter(state=ItemState.AWAITING_APPROVAL,
                                        approval_plan__contains=[{"eligible": [user.pk]}])
-            .filter(Q(approval_plan__0__eligible__contains=[user.pk]) | Exists(this_round))
-            .exclude(request__requested_by=user).exclude(request__requested_for=user)
+            .exclude(request__requested_by=user).exclude(request__requested_for=user))
+
+
+def _first_stage_is_theirs(user):
+    return Q(approval_plan__0__eligible__contains=[user.pk])
+
+
+def candidates(user, *, decided_only=False):
+    """Waiting items that may be the person's to decide now, with their decisions of this round:
+    their plan names the person and either the first stage does (nothing decided yet, so the
+    first stage is the current one) or some decision was given (a later stage may be current).
+    The rule narrows them (pending)."""
+    this_round = _this_round()
+    decided = Exists(this_round)
+    rows = (_waiting_naming(user).filter(decided if decided_only else _first_stage_is_theirs(user) | decided)
             .annotate(decisions=ArraySubquery(this_round.order_by("stage_order", "id").values(json=JSONObject(
                 stage_order="stage_order", approver_id="approver_id", decision="decision",
                 created_at="created_at"))))
@@ -81,6 +95,31 @@ def candidates(user):
     return items
 
 
+def count(user):
+    """len(pending(user)) without building it (the navigation's badge on every desk page): an
+    item nobody has decided yet waits on its first stage, so whether it is the person's is a
+    question for the index (one query); only items with decisions go through the rule."""
+    rows = (_waiting_naming(user).annotate(decided=Exists(_this_round()))
+            .filter(_first_stage_is_theirs(user) | Q(decided=True))
+            .values_list("request_id", "decided"))
+    requests, decided = set(), False
+    for request_id, has_decisions in rows:
+        if has_decisions:
+            decided = True
+        else:
+            requests.add(request_id)
+    if decided:
+        requests |= {item.request_id for item in candidates(user, decided_only=True) if _offered(item, user)}
+    return len(requests)
+
+
+def _offered(item, user):
+    _overall, _results, current = approval_rules.evaluate(item, item.decisions, request=item)
+    if current is None or user.pk not in current.spec.eligible:
+        return None  # an earlier stage is someone else's: no need to word the refusal
+    return approval_rules.offer(item, item.decisions, request=item, actor_id=user.pk).stage
+
+
 def pending(user):
     items = candidates(user)
     if not items:
@@ -92,18 +131,13 @@ def pending(user):
     for item in items:
         if item.request_id in by_request:
             continue
-        approvals = item.decisions
-        _overall, _results, current = approval_rules.evaluate(item, approvals, request=item)
-        if current is None or user.pk not in current.spec.eligible:
-            continue  # an earlier stage is someone else's: no need to word the refusal
-        offer = approval_rules.offer(item, approvals, request=item, actor_id=user.pk)
-        if offer.stage is None:
+        stage = _offered(item, user)
+        if stage is None:
             continue
-        earlier = [a.created_at for a in approvals if a.round == item.approval_round
-                   and a.stage_order < offer.stage.order]
+        earlier = [a.created_at for a in item.decisions if a.stage_order < stage.order]
         name = (item.item_name_ko or item.item_name) if korean else (item.item_name or item.item_name_ko)
         by_request[item.request_id] = PendingApproval(
             kind="request", kind_label=label, number=item.number, title=item.title,
-            url=url.replace(str(_URL_SENTINEL), str(item.request_id)), stage=f"{name}: {offer.stage.name}",
+            url=url.replace(str(_URL_SENTINEL), str(item.request_id)), stage=f"{name}: {stage.name}",
             requested_by=item.requester or item.requester_username, since=max([item.created_at, *earlier]))
     return list(by_request.values())

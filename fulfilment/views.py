@@ -30,6 +30,8 @@ WEB = Channel.WEB
 PAGE_SIZE = 25
 # The approvals inbox source the engine registers for requests (core.approvals).
 REQUEST_APPROVAL_KIND = "request"
+# The "Awaiting approval" tab shows the oldest ones; the approvals inbox lists them all.
+APPROVALS_SHOWN = 100
 
 
 def attach_clocks(rows):
@@ -218,16 +220,19 @@ class TaskListView(TaskDeskMixin, TicketListView):
     def get_extra_context(self, params, page):
         attach_clocks(page.object_list)
         queue = params.get("queue", "")
-        approvals = [item for item in inbox.pending_for_request(self.request)
-                     if item.kind == REQUEST_APPROVAL_KIND]
+        # The list only on its tab; elsewhere the count the navigation shows too (core.approvals).
+        approvals = ([item for item in inbox.pending_for_request(self.request) if item.kind == REQUEST_APPROVAL_KIND]
+                     if queue == TaskQueue.AWAITING_APPROVAL else None)
         counts = {} if unboosted_htmx(self.request) else task_queue_counts(
             Task.objects.visible_to(self.request.user), self.request.user)
         # A capped tab reads "1,000+" (its list says "1,000 or more tasks").
         counts = {value: (f"{QUEUE_COUNT_CAP:,}+" if count >= QUEUE_COUNT_CAP else count)
                   for value, count in counts.items()}
-        counts[TaskQueue.AWAITING_APPROVAL] = len(approvals)
+        counts[TaskQueue.AWAITING_APPROVAL] = (len(approvals) if approvals is not None
+                                               else inbox.source_count_for_request(self.request, REQUEST_APPROVAL_KIND))
         return {"queues": [(value, label, counts.get(value)) for value, label in TaskQueue.choices],
-                "queue": queue, "approvals": approvals if queue == TaskQueue.AWAITING_APPROVAL else None,
+                "queue": queue, "approvals": approvals[:APPROVALS_SHOWN] if approvals is not None else None,
+                "approvals_more": max(len(approvals or ()) - APPROVALS_SHOWN, 0),
                 "count_capped": page.paginator.capped}
 
 

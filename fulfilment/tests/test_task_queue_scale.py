@@ -131,3 +131,48 @@ def test_api_task_list_query_count_is_constant(agent_api, requester, groups, dja
         make_request(requester, item)
     with django_assert_num_queries(len(first.captured_queries)):
         agent_api.get("/api/v1/tasks/")
+
+
+# --- the approvals inbox's count (the navigation's badge on every desk page) ----------------
+
+def test_inbox_count_is_the_length_of_the_list(employee, boss, security_board, hardware_team,
+                                               django_assert_max_num_queries):
+    from fulfilment import inbox, services
+    from fulfilment.services import OrderLine
+    from fulfilment.tests.factories import group_stage, line_manager_stage, make_item
+
+    def order(item):
+        return services.submit_request(employee, lines=[OrderLine(item, {"model": "X1"})])
+
+    plan = [(1, hardware_team, None)]
+    order(make_item("Board only", stages=[group_stage(security_board)], plan=plan))       # the board's now
+    second = order(make_item("Manager then board", stages=[line_manager_stage(), group_stage(security_board)],
+                             plan=plan))
+    order(make_item("Manager first", stages=[line_manager_stage(), group_stage(security_board)], plan=plan))
+    all_of_them = order(make_item("Whole board", stages=[group_stage(security_board, "all")], plan=plan))
+    services.decide(boss, second, decision="approve")  # its board stage is current now (a decided item)
+    first_member, second_member, _third = security_board.members.order_by("pk")
+    services.decide(first_member, all_of_them, decision="approve")
+    for person in (boss, first_member, second_member, employee):
+        with django_assert_max_num_queries(2):
+            counted = inbox.count(person)
+        assert counted == len(inbox.pending(person)), person
+    assert inbox.count(first_member) == 2 and inbox.count(second_member) == 3 and inbox.count(boss) == 1
+
+
+def test_awaiting_approval_tab_shows_the_oldest_and_links_the_rest(client, manager, monkeypatch):
+    from core import approvals as core_approvals
+
+    rows = [core_approvals.PendingApproval(kind="request", kind_label="Request", number=f"REQ{n}", title="t",
+                                           url="/requests/1/", stage="s", requested_by="x", since=None)
+            for n in range(5)]
+    monkeypatch.setattr(core_approvals, "_sources", {})
+    core_approvals.register("request", label="Request", pending=lambda user: rows, count=lambda user: len(rows))
+    monkeypatch.setattr(views, "APPROVALS_SHOWN", 3)
+    client.force_login(manager)
+    response = client.get(reverse("fulfilment:task_list"), {"queue": "awaiting_approval"})
+    assert response.status_code == 200
+    assert len(response.context["approvals"]) == 3 and response.context["approvals_more"] == 2
+    assert 'data-testid="approvals-more"' in response.content.decode()
+    queues = {value: count for value, _label, count in response.context["queues"]}
+    assert queues["awaiting_approval"] == 5
