@@ -175,8 +175,10 @@ def service_scenarios(world, rollback):
         "query level: catalog home (categories, 8 popular orderable items)": (catalog_home, False),
         "catalog.selectors.search_items: orderable matches, 20 rows": (item_search, False),
         "query level: task queue, my groups' unfinished tasks, capped count + 25 ids + rows": (task_queue, False),
-        "fulfilment.inbox.pending (the agent's requests awaiting decision; every desk page counts them)": (
+        "fulfilment.inbox.pending (the agent's requests awaiting decision: the inbox page and its tab)": (
             approvals_inbox, False),
+        "fulfilment.inbox.count (the navigation's badge on every desk page, the tab's count)": (
+            lambda i: inbox.count(world.agent), False),
     }
 
 
