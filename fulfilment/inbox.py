@@ -39,7 +39,8 @@ class _Row:
     page counts them in the navigation)."""
 
     __slots__ = ("pk", "request_id", "approval_plan", "approval_round", "requested_by_id", "requested_for_id",
-                 "number", "title", "created_at", "requester", "requester_username", "item_name", "item_name_ko", "decisions")
+                 "number", "title", "created_at", "requester", "requester_username", "item_name", "item_name_ko",
+                 "decisions")
 
     def __init__(self, values):
         for name, value in zip(self.__slots__, values):
