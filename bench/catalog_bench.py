@@ -43,7 +43,9 @@ from catalog import demo as catalog_demo  # noqa: E402
 from catalog import selectors  # noqa: E402
 from catalog.models import CatalogItem, Category  # noqa: E402
 from fulfilment import services  # noqa: E402
-from fulfilment.choices import OPEN_TASK_STATES  # noqa: E402
+from fulfilment import inbox  # noqa: E402
+from fulfilment.choices import LIVE_TASK_STATES, OPEN_TASK_STATES  # noqa: E402
+from fulfilment.filtersets import QUEUE_COUNT_CAP  # noqa: E402
 from fulfilment.models import Request, RequestItem, Task  # noqa: E402
 
 SEARCH_TERMS = ["노트북", "VPN", "계정", "monitor", "방화벽", "메일", "access card", "소프트웨어 설치", "Wi-Fi", "출입"]
@@ -153,10 +155,17 @@ def service_scenarios(world, rollback):
         teams = list(Team.objects.filter(members=world.agent).values_list("pk", flat=True))
 
     def task_queue(i):
-        queue = (Task.objects.filter(assignment_group__in=teams, state__in=sorted(OPEN_TASK_STATES))
-                 .select_related("request", "request_item__catalog_item", "assignment_group", "assigned_to")
-                 .order_by("-created_at", "-id"))
-        return queue.count(), list(queue[:25])
+        # What the desk's "my groups" tab reads (fulfilment.views.TaskListView): a count capped at
+        # 1,000, the page's ids from the partial index, then its 25 rows.
+        queue = Task.objects.filter(assignment_group__in=teams, state__in=sorted(LIVE_TASK_STATES))
+        count = min(queue.order_by()[:QUEUE_COUNT_CAP + 1].count(), QUEUE_COUNT_CAP)
+        ids = list(queue.order_by("created_at", "id").values_list("pk", flat=True)[:25])
+        rows = (Task.objects.filter(pk__in=ids)
+                .select_related("request", "request_item__catalog_item", "assignment_group", "assigned_to"))
+        return count, list(rows)
+
+    def approvals_inbox(i):
+        return inbox.pending(world.agent)
 
     return {
         "submit_request: 1 item, no approval (1 task opened)": (submit(["Monitor"]), True),
@@ -165,7 +174,11 @@ def service_scenarios(world, rollback):
             submit(["Keyboard, mouse or headset", "VPN access", "New desktop PC"]), True),
         "query level: catalog home (categories, 8 popular orderable items)": (catalog_home, False),
         "catalog.selectors.search_items: orderable matches, 20 rows": (item_search, False),
-        "query level: task queue, my groups' open tasks, count + 25 rows": (task_queue, False),
+        "query level: task queue, my groups' unfinished tasks, capped count + 25 ids + rows": (task_queue, False),
+        "fulfilment.inbox.pending (the agent's requests awaiting decision: the inbox page and its tab)": (
+            approvals_inbox, False),
+        "fulfilment.inbox.count (the navigation's badge on every desk page, the tab's count)": (
+            lambda i: inbox.count(world.agent), False),
     }
 
 
@@ -184,10 +197,21 @@ def http_scenarios(args, world):
         # The same page over other row counts: its query count must not move.
         "desk task queue (all open)": (desk, [args.task_queue.replace("my_groups", "open")], None),
         "desk task queue (mine)": (desk, [args.task_queue.replace("my_groups", "mine")], None),
+        "desk task queue (unassigned)": (desk, [args.task_queue.replace("my_groups", "unassigned")], None),
+        # The requests waiting for the agent's decision (the approvals inbox's request source).
+        "desk task queue (awaiting my approval)": (
+            desk, [args.task_queue.replace("my_groups", "awaiting_approval")], None),
         "API catalog/items/?search=": (api_user, [f"/api/v1/catalog/items/?search={t}" for t in SEARCH_TERMS],
                                        user_headers),
         "API tasks/ open, one group, 25 rows": (
             api_agent, [args.task_queue_api.format(group=g) for g in groups or [1]], agent_headers),
+        "API tasks/ default list (newest first), 25 rows": (api_agent, ["/api/v1/tasks/?page_size=25"],
+                                                           agent_headers),
+        "API tasks/ one group, any state": (
+            api_agent, [f"/api/v1/tasks/?assignment_group={g}&page_size=25" for g in groups or [1]], agent_headers),
+        "API tasks/ assigned to the agent, in progress": (
+            api_agent, [f"/api/v1/tasks/?assigned_to={world.agent.pk}&state=in_progress&page_size=25"],
+            agent_headers),
     }
     result = {}
     for name, (client, urls, headers) in gets.items():
@@ -222,6 +246,9 @@ def main():
     parser.add_argument("--task-queue-api", default="/api/v1/tasks/?state=open&assignment_group={group}&page_size=25")
     args = parser.parse_args()
     settings.ALLOWED_HOSTS = ["*"]
+    import logging
+
+    logging.disable(logging.INFO)  # the request log's line per request would bury the table
     setup_test_environment()
     settings.DEBUG = False
 

@@ -53,6 +53,24 @@ def raise_standard_change(template, *, actor, channel, requested_by, title, desc
     return _create_change(actor=actor, channel=channel, **fields)
 
 
+@transaction.atomic
+def withdraw_raised_change(change, *, actor, channel, reason):
+    """The record that raised `change` (a request's plan step) was withdrawn by `actor`, who need
+    not be desk staff: a change not yet being implemented is cancelled (its workflow allows it:
+    new, scheduled); one already being implemented or reviewed is not undone by a form, so its
+    implementers get a work note saying why the work is no longer wanted and decide how to back
+    out. A closed or cancelled change is left alone. Returns "cancelled", "noted" or None."""
+    locked = core_services.lock_for_update(change)
+    if Change.lifecycle.is_terminal(locked.state):
+        return None
+    if S.CANCELLED in workflow.allowed_targets(locked.type, locked.state):
+        core_services.transition(locked, S.CANCELLED, actor=actor, channel=channel, is_agent=True,
+                                 audit_context={"reason": reason})
+        return "cancelled"
+    core_services.add_comment(locked, actor=actor, channel=channel, body=reason, internal=True, by_process=True)
+    return "noted"
+
+
 def _create_change(*, actor, channel, affected_cis=(), caused_incidents=(), **fields):
     core_services.check_editable(Change, fields, actor, creating=True)
     template = fields.get("template")

@@ -33,14 +33,17 @@ class Source:
     name: str
     label: object       # lazy translated text: the record type the source lists
     pending: object     # callable(user) -> list[PendingApproval]
+    # Optional callable(user) -> int, len(pending(user)) without building the list: the
+    # navigation shows a count on every desk page, and a busy approver's list can be long.
+    count: object = None
 
 
 _sources: dict[str, Source] = {}
 
 
-def register(name, *, label, pending):
+def register(name, *, label, pending, count=None):
     """Register (or replace, on a reload) the approval source `name`."""
-    _sources[name] = Source(name=name, label=label, pending=pending)
+    _sources[name] = Source(name=name, label=label, pending=pending, count=count)
 
 
 def sources():
@@ -55,14 +58,48 @@ def pending_for(user):
     return sorted(items, key=lambda item: (item.since, item.number))
 
 
+def _source_items(request, source):
+    """One source's list for the request's user, worked out once per request."""
+    lists = request.__dict__.setdefault("_pending_by_source", {})
+    if source.name not in lists:
+        lists[source.name] = list(source.pending(request.user))
+    return lists[source.name]
+
+
 def pending_for_request(request):
     """pending_for(request.user), worked out once per request: the navigation's count and the
     inbox page read the same list."""
     cached = getattr(request, "_pending_approvals", None)
     if cached is None:
-        cached = pending_for(request.user)
+        if not getattr(request.user, "is_authenticated", False):
+            cached = []
+        else:
+            items = [item for source in _sources.values() for item in _source_items(request, source)]
+            cached = sorted(items, key=lambda item: (item.since, item.number))
         request._pending_approvals = cached
     return cached
+
+
+def source_count_for_request(request, name):
+    """How many approvals of the source `name` wait for request.user, worked out once per
+    request: the source's count unless its list was read (or it has no count)."""
+    source = _sources.get(name)
+    if source is None or not getattr(request.user, "is_authenticated", False):
+        return 0
+    if name in request.__dict__.get("_pending_by_source", {}) or source.count is None:
+        return len(_source_items(request, source))
+    counts = request.__dict__.setdefault("_pending_counts", {})
+    if name not in counts:
+        counts[name] = source.count(request.user)
+    return counts[name]
+
+
+def pending_count_for_request(request):
+    """How many approvals wait for request.user (the navigation's badge), across the sources."""
+    cached = getattr(request, "_pending_approvals", None)
+    if cached is not None:
+        return len(cached)
+    return sum(source_count_for_request(request, name) for name in _sources)
 
 
 class MyApprovals:
@@ -78,4 +115,4 @@ class MyApprovals:
 
     @property
     def count(self):
-        return len(self.items)
+        return pending_count_for_request(self._request)

@@ -146,15 +146,18 @@ def set_links(ticket, *, field, targets, actor, channel, expected_version=None):
 
 
 @transaction.atomic
-def add_comment(ticket, *, actor, channel, body, internal=False, files=(), now=None, notify=True):
+def add_comment(ticket, *, actor, channel, body, internal=False, files=(), now=None, notify=True,
+                by_process=False):
     """Add a public comment or an internal work note (desk staff only) with optional files.
 
     `notify=False` marks the `<type>.commented` event as one that people need not hear of (a
-    reopen reason already told by the reopen notice)."""
+    reopen reason already told by the reopen notice). `by_process=True`: a work note another
+    record's service writes for the desk (a cancelled request telling its change), in the
+    name of whoever acted there, desk staff or not."""
     body = (body or "").strip()
     if not body and not files:
         raise DomainError(_("Write a comment or attach a file."), field="body", code="required")
-    if internal and not roles.is_agent(actor):
+    if internal and not by_process and not roles.is_agent(actor):
         raise PermissionRefused(_("Only service desk staff can write work notes."))
     now = now or timezone.now()
     comment = None

@@ -11,7 +11,14 @@ a request in flight keeps its deciders):
 - a stage left with nobody (no line manager on record, an empty group, or only the requesters
   themselves) falls to the holders of the manager role (managers, administrators): refusing the
   order would punish the person for a gap in the directory, and leaving it undecidable would
-  strand it. The plan marks such a stage `fallback: true` so the desk sees why.
+  strand it. The plan marks such a stage `fallback: true` so the desk sees why;
+- a quorum larger than the people left to decide (a group smaller than its stage's quorum, or
+  the requester sitting on the group) could never be met: the snapshot lowers it to the number
+  of eligible approvers and keeps the configured one as `quorum_configured`. Lowered rather than
+  refused when the catalog is edited: the requester and the group's membership are only known at
+  submission, and a request must not wait forever on a vote nobody can cast. (Separation of
+  duties is not foreseen here: a member who decided an earlier stage of the same item still
+  counts among the eligible of a later one.)
 """
 
 from django.contrib.auth import get_user_model
@@ -70,9 +77,12 @@ def build_plan(stages, *, requested_by, requested_for, group_members, managers):
         fallback = not eligible
         if fallback:
             eligible = set(managers()) - excluded
-        plan.append({"order": stage.order, "name": stage.name, "approver": stage.approver,
-                     "group": stage.group_id, "mode": stage.mode if not fallback else ApprovalMode.ANY,
-                     "quorum": stage.quorum, "eligible": sorted(eligible), "fallback": fallback})
+        entry = {"order": stage.order, "name": stage.name, "approver": stage.approver,
+                 "group": stage.group_id, "mode": stage.mode if not fallback else ApprovalMode.ANY,
+                 "quorum": stage.quorum, "eligible": sorted(eligible), "fallback": fallback}
+        if entry["mode"] == ApprovalMode.QUORUM and (stage.quorum or 1) > len(eligible):
+            entry["quorum"], entry["quorum_configured"] = len(eligible), stage.quorum
+        plan.append(entry)
     return plan
 
 

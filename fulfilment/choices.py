@@ -32,6 +32,8 @@ class TaskState(models.TextChoices):
 
 
 OPEN_TASK_STATES = frozenset({TaskState.OPEN, TaskState.IN_PROGRESS})
+# Work not finished: open, and pending behind an earlier stage ("my groups" shows what is coming).
+LIVE_TASK_STATES = OPEN_TASK_STATES | {TaskState.PENDING}
 FINISHED_TASK_STATES = frozenset({TaskState.DONE, TaskState.FAILED, TaskState.CANCELLED})
 
 REQUEST_STATE_BADGES = {

@@ -8,8 +8,9 @@ from accounts.models import Team, User
 from catalog.models import CatalogItem
 from core import search as core_search
 from core.filters import DateBoundFilter
+from core.paging import capped_counts
 from core.pickers import PickerField
-from fulfilment.choices import OPEN_REQUEST_STATES, OPEN_TASK_STATES, RequestState, TaskState
+from fulfilment.choices import LIVE_TASK_STATES, OPEN_REQUEST_STATES, OPEN_TASK_STATES, RequestState, TaskState
 from fulfilment.models import Request, RequestItem, Task
 
 
@@ -119,14 +120,25 @@ class TaskQueue:
     task_tabs = (MINE, MY_GROUPS, UNASSIGNED, ALL_OPEN)
 
 
+def team_ids(user):
+    """The person's groups, read once per request (the queue's default tab and its filter ask)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    if not hasattr(user, "_fulfilment_team_ids"):
+        user._fulfilment_team_ids = list(Team.objects.filter(members=user).values_list("pk", flat=True))
+    return user._fulfilment_team_ids
+
+
 def task_queue_q(value, user):
+    """The tasks of a tab. Each matches the condition of a partial index on Task (see its Meta):
+    the list walks it in order and the tab's count stops at QUEUE_COUNT_CAP."""
     open_q = Q(state__in=OPEN_TASK_STATES)
     if value == TaskQueue.MINE:
         return open_q & Q(assigned_to=user)
     if value == TaskQueue.MY_GROUPS:
-        # Pending tasks of my groups too: the work coming once the earlier stage is done.
-        return Q(state__in=OPEN_TASK_STATES | {TaskState.PENDING}) & Q(
-            assignment_group__in=Team.objects.filter(members=user).values("pk"))
+        # Pending tasks of my groups too: the work coming once the earlier stage is done. The
+        # ids as values, not a subquery: the planner weighs how much of the work those groups hold.
+        return Q(state__in=LIVE_TASK_STATES) & Q(assignment_group__in=team_ids(user))
     if value == TaskQueue.UNASSIGNED:
         return open_q & Q(assigned_to__isnull=True)
     if value == TaskQueue.ALL_OPEN:
@@ -134,10 +146,15 @@ def task_queue_q(value, user):
     return Q()
 
 
+# A tab's badge and a queue's "N tasks" count up to this, then read "1,000+": an exact count of
+# 40,000 open tasks costs more than the page's rows, and nobody works a queue by its size.
+QUEUE_COUNT_CAP = 1000
+
+
 def task_queue_counts(queryset, user):
-    """{tab: number of tasks} for the task tabs, in one query over unfinished tasks."""
-    live = queryset.filter(state__in=OPEN_TASK_STATES | {TaskState.PENDING})
-    return live.aggregate(**{value: Count("pk", filter=task_queue_q(value, user)) for value in TaskQueue.task_tabs})
+    """{tab: number of tasks, at most QUEUE_COUNT_CAP} for the task tabs, in one query."""
+    return capped_counts({value: queryset.filter(task_queue_q(value, user)) for value in TaskQueue.task_tabs},
+                         QUEUE_COUNT_CAP)
 
 
 class TaskFilterSet(django_filters.FilterSet):

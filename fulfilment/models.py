@@ -23,7 +23,7 @@ from core.search import SearchFields
 from core.tickets import Lifecycle
 from fulfilment import task_workflow, workflow
 from fulfilment.choices import (
-    OPEN_REQUEST_STATES, OPEN_TASK_STATES, REQUEST_BADGE_COLOURS, TASK_BADGE_COLOURS, ItemState, RequestState,
+    LIVE_TASK_STATES, OPEN_REQUEST_STATES, OPEN_TASK_STATES, REQUEST_BADGE_COLOURS, TASK_BADGE_COLOURS, ItemState, RequestState,
     TaskState,
 )
 
@@ -240,12 +240,28 @@ class Task(Ticket):
         verbose_name_plural = _("fulfilment tasks")
         indexes = [
             GinIndex(fields=["search_vector"], name="fulfilment_task_search_idx"),
-            # The agents' queues: open tasks per group, per person, unassigned.
-            models.Index(fields=["assignment_group", "-created_at"], name="fulfilment_task_group_idx",
-                         condition=Q(state__in=sorted(OPEN_TASK_STATES))),
-            models.Index(fields=["assigned_to", "-created_at"], name="fulfilment_task_assignee_idx",
-                         condition=Q(state__in=sorted(OPEN_TASK_STATES))),
+            # The agents' queues (fulfilment.filtersets.task_queue_q, oldest first, ties on id; the
+            # API's newest first reads them backwards). Each condition is the tab's states, so the
+            # planner can use it: "my groups" lists the pending tasks of later stages too.
+            # All open and unassigned walk this one in order (and "my groups" when the person's
+            # groups hold most of the work); its capped counts stop after a thousand entries.
+            models.Index(fields=["created_at", "id"], name="fulfilment_task_live_idx",
+                         condition=Q(state__in=sorted(LIVE_TASK_STATES))),
+            # My groups (a small group's tasks without walking everyone's) and the API's
+            # ?assignment_group=&state=open; with the state included, the API's count of one
+            # state of a group is an index-only scan.
+            models.Index(fields=["assignment_group", "created_at", "id"], name="fulfilment_task_group_idx",
+                         include=["state"], condition=Q(state__in=sorted(LIVE_TASK_STATES))),
+            # My tasks, and the API's ?assigned_to=&state=.
+            models.Index(fields=["assigned_to", "created_at", "id"], name="fulfilment_task_assignee_idx",
+                         include=["state"], condition=Q(state__in=sorted(OPEN_TASK_STATES))),
+            # Unassigned: "assigned_to IS NULL" is no equality, so the assignee index would not
+            # give the rows in date order (the planner sorted all 32,000 of them).
+            models.Index(fields=["created_at", "id"], name="fulfilment_task_unassigned_idx",
+                         condition=Q(state__in=sorted(OPEN_TASK_STATES), assigned_to__isnull=True)),
             models.Index(fields=["state", "-created_at"], name="fulfilment_task_state_idx"),
+            # The API's unfiltered list, newest first (read backwards), and its capped count.
+            models.Index(fields=["created_at", "id"], name="fulfilment_task_created_idx"),
         ]
 
     def get_absolute_url(self):

@@ -482,12 +482,38 @@ def cancel_request(actor, request, *, reason="", version=None, channel="web"):
     reason = (reason or "").strip()
     RequestItem.objects.filter(request=locked, state__in=[S.SUBMITTED, S.AWAITING_APPROVAL, S.IN_FULFILMENT]).update(
         state=ItemState.CANCELLED, updated_at=now)
+    raised = []
     for task in Task.objects.filter(request=locked).exclude(state__in=FINISHED_TASK_STATES):
         core_services.transition(task, T.CANCELLED, actor=actor, channel=channel, is_agent=True, now=now,
                                  audit_context={"reason": reason} if reason else None)
+        if task.change_id is not None:
+            raised.append(task)
+    # After the tasks: the change's cancellation then finds its task finished and leaves it be
+    # (wiring.change_finished would otherwise mark it failed).
+    _withdraw_changes(locked, raised, actor=actor, channel=channel, reason=reason)
     moved, _diff = core_services.transition(locked, S.CANCELLED, actor=actor, channel=channel, is_agent=True,
                                             now=now, audit_context={"reason": reason} if reason else None)
     return moved
+
+
+def _withdraw_changes(request, tasks, *, actor, channel, reason):
+    """The standard changes the request's open steps raised: cancelled if not yet being implemented,
+    else a work note for their implementers (changes.services.withdraw_raised_change)."""
+    if not tasks:
+        return
+    from changes import services as change_services
+    from changes.models import Change
+
+    changes = Change.objects.in_bulk([t.change_id for t in tasks])
+    for task in tasks:
+        change = changes.get(task.change_id)
+        if change is None:
+            continue
+        note = _("%(request)s was cancelled by %(person)s, so %(task)s no longer needs this change.") % {
+            "request": request.number, "person": actor, "task": task.number}
+        if reason:
+            note += "\n\n" + _("Reason: %(reason)s") % {"reason": reason}
+        change_services.withdraw_raised_change(change, actor=actor, channel=channel, reason=note)
 
 
 @transaction.atomic

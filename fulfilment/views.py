@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from core import approvals as inbox
 from core.choices import Channel, Decision
+from core.paging import capped_paginator
 from core.selectors import timeline
 from core.ticket_views import TicketActionView, TicketDetailView, TicketListView, TicketMixin
 from fulfilment import services, task_workflow
@@ -18,8 +19,8 @@ from fulfilment.choices import (
     FINISHED_TASK_STATES, OPEN_REQUEST_STATES, OPEN_TASK_STATES, REQUEST_STATE_BADGES, RequestState, TaskState,
 )
 from fulfilment.filtersets import (
-    REQUEST_ORDERING, TASK_ORDERING, RequestFilterSet, RequestQueue, TaskFilterSet, TaskQueue,
-    request_queue_counts, task_queue_counts,
+    QUEUE_COUNT_CAP, REQUEST_ORDERING, TASK_ORDERING, RequestFilterSet, RequestQueue, TaskFilterSet, TaskQueue,
+    request_queue_counts, task_queue_counts, team_ids,
 )
 from fulfilment.forms import CancelRequestForm, RequestDecisionForm, TaskAssignForm, TaskWorkForm, VersionForm
 from fulfilment.models import Request, RequestApproval, RequestItem, Task
@@ -29,6 +30,8 @@ WEB = Channel.WEB
 PAGE_SIZE = 25
 # The approvals inbox source the engine registers for requests (core.approvals).
 REQUEST_APPROVAL_KIND = "request"
+# The "Awaiting approval" tab shows the oldest ones; the approvals inbox lists them all.
+APPROVALS_SHOWN = 100
 
 
 def attach_clocks(rows):
@@ -192,6 +195,11 @@ class TaskListView(TaskDeskMixin, TicketListView):
     rows_template_name = "fulfilment/desk/_task_rows.html"
     ordering_fields = TASK_ORDERING
     paginate_by = PAGE_SIZE
+    # The page's ids from the queue's partial index (index-only), then its 25 rows by id; the
+    # count stops at QUEUE_COUNT_CAP (core.paging). Issue 13: at 600,000 tasks the exact count
+    # and the full-row sort were most of the page.
+    defer_rows = True
+    paginator_class = capped_paginator(QUEUE_COUNT_CAP)
     sort_columns = (("number", gettext_lazy("Number")), ("state", gettext_lazy("State")),
                     ("title", gettext_lazy("Task")), ("stage", gettext_lazy("Stage")),
                     ("created_at", gettext_lazy("Created")))
@@ -202,7 +210,7 @@ class TaskListView(TaskDeskMixin, TicketListView):
     def get_params(self):
         params = super().get_params()
         if "queue" not in params and not any(k for k in params if k not in ("page", "ordering")):
-            params["queue"] = TaskQueue.MY_GROUPS if self.request.user.teams.exists() else TaskQueue.ALL_OPEN
+            params["queue"] = TaskQueue.MY_GROUPS if team_ids(self.request.user) else TaskQueue.ALL_OPEN
         return params
 
     def get_default_ordering(self, params):
@@ -212,13 +220,20 @@ class TaskListView(TaskDeskMixin, TicketListView):
     def get_extra_context(self, params, page):
         attach_clocks(page.object_list)
         queue = params.get("queue", "")
-        approvals = [item for item in inbox.pending_for_request(self.request)
-                     if item.kind == REQUEST_APPROVAL_KIND]
+        # The list only on its tab; elsewhere the count the navigation shows too (core.approvals).
+        approvals = ([item for item in inbox.pending_for_request(self.request) if item.kind == REQUEST_APPROVAL_KIND]
+                     if queue == TaskQueue.AWAITING_APPROVAL else None)
         counts = {} if unboosted_htmx(self.request) else task_queue_counts(
             Task.objects.visible_to(self.request.user), self.request.user)
-        counts[TaskQueue.AWAITING_APPROVAL] = len(approvals)
+        # A capped tab reads "1,000+" (its list says "1,000 or more tasks").
+        counts = {value: (f"{QUEUE_COUNT_CAP:,}+" if count >= QUEUE_COUNT_CAP else count)
+                  for value, count in counts.items()}
+        counts[TaskQueue.AWAITING_APPROVAL] = (len(approvals) if approvals is not None
+                                               else inbox.source_count_for_request(self.request, REQUEST_APPROVAL_KIND))
         return {"queues": [(value, label, counts.get(value)) for value, label in TaskQueue.choices],
-                "queue": queue, "approvals": approvals if queue == TaskQueue.AWAITING_APPROVAL else None}
+                "queue": queue, "approvals": approvals[:APPROVALS_SHOWN] if approvals is not None else None,
+                "approvals_more": max(len(approvals or ()) - APPROVALS_SHOWN, 0),
+                "count_capped": page.paginator.capped}
 
 
 class TaskDetailView(TaskDeskMixin, TicketDetailView):

@@ -3,6 +3,7 @@ import os
 from celery import Celery
 from celery.schedules import crontab
 from celery.signals import celeryd_init
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "itsm.settings")
 
@@ -10,8 +11,10 @@ app = Celery("itsm")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# Periodic work. Each entry names a task that is safe to run twice.
+# Periodic work. Each entry names a task that is safe to run twice. The apps' entries in
+# settings.CELERY_BEAT_SCHEDULE are kept: assigning beat_schedule here would otherwise drop them.
 app.conf.beat_schedule = {
+    **settings.CELERY_BEAT_SCHEDULE,
     # A sweep that waited longer than its interval is dropped: the next one catches up once.
     "sla-sweep": {"task": "sla.tasks.sweep", "schedule": 15.0, "options": {"expires": 14.0}},
     # The outbox sweep: delivers what no on-commit wake-up reached (broker down, worker lost).
@@ -28,13 +31,6 @@ app.conf.beat_schedule = {
 }
 
 
-
-@app.on_after_configure.connect
-def _app_schedules(sender, **_kwargs):
-    """Apps add their periodic tasks to settings.CELERY_BEAT_SCHEDULE; the entries above win a clash."""
-    from django.conf import settings
-
-    sender.conf.beat_schedule = {**getattr(settings, "CELERY_BEAT_SCHEDULE", {}), **sender.conf.beat_schedule}
 
 @celeryd_init.connect
 def _worker_database_timeouts(**_kwargs):

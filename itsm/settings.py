@@ -346,9 +346,13 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_WORKER_REDIRECT_STDOUTS_LEVEL = "INFO"
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE = {  # each app adds its periodic tasks in itsm/celery.py
+# Periodic tasks of the apps (itsm/celery.py adds them to its own sweeps; each names a task safe to run twice).
+CELERY_BEAT_SCHEDULE = {
     # Mail in: poll every active IMAP mailbox (a poll that overran its slot is dropped, not queued).
     "mailin-poll": {"task": "mailin.tasks.poll_mailboxes", "schedule": 60.0, "options": {"expires": 55.0}},
+    # Attachment files staged by portal carts abandoned for more than a day (fulfilment.cart).
+    "fulfilment-purge-cart-files": {"task": "fulfilment.tasks.purge_cart_files", "schedule": 3600.0,
+                                    "options": {"expires": 3000.0}},
 }
 
 # Service reports (reports.exports.pdf): the TrueType fonts the PDF is drawn with. Debian's

@@ -24,10 +24,14 @@ class CatalogReadManagerWrite(permissions.BasePermission):
         return request.method in permissions.SAFE_METHODS or can_manage_catalog(request.user)
 
 
+# The service's names of what the API calls otherwise.
+API_NAMES = {"form_schema": "form", "approval_stages": "approval", "task_templates": "fulfilment_plan"}
+
+
 def _api_errors(exc):
     """The service's refusal with the API's field names (the form schema is `form` here)."""
     if hasattr(exc, "error_dict"):
-        renamed = {("form" if key == "form_schema" else key): value for key, value in exc.message_dict.items()}
+        renamed = {API_NAMES.get(key, key): value for key, value in exc.message_dict.items()}
         return ValidationError(renamed)
     return exc
 
@@ -86,9 +90,12 @@ class CatalogItemViewSet(CatalogViewSet):
         data = dict(serializer.validated_data)
         version = data.pop("version", None)
         organisations, groups = data.pop("organisations", None), data.pop("groups", None)
+        stages, steps = data.pop("approval_stages", None), data.pop("task_templates", None)
         try:
-            serializer.instance = services.save_item(instance, **self.actor_kwargs(), fields=data,
-                                                     organisations=organisations, groups=groups,
-                                                     expected_version=version)
+            serializer.instance = services.save_item(
+                instance, **self.actor_kwargs(), fields=data, organisations=organisations, groups=groups,
+                approval_stages=[dict(row) for row in stages] if stages is not None else None,
+                task_templates=[dict(row) for row in steps] if steps is not None else None,
+                expected_version=version)
         except ValidationError as exc:
             raise _api_errors(exc) from exc
