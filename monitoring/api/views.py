@@ -64,8 +64,8 @@ class EventIngestView(APIView):
         if not serializer.is_valid():
             errors = serializer.errors
             if many:
-                errors = {f"[{i}].{field}": messages for i, item in enumerate(errors)
-                          for field, messages in (item or {}).items()}
+                pairs = errors.items() if isinstance(errors, dict) else enumerate(errors)
+                errors = {f"[{i}].{field}": messages for i, item in pairs for field, messages in (item or {}).items()}
             raise ValidationError(errors)
         valid = serializer.validated_data if many else [serializer.validated_data]
         for item, original in zip(valid, items):
