@@ -336,6 +336,9 @@ CELERY_WORKER_REDIRECT_STDOUTS_LEVEL = "INFO"
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {}  # each app adds its periodic tasks in itsm/celery.py
+# Monitoring's hold-down sweep: resolves incidents whose alerts cleared and stayed clear (issue 15).
+CELERY_BEAT_SCHEDULE["monitoring-settle-due"] = {"task": "monitoring.settle_due", "schedule": 30.0,
+                                                 "options": {"expires": 29.0}}
 
 # The outbox (core.outbox): a failing after-commit handler is retried after 10 s, 20 s, 40 s, ...
 # (capped at an hour) and after OUTBOX_MAX_ATTEMPTS attempts left dead for an administrator.
