@@ -87,6 +87,11 @@ class RuleEditMixin(DeskRequiredMixin):
     def get_form(self, form_class=None):
         return bootstrapify(super().get_form(form_class))
 
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400  # as every desk form refusing its input
+        return response
+
     def get_success_url(self):
         messages.success(self.request, _("Rule saved."))
         return reverse("monitoring:rule_list")

@@ -74,7 +74,20 @@ def build():
         article=problem.kb_article, incident_type=ContentType.objects.get_for_model(incident_a),
     )
     records.update(_portal_records(users))
+    records.update(_monitoring_records(agent))
     return users, records
+
+
+def _monitoring_records(agent):
+    """Issue 15: an alert (with its event) and one rule of each kind."""
+    from monitoring.ingest import IncomingEvent, ingest
+    from monitoring.models import Alert, CIMappingRule, IncidentRule
+
+    outcome = ingest(IncomingEvent(severity="warning", status="firing", fingerprint="matrix", node="matrix-host",
+                                   check="ping"), actor=agent)
+    return {"alert": Alert.objects.get(pk=outcome.alert_id),
+            "mapping_rule": CIMappingRule.objects.create(name="Matrix instance", label="instance"),
+            "incident_rule": IncidentRule.objects.create(name="Matrix critical", min_severity="critical")}
 
 
 def _portal_records(users):

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -21,7 +22,7 @@ from monitoring.api.authentication import BearerTokenAuthentication, QueryTokenA
 from monitoring.filtersets import AlertFilterSet
 from monitoring.models import Alert
 
-INGEST_AUTH = [ApiTokenAuthentication, BearerTokenAuthentication, QueryTokenAuthentication]
+INGEST_AUTH = [ApiTokenAuthentication, BearerTokenAuthentication, QueryTokenAuthentication, SessionAuthentication]
 TOKEN_PARAM = OpenApiParameter(
     "token", OpenApiTypes.STR, OpenApiParameter.QUERY, required=False,
     description="An API token, for senders that cannot set a header. Prefer `Authorization: Token <key>` or "
