@@ -31,3 +31,8 @@ def max_batch() -> int:
 
 def suspect_hours() -> int:
     return int(getattr(settings, "MONITORING_SUSPECT_HOURS", 24))
+
+
+def async_commit() -> bool:
+    """Commit event ingest without waiting for the WAL flush (monitoring.ingest.ingest_many)."""
+    return bool(getattr(settings, "MONITORING_ASYNC_COMMIT", True))

@@ -34,7 +34,8 @@ def _outcome(result):
 
 
 def _ingest_all(items, *, actor):
-    return [_outcome(ingest.ingest(ingest.IncomingEvent(**item), actor=actor)) for item in items]
+    return [_outcome(result) for result in
+            ingest.ingest_many([ingest.IncomingEvent(**item) for item in items], actor=actor)]
 
 
 class EventIngestView(APIView):

@@ -115,7 +115,7 @@ def test_rules_pages(client, agent, manager, rules):
     assert IncidentRule.objects.filter(name="minor quiet", open_incident=False).exists()
     bad = client.post(reverse("monitoring:mapping_rule_create"), {
         "name": "bad", "order": 1, "match_on": "label", "label": "", "pattern": "(", "target": "name"})
-    assert bad.status_code == 200 and "Name the label to read." in bad.content.decode()
+    assert bad.status_code == 400 and "Name the label to read." in bad.content.decode()
 
 
 def test_end_users_cannot_see_the_console(client, end_user):
