@@ -92,7 +92,7 @@ ALL_MISSING = row(MISSING, MISSING, MISSING, MISSING, MISSING, MISSING)
 # Models the admin shows but never adds or deletes in (their records come from services).
 ADMIN_NO_ADD = ("accounts/apitoken", "axes/accessattempt", "axes/accessfailurelog", "axes/accesslog",
                 "changes/change", "cmdb/importjob", "core/auditentry", "core/delivery", "core/outboxevent",
-                "incidents/incident", "knowledge/article", "problems/problem", "releases/release", "sla/escalationrun",
+                "incidents/incident", "knowledge/article", "monitoring/alert", "monitoring/event", "problems/problem", "releases/release", "sla/escalationrun",
                 "sla/slaclock")
 ADMIN_NO_DELETE = tuple(m for m in ADMIN_NO_ADD if not m.startswith("axes/"))
 
