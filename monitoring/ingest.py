@@ -16,7 +16,7 @@ Resolved event: the open alert is closed and its incident's resolve is due after
 
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from monitoring import conf, escalation, mapping, rules
@@ -54,6 +54,8 @@ class Outcome:
     incident_id: int | None
 
 
+DEADLOCK = "40P01"
+
 _TOUCH_OPEN = (
     f"UPDATE {Alert._meta.db_table} SET count = count + 1, last_seen = %s, severity = %s, message = %s"
     " WHERE fingerprint = %s AND state = 'open' RETURNING id, ci_id, incident_id, service_id"
@@ -73,15 +75,28 @@ def _lock(kind: str, key) -> None:
 def ingest_many(events, *, actor) -> list[Outcome]:
     """The API's entry: the events of one request in one transaction (one commit per request).
 
+    Events are applied in fingerprint order (a fingerprint's own events keep their order), so two
+    concurrent batches lock the same alerts in the same order; a deadlock PostgreSQL still
+    detects (through the service and incident locks) is retried, up to three times.
+
     With MONITORING_ASYNC_COMMIT (default on) that commit does not wait for the WAL flush: under
     load the flush was most of a request's time. The database stays consistent; what a crash of
     PostgreSQL could lose is the last fraction of a second of acknowledged events, which monitoring
     tools send again (a firing alert repeats; Alertmanager every repeat_interval)."""
-    with transaction.atomic():
-        if conf.async_commit():
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        return [ingest(event, actor=actor) for event in events]
+    order = sorted(range(len(events)), key=lambda index: events[index].fingerprint)
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                if conf.async_commit():
+                    with connection.cursor() as cursor:
+                        cursor.execute("SET LOCAL synchronous_commit TO OFF")
+                results = {index: ingest(events[index], actor=actor) for index in order}
+            return [results[index] for index in range(len(events))]
+        except OperationalError as error:
+            if getattr(error.__cause__, "pgcode", None) != DEADLOCK or attempt == 2 \
+                    or connection.in_atomic_block:
+                raise
+    raise AssertionError("unreachable")
 
 
 def ingest(event: IncomingEvent, *, actor, now=None) -> Outcome:
