@@ -124,10 +124,11 @@ def client(index, port, key, seconds, batch, total, out):
         t0 = time.perf_counter()
         conn.request("POST", "/api/v1/events/", body=body, headers=headers)
         response = conn.getresponse()
-        response.read()
+        answer = response.read()
         latencies.append(time.perf_counter() - t0)
         if response.status != 202:
             errors += 1
+            print("error", response.status, answer[:300], file=sys.stderr)
         sent += size
     out.put((sent, errors, latencies, time.perf_counter() - started))
 
