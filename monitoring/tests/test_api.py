@@ -131,3 +131,15 @@ def test_alerts_list_and_events(agent_api, estate, rules, no_hold_down, django_a
 
 def test_alerts_are_desk_only(end_user_api):
     assert end_user_api.get("/api/v1/alerts/").status_code == 403
+
+
+@pytest.mark.parametrize("body", [
+    {"node": "a", "check": "b", "severity": "major", "message": "nul \x00 byte"},
+    {"node": "a", "check": "b", "severity": "major", "labels": {"k": "nul \x00"}},
+    {"node": "a", "check": "b", "severity": "major", "fingerprint": "x" * 300},
+    "just a string",
+    [1, 2],
+])
+def test_odd_events_never_answer_500(agent_api, body):
+    response = agent_api.post(EVENTS, body, format="json")
+    assert 400 <= response.status_code < 500
