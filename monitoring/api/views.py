@@ -17,6 +17,7 @@ from core.api.permissions import DeskOnly
 from core.choices import Channel
 from incidents.models import Incident
 from monitoring import alertmanager, conf, ingest, suspects
+from monitoring.api import schema  # noqa: F401  (the token schemes' OpenAPI descriptions)
 from monitoring.api import serializers as s
 from monitoring.api.authentication import BearerTokenAuthentication, QueryTokenAuthentication
 from monitoring.filtersets import AlertFilterSet
