@@ -353,6 +353,8 @@ CELERY_BEAT_SCHEDULE = {
     # Attachment files staged by portal carts abandoned for more than a day (fulfilment.cart).
     "fulfilment-purge-cart-files": {"task": "fulfilment.tasks.purge_cart_files", "schedule": 3600.0,
                                     "options": {"expires": 3000.0}},
+    # Monitoring's hold-down sweep: resolves incidents whose alerts cleared and stayed clear (issue 15).
+    "monitoring-settle-due": {"task": "monitoring.settle_due", "schedule": 30.0, "options": {"expires": 29.0}},
 }
 
 # Service reports (reports.exports.pdf): the TrueType fonts the PDF is drawn with. Debian's

@@ -78,6 +78,7 @@ def build():
     records["improvement"] = create_improvement(actor=agent, channel=web, title="Fewer printer calls")
     records.update(_report_records())
     records.update(_mailin_records())
+    records.update(_monitoring_records(agent))
     return users, records
 
 
@@ -100,6 +101,18 @@ def _mailin_records():
     raw = (b"From: matrix-sender@example.com\r\nSubject: Matrix\r\nMessage-ID: <matrix-1@example.com>\r\n\r\n"
            b"Hello\r\n")
     return dict(mailbox=mailbox, inbound_message=mailin_services.ingest(raw, mailbox=mailbox).message)
+
+
+def _monitoring_records(agent):
+    """Issue 15: an alert (with its event) and one rule of each kind."""
+    from monitoring.ingest import IncomingEvent, ingest
+    from monitoring.models import Alert, CIMappingRule, IncidentRule
+
+    outcome = ingest(IncomingEvent(severity="warning", status="firing", fingerprint="matrix", node="matrix-host",
+                                   check="ping"), actor=agent)
+    return {"alert": Alert.objects.get(pk=outcome.alert_id),
+            "mapping_rule": CIMappingRule.objects.create(name="Matrix instance", label="instance"),
+            "incident_rule": IncidentRule.objects.create(name="Matrix critical", min_severity="critical")}
 
 
 def _portal_records(users):

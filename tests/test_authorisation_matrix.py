@@ -94,8 +94,8 @@ ALL_MISSING = row(MISSING, MISSING, MISSING, MISSING, MISSING, MISSING)
 # Models the admin shows but never adds or deletes in (their records come from services).
 ADMIN_NO_ADD = ("accounts/apitoken", "axes/accessattempt", "axes/accessfailurelog", "axes/accesslog",
                 "changes/change", "cmdb/importjob", "core/auditentry", "core/delivery", "core/outboxevent",
-                "incidents/incident", "knowledge/article", "problems/problem", "releases/release", "sla/escalationrun",
-                "sla/slaclock", "mailin/inboundmessage")
+                "incidents/incident", "knowledge/article", "monitoring/alert", "monitoring/event", "problems/problem",
+                "releases/release", "sla/escalationrun", "sla/slaclock", "mailin/inboundmessage")
 ADMIN_NO_DELETE = tuple(m for m in ADMIN_NO_ADD if not m.startswith("axes/"))
 
 # route pattern (fnmatch; the first that matches wins) → {method: answers}
@@ -327,6 +327,16 @@ MATRIX = [
     ("/api/v1/catalog/items/", {"GET": API_SIGNED_IN, "POST": row(401, 403, 403, 403, 400, 400)}),
     ("/api/v1/catalog/items/<pk>/", {"GET": API_SIGNED_IN, "PATCH": row(401, 403, 403, 403, 200, 200),
                                      "PUT": row(401, 403, 403, 403, 405, 405)}),
+    # issue 15, event management: the desk's alert console and rules (managers keep the rules)
+    ("/alerts/", {"GET": DESK_PAGE}),
+    ("/alerts/<pk>/", {"GET": DESK_PAGE}),
+    ("/alerts/incidents/<pk>/cause/", {"GET": DESK_POST_ONLY, "POST": DESK_ACTION_EMPTY}),
+    ("/alerts/rules/", {"GET": DESK_PAGE}),
+    ("/alerts/rules/*", {"GET": MANAGER_FORM, "POST": MANAGER_FORM_EMPTY}),
+    # monitoring tools send events with an agent's token; alerts and suspects are the desk's
+    ("/api/v1/events/*", {"GET": row(401, 403, 403, 405, 405, 405), "POST": API_DESK_WRITE_EMPTY}),
+    ("/api/v1/alerts/*", {"GET": API_DESK_ONLY}),
+    ("/api/v1/incidents/<ref>/suspected-changes/", {"GET": API_DESK_ONLY, "POST": API_DESK_WRITE_EMPTY}),
     # uploaded files, served by Django only when DEBUG is on (downloads go through core/attachments/)
     ("/media/<path>", {"GET": row(404, 404, 404, 404, 404, 404)}),
     # Django's admin: administrators only; everyone else goes to its login page
@@ -435,6 +445,12 @@ SAMPLES = {
     "/reports/<pk>/download/<fmt>/": {"pk": ["report.pk"], "fmt": ["=pdf", "=xlsx"]},
     "/reports/<pk>/*": {"pk": ["report.pk"]},
     "/api/v1/reports/<pk>/*": {"pk": ["report.pk"]},
+    "/alerts/incidents/<pk>/cause/": {"pk": ["incident_a.pk"]},
+    "/alerts/rules/mapping/<pk>/": {"pk": ["mapping_rule.pk"]},
+    "/alerts/rules/incident/<pk>/": {"pk": ["incident_rule.pk"]},
+    "/alerts/<pk>/": {"pk": ["alert.pk"]},
+    "/api/v1/alerts/<pk>/*": {"pk": ["alert.pk"]},
+    "/api/v1/incidents/<ref>/suspected-changes/": {"ref": ["incident_a.pk", "incident_a.number"]},
 }
 
 
