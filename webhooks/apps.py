@@ -1,3 +1,4 @@
+"""Webhooks out: subscriptions, Standard Webhooks signatures, delivery from the outbox with retries and a log."""
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -5,3 +6,8 @@ from django.utils.translation import gettext_lazy as _
 class WebhooksConfig(AppConfig):
     name = "webhooks"
     verbose_name = _("Webhooks")
+
+    def ready(self):
+        from webhooks import wiring
+
+        wiring.register()
