@@ -18,6 +18,8 @@ app.conf.beat_schedule = {
     "incidents-auto-close": {"task": "incidents.tasks.auto_close_resolved", "schedule": 3600.0},
     # Knowledge articles past their review date: flagged, owners mailed (once per review date).
     "knowledge-review-due": {"task": "knowledge.tasks.flag_due_reviews", "schedule": 3600.0},
+    # Webhooks out: sends what no after-fan-out wake-up reached, and the retries that came due.
+    "webhooks-send": {"task": "webhooks.tasks.send_webhooks", "schedule": 5.0, "options": {"expires": 4.0}},
 }
 
 

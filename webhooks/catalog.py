@@ -37,7 +37,9 @@ def event_names() -> list[str]:
 
 
 def choices() -> list[tuple[str, str]]:
-    """The names and the type wildcards, for the desk form."""
+    """The names and the wildcards (per type, per verb), for the desk form."""
     names = event_names()
     types = sorted({n.partition(".")[0] for n in names})
-    return [("*", "*")] + [(f"{t}.*", f"{t}.*") for t in types] + [(n, n) for n in names]
+    verbs = sorted({n.partition(".")[2] for n in names})
+    return ([("*", "*")] + [(f"{t}.*", f"{t}.*") for t in types] + [(f"*.{v}", f"*.{v}") for v in verbs]
+            + [(n, n) for n in names])

@@ -52,11 +52,13 @@ def refusal(address) -> str:
     if ip.is_loopback:
         return "" if getattr(settings, "WEBHOOKS_ALLOW_LOOPBACK", False) else _("%(ip)s is a loopback address.") % {
             "ip": ip}
-    for test, label in ((ip.is_link_local, _("link-local")), (ip.is_multicast, _("multicast")),
-                        (ip.is_unspecified, _("unspecified")), (ip.is_private, _("private")),
-                        (ip.is_reserved, _("reserved"))):
+    for test, message in ((ip.is_link_local, _("%(ip)s is a link-local address.")),
+                          (ip.is_multicast, _("%(ip)s is a multicast address.")),
+                          (ip.is_unspecified, _("%(ip)s is an unspecified address.")),
+                          (ip.is_private, _("%(ip)s is a private address.")),
+                          (ip.is_reserved, _("%(ip)s is a reserved address."))):
         if test:
-            return _("%(ip)s is a %(kind)s address.") % {"ip": ip, "kind": label}
+            return message % {"ip": ip}
     if not ip.is_global:
         return _("%(ip)s is not a public address.") % {"ip": ip}
     return ""
@@ -76,6 +78,14 @@ def split(url: str):
     if parts.username or parts.password:
         raise TargetRefused(_("Put credentials in the secret, not in the URL."))
     return parts.scheme, parts.hostname, port or (443 if parts.scheme == "https" else 80)
+
+
+def _is_ip(host):
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def resolve(host: str, port: int, resolver=None) -> list[str]:
@@ -98,10 +108,11 @@ def check(url: str, resolver=None) -> Target:
     """Resolve and check the URL's host; the Target names the address to connect to."""
     scheme, host, port = split(url)
     addresses = resolve(host, port, resolver)
+    literal = _is_ip(host)
     for address in addresses:
         reason = refusal(address)
         if reason:
-            if address != host:
+            if not literal:
                 reason = _("%(host)s resolves to a refused address: %(reason)s") % {"host": host, "reason": reason}
             raise TargetRefused(reason)
     return Target(scheme=scheme, host=host, port=port, address=addresses[0])
