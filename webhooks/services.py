@@ -82,6 +82,8 @@ def _missing_ids(filters):
 @transaction.atomic
 def save_subscription(instance, *, actor, channel, fields, expected_version=None):
     """Create (instance None) or update a subscription. The owner is the creator unless given."""
+    if instance is not None and not fields and expected_version is None:
+        return instance
     fields = clean_fields(fields, instance=instance)
     if instance is None:
         fields.setdefault("owner", actor if getattr(actor, "pk", None) else None)
@@ -93,6 +95,8 @@ def save_subscription(instance, *, actor, channel, fields, expected_version=None
         subscription = Subscription.objects.select_for_update().get(pk=instance.pk)
         if expected_version is not None and expected_version != subscription.version:
             raise StaleVersion(subscription.version)
+        if not fields:
+            return subscription  # nothing sent, nothing changes (not even the version)
         before = audit.snapshot(subscription, AUDITED)
         secret_changed = bool(fields.get("secret")) and fields["secret"] != subscription.secret
         for name, value in fields.items():

@@ -1,4 +1,5 @@
-"""API v1 webhooks: subscriptions (managers and administrators), their delivery log and replay."""
+"""API v1 webhooks: subscriptions, their delivery log and replay. The desk reads (as it reads the SLA
+configuration); managers and administrators write and replay. The secret is never shown."""
 
 import django_filters
 from django.shortcuts import get_object_or_404
@@ -7,9 +8,8 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts import roles
 from core.api.mixins import ApiActorMixin
-from core.api.permissions import DeskOnlyUnseen
+from core.api.permissions import DeskReadManagerWrite
 from webhooks import services
 from webhooks.api.serializers import (
     ReplayRangeSerializer,
@@ -21,19 +21,12 @@ from webhooks.choices import WebhookDeliveryState
 from webhooks.models import Subscription, WebhookDelivery
 
 
-class ManagersOnly(DeskOnlyUnseen):
-    """Managers and administrators; agents are refused (403); to end users it does not exist (404)."""
-
-    def has_permission(self, request, view):
-        return super().has_permission(request, view) and roles.is_manager(request.user)
-
-
 class SubscriptionViewSet(ApiActorMixin, viewsets.ModelViewSet):
     """Webhook subscriptions: where events are sent, signed per Standard Webhooks."""
 
     queryset = Subscription.objects.order_by("id")
     serializer_class = SubscriptionSerializer
-    permission_classes = [ManagersOnly]
+    permission_classes = [DeskReadManagerWrite]
     filterset_fields = ["active"]
     search_fields = ["name", "url"]
     ordering_fields = ["id", "created_at"]
@@ -84,7 +77,7 @@ class DeliveryViewSet(ApiActorMixin, mixins.ListModelMixin, mixins.RetrieveModel
     """The delivery log of one subscription, newest first."""
 
     serializer_class = WebhookDeliverySerializer
-    permission_classes = [ManagersOnly]
+    permission_classes = [DeskReadManagerWrite]
     filterset_class = DeliveryFilterSet
     ordering_fields = ["id", "created_at", "delivered_at"]
     queryset = WebhookDelivery.objects.none()

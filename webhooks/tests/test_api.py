@@ -84,9 +84,10 @@ def test_who_may_call(api_as, agent, end_user, manager_api):
     from rest_framework.test import APIClient
 
     assert APIClient().get("/api/v1/webhooks/").status_code == 401
-    assert api_as(agent).get("/api/v1/webhooks/").status_code == 403
-    assert api_as(end_user).get("/api/v1/webhooks/").status_code == 404
-    assert api_as(end_user).get(f"/api/v1/webhooks/{subscription_id}/deliveries/").status_code == 404
+    assert api_as(agent).get("/api/v1/webhooks/").status_code == 200  # the desk reads
+    assert create(api_as(agent)).status_code == 403  # managers write
+    assert api_as(end_user).get("/api/v1/webhooks/").status_code == 403
+    assert api_as(end_user).get(f"/api/v1/webhooks/{subscription_id}/deliveries/").status_code == 403
     assert manager_api.get("/api/v1/webhooks/999999/deliveries/").status_code == 404
     assert manager_api.get("/api/v1/webhooks/x/deliveries/").status_code == 404
 
