@@ -37,7 +37,8 @@ class SubscriptionForm(forms.Form):
                 "groups": filters.get("group", []), "active": subscription.active, "version": subscription.version}
         super().__init__(*args, **kwargs)
         self.fields["events"].choices = catalog.choices()
-        self.fields["events"].widget.attrs["size"] = 12
+        # Event names are identifiers, the same in every language.
+        self.fields["events"].widget.attrs.update(size=12, lang="en", translate="no")
         self.fields["services"].queryset = ConfigurationItem.objects.business_services().order_by("name")
         bootstrapify(self, multiple_select_size=6)
 

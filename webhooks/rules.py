@@ -12,6 +12,8 @@ import secrets as _secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.utils.translation import gettext as _
+
 SECRET_PREFIX = "whsec_"
 # Types never sent out: account events carry tokens and passwords' metadata, and webhook events
 # about webhooks would feed themselves.
@@ -37,27 +39,27 @@ def check_patterns(patterns, catalog) -> list[str]:
     """The reasons `patterns` are refused (empty when fine): `*`, a name in the catalog, a name or
     `<type>.*` of a type in the catalog, or `*.<verb>` of a verb in it."""
     if not isinstance(patterns, list) or not patterns:
-        return ["Choose at least one event."]
+        return [_("Choose at least one event.")]
     types = {n.partition(".")[0] for n in catalog}
     verbs = {n.partition(".")[2] for n in catalog}
     problems = []
     for pattern in patterns:
         if not isinstance(pattern, str) or not pattern.strip():
-            problems.append(f"{pattern!r} is not an event name.")
+            problems.append(_("%(pattern)r is not an event name.") % {"pattern": pattern})
             continue
         kind, dot, verb = pattern.partition(".")
         if pattern == "*" or pattern in catalog:
             continue
         if kind in PRIVATE_TYPES:
-            problems.append(f"{pattern}: {kind} events are never sent to webhooks.")
+            problems.append(_("%(pattern)s: %(kind)s events are never sent to webhooks.") % {"pattern": pattern, "kind": kind})
         elif not dot or not verb:
-            problems.append(f"{pattern}: an event is named <type>.<verb> (incident.created, incident.*).")
+            problems.append(_("%(pattern)s: an event is named <type>.<verb> (incident.created, incident.*).") % {"pattern": pattern})
         elif kind == "*" and verb in verbs:
             continue
         elif kind in types and (verb == "*" or "*" not in verb):
             continue  # a known type's verbs grow with its workflow (article.submitted-for-review)
         else:
-            problems.append(f"{pattern}: no such event.")
+            problems.append(_("%(pattern)s: no such event.") % {"pattern": pattern})
     return problems
 
 
@@ -70,16 +72,16 @@ def normalise_filters(filters) -> dict[str, list[int]]:
     if filters in (None, ""):
         return {}
     if not isinstance(filters, dict):
-        raise ValueError("filters", "Filters are an object: {\"service\": [ids], \"priority\": [1..5], \"group\": [ids]}.")
+        raise ValueError("filters", _("Filters are an object: {\"service\": [ids], \"priority\": [1..5], \"group\": [ids]}."))
     clean = {}
     for key, value in filters.items():
         if key not in FILTER_KEYS:
-            raise ValueError(key, f"Unknown filter {key!r}: use service, priority or group.")
+            raise ValueError(key, _("Unknown filter %(key)r: use service, priority or group.") % {"key": key})
         values = value if isinstance(value, list) else [value]
         if any(isinstance(v, bool) or not isinstance(v, int) or v < 1 for v in values):
-            raise ValueError(key, f"The {key} filter takes positive integer ids.")
+            raise ValueError(key, _("The %(key)s filter takes positive integer ids.") % {"key": key})
         if key == "priority" and any(v > 5 for v in values):
-            raise ValueError(key, "A priority is 1 to 5.")
+            raise ValueError(key, _("A priority is 1 to 5."))
         if values:
             clean[key] = sorted(set(values))
     return clean
@@ -127,12 +129,12 @@ def disable_reason(*, failing_since: datetime | None, dead_streak: int, now: dat
                    gone: bool = False) -> str:
     """Why a subscription must be switched off now ("" if it may go on)."""
     if gone:
-        return "The receiver answered 410 Gone."
+        return _("The receiver answered 410 Gone.")
     if failing_since is not None and now - failing_since >= policy.failing_for:
         hours = int(policy.failing_for.total_seconds() // 3600)
-        return f"Every delivery failed for {hours} hours."
+        return _("Every delivery failed for %(hours)s hours.") % {"hours": hours}
     if dead_streak >= policy.dead_in_a_row:
-        return f"{dead_streak} deliveries in a row were given up."
+        return _("%(count)s deliveries in a row were given up.") % {"count": dead_streak}
     return ""
 
 
@@ -148,13 +150,13 @@ def new_secret() -> str:
 def secret_key(secret: str) -> bytes:
     """The HMAC key of a `whsec_<base64>` secret (24 to 64 bytes); ValueError otherwise."""
     if not isinstance(secret, str) or not secret.startswith(SECRET_PREFIX):
-        raise ValueError("A secret has the form whsec_<base64 of 24 to 64 random bytes>.")
+        raise ValueError(_("A secret has the form whsec_<base64 of 24 to 64 random bytes>."))
     try:
         key = base64.b64decode(secret[len(SECRET_PREFIX):], validate=True)
     except (binascii.Error, ValueError):
-        raise ValueError("The part after whsec_ is not base64.") from None
+        raise ValueError(_("The part after whsec_ is not base64.")) from None
     if not 24 <= len(key) <= 64:
-        raise ValueError("A secret has 24 to 64 bytes after decoding.")
+        raise ValueError(_("A secret has 24 to 64 bytes after decoding."))
     return key
 
 

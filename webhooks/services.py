@@ -172,24 +172,28 @@ def fanout(batch) -> int:
     """Turn outbox events (core.events.Event, as read back by the outbox) into deliveries for the
     subscriptions that want them; safe to run twice (one row per subscription and event)."""
     subscriptions = list(Subscription.objects.filter(active=True))
+    wanted_by = []
+    for event in batch:
+        matching = [s for s in subscriptions if rules.wants(s.events, event.name)
+                    and (not s.filters or rules.record_matches(s.filters, facts(event.record)))]
+        if matching:
+            wanted_by.append((event, matching))
     rows = []
-    if subscriptions:
-        payloads.prefetch([e.record for e in batch])
-        for event in batch:
-            matching = [s for s in subscriptions if rules.wants(s.events, event.name)
-                        and (not s.filters or rules.record_matches(s.filters, facts(event.record)))]
-            if not matching:
-                continue
-            record = event.record
-            content_type_id = ContentType.objects.get_for_model(record).pk if record is not None else None
-            text = payloads.body(name=event.name, at=event.at, event_id=event.id, record=record,
-                                 channel=event.channel, actor=event.actor, data=event.data)
-            for subscription in matching:
-                rows.append(WebhookDelivery(
-                    subscription=subscription, event_id=event.id, event_name=event.name,
-                    content_type_id=content_type_id, object_id=record.pk if record is not None else None,
-                    record_key=_record_key(content_type_id, record.pk if record is not None else None, event.id),
-                    body=text))
+    # One representation per record of the batch: its state now, after the commits that published
+    # these events (the outbox runs after commit), the same for each of its events here.
+    representations = payloads.represent_all([event.record for event, _subs in wanted_by])
+    for event, matching in wanted_by:
+        record = event.record
+        content_type_id = ContentType.objects.get_for_model(record).pk if record is not None else None
+        object_id = record.pk if record is not None else None
+        text = payloads.body(name=event.name, at=event.at, event_id=event.id, record=record, channel=event.channel,
+                             actor=event.actor, data=event.data,
+                             representation=representations.get((type(record), object_id)))
+        for subscription in matching:
+            rows.append(WebhookDelivery(
+                subscription=subscription, event_id=event.id, event_name=event.name,
+                content_type_id=content_type_id, object_id=object_id,
+                record_key=_record_key(content_type_id, object_id, event.id), body=text))
     if rows:
         WebhookDelivery.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
         transaction.on_commit(_wake)
