@@ -215,10 +215,12 @@ def receiver_down(args, receiver, records, subscription):
     minute = timedelta(minutes=1)
 
     def one_minute_passes():
-        # (a batch in flight, claimed in the last seconds, keeps its lease: moving it would hand it
-        # to the other worker while it is being sent)
-        in_flight = timezone.now() - timedelta(seconds=5)
-        WebhookDelivery.objects.filter(state__in=["pending", "failed"]).exclude(last_attempt_at__gte=in_flight).update(
+        # Only rows not yet due move (what is due stays due): an UPDATE of every owed row would
+        # lock them, and the workers' claims skip locked rows. A batch in flight, claimed in the
+        # last seconds, keeps its lease (moving it would hand it to the other worker mid-send).
+        now = timezone.now()
+        WebhookDelivery.objects.filter(state__in=["pending", "failed"], next_attempt_at__gt=now).exclude(
+            last_attempt_at__gte=now - timedelta(seconds=5)).update(
             next_attempt_at=F("next_attempt_at") - minute, created_at=F("created_at") - minute)
         Subscription.objects.filter(failing_since__isnull=False).update(failing_since=F("failing_since") - minute)
         wake(args.workers)
