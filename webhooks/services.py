@@ -113,7 +113,7 @@ def save_subscription(instance, *, actor, channel, fields, expected_version=None
         if diff:
             audit.record_changes(subscription, actor=actor, channel=channel, changes=diff)
         events.publish("webhook.updated", subscription, actor=actor, channel=channel, data={"fields": sorted(diff)})
-    _forget_patterns()
+    forget_patterns()
     return subscription
 
 
@@ -124,12 +124,12 @@ def delete_subscription(subscription, *, actor, channel):
     pk = subscription.pk
     subscription.delete()
     subscription.pk = pk
-    _forget_patterns()
+    forget_patterns()
     return subscription
 
 
 # --- the fan-out: outbox events → deliveries ---------------------------------------------------------
-def _forget_patterns():
+def forget_patterns():
     try:
         cache.delete(PATTERNS_KEY)
     except Exception:  # noqa: BLE001 - a cache outage must not fail the write (entries expire)
@@ -144,7 +144,7 @@ def active_patterns() -> list[str] | None:
         if patterns is None:
             patterns = sorted({p for chosen in Subscription.objects.filter(active=True).values_list("events", flat=True)
                                for p in chosen or ()})
-            cache.set(PATTERNS_KEY, patterns, timeout=300)
+            cache.set(PATTERNS_KEY, patterns, timeout=None)  # cleared by every subscription write
         return patterns
     except Exception:  # noqa: BLE001 - unknown: let the fan-out decide (it reads the database)
         log.warning("webhooks: could not read the patterns cache", exc_info=True)
@@ -313,5 +313,5 @@ def disable(subscription, *, reason, now, actor=None, channel=Channel.SYSTEM):
     audit.record(subscription, actor=actor, channel=channel, action=AuditAction.UPDATED, field="active",
                  old=True, new=False, context={"reason": reason}, at=now)
     events.publish("webhook.disabled", subscription, actor=actor, channel=channel, data={"reason": reason}, at=now)
-    _forget_patterns()
+    forget_patterns()
     log.warning("webhook subscription %s disabled: %s", subscription.pk, reason)
