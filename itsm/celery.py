@@ -28,6 +28,8 @@ app.conf.beat_schedule = {
                         "schedule": crontab(minute=20, day_of_month="1,2")},
     # The manager dashboard's pre-aggregated figures (issue 16); a late run is dropped, the next catches up.
     "dashboards-refresh": {"task": "dashboards.tasks.refresh", "schedule": 600.0, "options": {"expires": 540.0}},
+    # Webhooks out: sends what no after-fan-out wake-up reached, and the retries that came due.
+    "webhooks-send": {"task": "webhooks.tasks.send_webhooks", "schedule": 5.0, "options": {"expires": 4.0}},
 }
 
 

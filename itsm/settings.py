@@ -327,6 +327,7 @@ SPECTACULAR_SETTINGS = {
         "ImpactUrgencyEnum": "core.choices.Impact",
         "ServiceRequestStateEnum": "fulfilment.choices.RequestState",
         "FulfilmentTaskStateEnum": "fulfilment.choices.TaskState",
+        "WebhookDeliveryStateEnum": "webhooks.choices.WebhookDeliveryState",
     },
 }
 
@@ -367,6 +368,21 @@ REPORTS_PDF_FONT_BOLD = env("REPORTS_PDF_FONT_BOLD", "/usr/share/fonts/truetype/
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
 OUTBOX_BACKOFF_SECONDS = env_int("OUTBOX_BACKOFF_SECONDS", 10)
 OUTBOX_BACKOFF_MAX_SECONDS = env_int("OUTBOX_BACKOFF_MAX_SECONDS", 3600)
+
+# Webhooks out (webhooks/): retries back off from 5 s to at most an hour, with jitter, for 24 hours;
+# a subscription failing for WEBHOOKS_DISABLE_AFTER_SECONDS, or whose deliveries are given up
+# WEBHOOKS_DISABLE_AFTER_DEAD times in a row, is switched off and its owner mailed.
+# Targets on loopback, private, link-local (metadata) or reserved addresses are refused unless
+# WEBHOOKS_ALLOW_LOOPBACK or WEBHOOKS_ALLOWED_NETWORKS (CIDRs of trusted internal systems) allow them.
+WEBHOOKS_TIMEOUT_SECONDS = env_int("WEBHOOKS_TIMEOUT_SECONDS", 10)
+WEBHOOKS_SEND_THREADS = env_int("WEBHOOKS_SEND_THREADS", 8)  # requests in flight per worker process
+WEBHOOKS_BACKOFF_SECONDS = env_int("WEBHOOKS_BACKOFF_SECONDS", 5)
+WEBHOOKS_BACKOFF_MAX_SECONDS = env_int("WEBHOOKS_BACKOFF_MAX_SECONDS", 3600)
+WEBHOOKS_RETRY_WINDOW_SECONDS = env_int("WEBHOOKS_RETRY_WINDOW_SECONDS", 24 * 3600)
+WEBHOOKS_DISABLE_AFTER_SECONDS = env_int("WEBHOOKS_DISABLE_AFTER_SECONDS", 24 * 3600)
+WEBHOOKS_DISABLE_AFTER_DEAD = env_int("WEBHOOKS_DISABLE_AFTER_DEAD", 10)
+WEBHOOKS_ALLOW_LOOPBACK = env_bool("WEBHOOKS_ALLOW_LOOPBACK", False)
+WEBHOOKS_ALLOWED_NETWORKS = env_list("WEBHOOKS_ALLOWED_NETWORKS", "")
 
 LOGGING = {
     "version": 1,

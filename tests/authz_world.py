@@ -79,6 +79,7 @@ def build():
     records.update(_report_records())
     records.update(_mailin_records())
     records.update(_monitoring_records(agent))
+    records.update(_webhook_records(users, incident_a))
     return users, records
 
 
@@ -113,6 +114,21 @@ def _monitoring_records(agent):
     return {"alert": Alert.objects.get(pk=outcome.alert_id),
             "mapping_rule": CIMappingRule.objects.create(name="Matrix instance", label="instance"),
             "incident_rule": IncidentRule.objects.create(name="Matrix critical", min_severity="critical")}
+
+
+def _webhook_records(users, incident):
+    """A switched-off webhook subscription and one given-up delivery of A's incident (issue 15)."""
+    from core.models import OutboxEvent
+    from webhooks.models import Subscription, WebhookDelivery
+    from webhooks.rules import new_secret
+
+    subscription = Subscription.objects.create(url="https://hooks.example/matrix", events=["incident.*"],
+                                               secret=new_secret(), active=False, owner=users["manager"])
+    event = OutboxEvent.objects.filter(name="incident.created", object_id=incident.pk).first()
+    delivery = WebhookDelivery.objects.create(subscription=subscription, event=event, event_name=event.name,
+                                              object_id=incident.pk, record_key=f"matrix:{incident.pk}", body="{}",
+                                              state="dead", attempts=3)
+    return {"webhook": subscription, "webhook_delivery": delivery}
 
 
 def _portal_records(users):

@@ -1,5 +1,17 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-router = SimpleRouter()
+from webhooks.api import views
 
-urlpatterns = router.urls
+router = SimpleRouter()
+router.register("webhooks", views.SubscriptionViewSet, basename="webhook")
+
+deliveries = views.DeliveryViewSet
+urlpatterns = router.urls + [
+    path("webhooks/<str:subscription_pk>/deliveries/", deliveries.as_view({"get": "list"}),
+         name="webhook-delivery-list"),
+    path("webhooks/<str:subscription_pk>/deliveries/<int:pk>/", deliveries.as_view({"get": "retrieve"}),
+         name="webhook-delivery-detail"),
+    path("webhooks/<str:subscription_pk>/deliveries/<int:pk>/replay/", deliveries.as_view({"post": "replay"}),
+         name="webhook-delivery-replay"),
+]
