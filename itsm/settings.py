@@ -336,6 +336,8 @@ CELERY_WORKER_REDIRECT_STDOUTS_LEVEL = "INFO"
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {}  # each app adds its periodic tasks in itsm/celery.py
+# VOC (issue 16): open complaints past VOC_ESCALATE_AFTER_DAYS go up to the service owner.
+CELERY_BEAT_SCHEDULE["voc-escalate-due"] = {"task": "voc.escalate_due", "schedule": 3600.0}
 
 # The outbox (core.outbox): a failing after-commit handler is retried after 10 s, 20 s, 40 s, ...
 # (capped at an hour) and after OUTBOX_MAX_ATTEMPTS attempts left dead for an administrator.
@@ -419,3 +421,11 @@ if PRODUCTION:
 from itsm.logging_setup import configure_structlog  # noqa: E402
 
 configure_structlog()
+
+# Satisfaction surveys (issue 16): how long the signed link of a survey e-mail answers.
+SURVEY_LINK_MAX_AGE_DAYS = env_int("SURVEY_LINK_MAX_AGE_DAYS", 30)
+# VOC (issue 16): days to respond by kind (Korean public-sector complaint handling: 7 days), and
+# the age at which an open complaint is escalated to the service's owner group (else this team).
+VOC_DUE_DAYS = {"complaint": 7, "inquiry": 3, "suggestion": 14, "compliment": 14}
+VOC_ESCALATE_AFTER_DAYS = env_int("VOC_ESCALATE_AFTER_DAYS", 3)
+VOC_ESCALATION_TEAM = env("VOC_ESCALATION_TEAM") or "Service Management"

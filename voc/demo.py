@@ -1,0 +1,5 @@
+"""Demo data of voc (filled below)."""
+
+
+def seed(ctx):
+    return None
