@@ -56,3 +56,14 @@ def campaign_rates(campaigns):
     rows = (Survey.objects.filter(campaign__in=campaigns).order_by().values("campaign")
             .annotate(invited=Count("id"), answered=Count("id", filter=Q(answered_at__isnull=False))))
     return {row["campaign"]: (row["invited"], row["answered"]) for row in rows}
+
+
+def satisfaction_of(surveys) -> dict:
+    """The figures of a set of surveys (a periodic survey's): one query."""
+    rows = dict(surveys.order_by().filter(answered_at__isnull=False).values_list("score").annotate(n=Count("id")))
+    by_score = {score: rows.get(score, 0) for score in rules.SCORES}
+    invited = surveys.order_by().count()
+    responses = sum(by_score.values())
+    return {"responses": responses, "invited": invited, "response_rate": rules.response_rate(responses, invited),
+            "csat_percent": rules.csat_percent(by_score), "score_100": rules.score_100(by_score),
+            "low_scores": by_score[1] + by_score[2], "by_score": by_score}

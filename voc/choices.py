@@ -31,3 +31,6 @@ BADGE_COLOURS = {
 }
 KIND_COLOURS = {VocKind.COMPLAINT: "danger", VocKind.SUGGESTION: "primary", VocKind.COMPLIMENT: "success",
                 VocKind.INQUIRY: "info"}
+
+# core_tags.badge reads a record's colours by field.
+BADGES = {"state": BADGE_COLOURS, "kind": KIND_COLOURS}

@@ -13,7 +13,7 @@ from accounts import roles
 from core.models import Ticket, TicketQuerySet
 from core.tickets import Lifecycle
 from voc import workflow
-from voc.choices import BADGE_COLOURS, OPEN_STATES, VocChannel, VocKind, VocState
+from voc.choices import BADGES, OPEN_STATES, VocChannel, VocKind, VocState
 
 
 class VocQuerySet(TicketQuerySet):
@@ -32,7 +32,7 @@ class VocQuerySet(TicketQuerySet):
 class Voc(Ticket):
     NUMBER_PREFIX = "VOC"
     REQUESTER_FIELD = "reported_by"
-    badge_colours = BADGE_COLOURS
+    badge_colours = BADGES
     EDITABLE_FIELDS = frozenset({"title", "description", "kind", "organisation", "service", "assignment_group",
                                  "assigned_to", "response", "due_at", "channel"})
     lifecycle = Lifecycle(
@@ -41,7 +41,7 @@ class Voc(Ticket):
         workflow=workflow,
         timestamps={VocState.RESPONDED: "responded_at", VocState.CLOSED: "closed_at"},
         desk_only_fields=frozenset({"assignment_group", "assigned_to", "response", "due_at", "organisation"}),
-        reporter_fields=frozenset({"title", "description", "kind", "service"}),
+        reporter_fields=frozenset({"title", "description", "kind", "service", "tickets"}),
     )
     AUDIT_EXCLUDE = Ticket.AUDIT_EXCLUDE | {"responded_at", "closed_at"}
 
