@@ -73,8 +73,9 @@ def sampled(key: str, percent: int) -> bool:
 
 def stratified_sample(population: Sequence[tuple[Hashable, Hashable, object]], size: int, *, seed) -> list:
     """A representative sample of `size` people: `population` holds (organisation, service, item)
-    triples; each stratum (organisation, service) gets its proportional share (largest remainders,
-    at least one for any stratum while the size allows), drawn at random with `seed`, so the same
+    triples; each stratum (organisation, service) gets its proportional share (seats left by
+    rounding down go to the largest remainders: no stratum is over- or under-represented by
+    more than one person), drawn at random with `seed`, so the same
     population, size and seed give the same sample.
 
     Returns the chosen items, stratum by stratum in a stable order.
