@@ -13,6 +13,14 @@ SCORE_CHOICES = [(5, _("5 · Very satisfied")), (4, _("4 · Satisfied")), (3, _(
                  (2, _("2 · Dissatisfied")), (1, _("1 · Very dissatisfied"))]
 
 
+def radios(form):
+    """Radio buttons look like radio buttons (bootstrapify gives every other widget form-control)."""
+    for field in form.fields.values():
+        if isinstance(field.widget, forms.RadioSelect):
+            field.widget.attrs["class"] = "form-check-input"
+    return form
+
+
 class AnswerForm(forms.Form):
     """The score is a plain value here: surveys.rules.parse_score refuses 0, 6 or "five" with its
     own message (the service checks it again)."""
@@ -37,7 +45,7 @@ class AnswerForm(forms.Form):
                 field = forms.CharField(label=label, required=False, max_length=2000,
                                         widget=forms.Textarea(attrs={"rows": 2}))
             self.fields[name] = field
-        bootstrapify(self)
+        radios(bootstrapify(self))
 
     def question_fields(self):
         return [self[f"q{q.pk}"] for q in self.questions]

@@ -10,6 +10,14 @@ from voc.choices import VocChannel, VocKind
 from voc.models import Voc
 
 
+def radios(form):
+    """Radio buttons look like radio buttons (bootstrapify gives every other widget form-control)."""
+    for field in form.fields.values():
+        if isinstance(field.widget, forms.RadioSelect):
+            field.widget.attrs["class"] = "form-check-input"
+    return form
+
+
 def _services():
     return ConfigurationItem.objects.business_services().order_by("name")
 
@@ -64,7 +72,7 @@ class PortalVocForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = _services()
-        bootstrapify(self)
+        radios(bootstrapify(self))
 
 
 class RespondForm(forms.Form):
