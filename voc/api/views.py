@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from accounts.models import Organisation, Team, User
@@ -90,6 +91,8 @@ class VocViewSet(TicketViewSet):
     @action(detail=True, methods=["post"])
     def escalate(self, request, pk=None):
         voc = self.get_object()
+        if not _is_agent(request.user):
+            raise PermissionDenied(_("Only the service desk escalates a complaint."))
         services.escalate(voc, **self.actor_kwargs(), reason=str(request.data.get("reason", ""))[:500],
                           expected_version=request.data.get("version"))
         return Response(self.fresh(voc.pk))
