@@ -18,8 +18,8 @@ class ResponseFilterSet(django_filters.FilterSet):
                                                queryset=ConfigurationItem.objects.business_services())
     organisation = django_filters.ModelChoiceFilter(label=_("Organisation"), queryset=Organisation.objects.all())
     campaign = django_filters.NumberFilter(label=_("Periodic survey"), field_name="campaign_id")
-    answered_after = DateBoundFilter(field_name="answered_at", lookup_expr="gte")
-    answered_before = DateBoundFilter(field_name="answered_at", lookup_expr="lt")
+    answered_after = DateBoundFilter(field_name="answered_at", lookup_expr="gte", label=_("Answered from"))
+    answered_before = DateBoundFilter(field_name="answered_at", lookup_expr="lt", label=_("Answered to"))
 
     class Meta:
         model = Survey

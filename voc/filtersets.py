@@ -25,8 +25,8 @@ class VocFilterSet(django_filters.FilterSet):
                                                queryset=ConfigurationItem.objects.business_services())
     organisation = django_filters.ModelChoiceFilter(label=_("Organisation"), queryset=Organisation.objects.all())
     assignment_group = django_filters.ModelChoiceFilter(label=_("Assignment group"), queryset=Team.objects.all())
-    created_after = DateBoundFilter(field_name="created_at", lookup_expr="gte")
-    created_before = DateBoundFilter(field_name="created_at", lookup_expr="lt")
+    created_after = DateBoundFilter(field_name="created_at", lookup_expr="gte", label=_("Created from"))
+    created_before = DateBoundFilter(field_name="created_at", lookup_expr="lt", label=_("Created to"))
 
     class Meta:
         model = Voc
