@@ -1,7 +1,6 @@
 """Desk pages of VOC records (thin: visibility, a form, a service call), on core.ticket_views."""
 
 from django.db.models import Count
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.choices import Channel

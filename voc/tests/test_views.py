@@ -1,6 +1,5 @@
 """Desk and portal pages of VOC, and the API."""
 
-import pytest
 from django.urls import reverse
 
 from core.choices import Channel
