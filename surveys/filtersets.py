@@ -21,6 +21,19 @@ class ResponseFilterSet(django_filters.FilterSet):
     answered_after = DateBoundFilter(field_name="answered_at", lookup_expr="gte", label=_("Answered from"))
     answered_before = DateBoundFilter(field_name="answered_at", lookup_expr="lt", label=_("Answered to"))
 
+    def __init__(self, data=None, *args, **kwargs):
+        # Links fill `?kind=&state=` (or `?score=&service=`) as templates: an empty value means
+        # "any", not a choice that does not exist.
+        if data is not None and hasattr(data, "getlist"):
+            data = data.copy()
+            for key in ("score",):
+                values = [value for value in data.getlist(key) if value != ""]
+                if values:
+                    data.setlist(key, values)
+                else:
+                    data.pop(key, None)
+        super().__init__(data, *args, **kwargs)
+
     class Meta:
         model = Survey
         fields = []

@@ -28,6 +28,19 @@ class VocFilterSet(django_filters.FilterSet):
     created_after = DateBoundFilter(field_name="created_at", lookup_expr="gte", label=_("Created from"))
     created_before = DateBoundFilter(field_name="created_at", lookup_expr="lt", label=_("Created to"))
 
+    def __init__(self, data=None, *args, **kwargs):
+        # Links fill `?kind=&state=` (or `?score=&service=`) as templates: an empty value means
+        # "any", not a choice that does not exist.
+        if data is not None and hasattr(data, "getlist"):
+            data = data.copy()
+            for key in ("kind", "state"):
+                values = [value for value in data.getlist(key) if value != ""]
+                if values:
+                    data.setlist(key, values)
+                else:
+                    data.pop(key, None)
+        super().__init__(data, *args, **kwargs)
+
     class Meta:
         model = Voc
         fields = []

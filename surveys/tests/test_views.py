@@ -131,3 +131,10 @@ def test_api_lists_responses_and_answers_once(api_as, survey, end_user, agent):
     assert again.status_code == 409
     listed = api_as(agent).get("/api/v1/surveys/responses/", {"score": 4})
     assert listed.status_code == 200 and [r["ticket"] for r in listed.json()["results"]] == [survey.ticket_number]
+
+
+def test_empty_filter_values_mean_any(client, agent, survey, end_user):
+    services.answer(survey, score=3, actor=end_user)
+    client.force_login(agent)
+    page = client.get(reverse("surveys:responses"), {"score": "", "service": ""})
+    assert page.content.decode().count('data-testid="response-row"') == 1

@@ -115,3 +115,10 @@ def test_api_list_query_count_is_constant(api_as, agent, django_assert_num_queri
     # token, roles, count, rows, ticket links: the same for 1 or 6 rows
     with django_assert_num_queries(5):
         assert len(desk.get("/api/v1/voc/").json()["results"]) == 6
+
+
+def test_empty_filter_values_mean_any(client, agent, complaint):
+    client.force_login(agent)
+    page = client.get(reverse("voc:list"), {"kind": "", "state": ""})
+    assert page.status_code == 200 and complaint.number in page.content.decode()
+    assert "could not be applied" not in page.content.decode()
