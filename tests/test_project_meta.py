@@ -44,6 +44,7 @@ REQUESTER_FIELDS = {
     "fulfilment.Task": None,
     "ticketapp.CaseTicket": "requester",
     "ticketapp.DeskTicket": None,
+    "voc.Voc": "reported_by",  # the person who raised it follows it in the portal
 }
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, Team
 from cmdb.models import ConfigurationItem
+from core import search
 from core.filters import DateBoundFilter, YesNoFilter
 from voc.choices import OPEN_STATES, VocChannel, VocKind, VocState
 from voc.models import Voc
@@ -46,12 +47,7 @@ class VocFilterSet(django_filters.FilterSet):
         fields = []
 
     def filter_search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        from django.db.models import Q
-
-        return queryset.filter(Q(number__iexact=value) | Q(title__icontains=value))
+        return search.apply(queryset, value)
 
     def filter_open(self, queryset, name, value):
         if value is None:

@@ -2,6 +2,8 @@
 on the core contract, linked to the tickets, the service and the organisation they are about."""
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
@@ -10,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
 from core.models import Ticket, TicketQuerySet
+from core.search import SearchFields
 from core.tickets import Lifecycle
 from voc import workflow
 from voc.choices import BADGES, OPEN_STATES, VocChannel, VocKind, VocState
@@ -34,6 +37,9 @@ class Voc(Ticket):
     badge_colours = BADGES
     EDITABLE_FIELDS = frozenset({"title", "description", "kind", "organisation", "service", "assignment_group",
                                  "assigned_to", "response", "due_at", "channel"})
+    # The full-text document (core.search), written at creation: number and title, then the
+    # person's words and the response.
+    SEARCH_FIELDS = SearchFields((("number", "title"), "A"), (("description", "response"), "B"), max_terms=8)
     lifecycle = Lifecycle(
         states=VocState, initial={VocState.NEW}, resolved={VocState.RESPONDED},
         terminal={VocState.CLOSED, VocState.WITHDRAWN}, cancelled={VocState.WITHDRAWN},
@@ -61,6 +67,7 @@ class Voc(Ticket):
     escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
     escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = VocQuerySet.as_manager()
 
@@ -72,6 +79,7 @@ class Voc(Ticket):
             models.Index(fields=["kind", "state", "-created_at"], name="voc_kind_state_idx"),
             models.Index(fields=["reported_by", "-created_at"], name="voc_reported_by_idx"),
             models.Index(fields=["created_at"], name="voc_created_idx"),
+            GinIndex(fields=["search_vector"], name="voc_search_idx"),
         ]
 
     def get_absolute_url(self):

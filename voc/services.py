@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import audit, events
+from core import audit, events, search
 from core import services as core
 from core.choices import AuditAction, Channel
 from core.exceptions import DomainError
@@ -91,7 +91,9 @@ def update_voc(voc, *, actor, channel, changes, expected_version=None, tickets=N
     locked = core.lock_for_update(voc, expected_version)
     if "kind" in changes and changes["kind"] != locked.kind and "due_at" not in changes:
         changes["due_at"] = workflow.due_at(changes["kind"], locked.created_at, due_days())
-    locked, _diff = core.update_ticket(locked, actor=actor, channel=channel, changes=changes)
+    locked, diff = core.update_ticket(locked, actor=actor, channel=channel, changes=changes)
+    if set(diff) & {"title", "description", "response"}:
+        search.refresh(Voc, [locked.pk])
     if tickets is not None:
         set_tickets(locked, tickets=tickets, actor=actor, channel=channel)
     return locked
@@ -121,6 +123,7 @@ def respond(voc, *, actor, channel, response, expected_version=None, now=None):
                                     prepare=lambda row, facts: {"responded_by": actor, "responded_at": now},
                                     event_data=event_data(voc))
     events.publish("voc.responded", locked, actor=actor, channel=channel, at=now, data=event_data(locked))
+    search.refresh(Voc, [locked.pk])
     return locked
 
 

@@ -16,7 +16,8 @@ WEB = Channel.WEB
 
 
 def with_list_relations(queryset):
-    return queryset.select_related("service", "organisation", "assignment_group", "assigned_to", "reported_by")
+    return (queryset.defer("search_vector")
+            .select_related("service", "organisation", "assignment_group", "assigned_to", "reported_by"))
 
 
 class VocMixin(TicketMixin):

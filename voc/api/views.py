@@ -61,7 +61,7 @@ class VocViewSet(TicketViewSet):
     ordering = ["-created_at", "-id"]
 
     def get_queryset(self):
-        return Voc.objects.visible_to(self.request.user).prefetch_related(
+        return Voc.objects.visible_to(self.request.user).defer("search_vector").prefetch_related(
             Prefetch("ticket_links", queryset=VocTicketLink.objects.only("id", "voc_id", "number")))
 
     def perform_create_ticket(self, data):

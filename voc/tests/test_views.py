@@ -122,3 +122,10 @@ def test_empty_filter_values_mean_any(client, agent, complaint):
     page = client.get(reverse("voc:list"), {"kind": "", "state": ""})
     assert page.status_code == 200 and complaint.number in page.content.decode()
     assert "could not be applied" not in page.content.decode()
+
+
+def test_desk_search_finds_words_and_numbers(client, agent, complaint):
+    client.force_login(agent)
+    services.respond(complaint, actor=agent, channel=Channel.WEB, response="게이트웨이를 교체했습니다")
+    for text in ("답변이", complaint.number, "게이트웨이를"):
+        assert complaint.number in client.get(reverse("voc:list"), {"search": text}).content.decode(), text
