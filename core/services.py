@@ -32,11 +32,13 @@ def _validate(ticket, fields=None):
 
 
 @transaction.atomic
-def create_ticket(model, *, actor, channel, m2m=None, now=None, audit_context=None, values=None, **fields):
+def create_ticket(model, *, actor, channel, m2m=None, now=None, audit_context=None, values=None, event_data=None,
+                  **fields):
     """Create a ticket with the next number of its type, audited, with its SLA clocks started.
 
     `values` carries fields whose names collide with this function's keywords (an incident's
-    own `channel`, the way it was reported).
+    own `channel`, the way it was reported). `event_data` goes into the `<type>.created` event
+    (what subscribers filter on without reloading the record: a VOC's kind).
     """
     now = now or timezone.now()
     fields = {**fields, **(values or {})}
@@ -54,7 +56,8 @@ def create_ticket(model, *, actor, channel, m2m=None, now=None, audit_context=No
         getattr(ticket, name).set(values)
     audited = [f.name for f in model._meta.concrete_fields if f.name not in model.AUDIT_EXCLUDE | {"id"}]
     audit.record_creation(ticket, actor=actor, channel=channel, fields=audited, context=audit_context, at=now)
-    events.publish(f"{type_name(ticket)}.created", ticket, actor=actor, channel=channel, at=now)
+    events.publish(f"{type_name(ticket)}.created", ticket, actor=actor, channel=channel, at=now,
+                   data=event_data)
     return ticket
 
 
@@ -262,7 +265,7 @@ def transition_verb(lifecycle, old, new):
 
 @transaction.atomic
 def transition(ticket, target, *, actor, channel, changes=None, expected_version=None, is_agent=None,
-               facts=None, prepare=None, audit_context=None, now=None):
+               facts=None, prepare=None, audit_context=None, now=None, event_data=None):
     """Move a ticket to `target` through its type's workflow, as one audited TRANSITIONED write.
 
     `changes` are the caller's fields that go with the move (a resolution, an on-hold reason):
@@ -270,7 +273,8 @@ def transition(ticket, target, *, actor, channel, changes=None, expected_version
     (`facts` overrides the type's `facts_for` when the service knows more). `prepare(locked,
     facts)`, run once the move is allowed, returns the fields the type derives itself (cleared
     values, counters). The state's timestamp (lifecycle.timestamps) is stamped unless set.
-    Publishes "<type>.<verb>" (core.events). Returns (ticket, diff) like update_ticket.
+    Publishes "<type>.<verb>" (core.events), its data {"from", "to"} plus `event_data`.
+    Returns (ticket, diff) like update_ticket.
     """
     model = type(ticket)
     lifecycle = lifecycle_of(model)
@@ -293,5 +297,5 @@ def transition(ticket, target, *, actor, channel, changes=None, expected_version
                                  action=AuditAction.TRANSITIONED, audit_context=audit_context, now=now)
     if "state" in diff:
         events.publish(f"{type_name(locked)}.{transition_verb(lifecycle, old, target)}", locked, actor=actor,
-                       channel=channel, data={"from": str(old), "to": str(target)}, at=now)
+                       channel=channel, data={"from": str(old), "to": str(target), **(event_data or {})}, at=now)
     return locked, diff

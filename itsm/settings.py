@@ -356,6 +356,8 @@ CELERY_BEAT_SCHEDULE = {
                                     "options": {"expires": 3000.0}},
     # Monitoring's hold-down sweep: resolves incidents whose alerts cleared and stayed clear (issue 15).
     "monitoring-settle-due": {"task": "monitoring.settle_due", "schedule": 30.0, "options": {"expires": 29.0}},
+    # VOC (issue 16): open complaints past VOC_ESCALATE_AFTER_DAYS go up to the service owner.
+    "voc-escalate-due": {"task": "voc.escalate_due", "schedule": 3600.0, "options": {"expires": 3000.0}},
 }
 
 # Service reports (reports.exports.pdf): the TrueType fonts the PDF is drawn with. Debian's
@@ -460,3 +462,11 @@ if PRODUCTION:
 from itsm.logging_setup import configure_structlog  # noqa: E402
 
 configure_structlog()
+
+# Satisfaction surveys (issue 16): how long the signed link of a survey e-mail answers.
+SURVEY_LINK_MAX_AGE_DAYS = env_int("SURVEY_LINK_MAX_AGE_DAYS", 30)
+# VOC (issue 16): days to respond by kind (Korean public-sector complaint handling: 7 days), and
+# the age at which an open complaint is escalated to the service's owner group (else this team).
+VOC_DUE_DAYS = {"complaint": 7, "inquiry": 3, "suggestion": 14, "compliment": 14}
+VOC_ESCALATE_AFTER_DAYS = env_int("VOC_ESCALATE_AFTER_DAYS", 3)
+VOC_ESCALATION_TEAM = env("VOC_ESCALATION_TEAM") or "Service Management"

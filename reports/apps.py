@@ -15,5 +15,5 @@ class ReportsConfig(AppConfig):
                             visible=roles.is_manager)
         from reports import demo as reports_demo
 
-        demo.register("reports", reports_demo.seed, after=("accounts", "incidents", "changes", "problems"),
+        demo.register("reports", reports_demo.seed, after=("accounts", "incidents", "changes", "problems", "surveys", "voc", "improvements"),
                       finish=reports_demo.finish)

@@ -80,6 +80,7 @@ def build():
     records.update(_mailin_records())
     records.update(_monitoring_records(agent))
     records.update(_webhook_records(users, incident_a))
+    records.update(_voice_records(users, records))
     return users, records
 
 
@@ -129,6 +130,32 @@ def _webhook_records(users, incident):
                                               object_id=incident.pk, record_key=f"matrix:{incident.pk}", body="{}",
                                               state="dead", attempts=3)
     return {"webhook": subscription, "webhook_delivery": delivery}
+
+
+def _voice_records(users, records):
+    """Issue 16: end user A's answered survey (with the manager's follow-up), a periodic survey,
+    the survey settings and a question, and a complaint A raised."""
+    from types import SimpleNamespace
+
+    from surveys import links
+    from surveys import services as survey_services
+    from surveys.models import Campaign, FollowUp, SurveyQuestion, SurveySetting
+    from voc import services as voc_services
+
+    a = users["end_user_a"]
+    survey = survey_services.send_survey(records["incident_a"], respondent=a, organisation_id=a.organisation_id)
+    survey = survey_services.answer(survey, score=2, comment="Slow", actor=a)
+    follow_up = FollowUp.objects.get(survey=survey)
+    follow_up.owner, follow_up.team = users["manager"], records["team"]
+    follow_up.save()
+    today = timezone.localdate()
+    campaign = Campaign.objects.create(name="Matrix quarter", period_start=today - dt.timedelta(days=90),
+                                       period_end=today, sample_size=5, seed="1")
+    setting = SurveySetting.objects.create(name="Matrix", ticket_types=["incident"], sampling_percent=0)
+    question = SurveyQuestion.objects.create(text="Matrix question?")
+    voc = voc_services.create_voc(actor=a, channel=Channel.PORTAL, kind="complaint", title="A's complaint")
+    return dict(survey=survey, survey_link=SimpleNamespace(token=links.token_for(survey)), follow_up=follow_up,
+                campaign=campaign, survey_setting=setting, survey_question=question, voc=voc)
 
 
 def _portal_records(users):

@@ -381,6 +381,34 @@ MATRIX = [
     ("/api/v1/reports/<pk>/approve/", {"GET": row(401, 404, 404, 404, 405, 405), "POST": row(401, 404, 404, 404, 200, 200)}),
     ("/api/v1/reports/<pk>/distribute/", {"GET": row(401, 404, 404, 404, 405, 405),
                                           "POST": row(401, 404, 404, 404, 400, 400)}),
+    # surveys and VOC (issue 16): A's answered survey and A's complaint
+    ("/portal/surveys/", {"GET": SIGNED_IN_PAGE}),
+    ("/portal/surveys/<pk>/", {"GET": row(LOGIN, 200, 404, 404, 404, 404),
+                               "POST": row(LOGIN, 400, 404, 404, 404, 404)}),
+    # the e-mail's signed link needs no sign-in; an empty answer is refused
+    ("/portal/surveys/link/<token>/", {"GET": EVERYONE, "POST": row(400, 400, 400, 400, 400, 400)}),
+    ("/portal/voc/", {"GET": SIGNED_IN_PAGE}),
+    ("/portal/voc/new/", {"GET": SIGNED_IN_PAGE, "POST": row(LOGIN, 400, 400, 400, 400, 400)}),
+    ("/portal/voc/<pk>/", {"GET": row(LOGIN, 200, 404, 404, 404, 404)}),
+    ("/surveys/", {"GET": DESK_PAGE}),
+    ("/surveys/responses/", {"GET": DESK_PAGE}),
+    ("/surveys/campaigns/new/", {"GET": MANAGER_FORM, "POST": MANAGER_FORM_EMPTY}),
+    ("/surveys/campaigns/<pk>/", {"GET": DESK_PAGE}),
+    ("/surveys/follow-ups/", {"GET": DESK_PAGE}),
+    # the manager's follow-up: its owner (or another manager) closes it; an empty note goes back
+    ("/surveys/follow-ups/<pk>/done/", {"GET": DESK_POST_ONLY, "POST": row(LOGIN, 403, 403, 403, BACK, BACK)}),
+    ("/surveys/settings/*", {"GET": MANAGER_FORM, "POST": MANAGER_FORM_EMPTY}),
+    ("/surveys/questions/*", {"GET": MANAGER_FORM, "POST": MANAGER_FORM_EMPTY}),
+    ("/voc/", {"GET": DESK_PAGE}),
+    ("/voc/new/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),
+    ("/voc/<pk>/", {"GET": DESK_PAGE}),
+    ("/voc/<pk>/*/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),  # edit, respond, transition, escalate, comment
+    ("/api/v1/surveys/responses/", {"GET": API_SIGNED_IN, "POST": API_EMPTY_BODY}),
+    ("/api/v1/surveys/responses/<pk>/", {"GET": API_A_RECORD}),
+    ("/api/v1/voc/", {"GET": API_SIGNED_IN, "POST": API_EMPTY_BODY}),
+    ("/api/v1/voc/<pk>/", {"GET": API_A_RECORD, "PATCH": API_A_RECORD_EMPTY, "PUT": API_NOT_ALLOWED}),
+    ("/api/v1/voc/<pk>/escalate/", {"GET": API_NOT_ALLOWED,
+                                    "POST": row(401, 403, 404, 200, 200, 200)}),
 ]
 
 
@@ -396,6 +424,16 @@ def expectation(template):
 # route → {parameter: [attribute paths in the world's records, or "=literal"]}; several values:
 # each is asked.
 SAMPLES = {
+    "/portal/surveys/<pk>/": {"pk": ["survey.pk"]},
+    "/portal/surveys/link/<token>/": {"token": ["survey_link.token"]},
+    "/portal/voc/<pk>/": {"pk": ["voc.pk"]},
+    "/surveys/campaigns/<pk>/": {"pk": ["campaign.pk"]},
+    "/surveys/follow-ups/<pk>/done/": {"pk": ["follow_up.pk"]},
+    "/surveys/settings/<pk>/": {"pk": ["survey_setting.pk"]},
+    "/surveys/questions/<pk>/": {"pk": ["survey_question.pk"]},
+    "/voc/<pk>/*": {"pk": ["voc.pk"]},
+    "/api/v1/surveys/responses/<pk>/": {"pk": ["survey.pk"]},
+    "/api/v1/voc/<pk>/*": {"pk": ["voc.pk", "voc.number"]},
     "/accounts/tokens/<pk>/revoke/": {"pk": ["token.pk"]},
     "/accounts/password/reset/<uidb64>/<token>/": {"uidb64": ["=MQ"], "token": ["=made-up-token"]},
     "/core/attachments/<pk>/": {"pk": ["attachment.pk"]},

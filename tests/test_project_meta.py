@@ -45,6 +45,7 @@ REQUESTER_FIELDS = {
     "improvements.Improvement": None,  # the improvement register is a desk record
     "ticketapp.CaseTicket": "requester",
     "ticketapp.DeskTicket": None,
+    "voc.Voc": "reported_by",  # the person who raised it follows it in the portal
 }
 
 

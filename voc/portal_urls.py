@@ -1,6 +1,12 @@
 """Portal pages of voc."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from voc import portal_views as views
 
 app_name = "voc_portal"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.MyVocView.as_view(), name="list"),
+    path("new/", views.NewVocView.as_view(), name="create"),
+    path("<int:pk>/", views.VocPortalDetailView.as_view(), name="detail"),
+]
