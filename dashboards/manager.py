@@ -23,8 +23,10 @@ desk list that shows exactly its records. Definitions:
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Avg, Count, F, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -215,8 +217,10 @@ def _top(now, incidents):
 
 
 def _selector(function, starts):
-    """This month so far and the last month, as the owning app answers them."""
-    return {"this": function(start=starts[-2], end=starts[-1]), "last": function(start=starts[-3], end=starts[-2])}
+    """This month so far and the last month, as the owning app answers them (dates as ISO text:
+    the snapshot is JSON)."""
+    answers = {"this": function(start=starts[-2], end=starts[-1]), "last": function(start=starts[-3], end=starts[-2])}
+    return json.loads(json.dumps(answers, cls=DjangoJSONEncoder))
 
 
 def refresh(now=None) -> DashboardSnapshot:

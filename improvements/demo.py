@@ -181,7 +181,7 @@ def seed(ctx):
                                                           **extra)
         made += 1
     raised = _raise_from_records(ctx)
-    ctx.log(f"  improvements: {made} curated, {raised} raised from records")
+    ctx.log(f"  improvements: curated {made}, raised from other records {raised}")
 
 
 def _raise_from_records(ctx):

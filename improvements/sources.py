@@ -160,12 +160,24 @@ def on_complaint(event):
     if record is None:
         return
     number = getattr(record, "number", "") or str(record)
+    service = _lookup("cmdb.ConfigurationItem", _data(event, "service", "service_id"))
     _raise(SourceType.COMPLAINT, record, label=number,
            title=_("Complaint %(number)s: %(title)s") % {"number": number, "title": getattr(record, "title", "")},
            description=getattr(record, "description", "") or "",
            organisation=_lookup("accounts.Organisation", _data(event, "organisation", "organisation_id")),
-           service=_lookup("cmdb.ConfigurationItem", _data(event, "service", "service_id")),
-           owner=_manager_of(_data(event, "assignment_group", "assignment_group_id")))
+           service=service, owner=_accountable(event, record, service))
+
+
+def _accountable(event, record, service):
+    """Who owns the item: the manager of the group the event names, else of the record's own group,
+    else of the group that owns the service (a complaint filed in the portal has no group yet)."""
+    for group_id in (_data(event, "assignment_group", "assignment_group_id"),
+                     getattr(record, "assignment_group_id", None),
+                     getattr(service, "owner_group_id", None)):
+        manager = _manager_of(group_id)
+        if manager is not None:
+            return manager
+    return None
 
 
 def on_low_score(event):
@@ -177,14 +189,14 @@ def on_low_score(event):
     if isinstance(ticket, dict):
         number = ticket.get("number") or number
     score = event.data.get("score")
+    service = _lookup("cmdb.ConfigurationItem", _data(event, "service", "service_id"))
     label = _("Score %(score)s on %(number)s") % {"score": score, "number": number} if number else \
         _("Score %(score)s") % {"score": score}
     _raise(SourceType.LOW_SATISFACTION, record, label=label[:200],
            title=_("Low satisfaction (%(score)s/5) on %(number)s") % {"score": score, "number": number or "—"},
            description=event.data.get("comment") or "",
            organisation=_lookup("accounts.Organisation", _data(event, "organisation", "organisation_id")),
-           service=_lookup("cmdb.ConfigurationItem", _data(event, "service", "service_id")),
-           owner=_manager_of(_data(event, "assignment_group", "assignment_group_id")))
+           service=service, owner=_accountable(event, record, service))
 
 
 def register():

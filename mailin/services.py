@@ -28,6 +28,7 @@ from django.http import Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts import roles
 from accounts import services as accounts_services
@@ -203,7 +204,9 @@ def _check_rate(address, now):
     recent = InboundMessage.objects.filter(sender=address, received_at__gt=now - window).exclude(
         state=MessageState.IGNORED).count()
     if recent >= settings.MAILIN_RATE_LIMIT:
-        raise _Stop(MessageState.IGNORED, _("rate limit: %(count)s messages from this sender in %(minutes)s minutes")
+        raise _Stop(MessageState.IGNORED, ngettext("rate limit: %(count)s messages from this sender in %(minutes)s minute",
+                             "rate limit: %(count)s messages from this sender in %(minutes)s minutes",
+                             settings.MAILIN_RATE_WINDOW_SECONDS // 60)
                     % {"count": recent, "minutes": settings.MAILIN_RATE_WINDOW_SECONDS // 60})
 
 

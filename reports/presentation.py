@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.utils.translation import get_language, gettext as _, pgettext
+from django.utils.translation import get_language, gettext as _, ngettext, pgettext
 
 from core.choices import Priority
 from sla.choices import ClockKind
@@ -98,9 +98,12 @@ def sections(snapshot) -> list[Section]:
             caption=_("Incidents per service"), numeric=frozenset(range(1, 7))))
 
     sla = snapshot["sla"]
-    out.append(Section("sla", _("SLA attainment"), note=_(
+    out.append(Section("sla", _("SLA attainment"), note=ngettext(
+        "%(met)s of %(clocks)s clock met its target (%(attainment)s); %(breached)s breached. "
+        "Clocks count in the month of their outcome, in business time of each agreement's calendar.",
         "%(met)s of %(clocks)s clocks met their target (%(attainment)s); %(breached)s breached. "
-        "Clocks count in the month of their outcome, in business time of each agreement's calendar.")
+        "Clocks count in the month of their outcome, in business time of each agreement's calendar.",
+        sla["clocks"])
         % {"met": sla["met"], "clocks": sla["clocks"], "attainment": pct(sla["attainment"]),
            "breached": sla["breached"]}, tables=[
         Table([_("Agreement"), _("Target"), _("Clocks"), _("Met"), _("Breached"), _("Attainment")],

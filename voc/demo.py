@@ -115,4 +115,4 @@ def seed(ctx):
         if months_ago >= 1:
             services.transition_voc(voc, VocState.CLOSED, actor=agent, channel=Channel.WEB,
                                     now=min(now, received + dt.timedelta(days=days + 2)))
-    ctx.log(f"  voc: {made} records")
+    ctx.log(f"  voc: {made} made")

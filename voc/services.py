@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core import audit, events, search
 from core import services as core
@@ -181,6 +182,7 @@ def escalate_due(*, now=None):
     count = 0
     for voc in due:
         escalate(voc, actor=None, channel=Channel.SYSTEM,
-                 reason=_("Open for more than %(days)s days.") % {"days": escalate_after_days()}, now=now)
+                 reason=ngettext("Open for more than %(days)s day.", "Open for more than %(days)s days.",
+                                 escalate_after_days()) % {"days": escalate_after_days()}, now=now)
         count += 1
     return count

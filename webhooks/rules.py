@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 SECRET_PREFIX = "whsec_"
 # Types never sent out: account events carry tokens and passwords' metadata, and webhook events
@@ -132,9 +133,11 @@ def disable_reason(*, failing_since: datetime | None, dead_streak: int, now: dat
         return _("The receiver answered 410 Gone.")
     if failing_since is not None and now - failing_since >= policy.failing_for:
         hours = int(policy.failing_for.total_seconds() // 3600)
-        return _("Every delivery failed for %(hours)s hours.") % {"hours": hours}
+        return ngettext("Every delivery failed for %(hours)s hour.", "Every delivery failed for %(hours)s hours.",
+                        hours) % {"hours": hours}
     if dead_streak >= policy.dead_in_a_row:
-        return _("%(count)s deliveries in a row were given up.") % {"count": dead_streak}
+        return ngettext("%(count)s delivery in a row was given up.", "%(count)s deliveries in a row were given up.",
+                        dead_streak) % {"count": dead_streak}
     return ""
 
 

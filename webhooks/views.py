@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -130,5 +131,6 @@ class ReplayRangeView(ManagerRequiredMixin, View):
             except DomainError as exc:
                 messages.error(request, str(exc.message))
             else:
-                messages.success(request, _("%(count)s deliveries will be sent again.") % {"count": count})
+                messages.success(request, ngettext("%(count)s delivery will be sent again.",
+                                                          "%(count)s deliveries will be sent again.", count) % {"count": count})
         return htmx_redirect(request, subscription.get_absolute_url())

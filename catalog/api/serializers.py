@@ -44,7 +44,7 @@ class ApprovalStageSerializer(_WholeRow):
     order = serializers.IntegerField(min_value=1, max_value=32767, help_text="Stages are decided in this order.")
     name = serializers.CharField(max_length=150)
     approver = serializers.ChoiceField(choices=ApproverKind.choices, default=ApproverKind.LINE_MANAGER)
-    group = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), allow_null=True, required=False,
+    group = VisiblePrimaryKeyRelatedField(queryset=Team.objects.all(), allow_null=True, required=False,
                                                help_text="The approver group (a group stage).")
     mode = serializers.ChoiceField(choices=ApprovalMode.choices, default=ApprovalMode.ANY,
                                    help_text="A group stage: any one member, all, or a quorum.")
@@ -67,10 +67,10 @@ class TaskTemplateSerializer(_WholeRow):
     name = serializers.CharField(max_length=200)
     name_ko = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     instructions = serializers.CharField(required=False, allow_blank=True, default="")
-    assignment_group = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all())
+    assignment_group = VisiblePrimaryKeyRelatedField(queryset=Team.objects.all())
     answer_fields = serializers.ListField(child=serializers.CharField(), required=False, default=list,
                                          help_text="Names of the form's fields whose answers the task shows.")
-    change_template = serializers.PrimaryKeyRelatedField(
+    change_template = VisiblePrimaryKeyRelatedField(
         queryset=ChangeTemplate.objects.all(), allow_null=True, required=False,
         help_text="A standard change template: the step raises that change instead of a plain task.")
 

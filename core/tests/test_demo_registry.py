@@ -7,7 +7,8 @@ from core import demo
 
 def test_seeders_run_in_dependency_order():
     assert demo.names() == ["accounts", "cmdb", "sla", "incidents", "problems", "changes", "releases", "catalog",
-                            "fulfilment", "knowledge"]
+                            "fulfilment", "knowledge", "monitoring", "surveys", "voc", "improvements", "mailin",
+                            "webhooks", "dashboards", "reports"]
 
 
 def test_a_seeder_registered_before_what_it_needs_is_refused():
