@@ -23,6 +23,13 @@ class NumberOrIdLookupMixin:
         return obj
 
 
+class AnyKeyLookupMixin:
+    """A detail route that takes any path segment as its key, so `/alerts/0.5/` answers the API's
+    JSON 404 (the lookup fails) instead of falling through to the site's HTML "not found" page."""
+
+    lookup_value_regex = "[^/]+"
+
+
 # What services need to know about the caller. (A comment, not a docstring: drf-spectacular
 # would show a mixin's docstring as the description of every endpoint without its own.)
 class ApiActorMixin:

@@ -55,6 +55,9 @@ def _carries_version(operation, schemas):
     return "version" in component.get("properties", {})
 
 
+UNSEEN_404 = "x-unseen-404"
+
+
 def document_errors(result, generator, request, public):
     """drf-spectacular postprocessing hook: each operation documents the errors it can answer.
 
@@ -79,7 +82,10 @@ def document_errors(result, generator, request, public):
             }
             if method in WRITE_METHODS or any(p.get("in") == "query" for p in parameters):
                 errors["400"] = _error("Invalid input.", "ValidationErrorBody")
-            if any(p.get("in") == "path" for p in parameters) or any(p.get("name") == "page" for p in parameters):
+            # An operation on records hidden from some roles (managers' reports) says so with
+            # extend_schema(extensions={UNSEEN_404: True}): the others get 404 even without a path id.
+            hidden = operation.pop(UNSEEN_404, False)
+            if hidden or any(p.get("in") == "path" for p in parameters) or any(p.get("name") == "page" for p in parameters):
                 errors["404"] = _error("No such record, or not one the caller may see.", "ErrorDetail")
             if any(p.get("in") == "path" for p in parameters) and _carries_version(operation, schemas):
                 errors["409"] = _error("Stale version: someone else changed the record; or the record is "

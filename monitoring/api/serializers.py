@@ -58,7 +58,7 @@ class AlertmanagerAcceptedSerializer(serializers.Serializer):
 
 
 class AlertSerializer(serializers.ModelSerializer):
-    incident_number = serializers.CharField(source="incident.number", read_only=True, default=None)
+    incident_number = serializers.CharField(source="incident.number", read_only=True, default=None, allow_null=True)
     ci_name = serializers.CharField(source="ci.name", read_only=True, default=None)
     check = serializers.CharField(source="check_name", read_only=True)
 

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.authentication import ApiTokenAuthentication
-from core.api.mixins import number_or_id
+from core.api.mixins import AnyKeyLookupMixin, number_or_id
 from core.api.permissions import DeskOnly
 from core.choices import Channel
 from incidents.models import Incident
@@ -109,7 +109,7 @@ class AlertmanagerView(APIView):
         return Response({"accepted": len(results), "results": results}, status=status.HTTP_202_ACCEPTED)
 
 
-class AlertViewSet(viewsets.ReadOnlyModelViewSet):
+class AlertViewSet(AnyKeyLookupMixin, viewsets.ReadOnlyModelViewSet):
     """Alerts: one per fault (fingerprint) while open, with its repeat count and incident."""
 
     queryset = Alert.objects.select_related("ci", "incident").order_by("-last_seen", "-id")

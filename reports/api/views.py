@@ -10,7 +10,8 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api.mixins import ApiActorMixin
+from core.api.mixins import AnyKeyLookupMixin, ApiActorMixin
+from core.api.schema import UNSEEN_404
 from core.api.permissions import ManagersOnlyUnseen
 from reports import exports, rules, services
 from reports.api.serializers import (
@@ -27,7 +28,7 @@ LANG = OpenApiParameter("lang", str, enum=[code for code, _n in settings.LANGUAG
                         description="Language of the file's labels (default: the request's language).")
 
 
-class ServiceReportViewSet(ApiActorMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class ServiceReportViewSet(AnyKeyLookupMixin, ApiActorMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                            viewsets.GenericViewSet):
     permission_classes = [ManagersOnlyUnseen]
     filterset_fields = ["kind", "state", "organisation", "service", "period_start"]
@@ -47,6 +48,7 @@ class ServiceReportViewSet(ApiActorMixin, mixins.ListModelMixin, mixins.Retrieve
                         status=code)
 
     @extend_schema(request=GenerateSerializer, responses={201: ServiceReportDetailSerializer},
+                   extensions={UNSEEN_404: True},
                    description="Generate (or regenerate a draft of) the report of a month that has ended: "
                                "400 naming `month` otherwise; 409 when that report is approved or distributed.")
     def create(self, request):

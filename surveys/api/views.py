@@ -7,7 +7,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from core.api.mixins import ApiActorMixin
+from core.api.mixins import AnyKeyLookupMixin, ApiActorMixin
 from surveys import services
 from surveys.filtersets import ResponseFilterSet
 from surveys.models import Survey
@@ -25,7 +25,7 @@ class SurveyResponseSerializer(serializers.ModelSerializer):
         fields = ["id", "ticket", "score", "comment", "created_at"]
 
 
-class SurveyResponseViewSet(ApiActorMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class SurveyResponseViewSet(AnyKeyLookupMixin, ApiActorMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                             mixins.CreateModelMixin, viewsets.GenericViewSet):
     serializer_class = SurveyResponseSerializer
     permission_classes = [IsAuthenticated]

@@ -10,8 +10,8 @@ deliveries = views.DeliveryViewSet
 urlpatterns = router.urls + [
     path("webhooks/<str:subscription_pk>/deliveries/", deliveries.as_view({"get": "list"}),
          name="webhook-delivery-list"),
-    path("webhooks/<str:subscription_pk>/deliveries/<int:pk>/", deliveries.as_view({"get": "retrieve"}),
+    path("webhooks/<str:subscription_pk>/deliveries/<str:pk>/", deliveries.as_view({"get": "retrieve"}),
          name="webhook-delivery-detail"),
-    path("webhooks/<str:subscription_pk>/deliveries/<int:pk>/replay/", deliveries.as_view({"post": "replay"}),
+    path("webhooks/<str:subscription_pk>/deliveries/<str:pk>/replay/", deliveries.as_view({"post": "replay"}),
          name="webhook-delivery-replay"),
 ]

@@ -8,7 +8,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api.mixins import ApiActorMixin
+from core.api.mixins import AnyKeyLookupMixin, ApiActorMixin
 from core.api.permissions import DeskReadManagerWrite
 from webhooks import services
 from webhooks.api.serializers import (
@@ -21,7 +21,7 @@ from webhooks.choices import WebhookDeliveryState
 from webhooks.models import Subscription, WebhookDelivery
 
 
-class SubscriptionViewSet(ApiActorMixin, viewsets.ModelViewSet):
+class SubscriptionViewSet(AnyKeyLookupMixin, ApiActorMixin, viewsets.ModelViewSet):
     """Webhook subscriptions: where events are sent, signed per Standard Webhooks."""
 
     queryset = Subscription.objects.order_by("id")
@@ -73,7 +73,7 @@ _SUBSCRIPTION = OpenApiParameter("subscription_pk", int, OpenApiParameter.PATH, 
 
 
 @extend_schema(parameters=[_SUBSCRIPTION])
-class DeliveryViewSet(ApiActorMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class DeliveryViewSet(AnyKeyLookupMixin, ApiActorMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The delivery log of one subscription, newest first."""
 
     serializer_class = WebhookDeliverySerializer
