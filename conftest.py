@@ -151,6 +151,28 @@ def screenshot(page, name, *, full_page=True):
     page.screenshot(path=f"test-artifacts/{name}.png", full_page=full_page)
 
 
+WIDE, PHONE = {"width": 1440, "height": 900}, {"width": 390, "height": 844}
+
+
+def shots(page, name):
+    """The page as it stands, wide and on a phone (`<name>-1440.png`, `<name>-390.png`)."""
+    page.set_viewport_size(WIDE)
+    screenshot(page, f"{name}-1440")
+    page.set_viewport_size(PHONE)
+    screenshot(page, f"{name}-390")
+    page.set_viewport_size(WIDE)
+
+
+def sign_in(page, login, user, language):
+    """Sign in as `user` (signing the previous person out) and read the desk in `language`."""
+    page.context.clear_cookies()
+    login(user)
+    page.goto("/accounts/profile/")
+    if page.get_attribute("html", "lang") != language:
+        page.select_option("#language-select", language)
+        page.wait_for_function(f"() => document.documentElement.lang === '{language}'")
+
+
 @pytest.fixture(autouse=True)
 def english_by_default():
     """Each test starts in English: a test (or a request it makes) that switches to Korean

@@ -31,6 +31,7 @@ class OpensKind(models.TextChoices):
 
     INCIDENT = "incident", _("Incident")
     REQUEST = "request", _("Request for a catalog item")
+    VOC = "voc", _("Voice of the customer record (VOC)")
 
 
 class UnknownSenders(models.TextChoices):

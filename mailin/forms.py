@@ -13,7 +13,7 @@ class MailboxForm(forms.ModelForm):
 
     class Meta:
         model = Mailbox
-        fields = ["name", "address", "opens", "catalog_item", "default_group", "unknown_senders", "active",
+        fields = ["name", "address", "opens", "voc_kind", "catalog_item", "default_group", "unknown_senders", "active",
                   "imap_host", "imap_port", "imap_ssl", "imap_user", "imap_password", "imap_folder",
                   "processed_action", "processed_folder"]
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mailin.choices import MessageState, OpensKind, ProcessedAction, UnknownSenders
+from voc.choices import VocKind
 
 
 class Mailbox(models.Model):
@@ -32,6 +33,10 @@ class Mailbox(models.Model):
                                         help_text=_("Where processed mail is moved (created if missing)."))
     opens = models.CharField(_("a new mail opens"), max_length=10, choices=OpensKind.choices,
                              default=OpensKind.INCIDENT)
+    # A mailbox such as voc@ or 민원@ records what customers write as VOC of this kind.
+    voc_kind = models.CharField(_("kind of VOC a new mail records"), max_length=12, choices=VocKind.choices,
+                                default=VocKind.COMPLAINT, blank=True,
+                                help_text=_("Only for a mailbox that opens VOC records; a complaint if left empty."))
     catalog_item = models.ForeignKey("catalog.CatalogItem", verbose_name=_("catalog item"), null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+")
     default_group = models.ForeignKey("accounts.Team", verbose_name=_("default assignment group"), null=True,

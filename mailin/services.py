@@ -299,6 +299,8 @@ def _title(parsed):
 def _open(parsed, person, mailbox, files):
     if mailbox is not None and mailbox.opens == OpensKind.REQUEST and mailbox.catalog_item_id:
         return _open_request(parsed, person, mailbox, files)
+    if mailbox is not None and mailbox.opens == OpensKind.VOC:
+        return _open_voc(parsed, person, mailbox, files)
     from incidents import services as incident_services
 
     group = mailbox.default_group if mailbox is not None else None
@@ -311,6 +313,20 @@ def _open(parsed, person, mailbox, files):
         incident = incident_services.update_incident(incident, actor=person, channel=EMAIL,
                                                      changes={"assignment_group": group}, system=True)
     return incident
+
+
+def _open_voc(parsed, person, mailbox, files):
+    """A VOC record of the mailbox's kind, reported by the sender through the e-mail channel; the
+    mailbox's default group takes it (a complaint's escalation and due date follow as in the desk)."""
+    from voc import services as voc_services
+    from voc.choices import VocChannel, VocKind
+
+    voc = voc_services.create_voc(actor=person, channel=EMAIL, kind=mailbox.voc_kind or VocKind.COMPLAINT, title=_title(parsed),
+                                  description=_body(parsed), reported_by=person, source=VocChannel.EMAIL,
+                                  assignment_group=mailbox.default_group)
+    for upload in files:
+        core_services.add_attachment(voc, actor=person, channel=EMAIL, upload=upload)
+    return voc
 
 
 def _open_request(parsed, person, mailbox, files):

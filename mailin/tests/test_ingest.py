@@ -90,6 +90,19 @@ def test_request_mailbox_opens_a_request_answering_the_first_text_question(mailb
     assert request.title.endswith("노트북 교체")
 
 
+def test_voc_mailbox_records_a_complaint_from_the_sender_through_the_email_channel(mailbox, end_user, team):
+    from voc.models import Voc
+
+    mailbox.opens, mailbox.voc_kind = OpensKind.VOC, "complaint"
+    mailbox.save()
+    outcome = services.ingest(message(end_user.email, "민원: 답변이 없습니다", "일주일째 답변이 없습니다."), mailbox=mailbox)
+    voc = outcome.ticket
+    assert isinstance(voc, Voc) and voc.number.startswith("VOC")
+    assert (voc.kind, voc.channel, voc.reported_by, voc.assignment_group) == ("complaint", "email", end_user, team)
+    assert voc.title == "민원: 답변이 없습니다" and "일주일째" in voc.description
+    assert voc.due_at is not None
+
+
 def test_request_mailbox_refuses_politely_when_the_form_needs_more(mailbox, end_user,
                                                                    django_capture_on_commit_callbacks):
     mailbox.opens, mailbox.catalog_item = OpensKind.REQUEST, make_item("Laptop")  # model and memory required

@@ -10,14 +10,13 @@ import pytest
 from accounts.models import Team
 from accounts.roles import Role
 from catalog.models import ApproverKind, CatalogItem, Category, ItemApprovalStage, TaskTemplate
-from conftest import screenshot
+from conftest import shots, sign_in
 from fulfilment import services
 from fulfilment.models import Request, Task
 from sla.tests.factories import make_definition
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-WIDE, PHONE = {"width": 1440, "height": 900}, {"width": 390, "height": 844}
 
 FORM_SCHEMA = {"type": "object", "properties": {
     "model": {"type": "string", "enum": ["standard", "developer"], "x-field": "choice"},
@@ -30,25 +29,6 @@ FORM_UI = {"order": ["model", "reason", "needs_bag"], "fields": {
                           "developer": {"label": "Developer", "label_ko": "개발자용"}}},
     "reason": {"label": "Business reason", "label_ko": "업무상 사유"},
     "needs_bag": {"label": "Carrying bag", "label_ko": "가방 필요"}}}
-
-
-def shots(page, name):
-    """The page as it stands, wide and on a phone."""
-    page.set_viewport_size(WIDE)
-    screenshot(page, f"{name}-1440")
-    page.set_viewport_size(PHONE)
-    screenshot(page, f"{name}-390")
-    page.set_viewport_size(WIDE)
-
-
-def sign_in(page, login, user, language):
-    """Sign in as `user` (signing the previous person out) and read the desk in `language`."""
-    page.context.clear_cookies()
-    login(user)
-    page.goto("/accounts/profile/")
-    if page.get_attribute("html", "lang") != language:
-        page.select_option("#language-select", language)
-        page.wait_for_function(f"() => document.documentElement.lang === '{language}'")
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.db import transaction
 
-from conftest import screenshot
+from conftest import shots, sign_in
 from core import events, outbox
 from improvements import services
 from improvements.choices import ImprovementState as S
@@ -16,25 +16,6 @@ from improvements.models import Improvement
 from problems.tests.factories import make_incident
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-WIDE, PHONE = {"width": 1440, "height": 900}, {"width": 390, "height": 844}
-
-
-def shots(page, name):
-    page.set_viewport_size(WIDE)
-    screenshot(page, f"{name}-1440")
-    page.set_viewport_size(PHONE)
-    screenshot(page, f"{name}-390")
-    page.set_viewport_size(WIDE)
-
-
-def sign_in(page, login, user, language):
-    page.context.clear_cookies()
-    login(user)
-    page.goto("/accounts/profile/")
-    if page.get_attribute("html", "lang") != language:
-        page.select_option("#language-select", language)
-        page.wait_for_function(f"() => document.documentElement.lang === '{language}'")
 
 
 def _register(agent, manager, team, end_user):

@@ -10,31 +10,12 @@ from django.utils import timezone
 from changes import services as change_services
 from changes.models import Change
 from cmdb.tests.factories import make_ci, relate
-from conftest import screenshot
+from conftest import shots, sign_in
 from core.choices import Channel
 from monitoring.ingest import IncomingEvent, ingest
 from monitoring.models import IncidentRule
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-WIDE, PHONE = {"width": 1440, "height": 900}, {"width": 390, "height": 844}
-
-
-def shots(page, name):
-    page.set_viewport_size(WIDE)
-    screenshot(page, f"{name}-1440")
-    page.set_viewport_size(PHONE)
-    screenshot(page, f"{name}-390")
-    page.set_viewport_size(WIDE)
-
-
-def sign_in(page, login, user, language):
-    page.context.clear_cookies()
-    login(user)
-    page.goto("/accounts/profile/")
-    if page.get_attribute("html", "lang") != language:
-        page.select_option("#language-select", language)
-        page.wait_for_function(f"() => document.documentElement.lang === '{language}'")
 
 
 @pytest.fixture
