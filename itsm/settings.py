@@ -91,11 +91,20 @@ INSTALLED_APPS = [
     "monitoring",
     "surveys",
     "voc",
+    "documents",
+    "suppliers",
+    "portfolio",
+    "availability",
+    "capacity",
+    "continuity",
     "improvements",
+    "publicsla",
     "mailin",
     "webhooks",
     "dashboards",
     "reports",
+    "assurance",
+    "iso",
 ]
 
 MIDDLEWARE = [

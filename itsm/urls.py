@@ -47,6 +47,15 @@ api_v1 = [
     path("", include("improvements.api.urls")),  # improvements/
     path("", include("webhooks.api.urls")),  # webhooks/
     path("", include("reports.api.urls")),  # reports/
+    path("", include("documents.api.urls")),  # documents/
+    path("", include("portfolio.api.urls")),  # portfolio/
+    path("", include("suppliers.api.urls")),  # suppliers/, contracts/
+    path("availability/", include("availability.api.urls")),  # availability/outages/, availability/report/
+    path("capacity/", include("capacity.api.urls")),
+    path("continuity/", include("continuity.api.urls")),
+    path("public-sla/", include("publicsla.api.urls")),  # public-sla/contracts/
+    path("iso/", include("assurance.api.urls")),  # iso/audits/, iso/reviews/, iso/certification/
+    path("iso/", include("iso.api.urls")),  # iso/clauses/, iso/evidence-packs/
 ]
 
 urlpatterns = [
@@ -81,6 +90,15 @@ urlpatterns = [
     path("webhooks/", include("webhooks.urls")),
     path("dashboards/", include("dashboards.urls")),
     path("reports/", include("reports.urls")),
+    path("documents/", include("documents.urls")),
+    path("portfolio/", include("portfolio.urls")),
+    path("suppliers/", include("suppliers.urls")),
+    path("availability/", include("availability.urls")),
+    path("capacity/", include("capacity.urls")),
+    path("continuity/", include("continuity.urls")),
+    path("public-sla/", include("publicsla.urls")),
+    path("iso/audits/", include("assurance.urls")),
+    path("iso/", include("iso.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -34,7 +34,9 @@ from tests.test_authorisation_matrix import _routes, urls_of
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(settings.BASE_DIR)
-PO_FILES = [ROOT / "locale/ko/LC_MESSAGES/django.po", ROOT / "problems/locale/ko/LC_MESSAGES/django.po"]
+# The project's catalogue and every app's own (an app with a locale directory keeps its strings there).
+PO_FILES = [ROOT / "locale/ko/LC_MESSAGES/django.po",
+            *sorted(p for p in ROOT.glob("*/locale/ko/LC_MESSAGES/django.po") if ".venv" not in p.parts)]
 
 # Words that read the same in a Korean interface: abbreviations and names of standards, formats
 # and products, which Korean desks write in Latin letters.

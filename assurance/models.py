@@ -1,0 +1,1 @@
+"""Internal audit and management review: models."""

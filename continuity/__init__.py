@@ -1,0 +1,1 @@
+"""BCP and DRP plans per service, their tests, invocations and required re-tests."""

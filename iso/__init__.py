@@ -1,0 +1,1 @@
+"""Clause-by-clause readiness and the evidence packs an auditor samples."""

@@ -1,0 +1,1 @@
+"""ISO/IEC 20000-1 readiness: models."""

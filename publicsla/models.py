@@ -1,0 +1,1 @@
+"""Public-sector SLA evaluation: models."""
