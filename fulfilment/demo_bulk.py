@@ -28,7 +28,7 @@ from core.demo import say
 from core.models import NumberSequence
 from core.search import SEARCH_CONFIG
 from fulfilment.choices import RequestState as S, TaskState as T
-from fulfilment.models import Request, RequestApproval, RequestItem, Task
+from fulfilment.models import ApprovalDue, Request, RequestApproval, RequestItem, Task
 
 BATCH = 20_000
 TASKS_PER_REQUEST = 3
@@ -356,11 +356,15 @@ def _csv(value):
 
 
 def _after(ctx):
-    """The catalog's popularity from the requests (one UPDATE), and fresh planner statistics."""
+    """Who may decide the waiting items now (written around the services, so derived here), the
+    catalog's popularity from the requests (one UPDATE), and fresh planner statistics."""
+    from fulfilment import deciders
+
+    ctx.log(f"  fulfilment: {deciders.rebuild()} approvals due")
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE catalog_catalogitem c SET times_ordered = s.n FROM (SELECT catalog_item_id, count(*) AS n "
             "FROM fulfilment_requestitem GROUP BY catalog_item_id) s WHERE s.catalog_item_id = c.id")
-        for model in (Request, RequestItem, RequestApproval, Task):
+        for model in (Request, RequestItem, RequestApproval, Task, ApprovalDue):
             cursor.execute(f"ANALYZE {model._meta.db_table}")
     ctx.log("  fulfilment: catalog popularity and statistics refreshed")

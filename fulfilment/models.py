@@ -194,6 +194,33 @@ class RequestApproval(models.Model):
         return f"{self.request_item_id} {self.stage_name}: {self.approver_id} {self.decision}"
 
 
+class ApprovalDue(models.Model):
+    """Who may decide a waiting requested item now: one row per item and person whose vote the
+    approval rules offer on the item's current stage (fulfilment.deciders keeps them in step with
+    every submission, decision and cancellation). The approvals badge on every desk page and the
+    inbox read these narrow rows by the person's index instead of evaluating every waiting item
+    whose plan names them, so their cost follows what the person has to decide, not the size of
+    their groups' backlog."""
+
+    request_item = models.ForeignKey(RequestItem, on_delete=models.CASCADE, related_name="deciders_now")
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="+")
+    approver = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    stage_order = models.PositiveSmallIntegerField(_("stage"))
+    stage_name = models.CharField(_("stage name"), max_length=150)
+    # Since when the stage waits on its deciders: the request's submission or the last decision
+    # of an earlier stage.
+    since = models.DateTimeField(_("waiting since"))
+
+    class Meta:
+        verbose_name = _("approval due")
+        verbose_name_plural = _("approvals due")
+        constraints = [models.UniqueConstraint(fields=["request_item", "approver"], name="fulfilment_due_once")]
+        indexes = [
+            # The badge's count of distinct requests (index-only) and the inbox's rows, per person.
+            models.Index(fields=["approver", "request"], name="fulfilment_due_approver_idx"),
+        ]
+
+
 class TaskQuerySet(TicketQuerySet):
     def open(self):
         return self.filter(state__in=OPEN_TASK_STATES)

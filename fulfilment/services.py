@@ -27,6 +27,7 @@ from core.approval_rules import AlreadyDecided
 from core.choices import ApprovalStatus, AuditAction, Decision
 from core.exceptions import DomainError, PermissionRefused
 from fulfilment import approvals as approval_rules
+from fulfilment import deciders
 from fulfilment.choices import FINISHED_TASK_STATES, ItemState, RequestState as S, TaskState as T
 from fulfilment.models import Request, RequestApproval, RequestItem, Task
 
@@ -196,6 +197,7 @@ def submit_request(actor, *, lines, requested_for=None, description="", channel=
                               now=now)
         else:
             _start_fulfilment(request, request_item, actor=actor, channel=channel, now=now)
+    deciders.sync(request, request_items, [])
     return roll_up(request, actor=actor, channel=channel, now=now, items=request_items)
 
 
@@ -376,6 +378,7 @@ def decide(actor, request, *, decision, comment="", channel="web"):
         elif current is not None and current.spec.order != spec.order:
             stage = next(s for s in item.approval_plan if s["order"] == current.spec.order)
             _ask_for_approval(locked, item, stage, actor=actor, channel=channel, now=now)
+    deciders.sync(locked, items, approvals)
     moved = roll_up(locked, actor=actor, channel=channel, now=now)
     if moved.version == locked.version:
         core_services.touch(moved, now=now)
@@ -482,6 +485,7 @@ def cancel_request(actor, request, *, reason="", version=None, channel="web"):
     reason = (reason or "").strip()
     RequestItem.objects.filter(request=locked, state__in=[S.SUBMITTED, S.AWAITING_APPROVAL, S.IN_FULFILMENT]).update(
         state=ItemState.CANCELLED, updated_at=now)
+    deciders.clear(locked)
     raised = []
     for task in Task.objects.filter(request=locked).exclude(state__in=FINISHED_TASK_STATES):
         core_services.transition(task, T.CANCELLED, actor=actor, channel=channel, is_agent=True, now=now,

@@ -176,3 +176,39 @@ def test_awaiting_approval_tab_shows_the_oldest_and_links_the_rest(client, manag
     assert 'data-testid="approvals-more"' in response.content.decode()
     queues = {value: count for value, _label, count in response.context["queues"]}
     assert queues["awaiting_approval"] == 5
+
+
+def _due(person=None):
+    from fulfilment.models import ApprovalDue
+
+    rows = ApprovalDue.objects.all() if person is None else ApprovalDue.objects.filter(approver=person)
+    return sorted(rows.values_list("request_item_id", "approver_id", "stage_order"))
+
+
+def test_who_may_decide_now_follows_every_move(employee, boss, security_board, hardware_team):
+    """The rows behind the badge follow submission, each vote, the stage moving on, rejection and
+    cancellation, and a rebuild from the plans and decisions gives the same rows."""
+    from fulfilment import deciders, services
+    from fulfilment.services import OrderLine
+    from fulfilment.tests.factories import group_stage, line_manager_stage, make_item
+
+    plan = [(1, hardware_team, None)]
+    first_member, second_member, third_member = security_board.members.order_by("pk")
+    two_stages = make_item("Manager then whole board", stages=[line_manager_stage(), group_stage(security_board, "all")],
+                           plan=plan)
+    request = services.submit_request(employee, lines=[OrderLine(two_stages, {"model": "X1"})])
+    assert [person for _item, person, _stage in _due()] == [boss.pk]
+    services.decide(boss, request, decision="approve")
+    assert {person for _item, person, _stage in _due()} == {first_member.pk, second_member.pk, third_member.pk}
+    services.decide(first_member, request, decision="approve")
+    assert {person for _item, person, _stage in _due()} == {second_member.pk, third_member.pk}
+    before = _due()
+    deciders.rebuild()
+    assert _due() == before
+    services.decide(second_member, request, decision="reject", comment="Not this quarter")
+    assert _due() == []
+
+    cancelled = services.submit_request(employee, lines=[OrderLine(two_stages, {"model": "X1"})])
+    assert _due(boss)
+    services.cancel_request(employee, cancelled, reason="Changed my mind")
+    assert _due() == []
