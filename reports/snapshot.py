@@ -47,7 +47,7 @@ from sla import monthly
 from sla import reports as sla_reports
 from sla.choices import ClockState
 from sla.models import ClockEvent, SLAClock
-from surveys.selectors import satisfaction
+from surveys.selectors import satisfaction_by_period
 from voc.selectors import voc_summary
 
 SCHEMA = 1
@@ -97,12 +97,9 @@ def build(*, organisation, service=None, month: dt.date, now=None) -> dict:
     requests = _requests(organisation, service, trend_start, start, end, zone)
     changes = _changes(service, trend_start, start, end, zone)
     selector_scope = {"organisation": organisation.pk, "service": service.pk if service else None}
-    csat_trend = {}
-    for m in months:
-        if m.strftime("%Y-%m") in published:
-            continue
-        m_start, m_end = bounds(m, zone_name)
-        csat_trend[m.strftime("%Y-%m")] = satisfaction(start=m_start, end=m_end, **selector_scope)
+    csat_trend = satisfaction_by_period(
+        [(m.strftime("%Y-%m"), *bounds(m, zone_name)) for m in months if m.strftime("%Y-%m") not in published],
+        **selector_scope)
 
     key = month.strftime("%Y-%m")
     snapshot = {
