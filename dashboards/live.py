@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from changes.choices import OPEN_STATES as CHANGE_OPEN
 from changes.models import Change
-from core.approvals import pending_for_request
+from core.approvals import pending_count_for_request
 from dashboards.links import figure, instant, list_url
 from fulfilment.choices import OPEN_TASK_STATES
 from fulfilment.models import Task
@@ -60,7 +60,7 @@ def agent(request, now=None) -> dict:
     tasks = Task.objects.filter(assigned_to=user, state__in=OPEN_TASK_STATES).count()
     problems = Problem.objects.filter(assigned_to=user).open().count()
     changes = Change.objects.filter(assigned_to=user, state__in=CHANGE_OPEN).count()
-    approvals = len(pending_for_request(request))
+    approvals = pending_count_for_request(request)
     return {
         "incidents": figure(counts["total"], _incidents(queue=Queue.MINE)),
         "breaching": figure(counts["breaching"], _incidents(queue=Queue.BREACHING, assigned_to=user.pk)),
