@@ -59,9 +59,9 @@ class GenerateSerializer(serializers.Serializer):
                                                                 "organisation's time zone."))
 
 
-class VersionSerializer(serializers.Serializer):
+class ReportVersionSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, min_value=1)
 
 
-class DistributeSerializer(VersionSerializer):
+class DistributeSerializer(ReportVersionSerializer):
     recipients = serializers.ListField(child=serializers.EmailField(), min_length=1, max_length=50)

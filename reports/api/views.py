@@ -19,7 +19,7 @@ from reports.api.serializers import (
     GenerateSerializer,
     ServiceReportDetailSerializer,
     ServiceReportSerializer,
-    VersionSerializer,
+    ReportVersionSerializer,
 )
 from reports.choices import FileFormat
 from reports.models import ServiceReport
@@ -59,10 +59,10 @@ class ServiceReportViewSet(AnyKeyLookupMixin, ApiActorMixin, mixins.ListModelMix
                                    month=rules.parse_month(data["month"]), **self.actor_kwargs())
         return self._answer(report, status.HTTP_201_CREATED)
 
-    @extend_schema(request=VersionSerializer, responses=ServiceReportDetailSerializer)
+    @extend_schema(request=ReportVersionSerializer, responses=ServiceReportDetailSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        serializer = VersionSerializer(data=request.data)
+        serializer = ReportVersionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         report = services.approve(self.get_object(), version=serializer.validated_data.get("version"),
                                   **self.actor_kwargs())
