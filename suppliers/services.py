@@ -167,8 +167,9 @@ def save_contract(contract: Contract | None, *, actor, channel, fields: dict, se
             setattr(contract, name, value)
     contract.full_clean(exclude=["definition"])
     cleaned_targets = check_targets(targets) if targets is not None else None
-    if cleaned_targets and contract.kind in UNDERPINNING and not contract.supplier.team_id:
-        raise ValidationError({"targets": [_(
+    keeps_agreement = cleaned_targets or (cleaned_targets is None and contract.definition_id)
+    if keeps_agreement and contract.kind in UNDERPINNING and not contract.supplier.team_id:
+        raise ValidationError({"targets" if cleaned_targets else "supplier": [_(
             "Give %(supplier)s an assignment group first: an OLA or UC runs on the tickets assigned to it.")
             % {"supplier": contract.supplier}]})
     contract.save()

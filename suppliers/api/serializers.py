@@ -35,7 +35,7 @@ class SupplierSerializer(serializers.ModelSerializer):
         read_only_fields = ["created_at", "updated_at"]
 
 
-class TargetSerializer(serializers.Serializer):
+class ContractTargetSerializer(serializers.Serializer):
     """Targets of one priority, in business minutes of the contract's calendar."""
 
     priority = serializers.IntegerField(min_value=1, max_value=5)
@@ -73,7 +73,7 @@ class ContractSerializer(serializers.ModelSerializer):
                                                      required=False)
     calendar = serializers.PrimaryKeyRelatedField(queryset=BusinessCalendar.objects.all(), allow_null=True,
                                                   required=False)
-    targets = TargetSerializer(many=True, required=False)
+    targets = ContractTargetSerializer(many=True, required=False)
     alignment_warnings = serializers.SerializerMethodField()
     open_disputes = serializers.SerializerMethodField()
     days_left = serializers.SerializerMethodField()

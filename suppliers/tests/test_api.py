@@ -146,12 +146,13 @@ def test_the_dispute_log(manager_api, make_contract, hanbit):
     assert [(d["subject"], d["state"], d["supplier"]) for d in listed] == [("3월 장애 크레딧", "open", hanbit.pk)]
 
 
-CONTRACT_LIST_QUERIES = 12
+CONTRACT_LIST_QUERIES = 11
 
 
 def test_the_contract_list_runs_a_pinned_number_of_queries(agent_api, make_contract, p1_sla,
                                                            django_assert_num_queries):
     make_contract(title="One")
+    agent_api.get("/api/v1/contracts/")  # the token's first use of the minute is recorded once
     with django_assert_num_queries(CONTRACT_LIST_QUERIES):
         assert agent_api.get("/api/v1/contracts/").status_code == 200
     for n in range(4):
@@ -161,5 +162,6 @@ def test_the_contract_list_runs_a_pinned_number_of_queries(agent_api, make_contr
 
 
 def test_the_supplier_list_runs_a_pinned_number_of_queries(agent_api, hanbit, django_assert_num_queries):
-    with django_assert_num_queries(6):
+    agent_api.get("/api/v1/suppliers/")
+    with django_assert_num_queries(5):
         assert agent_api.get("/api/v1/suppliers/").status_code == 200
