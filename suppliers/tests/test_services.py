@@ -22,7 +22,7 @@ def test_a_uc_is_an_agreement_the_sla_engine_runs_on_the_suppliers_tickets(make_
     definition = contract.definition
     assert definition.agreement == "uc" and definition.active
     assert definition.applies_to == {"services": [erp.pk], "assignment_groups": [hanbit.team_id]}
-    assert [(t.priority, t.response_minutes, t.resolution_minutes) for t in definition.targets.all()] == [(1, 30, 480)]
+    assert [(t.priority, t.response_minutes, t.resolution_minutes) for t in definition.targets.all()] == [(1, 10, 480)]
     assert AuditEntry.objects.filter(object_id=contract.pk, action="created",
                                      content_type__model="contract").count() == 1
 
