@@ -18,6 +18,7 @@ PRIORITIES = range(1, 6)
 
 class SupplierForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    website = forms.URLField(label=_("Website"), required=False, max_length=200, assume_scheme="https")
     contacts = forms.CharField(
         label=_("Contacts"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("One per line: name | e-mail | phone | role."))
