@@ -4,7 +4,7 @@ exists (404). Writes go through suppliers.services."""
 
 import django_filters
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, permissions, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from accounts import roles
 from cmdb.models import ConfigurationItem
 from core.api.mixins import AnyKeyLookupMixin, ApiActorMixin
+from core.api.schema import UNSEEN_404
 from suppliers import scoring, selectors, services
 from suppliers.api.serializers import (
     ContractSerializer,
@@ -64,6 +65,10 @@ class DisputeFilterSet(django_filters.FilterSet):
         fields = ["contract", "supplier", "state"]
 
 
+# End users get 404 from every operation, creating included (the lists and details say so already).
+UNSEEN_CREATE = extend_schema_view(create=extend_schema(extensions={UNSEEN_404: True}))
+
+
 class WritesThroughServices(ApiActorMixin):
     save = None
 
@@ -74,6 +79,7 @@ class WritesThroughServices(ApiActorMixin):
         serializer.instance = self.write(serializer.instance, dict(serializer.validated_data))
 
 
+@UNSEEN_CREATE
 class SupplierViewSet(AnyKeyLookupMixin, WritesThroughServices, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                       mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """Suppliers and internal groups bound by OLAs, with their contacts."""
@@ -110,6 +116,7 @@ class SupplierViewSet(AnyKeyLookupMixin, WritesThroughServices, mixins.ListModel
         return Response(DisputeSerializer(selectors.disputes_for(supplier), many=True).data)
 
 
+@UNSEEN_CREATE
 class ContractViewSet(AnyKeyLookupMixin, WritesThroughServices, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                       mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """Contracts: SLAs, OLAs and underpinning contracts. `?expiring_within=90` lists those still
@@ -148,6 +155,7 @@ class ContractViewSet(AnyKeyLookupMixin, WritesThroughServices, mixins.ListModel
         return selectors.contract_queryset().get(pk=saved.pk)
 
 
+@UNSEEN_CREATE
 class DisputeViewSet(AnyKeyLookupMixin, WritesThroughServices, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                      mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """The dispute log: disagreements with suppliers over a contract, until resolved."""
