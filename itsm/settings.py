@@ -373,6 +373,8 @@ CELERY_BEAT_SCHEDULE = {
     # Suppliers (issue 17): contract.expiring once per contract ending within 90 days.
     "suppliers-publish-expiring": {"task": "suppliers.publish_expiring", "schedule": 3600.0,
                                    "options": {"expires": 3000.0}},
+    # Suppliers (issue 17): the agreements of ended contracts stop applying to new tickets.
+    "suppliers-close-ended": {"task": "suppliers.close_ended", "schedule": 3600.0, "options": {"expires": 3000.0}},
 }
 
 # Service reports (reports.exports.pdf): the TrueType fonts the PDF is drawn with. Debian's

@@ -13,9 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import audit, events
-from core.choices import AuditAction
+from core.choices import AuditAction, Channel
 from core.exceptions import StaleVersion
 from sla import services as sla_services
+from sla.models import SLADefinition
 from suppliers.choices import UNDERPINNING, DisputeState
 from suppliers.models import Contract, Dispute, Supplier, SupplierContact
 
@@ -222,6 +223,18 @@ def publish_expiring(*, days=90, today=None) -> int:
     events.publish_many("contract.expiring", [
         (c, {"supplier": c.supplier_id, "end": c.end.isoformat(), "days_left": (c.end - today).days}) for c in due])
     return len(due)
+
+
+def close_ended(*, today=None) -> int:
+    """Deactivate the agreements of contracts that have ended, so the SLA engine starts no more
+    clocks under them (running clocks keep their target). Safe to run twice."""
+    today = today or timezone.localdate()
+    ended = SLADefinition.objects.filter(contract__end__lt=today, active=True).order_by("pk")
+    count = 0
+    for definition in ended:
+        sla_services.save_definition(definition, actor=None, channel=Channel.SYSTEM, fields={"active": False})
+        count += 1
+    return count
 
 
 # --- disputes ----------------------------------------------------------------------------------

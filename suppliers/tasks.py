@@ -9,3 +9,11 @@ def publish_expiring(days=90):
     from suppliers import services
 
     return services.publish_expiring(days=days)
+
+
+@shared_task(name="suppliers.close_ended", acks_late=True, ignore_result=True)
+def close_ended():
+    """Beat, hourly: the agreements of contracts that have ended stop applying to new tickets."""
+    from suppliers import services
+
+    return services.close_ended()

@@ -126,3 +126,16 @@ def test_scorecard_counts_the_suppliers_tickets_and_clocks(make_contract, hanbit
     assert card["tickets"] == 1 and card["disputes"] == 1 and card["disputes_open"] == 1
     assert card["met_percent"] is None and card["score"] is None  # nothing finished yet
     assert rows == [{"supplier": "(주)한빛시스템", "supplier_id": hanbit.pk, **card}]
+
+
+def test_the_agreement_of_an_ended_contract_stops_applying(make_contract):
+    today = datetime.date.today()
+    ended = make_contract(title="Ends soon", start=today - datetime.timedelta(days=100),
+                          end=today + datetime.timedelta(days=10))
+    running = make_contract(title="Running", start=today, end=today + datetime.timedelta(days=400))
+    # when: a month later, twice
+    later = today + datetime.timedelta(days=30)
+    assert services.close_ended(today=later) == 1
+    assert services.close_ended(today=later) == 0
+    assert SLADefinition.objects.get(pk=ended.definition_id).active is False
+    assert SLADefinition.objects.get(pk=running.definition_id).active is True
