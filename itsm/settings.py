@@ -370,6 +370,11 @@ CELERY_BEAT_SCHEDULE = {
     "monitoring-settle-due": {"task": "monitoring.settle_due", "schedule": 30.0, "options": {"expires": 29.0}},
     # VOC (issue 16): open complaints past VOC_ESCALATE_AFTER_DAYS go up to the service owner.
     "voc-escalate-due": {"task": "voc.escalate_due", "schedule": 3600.0, "options": {"expires": 3000.0}},
+    # Suppliers (issue 17): contract.expiring once per contract ending within 90 days.
+    "suppliers-publish-expiring": {"task": "suppliers.publish_expiring", "schedule": 3600.0,
+                                   "options": {"expires": 3000.0}},
+    # Suppliers (issue 17): the agreements of ended contracts stop applying to new tickets.
+    "suppliers-close-ended": {"task": "suppliers.close_ended", "schedule": 3600.0, "options": {"expires": 3000.0}},
 }
 
 # Service reports (reports.exports.pdf): the TrueType fonts the PDF is drawn with. Debian's

@@ -81,7 +81,24 @@ def build():
     records.update(_monitoring_records(agent))
     records.update(_webhook_records(users, incident_a))
     records.update(_voice_records(users, records))
+    records.update(_supplier_records(users, records))
     return users, records
+
+
+def _supplier_records(users, records):
+    """Issue 17: a supplier, a UC of it and a dispute over the UC."""
+    from suppliers import services as supplier_services
+
+    manager, web = users["manager"], Channel.WEB
+    supplier = supplier_services.save_supplier(None, actor=manager, channel=web, fields={
+        "name": "Matrix Systems", "team": Team.objects.create(name="Matrix Systems team")})
+    contract = supplier_services.save_contract(None, actor=manager, channel=web, fields={
+        "title": "Matrix UC", "kind": "uc", "supplier": supplier, "start": dt.date(2026, 1, 1),
+        "end": dt.date(2027, 12, 31)}, services=[records["service"]],
+        targets=[{"priority": 1, "response_minutes": 15, "resolution_minutes": 480}])
+    dispute = supplier_services.save_dispute(None, actor=manager, channel=web, fields={
+        "contract": contract, "subject": "Matrix credit"})
+    return dict(supplier=supplier, contract=contract, dispute=dispute)
 
 
 def _report_records():

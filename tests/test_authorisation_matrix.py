@@ -191,6 +191,17 @@ MATRIX = [
     ("/improvements/new/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),
     ("/improvements/<pk>/", {"GET": DESK_PAGE}),
     ("/improvements/<pk>/*/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),  # edit, transition, measure, comment
+    # suppliers and contracts (issue 17): the desk reads, managers write
+    ("/suppliers/", {"GET": DESK_PAGE}),
+    ("/suppliers/new/", {"GET": MANAGER_FORM, "POST": MANAGER_FORM_EMPTY}),
+    ("/suppliers/contracts/", {"GET": DESK_PAGE}),
+    ("/suppliers/contracts/new/", {"GET": MANAGER_FORM, "POST": MANAGER_FORM_EMPTY}),
+    ("/suppliers/contracts/<pk>/", {"GET": DESK_PAGE}),
+    ("/suppliers/contracts/<pk>/edit/", {"GET": MANAGER_FORM, "POST": MANAGER_FORM_EMPTY}),
+    ("/suppliers/disputes/new/", {"GET": MANAGER_FORM, "POST": MANAGER_FORM_EMPTY}),
+    ("/suppliers/disputes/<pk>/edit/", {"GET": MANAGER_FORM, "POST": MANAGER_FORM_EMPTY}),
+    ("/suppliers/<pk>/", {"GET": DESK_PAGE}),
+    ("/suppliers/<pk>/edit/", {"GET": MANAGER_FORM, "POST": MANAGER_FORM_EMPTY}),
     ("/changes/", {"GET": DESK_PAGE}),
     ("/changes/new/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),
     ("/changes/calendar/", {"GET": DESK_PAGE}),
@@ -275,6 +286,14 @@ MATRIX = [
     ("/api/v1/problems/<pk>/*/", {"GET": API_NOT_ALLOWED, "POST": API_DESK_WRITE_EMPTY}),  # apply, resolve
     ("/api/v1/improvements/", {"GET": API_SIGNED_IN, "POST": API_DESK_WRITE_EMPTY}),
     ("/api/v1/improvements/<pk>/", {"GET": API_DESK_RECORD, "PATCH": API_DESK_WRITE_EMPTY}),
+    # suppliers, contracts, disputes (issue 17): not there for end users; the desk reads, managers write
+    ("/api/v1/suppliers/", {"GET": API_UNSEEN, "POST": row(401, 404, 404, 403, 400, 400)}),
+    ("/api/v1/suppliers/<pk>/", {"GET": API_UNSEEN, "PATCH": row(401, 404, 404, 403, 200, 200)}),
+    ("/api/v1/suppliers/<pk>/*/", {"GET": API_UNSEEN}),  # scorecard, disputes
+    ("/api/v1/contracts/", {"GET": API_UNSEEN, "POST": row(401, 404, 404, 403, 400, 400)}),
+    ("/api/v1/contracts/<pk>/", {"GET": API_UNSEEN, "PATCH": row(401, 404, 404, 403, 200, 200)}),
+    ("/api/v1/disputes/", {"GET": API_UNSEEN, "POST": row(401, 404, 404, 403, 400, 400)}),
+    ("/api/v1/disputes/<pk>/", {"GET": API_UNSEEN, "PATCH": row(401, 404, 404, 403, 200, 200)}),
     # knowledge: everyone signed in reads what the audience allows; the desk writes drafts
     ("/api/v1/kb/articles/", {"GET": API_SIGNED_IN, "POST": API_DESK_WRITE_EMPTY}),
     ("/api/v1/kb/articles/<pk>/", {"GET": API_SIGNED_IN, "PATCH": row(401, 403, 403, 400, 400, 400)}),
@@ -476,6 +495,12 @@ SAMPLES = {
     "/api/v1/problems/<pk>/*": {"pk": ["problem.pk", "problem.number"]},
     "/api/v1/improvements/<pk>/": {"pk": ["improvement.pk", "improvement.number"]},
     "/improvements/<pk>/*": {"pk": ["improvement.pk"]},
+    "/suppliers/contracts/<pk>/*": {"pk": ["contract.pk"]},
+    "/suppliers/disputes/<pk>/*": {"pk": ["dispute.pk"]},
+    "/suppliers/<pk>/*": {"pk": ["supplier.pk"]},
+    "/api/v1/suppliers/<pk>/*": {"pk": ["supplier.pk"]},
+    "/api/v1/contracts/<pk>/": {"pk": ["contract.pk"]},
+    "/api/v1/disputes/<pk>/": {"pk": ["dispute.pk"]},
     "/api/v1/kb/articles/<pk>/versions/<number>/": {"pk": ["article.pk"], "number": ["=1"]},
     "/api/v1/kb/articles/<pk>/*": {"pk": ["article.pk", "article.number"]},
     "/api/v1/changes/templates/<pk>/": {"pk": ["template.pk"]},

@@ -24,6 +24,8 @@ OTHER_EVENTS = (
     "survey.responded", "survey.low_score",
     "voc.created", "voc.escalated", "voc.responded", "voc.closed",
     "improvement.created", "improvement.closed",
+    # Supplier management (issue 17).
+    "supplier.changed", "contract.changed", "contract.expiring", "dispute.changed",
 )
 
 WILDCARD_HELP = _("Use * for every event, incident.* for every event of a type, *.resolved for one verb of "
