@@ -6,3 +6,15 @@ from django.utils.translation import gettext_lazy as _
 class DocumentsConfig(AppConfig):
     name = "documents"
     verbose_name = _("Document register")
+
+    def ready(self):
+        from core import demo, evidence, navigation
+        from documents import demo as documents_demo
+        from documents import selectors
+
+        navigation.register("documents", _("Documents"), "documents:list", group="improve", order=50)
+        # Documented information (7.5): the approved documents in force. Each document also
+        # serves its own `clauses`, which the iso app reads from the register itself.
+        evidence.register("7.5", "documents.Document", date_field="approved_at", label=_("Approved documents"),
+                          queryset=selectors.approved)
+        demo.register("documents", documents_demo.seed, after=("accounts", "cmdb", "changes", "releases"))
