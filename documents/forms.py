@@ -83,5 +83,5 @@ class DistributionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        use_picker(self, "person", "user")
+        use_picker(self, "person", "person")
         bootstrapify(self)

@@ -26,9 +26,9 @@ def seed(ctx):
         if PortfolioService.objects.filter(service=ci).exists():
             continue
         stage = Lifecycle.LIVE
-        if index % 7 == 5:
+        if index % 5 == 3:
             stage = Lifecycle.PIPELINE
-        elif index % 7 == 6 and change is not None:
+        elif index % 5 == 4 and change is not None:
             stage = Lifecycle.RETIRED
         fields = {"lifecycle": stage, "owner": staff[index % len(staff)], "name_ko": "",
                   "summary": say("Delivered by the IT service desk, with the agreed service levels."),
