@@ -28,7 +28,7 @@ class DocumentQuerySet(TicketQuerySet):
 
 class Document(Ticket):
     NUMBER_PREFIX = "DOC"
-    badge_colours = BADGES
+    badge_colours = {"state": BADGES}
     EDITABLE_FIELDS = frozenset({"title", "description", "kind", "owner", "review_at", "clauses",
                                  "assignment_group", "assigned_to"})
     SEARCH_FIELDS = SearchFields((("number", "title"), "A"), (("description",), "B"), max_terms=8)

@@ -19,7 +19,7 @@ class PortfolioServiceQuerySet(models.QuerySet):
 
 
 class PortfolioService(models.Model):
-    badge_colours = BADGES
+    badge_colours = {"lifecycle": BADGES}
     AUDIT_EXCLUDE = frozenset({"updated_at", "version", "created_at"})
     EDITABLE_FIELDS = ("name_ko", "summary", "summary_ko", "lifecycle", "owner", "customers", "change",
                        "live_since")
