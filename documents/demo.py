@@ -132,4 +132,4 @@ def seed(ctx):
                 services.distribute(document, actor=approver, channel=SYSTEM, team=teams[index % len(teams)],
                                     acknowledgement_required=kind == K.POLICY)
         made += 1
-    ctx.log(f"  documents: {made} documents")
+    ctx.log(f"  documents: added: {made}")

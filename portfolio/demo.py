@@ -37,4 +37,4 @@ def seed(ctx):
             fields["change"] = change
         services.create_service(actor=None, channel=Channel.SYSTEM, service=ci, now=ctx.now, **fields)
         made += 1
-    ctx.log(f"  portfolio: {made} services")
+    ctx.log(f"  portfolio: entries added: {made}")

@@ -1,13 +1,14 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from core.api.permissions import DeskOnlyUnseen
+from core.api.schema import UNSEEN_404
 from core.api.viewsets import TicketViewSet
 from documents import selectors, services
 from documents.api.serializers import (
@@ -19,6 +20,7 @@ from documents.filtersets import DocumentFilterSet
 from documents.models import Distribution, Document
 
 
+@extend_schema_view(create=extend_schema(extensions={UNSEEN_404: True}))
 class DocumentViewSet(TicketViewSet):
     """The document register (DOC…): policies, plans, procedures, architecture documents, ISPs,
     proof-of-concept records, requirements and continuity plans. Desk staff only (404 to anyone

@@ -1,12 +1,14 @@
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from core.api.mixins import AnyKeyLookupMixin, ApiActorMixin
 from core.api.permissions import DeskOnlyUnseen
+from core.api.schema import UNSEEN_404
 from core.web import parse_id
 from portfolio import selectors, services
 from portfolio.api.serializers import PortfolioServiceDetailSerializer, PortfolioServiceSerializer
@@ -24,6 +26,7 @@ class PortfolioServiceFilterSet(filters.FilterSet):
         fields = []
 
 
+@extend_schema_view(create=extend_schema(extensions={UNSEEN_404: True}))
 class PortfolioServiceViewSet(AnyKeyLookupMixin, ApiActorMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                               mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """The service portfolio: business services of the CMDB with their lifecycle (pipeline, live,
