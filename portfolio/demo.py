@@ -4,6 +4,7 @@ catalogue description in English or Korean (`--language ko`). Idempotent: one en
 
 from catalog.models import CatalogItem  # noqa: F401  (the catalog demo runs first; items link by service)
 from changes.models import Change
+from cmdb.models import ConfigurationItem
 from core import demo
 from core.choices import Channel
 from portfolio import services
@@ -22,7 +23,8 @@ def seed(ctx):
     organisations = ctx.shared.get("organisations") or []
     change = Change.objects.filter(state="closed").order_by("-pk").first() or Change.objects.order_by("-pk").first()
     made = 0
-    for index, ci in enumerate(ctx.shared.get("services") or []):
+    cis = ctx.shared.get("services") or list(ConfigurationItem.objects.business_services().active().order_by("pk")[:50])
+    for index, ci in enumerate(cis):
         if PortfolioService.objects.filter(service=ci).exists():
             continue
         stage = Lifecycle.LIVE
