@@ -8,7 +8,9 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Ticket, TicketQuerySet
@@ -26,7 +28,7 @@ class DocumentQuerySet(TicketQuerySet):
 
 class Document(Ticket):
     NUMBER_PREFIX = "DOC"
-    badge_colours = BADGES
+    badge_colours = {"state": BADGES}
     EDITABLE_FIELDS = frozenset({"title", "description", "kind", "owner", "review_at", "clauses",
                                  "assignment_group", "assigned_to"})
     SEARCH_FIELDS = SearchFields((("number", "title"), "A"), (("description",), "B"), max_terms=8)
@@ -48,6 +50,11 @@ class Document(Ticket):
                                       related_name="documents")
     configuration_items = models.ManyToManyField("cmdb.ConfigurationItem", verbose_name=_("configuration items"),
                                                  blank=True, related_name="documents_about")
+    # Requirements trace to the changes and releases that deliver them.
+    changes = models.ManyToManyField("changes.Change", verbose_name=_("changes"), blank=True,
+                                     related_name="documents")
+    releases = models.ManyToManyField("releases.Release", verbose_name=_("releases"), blank=True,
+                                      related_name="documents")
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("approved by"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
@@ -68,6 +75,10 @@ class Document(Ticket):
 
     def get_absolute_url(self):
         return reverse("documents:detail", args=[self.pk])
+
+    @property
+    def is_review_overdue(self):
+        return workflow.review_overdue(self.state, self.review_at, timezone.localdate())
 
 
 class DocumentVersion(models.Model):
@@ -93,3 +104,37 @@ class DocumentVersion(models.Model):
 
     def __str__(self):
         return f"{self.document.number} v{self.number}"
+
+
+class Distribution(models.Model):
+    """Who a document is distributed to (a team or a person), and whether they acknowledged the
+    version in force (ISO/IEC 20000-1 7.5.4: documented information available where needed)."""
+
+    document = models.ForeignKey(Document, verbose_name=_("document"), on_delete=models.CASCADE,
+                                 related_name="distribution")
+    team = models.ForeignKey("accounts.Team", verbose_name=_("team"), null=True, blank=True,
+                             on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("person"), null=True, blank=True,
+                               on_delete=models.CASCADE, related_name="distributed_documents")
+    acknowledgement_required = models.BooleanField(_("acknowledgement required"), default=False)
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    # The version that was acknowledged: a newer approved version asks again.
+    acknowledged_version = models.PositiveIntegerField(_("acknowledged version"), null=True, blank=True)
+    created_at = models.DateTimeField(_("distributed"), default=timezone.now)
+
+    class Meta:
+        ordering = ["document", "id"]
+        verbose_name = _("distribution")
+        verbose_name_plural = _("distribution")
+        constraints = [
+            models.CheckConstraint(condition=(Q(team__isnull=True) & Q(person__isnull=False))
+                                   | (Q(team__isnull=False) & Q(person__isnull=True)),
+                                   name="distribution_team_or_person"),
+            models.UniqueConstraint(fields=["document", "team"], condition=Q(team__isnull=False),
+                                    name="distribution_one_per_team"),
+            models.UniqueConstraint(fields=["document", "person"], condition=Q(person__isnull=False),
+                                    name="distribution_one_per_person"),
+        ]
+
+    def __str__(self):
+        return f"{self.document.number} → {self.team or self.person}"

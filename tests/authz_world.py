@@ -99,6 +99,19 @@ def _supplier_records(users, records):
     dispute = supplier_services.save_dispute(None, actor=manager, channel=web, fields={
         "contract": contract, "subject": "Matrix credit"})
     return dict(supplier=supplier, contract=contract, dispute=dispute)
+    records.update(_register_records(agent, service))
+    return users, records
+
+
+def _register_records(agent, service):
+    """Issues 17 and 18: a draft document with one version, the service in the portfolio (live)."""
+    from documents.services import create_document
+    from portfolio.services import create_service
+
+    document = create_document(actor=agent, channel=Channel.WEB, title="Matrix policy", kind="policy", owner=agent,
+                               body="The matrix policy.")
+    entry = create_service(actor=agent, channel=Channel.WEB, service=service, lifecycle="live")
+    return dict(document=document, portfolio_service=entry)
 
 
 def _report_records():

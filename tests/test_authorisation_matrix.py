@@ -73,6 +73,8 @@ MANAGER_FORM = row(LOGIN, 403, 403, 403, 200, 200)        # desk configuration o
 MANAGER_FORM_EMPTY = row(LOGIN, 403, 403, 403, 400, 400)
 ADMIN_PAGE = row(LOGIN, 403, 403, 403, 403, 200)          # desk pages for administrators only (mail in)
 ADMIN_FORM_EMPTY = row(LOGIN, 403, 403, 403, 403, 400)
+REGISTER_PAGE = row(LOGIN, 404, 404, 200, 200, 200)      # desk pages that do not exist for end users
+REGISTER_FORM_EMPTY = row(LOGIN, 404, 404, 400, 400, 400)
 
 API_SIGNED_IN = row(401, 200, 200, 200, 200, 200)         # each sees what visible_to gives them
 API_EMPTY_BODY = row(401, 400, 400, 400, 400, 400)
@@ -428,6 +430,26 @@ MATRIX = [
     ("/api/v1/voc/<pk>/", {"GET": API_A_RECORD, "PATCH": API_A_RECORD_EMPTY, "PUT": API_NOT_ALLOWED}),
     ("/api/v1/voc/<pk>/escalate/", {"GET": API_NOT_ALLOWED,
                                     "POST": row(401, 403, 404, 200, 200, 200)}),
+    # hdocs (issues 17, 18): the document register and the service portfolio are the desk's (404 to
+    # end users); the published service catalogue is for everyone signed in
+    ("/documents/", {"GET": REGISTER_PAGE}),
+    ("/documents/new/", {"GET": REGISTER_PAGE, "POST": REGISTER_FORM_EMPTY}),
+    ("/documents/<pk>/", {"GET": REGISTER_PAGE}),
+    ("/documents/<pk>/diff/", {"GET": REGISTER_PAGE}),
+    # edit, transition, versions, distribute, acknowledge (nothing in force yet), comment
+    ("/documents/<pk>/*/", {"GET": REGISTER_PAGE, "POST": REGISTER_FORM_EMPTY}),
+    ("/portfolio/catalogue/", {"GET": SIGNED_IN_PAGE}),
+    ("/portfolio/", {"GET": REGISTER_PAGE}),
+    ("/portfolio/new/", {"GET": REGISTER_PAGE, "POST": REGISTER_FORM_EMPTY}),
+    ("/portfolio/<pk>/", {"GET": REGISTER_PAGE}),
+    ("/portfolio/<pk>/edit/", {"GET": REGISTER_PAGE, "POST": REGISTER_FORM_EMPTY}),
+    ("/api/v1/documents/", {"GET": API_DESK_RECORD, "POST": API_DESK_RECORD_EMPTY}),
+    ("/api/v1/documents/<pk>/", {"GET": API_DESK_RECORD, "PATCH": API_DESK_RECORD_EMPTY}),
+    ("/api/v1/documents/<pk>/versions/", {"GET": API_DESK_RECORD, "POST": API_DESK_RECORD_EMPTY}),
+    ("/api/v1/documents/<pk>/diff/", {"GET": API_DESK_RECORD_EMPTY}),  # without ?old=&new=
+    ("/api/v1/documents/<pk>/*/", {"GET": row(401, 404, 404, 405, 405, 405), "POST": API_DESK_RECORD_EMPTY}),
+    ("/api/v1/portfolio/services/", {"GET": API_DESK_RECORD, "POST": API_DESK_RECORD_EMPTY}),
+    ("/api/v1/portfolio/services/<pk>/", {"GET": API_DESK_RECORD, "PATCH": API_DESK_RECORD_EMPTY}),
 ]
 
 
@@ -535,6 +557,10 @@ SAMPLES = {
     "/alerts/<pk>/": {"pk": ["alert.pk"]},
     "/api/v1/alerts/<pk>/*": {"pk": ["alert.pk"]},
     "/api/v1/incidents/<ref>/suspected-changes/": {"ref": ["incident_a.pk", "incident_a.number"]},
+    "/documents/<pk>/*": {"pk": ["document.pk"]},
+    "/api/v1/documents/<pk>/*": {"pk": ["document.pk", "document.number"]},
+    "/portfolio/<pk>/*": {"pk": ["portfolio_service.pk"]},
+    "/api/v1/portfolio/services/<pk>/": {"pk": ["portfolio_service.pk"]},
 }
 
 

@@ -50,6 +50,8 @@ LATIN_IN_KOREAN = {
 }
 # Service reports (issue 16): satisfaction and voice-of-the-customer acronyms, and the workbook format.
 LATIN_IN_KOREAN |= {"CSAT", "VOC", "XLSX"}
+# The document register (issues 17, 18): planning and continuity document kinds Korean desks abbreviate.
+LATIN_IN_KOREAN |= {"EA", "ITA", "ISP", "PoC", "BCP", "DRP"}
 WORD = re.compile(r"[A-Za-z][A-Za-z'’]+")
 NOT_PROSE = re.compile(
     r"https?://\S+|[\w.+-]+@[\w-]+(\.[\w-]+)+|/[\w/.<>{}-]*|\b[A-Z]{2,5}\d{3,}\b|\b\w+[_.]\w+\b"
