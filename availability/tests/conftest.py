@@ -1,0 +1,33 @@
+import datetime as dt
+
+import pytest
+
+from availability import services
+from cmdb.tests.factories import make_ci
+from core.choices import Channel
+
+UTC = dt.timezone.utc
+
+
+def kst_nov(day, hour=0, minute=0):
+    """An instant of November 2026 given in Korean time."""
+    return dt.datetime(2026, 11, day, hour, minute, tzinfo=dt.timezone(dt.timedelta(hours=9)))
+
+
+@pytest.fixture
+def service(db):
+    return make_ci("Civil petitions", "business_service")
+
+
+@pytest.fixture
+def other_service(db):
+    return make_ci("Groupware", "business_service")
+
+
+@pytest.fixture
+def outage(agent):
+    def make(service, start, end, **fields):
+        return services.record_outage(actor=agent, channel=Channel.WEB, service=service, start=start, end=end,
+                                      **fields)
+
+    return make
