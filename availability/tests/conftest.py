@@ -1,18 +1,8 @@
-import datetime as dt
-
 import pytest
 
 from availability import services
 from cmdb.tests.factories import make_ci
 from core.choices import Channel
-
-UTC = dt.timezone.utc
-
-
-def kst_nov(day, hour=0, minute=0):
-    """An instant of November 2026 given in Korean time."""
-    return dt.datetime(2026, 11, day, hour, minute, tzinfo=dt.timezone(dt.timedelta(hours=9)))
-
 
 @pytest.fixture
 def service(db):

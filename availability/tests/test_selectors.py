@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 
 from availability import selectors, services
-from availability.tests.conftest import kst_nov
+from availability.tests.helpers import kst_nov
 from core.choices import Channel
 from sla.models import BusinessCalendar, WorkingInterval
 

@@ -2,7 +2,7 @@ import pytest
 
 from availability import services
 from availability.models import Outage
-from availability.tests.conftest import kst_nov
+from availability.tests.helpers import kst_nov
 from core.choices import Channel
 from core.exceptions import DomainError, PermissionRefused
 from core.models import AuditEntry
