@@ -139,7 +139,8 @@ class Incident(Ticket):
     first_responded_at = models.DateTimeField(_("first responded"), null=True, blank=True)
     is_major = models.BooleanField(_("major incident"), default=False)
     # The service is down (not merely degraded): availability opens an outage from it (issue 17).
-    service_down = models.BooleanField(_("service down"), default=False)
+    # db_default: the bulk loaders insert incidents with raw SQL that names no such column.
+    service_down = models.BooleanField(_("service down"), default=False, db_default=False)
     parent = models.ForeignKey(
         "self", verbose_name=_("major incident"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="children", help_text=_("The major incident this one is a symptom of."),
