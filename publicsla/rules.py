@@ -42,10 +42,12 @@ HUNDRED = Decimal("100")
 class RuleError(ValueError):
     """Input a contract cannot have; `field` names it."""
 
-    def __init__(self, message, field):
+    def __init__(self, message, field, code="invalid", **params):
         super().__init__(message)
         self.message = message
         self.field = field
+        self.code = code
+        self.params = params
 
 
 def default_indicators(grade: int) -> list[dict]:
@@ -73,7 +75,7 @@ def default_indicators(grade: int) -> list[dict]:
 
 def check_grade(grade) -> int:
     if isinstance(grade, bool) or not isinstance(grade, int) or grade not in GRADES:
-        raise RuleError("The system grade is 1, 2, 3 or 4.", "system_grade")
+        raise RuleError("The system grade is 1, 2, 3 or 4.", "system_grade", "grade")
     return grade
 
 
@@ -81,32 +83,34 @@ def check_indicators(indicators: list[dict]) -> None:
     """Weights of the scored indicators add up to 100 %, availability ≥ 30 %, codes unique,
     one availability and at most one restore indicator, minimum levels on the right side."""
     if not indicators:
-        raise RuleError("Give the indicator table.", "indicators")
+        raise RuleError("Give the indicator table.", "indicators", "empty")
     codes = [i["code"] for i in indicators]
     if len(set(codes)) != len(codes):
-        raise RuleError("Each indicator code appears once.", "indicators")
+        raise RuleError("Each indicator code appears once.", "indicators", "duplicate_code")
     kinds = [i["kind"] for i in indicators]
     for kind in kinds:
         if kind not in KINDS:
-            raise RuleError(f"Unknown indicator kind: {kind}.", "indicators")
+            raise RuleError(f"Unknown indicator kind: {kind}.", "indicators", "kind", kind=kind)
     if kinds.count("availability") != 1:
-        raise RuleError("The table has exactly one availability indicator.", "indicators")
+        raise RuleError("The table has exactly one availability indicator.", "indicators", "one_availability")
     if kinds.count("restore") > 1:
-        raise RuleError("The table has at most one restore-time indicator.", "indicators")
+        raise RuleError("The table has at most one restore-time indicator.", "indicators", "one_restore")
     for i in indicators:
         if Decimal(i["weight"]) < 0:
-            raise RuleError("A weight is not negative.", "indicators")
+            raise RuleError("A weight is not negative.", "indicators", "negative_weight")
         if i["kind"] in SCORED_KINDS:
             better = i["kind"] not in LOWER_IS_BETTER
             if (better and Decimal(i["minimum"]) > Decimal(i["target"])) or \
                     (not better and Decimal(i["minimum"]) < Decimal(i["target"])):
-                raise RuleError(f"{i['code']}: the minimum level is on the far side of the target.", "indicators")
+                raise RuleError(f"{i['code']}: the minimum level is on the far side of the target.", "indicators",
+                                "minimum_side", code=i["code"])
     total = sum(Decimal(i["weight"]) for i in indicators if i["kind"] in SCORED_KINDS)
     if total != HUNDRED:
-        raise RuleError(f"The weights add up to {total} %, not 100 %.", "indicators")
+        raise RuleError(f"The weights add up to {total} %, not 100 %.", "indicators", "weights", total=total)
     availability = next(Decimal(i["weight"]) for i in indicators if i["kind"] == "availability")
     if availability < MIN_AVAILABILITY_WEIGHT:
-        raise RuleError(f"The availability weight is {availability} %; it is at least 30 %.", "indicators")
+        raise RuleError(f"The availability weight is {availability} %; it is at least 30 %.", "indicators",
+                        "availability_weight", weight=availability)
 
 
 def check_bands(bands) -> list[tuple[Decimal, Decimal]]:
@@ -114,14 +118,14 @@ def check_bands(bands) -> list[tuple[Decimal, Decimal]]:
     try:
         parsed = sorted(((Decimal(str(s)), Decimal(str(p))) for s, p in bands), reverse=True)
     except (TypeError, ValueError, ArithmeticError):
-        raise RuleError("Each band is [lowest score, penalty %].", "penalty_bands")
+        raise RuleError("Each band is [lowest score, penalty %].", "penalty_bands", "band_shape")
     if not parsed or parsed[-1][0] != 0:
-        raise RuleError("The lowest band starts at score 0.", "penalty_bands")
+        raise RuleError("The lowest band starts at score 0.", "penalty_bands", "band_zero")
     for score, penalty in parsed:
         if not (0 <= score <= 100):
-            raise RuleError("Band scores are between 0 and 100.", "penalty_bands")
+            raise RuleError("Band scores are between 0 and 100.", "penalty_bands", "band_score")
         if not (0 <= penalty <= MAX_PENALTY_PERCENT):
-            raise RuleError("A penalty is between 0 and 20 % of the monthly amount.", "penalty_bands")
+            raise RuleError("A penalty is between 0 and 20 % of the monthly amount.", "penalty_bands", "band_penalty")
     return parsed
 
 

@@ -23,11 +23,33 @@ def _require_manager(actor):
         raise PermissionRefused(_("Only managers keep public-sector SLA contracts."))
 
 
+def _messages():
+    """publicsla.rules' refusals in the user's language."""
+    return {
+        "grade": _("The system grade is 1, 2, 3 or 4."),
+        "empty": _("Give the indicator table."),
+        "duplicate_code": _("Each indicator code appears once."),
+        "kind": _("Unknown indicator kind: %(kind)s."),
+        "one_availability": _("The table has exactly one availability indicator."),
+        "one_restore": _("The table has at most one restore-time indicator."),
+        "negative_weight": _("A weight is not negative."),
+        "minimum_side": _("%(code)s: the minimum level is on the far side of the target."),
+        "weights": _("The weights add up to %(total)s %%, not 100 %%."),
+        "availability_weight": _("The availability weight is %(weight)s %%; it is at least 30 %%."),
+        "band_shape": _("Each band is [lowest score, penalty percent]."),
+        "band_zero": _("The lowest band starts at score 0."),
+        "band_score": _("Band scores are between 0 and 100."),
+        "band_penalty": _("A penalty is between 0 and 20 percent of the monthly amount."),
+    }
+
+
 def _check(fn, *args):
     try:
         return fn(*args)
     except rules.RuleError as error:
-        raise DomainError(_(error.message), field=error.field) from error
+        template = _messages().get(error.code)
+        message = (template % error.params if error.params else template) if template else error.message
+        raise DomainError(message, field=error.field, code=error.code) from error
 
 
 def _clean_indicators(indicators):

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -55,8 +56,9 @@ def render(sheet, sheet_zone="Asia/Seoul") -> bytes:
                 ws.cell(row, column, _plain(value))
         row += 2
         ws.cell(row, 1, str(_("Restore delays"))).font = BOLD
-        for column, header in enumerate([_("Incident"), _("Start"), _("Restore time (minutes)"),
-                                         _("Delay (minutes)")], 1):
+        headers = [pgettext("public sector", "Incident"), pgettext("public sector", "Reported"),
+                   _("Restore time (minutes)"), _("Delay (minutes)")]
+        for column, header in enumerate(headers, 1):
             ws.cell(row + 1, column, str(header)).font = BOLD
         row += 1
         for delay in sheet["restore_delays"]:
