@@ -21,4 +21,4 @@ class TargetStatus(models.TextChoices):
     BREACHED = "breached", _("Below target")
 
 
-BADGE_COLOURS = {TargetStatus.MET: "green", TargetStatus.WARNING: "amber", TargetStatus.BREACHED: "red"}
+BADGE_COLOURS = {TargetStatus.MET: "success", TargetStatus.WARNING: "warning", TargetStatus.BREACHED: "danger"}

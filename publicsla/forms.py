@@ -7,7 +7,7 @@ from publicsla.models import Contract, IndicatorKind
 
 
 class ContractForm(forms.ModelForm):
-    system_grade = forms.TypedChoiceField(label=_("system grade"), coerce=int,
+    system_grade = forms.TypedChoiceField(label=_("System grade"), coerce=int,
                                           choices=[(g, str(g)) for g in (1, 2, 3, 4)])
 
     class Meta:
@@ -26,7 +26,8 @@ class ContractForm(forms.ModelForm):
 class IndicatorForm(forms.Form):
     code = forms.CharField(label=_("code"), max_length=20)
     name = forms.CharField(label=_("name"), max_length=100)
-    kind = forms.ChoiceField(label=_("measures"), choices=IndicatorKind.choices)
+    # A blank first choice, so that the empty extra row stays unchanged (and is skipped).
+    kind = forms.ChoiceField(label=_("measures"), choices=[("", "—"), *IndicatorKind.choices])
     required = forms.BooleanField(label=_("required"), required=False)
     weight = forms.DecimalField(label=_("weight"), max_digits=6, decimal_places=2, min_value=0)
     target = forms.DecimalField(label=_("target level"), max_digits=9, decimal_places=3)
@@ -37,7 +38,8 @@ class IndicatorForm(forms.Form):
         super().__init__(*args, **kwargs)
         bootstrapify(self)
         for field in self.fields.values():
-            field.widget.attrs["class"] = field.widget.attrs.get("class", "") + " form-control-sm"
+            if not isinstance(field.widget, forms.CheckboxInput):
+                field.widget.attrs["class"] = field.widget.attrs.get("class", "") + " form-control-sm"
 
 
 IndicatorFormSet = forms.formset_factory(IndicatorForm, extra=1, can_delete=True)
