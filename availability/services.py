@@ -5,7 +5,6 @@ Outages derived from incidents and monitoring are written by availability.derive
 handlers) through the same functions, with `actor=None` and channel "system"."""
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import roles
@@ -115,6 +114,3 @@ def save_settings(service, *, actor, channel, **values):
         audit.record_changes(row, actor=actor, channel=channel, changes=audit.changes_between(before, after))
     return row
 
-
-def now():
-    return timezone.now()

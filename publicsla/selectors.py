@@ -22,7 +22,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, DateTimeField, DurationField, ExpressionWrapper, F, Func, Q, Value
+from django.db.models import Count, DateTimeField, DurationField, ExpressionWrapper, Func, Q, Value
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
