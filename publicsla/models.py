@@ -16,7 +16,7 @@ def default_bands():
 
 
 class IndicatorKind(models.TextChoices):
-    AVAILABILITY = "availability", _("Availability")
+    AVAILABILITY = "availability", _("Availability rate")
     RESTORE = "restore", _("Maximum restore time (sanction)")
     SR_TIMELINESS = "sr_timeliness", _("Service requests on time")
     RECURRENCE = "recurrence", _("Same-fault recurrence")

@@ -65,7 +65,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('code', models.CharField(max_length=20, verbose_name='code')),
                 ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('kind', models.CharField(choices=[('availability', 'Availability'), ('restore', 'Maximum restore time (sanction)'), ('sr_timeliness', 'Service requests on time'), ('recurrence', 'Same-fault recurrence'), ('satisfaction', 'Customer satisfaction'), ('manual', 'Other (not measured)')], max_length=20, verbose_name='measures')),
+                ('kind', models.CharField(choices=[('availability', 'Availability rate'), ('restore', 'Maximum restore time (sanction)'), ('sr_timeliness', 'Service requests on time'), ('recurrence', 'Same-fault recurrence'), ('satisfaction', 'Customer satisfaction'), ('manual', 'Other (not measured)')], max_length=20, verbose_name='measures')),
                 ('required', models.BooleanField(default=True, verbose_name='required')),
                 ('weight', models.DecimalField(decimal_places=2, max_digits=6, verbose_name='weight')),
                 ('target', models.DecimalField(decimal_places=3, max_digits=9, verbose_name='target level')),
