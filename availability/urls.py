@@ -1,6 +1,12 @@
 """Desk pages of availability."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from availability import views
 
 app_name = "availability"
-urlpatterns = []
+urlpatterns = [
+    path("", views.OverviewView.as_view(), name="overview"),
+    path("outages/new/", views.OutageFormView.as_view(), name="outage_create"),
+    path("outages/<int:pk>/", views.OutageFormView.as_view(), name="outage_edit"),
+]

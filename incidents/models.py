@@ -80,7 +80,8 @@ class Incident(Ticket):
     EDITABLE_FIELDS = frozenset({
         "title", "description", "caller", "category", "subcategory", "service", "configuration_item",
         "impact", "urgency", "priority", "priority_override", "priority_override_reason", "is_major", "parent",
-        "assignment_group", "assigned_to", "state", "on_hold_reason", "resolution_code", "resolution_notes",
+        "service_down", "assignment_group", "assigned_to", "state", "on_hold_reason", "resolution_code",
+        "resolution_notes",
     })
     # The full-text document (core.search): number and title weigh most, then the description,
     # then the public comments.
@@ -137,6 +138,9 @@ class Incident(Ticket):
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     first_responded_at = models.DateTimeField(_("first responded"), null=True, blank=True)
     is_major = models.BooleanField(_("major incident"), default=False)
+    # The service is down (not merely degraded): availability opens an outage from it (issue 17).
+    # db_default: the bulk loaders insert incidents with raw SQL that names no such column.
+    service_down = models.BooleanField(_("service down"), default=False, db_default=False)
     parent = models.ForeignKey(
         "self", verbose_name=_("major incident"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="children", help_text=_("The major incident this one is a symptom of."),

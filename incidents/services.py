@@ -90,7 +90,7 @@ def _notify(incident, kind, *, actor, channel):
 def open_incident(*, actor, channel, title, caller=None, description="", impact=3, urgency=3, priority=None,
                   priority_override_reason="", category=None, subcategory=None, service=None,
                   configuration_item=None, assignment_group=None, assigned_to=None, is_major=False, parent=None,
-                  source=None, files=(), now=None):
+                  source=None, service_down=False, files=(), now=None):
     """Record a new incident: priority from the matrix, service suggested from the CI, routed by rules."""
     now = now or timezone.now()
     if not roles.is_agent(actor):
@@ -121,7 +121,7 @@ def open_incident(*, actor, channel, title, caller=None, description="", impact=
         impact=impact, urgency=urgency, priority=value, priority_override=overridden,
         priority_override_reason=priority_override_reason if overridden else "",
         assignment_group=assignment_group, assigned_to=assigned_to, is_major=is_major, parent=parent,
-        state=IncidentState.NEW,
+        service_down=bool(service_down) and roles.is_agent(actor), state=IncidentState.NEW,
     )
     for upload in files:
         core.add_attachment(incident, actor=actor, channel=channel, upload=upload, now=now)

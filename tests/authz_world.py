@@ -112,6 +112,21 @@ def _register_records(agent, service):
                                body="The matrix policy.")
     entry = create_service(actor=agent, channel=Channel.WEB, service=service, lifecycle="live")
     return dict(document=document, portfolio_service=entry)
+    records.update(_availability_records(users, service))
+    return users, records
+
+
+def _availability_records(users, service):
+    """An outage of the matrix service and a public-sector SLA contract over it (issue 17)."""
+    from availability.services import record_outage
+    from publicsla.services import create_contract
+
+    start = timezone.now() - dt.timedelta(days=3)
+    outage = record_outage(actor=users["agent"], channel=Channel.WEB, service=service, start=start,
+                           end=start + dt.timedelta(minutes=30))
+    contract = create_contract(actor=users["manager"], channel=Channel.WEB, name="Matrix public SLA",
+                               services=[service])
+    return {"outage": outage, "public_sla_contract": contract}
 
 
 def _report_records():

@@ -204,6 +204,14 @@ MATRIX = [
     ("/suppliers/disputes/<pk>/edit/", {"GET": MANAGER_FORM, "POST": MANAGER_FORM_EMPTY}),
     ("/suppliers/<pk>/", {"GET": DESK_PAGE}),
     ("/suppliers/<pk>/edit/", {"GET": MANAGER_FORM, "POST": MANAGER_FORM_EMPTY}),
+    # availability (issue 17): desk pages; public-sector SLA: desk reads, managers write
+    ("/availability/", {"GET": DESK_PAGE}),
+    ("/availability/outages/new/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),
+    ("/availability/outages/<pk>/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),
+    ("/public-sla/", {"GET": DESK_PAGE, "POST": MANAGER_FORM_EMPTY}),
+    ("/public-sla/<pk>/", {"GET": DESK_PAGE, "POST": MANAGER_FORM_EMPTY}),
+    ("/public-sla/<pk>/evaluation/", {"GET": DESK_PAGE, "POST": MANAGER_FORM_EMPTY}),
+    ("/public-sla/<pk>/evaluation.xlsx", {"GET": DESK_PAGE}),
     ("/changes/", {"GET": DESK_PAGE}),
     ("/changes/new/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),
     ("/changes/calendar/", {"GET": DESK_PAGE}),
@@ -286,6 +294,13 @@ MATRIX = [
     ("/api/v1/problems/known-errors/", {"GET": API_SIGNED_IN}),
     ("/api/v1/problems/<pk>/", {"GET": API_DESK_RECORD, "PATCH": API_DESK_WRITE_EMPTY}),
     ("/api/v1/problems/<pk>/*/", {"GET": API_NOT_ALLOWED, "POST": API_DESK_WRITE_EMPTY}),  # apply, resolve
+    ("/api/v1/availability/outages/", {"GET": API_DESK_ONLY, "POST": API_DESK_WRITE_EMPTY}),
+    ("/api/v1/availability/outages/<pk>/", {"GET": API_DESK_ONLY, "PATCH": API_DESK_ONLY,
+                                            "DELETE": row(401, 403, 403, 204, 204, 204)}),
+    ("/api/v1/availability/report/", {"GET": row(401, 403, 403, 400, 400, 400)}),  # no month: 400
+    ("/api/v1/public-sla/contracts/", {"GET": API_DESK_ONLY, "POST": row(401, 403, 403, 403, 400, 400)}),
+    ("/api/v1/public-sla/contracts/<pk>/", {"GET": API_DESK_ONLY, "PATCH": row(401, 403, 403, 403, 200, 200)}),
+    ("/api/v1/public-sla/contracts/<pk>/evaluation/", {"GET": row(401, 403, 403, 400, 400, 400)}),  # no month
     ("/api/v1/improvements/", {"GET": API_SIGNED_IN, "POST": API_DESK_WRITE_EMPTY}),
     ("/api/v1/improvements/<pk>/", {"GET": API_DESK_RECORD, "PATCH": API_DESK_WRITE_EMPTY}),
     # suppliers, contracts, disputes (issue 17): not there for end users; the desk reads, managers write
@@ -515,6 +530,10 @@ SAMPLES = {
     "/api/v1/incidents/<incident_pk>/comments/": {"incident_pk": ["incident_a.pk", "incident_a.number"]},
     "/api/v1/incidents/<pk>/": {"pk": ["incident_a.pk", "incident_a.number"]},
     "/api/v1/problems/<pk>/*": {"pk": ["problem.pk", "problem.number"]},
+    "/api/v1/availability/outages/<pk>/": {"pk": ["outage.pk"]},
+    "/availability/outages/<pk>/": {"pk": ["outage.pk"]},
+    "/api/v1/public-sla/contracts/<pk>/*": {"pk": ["public_sla_contract.pk"]},
+    "/public-sla/<pk>/*": {"pk": ["public_sla_contract.pk"]},
     "/api/v1/improvements/<pk>/": {"pk": ["improvement.pk", "improvement.number"]},
     "/improvements/<pk>/*": {"pk": ["improvement.pk"]},
     "/suppliers/contracts/<pk>/*": {"pk": ["contract.pk"]},

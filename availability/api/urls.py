@@ -1,5 +1,9 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-router = SimpleRouter()
+from availability.api.views import OutageViewSet, ReportView
 
-urlpatterns = router.urls
+router = SimpleRouter()
+router.register("outages", OutageViewSet, basename="outage")
+
+urlpatterns = [path("report/", ReportView.as_view(), name="availability-report")] + router.urls

@@ -48,7 +48,7 @@ class IncidentSerializer(TicketSerializer):
             "id", "number", "title", "description", "caller", "caller_detail", "channel", "category", "subcategory",
             "service", "configuration_item", "impact", "urgency", "priority", "priority_override",
             "priority_override_reason", "state", "on_hold_reason", "assignment_group", "assigned_to",
-            "assigned_to_detail", "resolution_code", "resolution_notes", "is_major", "parent", "reopen_count",
+            "assigned_to_detail", "resolution_code", "resolution_notes", "is_major", "service_down", "parent", "reopen_count",
             "created_at", "updated_at", "first_responded_at", "resolved_at", "closed_at", "version", "slas", "url",
         ]
         read_only_fields = ["number", "priority_override", "reopen_count", "created_at", "updated_at",

@@ -1,0 +1,71 @@
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from availability import rules, selectors, services
+from availability.api.serializers import OutageSerializer, ReportAnswerSerializer, ReportQuerySerializer
+from availability.filtersets import OutageFilterSet
+from availability.models import Outage
+from cmdb.models import ConfigurationItem
+from core.api.mixins import AnyKeyLookupMixin, ApiActorMixin
+from core.api.permissions import DeskOnly
+
+
+class OutageViewSet(AnyKeyLookupMixin, ApiActorMixin, viewsets.ModelViewSet):
+    """Outages per service (desk staff). An outage ending before it starts, or overlapping another
+    outage of the same service, is refused with 400 and nothing is saved."""
+
+    serializer_class = OutageSerializer
+    filterset_class = OutageFilterSet
+    permission_classes = [DeskOnly]
+    ordering_fields = ["start", "end", "id"]
+    ordering = ["-start", "-id"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        return Outage.objects.select_related("service", "incident")
+
+    def perform_create(self, serializer):
+        serializer.instance = services.record_outage(**self.actor_kwargs(), **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance, _diff = services.update_outage(serializer.instance, **self.actor_kwargs(),
+                                                           changes=dict(serializer.validated_data))
+
+    def perform_destroy(self, instance):
+        services.delete_outage(instance, **self.actor_kwargs())
+
+
+class ReportView(APIView):
+    """Availability of a month (Asia/Seoul) per service over its service hours: service and outage
+    minutes, availability %, MTBF, MTRS and the target status; every business service without
+    `service`."""
+
+    permission_classes = [DeskOnly]
+
+    @extend_schema(parameters=[ReportQuerySerializer],
+                   responses=ReportAnswerSerializer)
+    def get(self, request):
+        query = ReportQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        try:
+            first = rules.parse_month(query.validated_data["month"])
+        except rules.BadMonth:
+            raise ValidationError({"month": [_("Give the month as YYYY-MM.")]})
+        service_id = query.validated_data.get("service")
+        services_qs = ConfigurationItem.objects.business_services()
+        if service_id is not None:
+            services_qs = services_qs.filter(pk=service_id)
+            if not services_qs.exists():
+                raise ValidationError({"service": [_("No business service has this id.")]})
+        names = dict(services_qs.values_list("pk", "name"))
+        _start, _end, figures = selectors.month_report(first, list(names))
+        results = [{"service": pk, "service_name": names[pk], "month": first.strftime("%Y-%m"), **values}
+                   for pk, values in sorted(figures.items(), key=lambda item: names[item[0]])]
+        if service_id is not None:
+            return Response(results[0] | {"results": results})
+        return Response({"results": results})
+
