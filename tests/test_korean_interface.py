@@ -50,6 +50,8 @@ LATIN_IN_KOREAN = {
 }
 # Service reports (issue 16): satisfaction and voice-of-the-customer acronyms, and the workbook format.
 LATIN_IN_KOREAN |= {"CSAT", "VOC", "XLSX"}
+# Service continuity (issue 17): recovery objectives and plan kinds are written in Latin in Korean practice.
+LATIN_IN_KOREAN |= {"RTO", "RPO", "BCP", "DRP"}
 WORD = re.compile(r"[A-Za-z][A-Za-z'’]+")
 NOT_PROSE = re.compile(
     r"https?://\S+|[\w.+-]+@[\w-]+(\.[\w-]+)+|/[\w/.<>{}-]*|\b[A-Z]{2,5}\d{3,}\b|\b\w+[_.]\w+\b"
