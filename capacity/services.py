@@ -205,4 +205,12 @@ def update_metric(metric, *, actor, channel, changes: dict) -> Metric:
     if diff:
         audit.record_changes(locked, actor=actor, channel=channel, changes=diff)
         events.publish("capacity_metric.changed", locked, actor=actor, channel=channel, data={"fields": sorted(diff)})
+    if locked.last_value is not None and {"warning_threshold", "critical_threshold"} & set(diff):
+        # New thresholds judge the last reading afresh (no hold-down band: the old thresholds are gone).
+        new = rules.raw_level(locked.last_value, warning=locked.warning_threshold, critical=locked.critical_threshold)
+        if new != locked.level:
+            old, now = locked.level, timezone.now()
+            locked.level, locked.level_since = new, now
+            locked.save(update_fields=["level", "level_since"])
+            _raise_event(locked, old=old, new=new, value=locked.last_value, actor=actor, now=now)
     return locked

@@ -168,3 +168,12 @@ def test_ci_page_query_count_does_not_grow_with_metrics(client, agent, db_server
     for key in ("memory_percent", "disk_used_gb", "licences_used"):
         services.record_samples([{"ci": db_server.pk, "metric": key, "value": 1}], actor=agent)
     assert queries() == one
+
+
+def test_new_thresholds_judge_the_last_reading(agent_api, agent, db_server):
+    services.record_samples([{"ci": "db-01", "metric": "disk_used_gb", "value": 447}], actor=agent)
+    metric = Metric.objects.get()
+    response = agent_api.patch(f"{URL}{metric.pk}/", {"warning_threshold": 400, "critical_threshold": 450},
+                               format="json")
+    assert response.json()["level"] == "warning"
+    assert Alert.objects.get(fingerprint=f"capacity:{metric.pk}").severity == "warning"
