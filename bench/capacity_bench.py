@@ -85,7 +85,10 @@ def main():
     print(f"CI {ci.name}: {Metric.objects.filter(ci=ci).count()} metrics, {samples:,} samples; "
           f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     print("| scenario | median | p95 | queries |\n| --- | --- | --- | --- |")
-    for label, url in ((f"CI page `/cmdb/cis/{{id}}/` ({args.per_day}/day)", ci.get_absolute_url()),
+    bare = (ConfigurationItem.objects.filter(capacity_metrics__isnull=True, ci_class=ci.ci_class).exclude(pk=ci.pk).first()
+            or ConfigurationItem.objects.create(name="bench-capacity-none", ci_class=ci.ci_class, environment="production"))
+    for label, url in (("CI page without metrics (baseline: the CMDB page alone)", bare.get_absolute_url()),
+                       (f"CI page `/cmdb/cis/{{id}}/` ({args.per_day}/day)", ci.get_absolute_url()),
                        ("`GET /api/v1/capacity/metrics/{id}/daily/`", f"/api/v1/capacity/metrics/{metric.pk}/daily/"),
                        ("`/capacity/` report", "/capacity/")):
         median, p95, queries = measure(client, url, args.runs)
