@@ -19,7 +19,7 @@ class PlanListView(DeskRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         plans = list(selectors.plans().prefetch_related("services"))
-        context.update(plans=plans, overdue=sum(1 for p in plans if p.overdue),
+        context.update(plans=plans, overdue=sum(1 for p in plans if p.test_overdue),
                        retest=sum(1 for p in plans if p.retest_required))
         return context
 

@@ -27,13 +27,14 @@ class PlanSerializer(serializers.ModelSerializer):
     steps = serializers.ListField(child=serializers.CharField(max_length=2000), required=False)
     last_test = serializers.DateField(read_only=True, allow_null=True)
     next_due = serializers.DateField(read_only=True, allow_null=True)
-    overdue = serializers.BooleanField(read_only=True)
+    test_overdue = serializers.BooleanField(read_only=True, help_text=_("The last test is older than the interval."))
+    overdue = serializers.BooleanField(read_only=True, help_text=_("Test overdue, or a re-test required and not yet passed."))
 
     class Meta:
         model = ContinuityPlan
         fields = ["id", "document", "document_number", "title", "kind", "version", "services", "invocation_criteria",
                   "rto_minutes", "rpo_minutes", "contacts", "steps", "test_interval_days", "retest_required",
-                  "retest_reason", "retest_since", "retest_change", "last_test", "next_due", "overdue",
+                  "retest_reason", "retest_since", "retest_change", "last_test", "next_due", "test_overdue", "overdue",
                   "created_at", "updated_at"]
         read_only_fields = ["retest_required", "retest_reason", "retest_since", "retest_change", "created_at",
                             "updated_at"]

@@ -17,6 +17,7 @@ class PlanFilterSet(django_filters.FilterSet):
     service = django_filters.NumberFilter(field_name="services")
     retest_required = django_filters.BooleanFilter()
     overdue = django_filters.BooleanFilter()
+    test_overdue = django_filters.BooleanFilter()
 
 
 class TestFilterSet(django_filters.FilterSet):

@@ -33,6 +33,8 @@ def test_a_high_risk_change_on_a_ci_the_service_needs_demands_a_retest(requester
     # then the plan demands a re-test, naming the change
     plan = selectors.plans().get(pk=drp.pk)
     assert plan.retest_required and plan.retest_change_id == change.pk
+    # listed as overdue until a passing test, though the interval has not run out
+    assert plan.overdue and not plan.test_overdue
     assert change.number in plan.retest_reason
     # closing the same change does not demand it twice
     change_services.transition_change(change, actor=requester, channel=WEB, target=S.CLOSED)
@@ -42,8 +44,8 @@ def test_a_high_risk_change_on_a_ci_the_service_needs_demands_a_retest(requester
     assert ContinuityPlan.objects.get(pk=drp.pk).retest_required
     services.record_test(drp, actor=agent, channel=WEB, date=timezone.localdate(), kind="full", result="passed",
                          rto_achieved_minutes=200)
-    plan = ContinuityPlan.objects.get(pk=drp.pk)
-    assert (plan.retest_required, plan.retest_change_id) == (False, None)
+    plan = selectors.plans().get(pk=drp.pk)
+    assert (plan.retest_required, plan.retest_change_id, plan.overdue) == (False, None, False)
 
 
 def test_a_low_risk_change_demands_nothing(requester, manager, payroll, drp):
