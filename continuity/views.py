@@ -69,7 +69,9 @@ class RecordInvocationView(PlanDetailView):
         form = InvocationForm(request.POST)
         if form.is_valid():
             try:
-                services.record_invocation(plan, actor=request.user, channel=Channel.WEB, **form.cleaned_data)
+                data = dict(form.cleaned_data)
+                services.record_invocation(plan, actor=request.user, channel=Channel.WEB,
+                                           incident=data.pop("incident_number"), **data)
             except DomainError as error:
                 form_error(form, error)
             else:

@@ -64,3 +64,19 @@ def test_plan_list_query_count_is_constant(agent_api, agent, drp, django_assert_
 
 def test_end_users_do_not_see_plans(end_user_api, drp):
     assert end_user_api.get("/api/v1/continuity/plans/").status_code == 403
+
+
+def test_an_invocation_recorded_on_the_desk_links_its_incident(client, agent, drp, end_user):
+    from problems.tests.factories import make_incident
+
+    incident = make_incident(end_user, title="Data centre power failure")
+    client.force_login(agent)
+    response = client.post(f"/continuity/{drp.pk}/invocations/", {
+        "started": "2026-12-01T08:00", "ended": "2026-12-01T11:30", "reason": "Power failure",
+        "incident_number": incident.number.lower()})
+    assert response.status_code == 302
+    assert Invocation.objects.get().incident == incident
+    response = client.post(f"/continuity/{drp.pk}/invocations/", {
+        "started": "2026-12-01T08:00", "reason": "Again", "incident_number": "INC9999999"})
+    assert response.status_code == 400 and "No incident INC9999999." in response.content.decode()
+    assert Invocation.objects.count() == 1
