@@ -1,6 +1,11 @@
 """Desk pages of capacity."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from capacity import views
 
 app_name = "capacity"
-urlpatterns = []
+urlpatterns = [
+    path("", views.ReportView.as_view(), name="report"),
+    path("metrics/<int:pk>/thresholds/", views.ThresholdView.as_view(), name="thresholds"),
+]

@@ -12,6 +12,7 @@ nothing (not permitted, nothing to say). Slots in use:
 
 - "ticket_side": the right-hand column of a desk ticket page (obj: the ticket).
 - "portal_new_ticket": beside the portal's new-ticket form (obj: the bound or unbound form).
+- "ci_main": the main column of the desk CI page, above the dependency graph (obj: the CI).
 
 `on_ticket_filed(callback)` is the matching write hook: the portal view calls
 `ticket_filed(request, ticket)` once a ticket is created from a form that carried panels, and
@@ -21,7 +22,7 @@ each callback reads what its panel put in the form (e.g. the articles shown befo
 from dataclasses import dataclass
 from typing import Callable
 
-SLOTS = ("ticket_side", "portal_new_ticket")
+SLOTS = ("ticket_side", "portal_new_ticket", "ci_main")
 
 
 @dataclass(frozen=True)

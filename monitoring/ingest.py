@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
+from core import events
+from core.choices import Channel
 from monitoring import conf, escalation, mapping, rules
 from monitoring.choices import EventStatus
 from monitoring.models import Alert, Event
@@ -114,6 +116,12 @@ def ingest(event: IncomingEvent, *, actor, now=None) -> Outcome:
             fingerprint_derived=event.fingerprint_derived, message=event.message, labels=event.labels,
             raw=event.raw, ci_id=ci_id, alert_id=alert_id, submitted_by=actor,
         )
+        if "metric" in event.labels and "value" in event.labels:
+            # A utilisation reading (labels metric, value, unit): capacity, a layer above, records it
+            # inside this transaction, so a reading it refuses refuses the request.
+            events.publish("metric.reported", stored, actor=actor, channel=Channel.MONITORING, at=now, data={
+                "ci": event.ci or event.node, "ci_id": ci_id, "metric": event.labels["metric"],
+                "value": event.labels["value"], "unit": event.labels.get("unit", ""), "at": now.isoformat()})
     return Outcome(stored.pk, alert_id, incident_id)
 
 

@@ -79,6 +79,7 @@ def build():
     records.update(_report_records())
     records.update(_mailin_records())
     records.update(_monitoring_records(agent))
+    records.update(_capacity_continuity_records(agent))
     records.update(_webhook_records(users, incident_a))
     records.update(_voice_records(users, records))
     records.update(_supplier_records(users, records))
@@ -160,6 +161,29 @@ def _monitoring_records(agent):
     return {"alert": Alert.objects.get(pk=outcome.alert_id),
             "mapping_rule": CIMappingRule.objects.create(name="Matrix instance", label="instance"),
             "incident_rule": IncidentRule.objects.create(name="Matrix critical", min_severity="critical")}
+
+
+def _capacity_continuity_records(agent):
+    """Issue 17 (hcap): a capacity metric with a sample; a DRP with a test and an invocation."""
+    from capacity import services as capacity_services
+    from capacity.models import Metric
+    from cmdb.models import CIClass, ConfigurationItem
+    from continuity import services as continuity_services
+    from core import services as core_services
+    from documents.models import Document
+
+    ci_class = CIClass.objects.get_or_create(slug="server", defaults={"name": "Server"})[0]
+    ci = ConfigurationItem.objects.create(name="matrix-capacity", ci_class=ci_class)
+    capacity_services.record_samples([{"ci": ci.pk, "metric": "cpu_percent", "value": 5}], actor=agent)
+    document = core_services.create_ticket(Document, actor=agent, channel=Channel.WEB, title="Matrix DRP", kind="drp")
+    plan = continuity_services.create_plan(actor=agent, channel=Channel.WEB, document=document, rto_minutes=60,
+                                           rpo_minutes=5)
+    test = continuity_services.record_test(plan, actor=agent, channel=Channel.WEB, date=timezone.localdate(),
+                                           kind="tabletop", result="passed")
+    invocation = continuity_services.record_invocation(plan, actor=agent, channel=Channel.WEB,
+                                                       started=timezone.now() - dt.timedelta(hours=1), reason="Matrix")
+    return {"capacity_metric": Metric.objects.get(ci=ci), "continuity_plan": plan, "continuity_test": test,
+            "continuity_invocation": invocation}
 
 
 def _webhook_records(users, incident):

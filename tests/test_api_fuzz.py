@@ -77,9 +77,11 @@ def _records():
     """A token per role, and per collection the id of the record detail routes are pointed at."""
     from accounts.models import Team
     from availability.models import Outage
+    from capacity.models import Metric
     from catalog.models import CatalogItem, Category
     from changes.models import Change, ChangeTemplate, FreezeWindow
     from cmdb.models import CIClass, ConfigurationItem, Relationship
+    from continuity.models import ContinuityPlan, ContinuityTest, Invocation
     from core.choices import Channel
     from incidents import services as incidents
     from incidents.models import Incident
@@ -101,6 +103,9 @@ def _records():
         "sla/definitions": SLADefinition, "sla/clocks": SLAClock, "groups": Team,
         "catalog/categories": Category, "catalog/items": CatalogItem,
         "availability/outages": Outage, "public-sla/contracts": Contract,
+        # hcap (issue 17, items 5 and 6)
+        "capacity/metrics": Metric, "continuity/plans": ContinuityPlan, "continuity/tests": ContinuityTest,
+        "continuity/invocations": Invocation,
     }
     desk = {name: model.objects.order_by("pk").values_list("pk", flat=True).first() for name, model in models.items()}
     return {

@@ -52,6 +52,8 @@ LATIN_IN_KOREAN = {
 LATIN_IN_KOREAN |= {"CSAT", "VOC", "XLSX"}
 # The document register (issues 17, 18): planning and continuity document kinds Korean desks abbreviate.
 LATIN_IN_KOREAN |= {"EA", "ITA", "ISP", "PoC", "BCP", "DRP"}
+# Service continuity (issue 17): recovery objectives and plan kinds are written in Latin in Korean practice.
+LATIN_IN_KOREAN |= {"RTO", "RPO", "BCP", "DRP"}
 WORD = re.compile(r"[A-Za-z][A-Za-z'’]+")
 NOT_PROSE = re.compile(
     r"https?://\S+|[\w.+-]+@[\w-]+(\.[\w-]+)+|/[\w/.<>{}-]*|\b[A-Z]{2,5}\d{3,}\b|\b\w+[_.]\w+\b"
