@@ -159,7 +159,14 @@ class IncidentDetailView(DeskMixin, TicketDetailView):
             if incident.is_major else [],
             "known_errors_url": known_errors_url(incident),
             "clocks": list(incident.sla_clocks.all()),
+            "security": _security_panel(self.request.user, incident),
         }
+
+
+def _security_panel(user, incident):
+    from incidents.security_views import panel_context  # the panel's views import this module
+
+    return panel_context(user, incident)
 
 
 class IncidentActionView(TicketActionView, IncidentDetailView):
