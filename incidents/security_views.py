@@ -2,6 +2,7 @@
 a call to incidents.security_services, a message."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -39,10 +40,16 @@ def panel_context(user, incident, forms=None):
 
 
 class _SecurityAction(DeskMixin, View):
-    """POST from the security panel; a refusal comes back as a message on the record's page."""
+    """POST from the security panel; a refusal comes back as a message on the record's page.
+    Who may act is checked first (403), before the form is read."""
+
+    def allowed(self, user):
+        return security.can_handle(user)
 
     def post(self, request, pk):
         incident = self.get_ticket(pk)
+        if not self.allowed(request.user):
+            raise PermissionDenied
         try:
             done = self.act(incident)
         except DomainError as exc:
@@ -62,6 +69,9 @@ class _SecurityAction(DeskMixin, View):
 
 
 class FlagView(_SecurityAction):
+    def allowed(self, user):
+        return security.can_flag(user)
+
     def act(self, incident):
         security_services.flag(incident, actor=self.request.user, channel=WEB,
                                expected_version=self.request.POST.get("version") or None)
