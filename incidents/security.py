@@ -74,7 +74,10 @@ def is_handler(user) -> bool:
         return False
     cached = getattr(user, "_security_handler", None)
     if cached is None:
-        cached = _membership(user).exists() or _designation(user).exists()
+        from accounts.models import User
+
+        cached = User.objects.filter(pk=user.pk).filter(
+            Q(Exists(_membership(user))) | Q(Exists(_designation(user)))).exists()
         user._security_handler = cached
     return cached
 

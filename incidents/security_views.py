@@ -22,9 +22,10 @@ WEB = Channel.WEB
 def panel_context(user, incident, forms=None):
     """What the detail page's security panel shows this user (incidents/partials/_security.html)."""
     forms = forms or {}
-    handler = security.can_read_security_fields(user)
+    # Membership is read only for a security incident: an ordinary page costs no query more.
+    handler = incident.is_security and security.can_read_security_fields(user)
     context = {"can_flag": security.can_flag(user) and not incident.is_security,
-               "can_handle": security.can_handle(user), "handler": handler}
+               "can_handle": handler and security.can_handle(user), "handler": handler}
     if incident.is_security and handler:
         context.update({
             "notifications": list(incident.security_notifications.select_related("notified_by")

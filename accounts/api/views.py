@@ -7,6 +7,7 @@ from accounts.api.serializers import AccessLogSerializer, MeSerializer, TeamSeri
 from accounts.models import AccessLog, Team
 from core.api.mixins import AnyKeyLookupMixin
 from core.api.permissions import DeskOnlyUnseen, ManagersOnlyUnseen
+from core.api.schema import UNSEEN_404
 from core.choices import Channel
 
 
@@ -59,7 +60,8 @@ _ACCESS_LOG = ("Every request an auditor made (issue 18): user, time, method, pa
                "?at_after= / ?at_before= (ISO date-times).")
 
 
-@extend_schema_view(list=extend_schema(description=_ACCESS_LOG), retrieve=extend_schema(description=_ACCESS_LOG))
+@extend_schema_view(list=extend_schema(description=_ACCESS_LOG, extensions={UNSEEN_404: True}),
+                    retrieve=extend_schema(description=_ACCESS_LOG))
 class AccessLogViewSet(AnyKeyLookupMixin, viewsets.ReadOnlyModelViewSet):
     permission_classes = [ManagersOnlyUnseen]
     queryset = AccessLog.objects.select_related("user")
