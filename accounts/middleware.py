@@ -52,7 +52,9 @@ def _record_of(match):
     if model is None:
         meta = getattr(getattr(view, "serializer_class", None), "Meta", None)
         model = getattr(meta, "model", None)
-    return (model._meta.label_lower if model is not None else ""), object_id[:64]
+    if not object_id or model is None:
+        return "", object_id[:64]
+    return model._meta.label_lower, object_id[:64]
 
 
 def log_access(request, response):

@@ -57,7 +57,8 @@ class IncidentChannel(models.TextChoices):
 
 PRIORITY_BADGES = {1: "danger", 2: "warning", 3: "primary", 4: "info", 5: "secondary"}
 
-# Badge colour of each choice field, read by the `badge` template filter (core_tags) via the model.
+# Badge colour of each choice field, read by the `badge` template filter (core_tags) via the model
+# (the CIA impact colours are added below, beside their choices).
 BADGE_COLOURS = {"state": STATE_BADGES, "priority": PRIORITY_BADGES}
 
 
@@ -73,6 +74,8 @@ class CIAImpact(models.TextChoices):
 
 
 CIA_BADGES = {"none": "light", "low": "info", "medium": "warning", "high": "danger"}
+BADGE_COLOURS.update({"confidentiality_impact": CIA_BADGES, "integrity_impact": CIA_BADGES,
+                      "availability_impact": CIA_BADGES})
 
 
 class SecurityRecipient(models.TextChoices):
