@@ -161,16 +161,17 @@ class Incident(Ticket):
     sla_clocks = GenericRelation("sla.SLAClock")
     # Information security incident (ISO/IEC 20000-1 8.7.3): seen by the security group only
     # (IncidentQuerySet.visible_to); set and cleared by incidents.security_services, never by an edit.
-    is_security = models.BooleanField(_("information security incident"), default=False)
+    # db_default too: bulk builders (demo data, benchmarks) insert rows with their own column lists.
+    is_security = models.BooleanField(_("information security incident"), default=False, db_default=False)
     security_flagged_at = models.DateTimeField(_("flagged as security incident"), null=True, blank=True)
     confidentiality_impact = models.CharField(_("confidentiality impact"), max_length=10, choices=CIAImpact.choices,
-                                              default=CIAImpact.NONE)
+                                              default=CIAImpact.NONE, db_default=CIAImpact.NONE)
     integrity_impact = models.CharField(_("integrity impact"), max_length=10, choices=CIAImpact.choices,
-                                        default=CIAImpact.NONE)
+                                        default=CIAImpact.NONE, db_default=CIAImpact.NONE)
     availability_impact = models.CharField(_("availability impact"), max_length=10, choices=CIAImpact.choices,
-                                           default=CIAImpact.NONE)
+                                           default=CIAImpact.NONE, db_default=CIAImpact.NONE)
     # The security group's own notes; never shown to the caller (portal, API for end users).
-    security_notes = models.TextField(_("security notes"), blank=True)
+    security_notes = models.TextField(_("security notes"), blank=True, db_default="")
 
     objects = IncidentQuerySet.as_manager()
 
