@@ -182,3 +182,4 @@ def test_no_mail_to_non_members_about_a_security_incident(open_incident, soc, ag
     mail.outbox.clear()
     notifications.send(incident.pk, "assigned")  # nobody in the group is assigned: nobody is told
     assert mail.outbox == []
+
