@@ -16,3 +16,9 @@ class AccountsConfig(AppConfig):
         from core import demo as demo_registry
 
         demo_registry.register("accounts", demo.seed)
+
+        from accounts import roles
+        from core import navigation
+
+        navigation.register("access_log", _("Auditor access log"), "accounts:access_log", group="admin", order=80,
+                            visible=roles.is_manager)

@@ -2,6 +2,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
+from accounts import roles
+from accounts.middleware import SAFE_METHODS, expired_message, read_only_message
 from accounts.models import ApiToken
 
 
@@ -9,6 +11,13 @@ class ApiTokenAuthentication(authentication.TokenAuthentication):
     """`Authorization: Token <key>` against hashed, revocable personal tokens."""
 
     keyword = "Token"
+
+    def authenticate(self, request):
+        found = super().authenticate(request)
+        # The middleware refuses a session's writes; a token is known only here.
+        if found is not None and request.method not in SAFE_METHODS and roles.is_auditor(found[0]):
+            raise exceptions.PermissionDenied(read_only_message())
+        return found
 
     def authenticate_credentials(self, key):
         token = (
@@ -19,6 +28,8 @@ class ApiTokenAuthentication(authentication.TokenAuthentication):
         )
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))
+        if token.user.has_expired():
+            raise exceptions.AuthenticationFailed(expired_message(token.user))
         now = timezone.now()
         # Writing on every request would serialise API traffic on one row; a minute is enough.
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:

@@ -1,6 +1,6 @@
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +14,15 @@ NOTIFICATION_KINDS = [
     ("reopened", _("A ticket I work on was reopened")),
     ("sla", _("SLA warnings and breaches")),
 ]
+
+
+class LoginForm(AuthenticationForm):
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if user.has_expired():
+            from accounts.middleware import expired_message
+
+            raise forms.ValidationError(expired_message(user), code="expired")
 
 
 class ProfileForm(forms.ModelForm):

@@ -44,6 +44,12 @@ class User(AbstractUser):
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, blank=True)
     # Notification kinds the user has switched off, e.g. ["commented"]; empty means all on.
     muted_notifications = models.JSONField(_("muted notifications"), default=list, blank=True)
+    # A time-boxed account (an auditor's): from the day after, neither the sign-in form nor a
+    # token nor an open session lets it in (accounts.forms, .authentication, .middleware).
+    valid_until = models.DateField(
+        _("valid until"), null=True, blank=True,
+        help_text=_("The last day this account may sign in; empty for no limit."),
+    )
 
     class Meta:
         ordering = ["username"]
@@ -65,6 +71,10 @@ class User(AbstractUser):
     def wants_notification(self, kind: str) -> bool:
         return bool(self.email) and kind not in (self.muted_notifications or [])
 
+    def has_expired(self, today=None) -> bool:
+        """Past its last valid day (in the site's time zone)."""
+        return self.valid_until is not None and self.valid_until < (today or timezone.localdate())
+
 
 class Team(models.Model):
     """An assignment group: the team a ticket is routed to, with members and a manager."""
@@ -78,6 +88,12 @@ class Team(models.Model):
     )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("members"), blank=True, related_name="teams"
+    )
+    # ISO/IEC 20000-1 8.7.3: the members of a security team (and nobody else on the desk, see
+    # incidents.security) see information security incidents.
+    is_security = models.BooleanField(
+        _("information security team"), default=False,
+        help_text=_("Members see and handle information security incidents; other agents do not."),
     )
 
     class Meta:
@@ -130,3 +146,29 @@ class ApiToken(models.Model):
         key = secrets.token_hex(cls.KEY_BYTES)
         token = cls.objects.create(user=user, name=name, prefix=key[:8], digest=cls.hash_key(key))
         return token, key
+
+
+class AccessLog(models.Model):
+    """One request by an auditor (issue 18): who, when, what, and the answer. Append-only
+    evidence that the certification audit read what it says it read, and wrote nothing."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT,
+                             related_name="+")
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    method = models.CharField(_("method"), max_length=10)
+    path = models.CharField(_("path"), max_length=500)
+    query = models.CharField(_("query"), max_length=500, blank=True)
+    # The record the URL names, when it names one (`app.model` and its id).
+    object_type = models.CharField(_("record type"), max_length=100, blank=True)
+    object_id = models.CharField(_("record id"), max_length=64, blank=True)
+    status = models.PositiveSmallIntegerField(_("status"))
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        indexes = [models.Index(fields=["user", "-at"], name="accesslog_user_idx"),
+                   models.Index(fields=["-at"], name="accesslog_at_idx")]
+
+    def __str__(self):
+        return f"{self.user} {self.method} {self.path} {self.status}"

@@ -27,7 +27,12 @@ def sync_role_groups(sender=None, **kwargs):
     desk = Permission.objects.filter(content_type__app_label__in=DESK_APPS).exclude(codename__startswith="delete_")
     groups[Role.AGENT].permissions.set(desk)
     groups[Role.MANAGER].permissions.set(desk)
-    groups[Role.ADMIN].permissions.set(Permission.objects.all())
+    # Seeing security incidents outside the security group is designated person by person
+    # (incidents.security), never by role: not even administrators hold it through their group.
+    designated = Permission.objects.filter(content_type__app_label="incidents", codename="view_security_incidents")
+    groups[Role.ADMIN].permissions.set(Permission.objects.exclude(pk__in=designated))
+    groups[Role.AUDITOR].permissions.set(Permission.objects.filter(codename__startswith="view_").exclude(
+        pk__in=designated))
 
 
 def can_view(user, record) -> bool:
@@ -35,8 +40,9 @@ def can_view(user, record) -> bool:
 
 
 def can_change(user, record) -> bool:
-    """Desk staff change tickets; requesters may only comment on (and reopen) their own."""
-    return roles.is_agent(user) and can_view(user, record)
+    """Desk staff change tickets; requesters may only comment on (and reopen) their own; auditors
+    change nothing."""
+    return roles.is_agent(user) and not roles.is_auditor(user) and can_view(user, record)
 
 
 def can_configure_service_levels(user) -> bool:

@@ -13,11 +13,16 @@ class Role(models.TextChoices):
     AGENT = "agent", _("Agent")
     MANAGER = "manager", _("Manager / change approver")
     ADMIN = "admin", _("Administrator")
+    # A certification auditor (issue 18): reads the desk and the API, writes nothing, every
+    # request logged (accounts.middleware); usually time-boxed with User.valid_until.
+    AUDITOR = "auditor", _("Auditor (read-only)")
 
 
 # Each role includes the rights of the ones before it.
 DESK_ROLES = frozenset({Role.AGENT, Role.MANAGER, Role.ADMIN})
 MANAGER_ROLES = frozenset({Role.MANAGER, Role.ADMIN})
+# Who may open the desk: the staff above (assignable, DESK_ROLES) and auditors, who only read.
+DESK_ACCESS_ROLES = DESK_ROLES | {Role.AUDITOR}
 
 
 def role_names(user) -> frozenset[str]:
@@ -33,8 +38,13 @@ def role_names(user) -> frozenset[str]:
 
 
 def is_agent(user) -> bool:
-    """Desk staff: agents, managers and administrators."""
-    return bool(role_names(user) & DESK_ROLES)
+    """Desk access: agents, managers, administrators and (reading only) auditors."""
+    return bool(role_names(user) & DESK_ACCESS_ROLES)
+
+
+def is_auditor(user) -> bool:
+    """Read-only: every write is refused (accounts.middleware, accounts.authentication)."""
+    return Role.AUDITOR in role_names(user)
 
 
 def is_manager(user) -> bool:
@@ -51,7 +61,7 @@ def is_end_user(user) -> bool:
 
 def primary_role(user) -> str | None:
     names = role_names(user)
-    for role in (Role.ADMIN, Role.MANAGER, Role.AGENT, Role.END_USER):
+    for role in (Role.ADMIN, Role.MANAGER, Role.AGENT, Role.AUDITOR, Role.END_USER):
         if role in names:
             return role
     return None

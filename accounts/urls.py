@@ -16,4 +16,5 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("tokens/", views.token_list, name="token_list"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("access-log/", views.access_log, name="access_log"),
 ]

@@ -9,8 +9,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import password_reset, services
-from accounts.forms import ApiTokenForm, NewPasswordForm, PasswordResetRequestForm, ProfileForm
-from accounts.models import ApiToken
+from accounts.forms import ApiTokenForm, LoginForm, NewPasswordForm, PasswordResetRequestForm, ProfileForm
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+
+from accounts import roles
+from accounts.models import AccessLog, ApiToken, User
 from core.choices import Channel
 
 
@@ -26,6 +30,7 @@ def _remember_language(response, user):
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+    authentication_form = LoginForm
 
     def form_valid(self, form):
         return _remember_language(super().form_valid(form), form.get_user())
@@ -123,6 +128,23 @@ def token_revoke(request, pk):
     token = services.revoke_token(token, actor=request.user, channel=Channel.WEB)
     messages.success(request, _("Token %(prefix)s… was revoked.") % {"prefix": token.prefix})
     return redirect("accounts:token_list")
+
+
+@login_required
+def access_log(request):
+    """Managers read what auditors did (issue 18); ?user=<id> narrows it to one auditor."""
+    if not roles.is_manager(request.user):
+        raise PermissionDenied
+    rows = AccessLog.objects.select_related("user")
+    auditors = User.objects.filter(groups__name=roles.Role.AUDITOR).order_by("username")
+    chosen = request.GET.get("user", "")
+    if chosen.isdigit():
+        rows = rows.filter(user_id=int(chosen))
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/access_log.html", {
+        "page": page, "rows": page.object_list, "auditors": auditors, "chosen": chosen,
+        "query": f"user={chosen}" if chosen.isdigit() else "",
+    })
 
 
 def locked_out(request, original_response=None, credentials=None):

@@ -25,6 +25,14 @@ class IncidentsConfig(AppConfig):
         from sla import queues
 
         # The SLA dashboard's cards link to these queues and count with the same definitions.
+        from core import evidence
+
+        # ISO/IEC 20000-1 8.7.3: the information security incidents and who was told about them.
+        evidence.register("8.7.3", "incidents.Incident", date_field="created_at",
+                          label=_("Information security incidents"),
+                          queryset=lambda: Incident.objects.filter(is_security=True))
+        evidence.register("8.7.3", "incidents.SecurityNotification", date_field="notified_at",
+                          label=_("Security incident notifications"))
         queues.register_list_page(Incident, "incidents:incident_list", breaching_soon="queue=breaching",
                                   breached_open="queue=breached", running="queue=all&sla=running",
                                   paused="queue=all&sla=paused")

@@ -57,5 +57,37 @@ class IncidentChannel(models.TextChoices):
 
 PRIORITY_BADGES = {1: "danger", 2: "warning", 3: "primary", 4: "info", 5: "secondary"}
 
-# Badge colour of each choice field, read by the `badge` template filter (core_tags) via the model.
+# Badge colour of each choice field, read by the `badge` template filter (core_tags) via the model
+# (the CIA impact colours are added below, beside their choices).
 BADGE_COLOURS = {"state": STATE_BADGES, "priority": PRIORITY_BADGES}
+
+
+# --- information security incidents (ISO/IEC 20000-1 8.7.3) ------------------------------------
+
+class CIAImpact(models.TextChoices):
+    """How badly confidentiality, integrity or availability of information was hurt."""
+
+    NONE = "none", _("None")
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+
+
+CIA_BADGES = {"none": "light", "low": "info", "medium": "warning", "high": "danger"}
+BADGE_COLOURS.update({"confidentiality_impact": CIA_BADGES, "integrity_impact": CIA_BADGES,
+                      "availability_impact": CIA_BADGES})
+
+
+class SecurityRecipient(models.TextChoices):
+    """Who was told about an information security incident (Korean law names the regulators)."""
+
+    KISA = "kisa", _("KISA (Korea Internet & Security Agency)")
+    PIPC = "pipc", _("Personal Information Protection Commission")
+    DATA_SUBJECTS = "data_subjects", _("Affected data subjects")
+    MANAGEMENT = "management", _("Top management")
+    CUSTOMER = "customer", _("Customer")
+    OTHER = "other", _("Other")
+
+
+# The recipients a "time to notify a regulator" figure is measured to.
+REGULATORS = frozenset({SecurityRecipient.KISA, SecurityRecipient.PIPC})

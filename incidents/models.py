@@ -16,6 +16,8 @@ from incidents import workflow
 from incidents.choices import (
     BADGE_COLOURS,
     OPEN_STATES,
+    CIAImpact,
+    SecurityRecipient,
     Impact,
     IncidentChannel,
     IncidentState,
@@ -57,6 +59,15 @@ class Category(models.Model):
 
 
 class IncidentQuerySet(TicketQuerySet):
+    def visible_to(self, user):
+        """As every ticket type, and: an information security incident only for the security group
+        (incidents.security); its caller still sees their own on the portal."""
+        from incidents import security
+
+        visible = super().visible_to(user)
+        restriction = security.hidden_from(user)
+        return visible if restriction is None else visible.filter(restriction)
+
     def open(self):
         return self.filter(state__in=OPEN_STATES)
 
@@ -152,6 +163,19 @@ class Incident(Ticket):
     search_vector = SearchVectorField(null=True, editable=False)
     # The SLA engine's response and resolution clocks on this incident (badges, `slas` in the API).
     sla_clocks = GenericRelation("sla.SLAClock")
+    # Information security incident (ISO/IEC 20000-1 8.7.3): seen by the security group only
+    # (IncidentQuerySet.visible_to); set and cleared by incidents.security_services, never by an edit.
+    # db_default too: bulk builders (demo data, benchmarks) insert rows with their own column lists.
+    is_security = models.BooleanField(_("information security incident"), default=False, db_default=False)
+    security_flagged_at = models.DateTimeField(_("flagged as security incident"), null=True, blank=True)
+    confidentiality_impact = models.CharField(_("confidentiality impact"), max_length=10, choices=CIAImpact.choices,
+                                              default=CIAImpact.NONE, db_default=CIAImpact.NONE)
+    integrity_impact = models.CharField(_("integrity impact"), max_length=10, choices=CIAImpact.choices,
+                                        default=CIAImpact.NONE, db_default=CIAImpact.NONE)
+    availability_impact = models.CharField(_("availability impact"), max_length=10, choices=CIAImpact.choices,
+                                           default=CIAImpact.NONE, db_default=CIAImpact.NONE)
+    # The security group's own notes; never shown to the caller (portal, API for end users).
+    security_notes = models.TextField(_("security notes"), blank=True, db_default="")
 
     objects = IncidentQuerySet.as_manager()
 
@@ -159,6 +183,10 @@ class Incident(Ticket):
         ordering = ["-created_at"]
         verbose_name = _("incident")
         verbose_name_plural = _("incidents")
+        permissions = [
+            # Designated person by person (e.g. the CISO outside the security team); no role has it.
+            ("view_security_incidents", _("Can see information security incidents outside the security group")),
+        ]
         # Which query each index serves, with its EXPLAIN: bench/README.md, "Issue 12 (create and storage)".
         indexes = [
             # Every open-work queue (all open, my groups, mine, unassigned) in priority order: a small
@@ -186,6 +214,8 @@ class Incident(Ticket):
             models.Index(fields=["configuration_item"], condition=Q(configuration_item__isnull=False),
                          name="inc_ci_idx"),
             models.Index(fields=["service"], condition=Q(service__isnull=False), name="inc_service_idx"),
+            # The security report: a handful of rows in a million, by month.
+            models.Index(fields=["created_at"], condition=Q(is_security=True), name="inc_security_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(impact__gte=1, impact__lte=3), name="inc_impact_range"),
@@ -251,3 +281,28 @@ class AssignmentRule(models.Model):
         super().clean()
         if not self.use_ci_owner_group and not self.assignment_group_id:
             raise ValidationError({"assignment_group": _("Choose a group or use the CI's owner group.")})
+
+
+class SecurityNotification(models.Model):
+    """Who was told about an information security incident, when, by whom, under which reference
+    (a regulator's receipt number, a letter's reference). Written by incidents.security_services."""
+
+    incident = models.ForeignKey(Incident, verbose_name=_("incident"), on_delete=models.CASCADE,
+                                 related_name="security_notifications")
+    recipient = models.CharField(_("notified"), max_length=20, choices=SecurityRecipient.choices)
+    recipient_detail = models.CharField(_("recipient detail"), max_length=200, blank=True,
+                                        help_text=_("e.g. the office or the number of data subjects"))
+    notified_at = models.DateTimeField(_("notified at"))
+    notified_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("notified by"),
+                                    on_delete=models.PROTECT, related_name="+")
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["notified_at", "id"]
+        verbose_name = _("security notification")
+        verbose_name_plural = _("security notifications")
+
+    def __str__(self):
+        return f"{self.incident_id} → {self.get_recipient_display()}"

@@ -31,6 +31,11 @@ def recipients(incident, kind, comment=None):
             people.append(incident.caller)
         people = [p for p in people if p is not None and p.pk != comment.author_id]
     unique = {p.pk: p for p in people if p is not None}
+    if incident.is_security:
+        # Details of a security incident go to its caller (who reported them) and the security group only.
+        from incidents import security
+
+        unique = {pk: p for pk, p in unique.items() if pk == incident.caller_id or security.is_handler(p)}
     return [p for p in unique.values() if p.is_active and p.wants_notification(kind)]
 
 

@@ -12,7 +12,7 @@ from cmdb.models import ConfigurationItem
 from core.choices import Channel
 from core.exceptions import DomainError
 from core.selectors import timeline
-from incidents import services, workflow
+from incidents import security_panel, services, workflow
 from incidents.choices import OPEN_STATES, IncidentState
 from incidents.filtersets import ORDERING_FIELDS, IncidentFilterSet, Queue, queue_counts
 from incidents.forms import BulkUpdateForm, IncidentForm, IncidentTransitionForm
@@ -159,6 +159,7 @@ class IncidentDetailView(DeskMixin, TicketDetailView):
             if incident.is_major else [],
             "known_errors_url": known_errors_url(incident),
             "clocks": list(incident.sla_clocks.all()),
+            "security": security_panel.panel_context(self.request.user, incident),
         }
 
 

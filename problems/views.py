@@ -100,7 +100,9 @@ class ProblemDetailView(DeskMixin, TicketDetailView):
             Problem.objects.select_related("assignment_group", "assigned_to", "created_by").get(pk=problem.pk)
         )
         allowed = workflow.allowed_targets(problem.state)
-        incidents = problem.incidents.select_related("assigned_to", "service", "configuration_item").order_by("-pk")
+        # visible_to: a linked information security incident stays hidden outside the security group
+        incidents = (problem.incidents.visible_to(self.request.user)
+                     .select_related("assigned_to", "service", "configuration_item").order_by("-pk"))
         links = {
             "incidents": list(incidents),
             "configuration_items": list(problem.configuration_items.select_related("ci_class").order_by("name")),

@@ -37,7 +37,8 @@ def build():
     users = {
         role: upsert_user(f"matrix_{role}", role=kind, email=f"{role}@example.com", password="x-pass-1234")
         for role, kind in (("end_user_a", Role.END_USER), ("end_user_b", Role.END_USER),
-                           ("agent", Role.AGENT), ("manager", Role.MANAGER), ("admin", Role.ADMIN))
+                           ("agent", Role.AGENT), ("manager", Role.MANAGER), ("admin", Role.ADMIN),
+                           ("auditor", Role.AUDITOR))
     }
     agent, a = users["agent"], users["end_user_a"]
     team = Team.objects.create(name="Matrix desk", manager=users["manager"])
@@ -128,6 +129,26 @@ def _availability_records(users, service):
     contract = create_contract(actor=users["manager"], channel=Channel.WEB, name="Matrix public SLA",
                                services=[service])
     return {"outage": outage, "public_sla_contract": contract}
+    records.update(_security_records(users, agent, service))
+    return users, records
+
+
+def _security_records(users, agent, service):
+    """Issue 17, item 7: A's incident flagged as an information security incident by a CERT team no
+    role of the matrix belongs to: only A (its caller) sees it; the desk, managers, administrators
+    and the auditor get 404."""
+    from incidents import security_services
+
+    cert = Team.objects.create(name="Matrix CERT", is_security=True)
+    responder = upsert_user("matrix_cert", role=Role.AGENT, email="cert@example.com")
+    cert.members.add(responder)
+    incident = open_incident(actor=agent, channel=Channel.WEB, title="A's account was phished",
+                             caller=users["end_user_a"], service=service)
+    from accounts.models import AccessLog
+
+    access = AccessLog.objects.create(user=users["auditor"], method="GET", path="/incidents/", status=200)
+    return {"security_incident": security_services.flag(incident, actor=responder, channel=Channel.WEB),
+            "access_log": access}
 
 
 def _report_records():

@@ -28,7 +28,10 @@ from tests.authz_world import world  # noqa: F401  (the module-scoped records)
 # The mark makes pytest-django create the test database; the records themselves are built once
 # per module (the `world` fixture) and each test runs in a savepoint inside that transaction.
 pytestmark = pytest.mark.django_db
-ROLES = ("anonymous", "end_user_a", "end_user_b", "agent", "manager", "admin")
+ROLES = ("anonymous", "end_user_a", "end_user_b", "agent", "manager", "admin", "auditor")
+# A row names the first six; the auditor's answer follows the rule of `auditor_answer` unless the
+# row says it (`row(..., auditor=...)`).
+ROW_ROLES = ROLES[:6]
 
 
 def _template(route):
@@ -51,10 +54,31 @@ def discovered():
 
 
 # --- who gets what ----------------------------------------------------------------------------
-def row(*answers):
-    """The answers of anonymous, end user A, end user B, agent, manager, admin (in that order)."""
-    assert len(answers) == len(ROLES)
-    return dict(zip(ROLES, answers))
+def row(*answers, auditor=None):
+    """The answers of anonymous, end user A, end user B, agent, manager, admin (in that order), and
+    the auditor's when it is not the rule's."""
+    assert len(answers) == len(ROW_ROLES)
+    answers = dict(zip(ROW_ROLES, answers))
+    if auditor is not None:
+        answers["auditor"] = auditor
+    return answers
+
+
+# Issue 18: the auditor reads what the desk reads (an agent's answer to GET) and writes nothing:
+# every other method answers 403 before anything else, except what concerns their own session.
+AUDITOR_OWN_SESSION = ("/accounts/login/", "/accounts/logout/", "/accounts/password/", "/i18n/setlang/")
+
+
+def auditor_answer(template, method, answers):
+    if "auditor" in answers:
+        return answers["auditor"]
+    if method in ("GET", "HEAD") or template.startswith(AUDITOR_OWN_SESSION):
+        return answers["agent"]
+    return 403
+
+
+def expected_answer(template, method, answers, role):
+    return auditor_answer(template, method, answers) if role == "auditor" else answers[role]
 
 
 LOGIN = 302     # a page sends an anonymous caller to the login page (the API answers 401)
@@ -161,6 +185,13 @@ MATRIX = [
     ("/incidents/<pk>/transition/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),
     ("/incidents/<pk>/take/", {"GET": DESK_POST_ONLY, "POST": DESK_ACTION_EMPTY}),
     ("/incidents/<pk>/comment/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),
+    # information security incidents (issue 17): anyone on the desk may flag (A's incident here);
+    # rating, unflagging and the notification log are the security group's (no role here is in it)
+    ("/incidents/security/report/", {"GET": row(LOGIN, 404, 404, 404, 404, 404)}),
+    ("/incidents/<pk>/security/flag/", {"GET": DESK_POST_ONLY, "POST": DESK_ACTION_EMPTY}),
+    ("/incidents/<pk>/security/*/", {"GET": DESK_POST_ONLY, "POST": row(LOGIN, 403, 403, 403, 403, 403)}),
+    # the auditors' access log (issue 18): managers and administrators
+    ("/accounts/access-log/", {"GET": row(LOGIN, 403, 403, 403, 200, 200)}),
     ("/kb/", {"GET": DESK_PAGE}),
     ("/kb/new/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),
     ("/kb/preview/", {"GET": DESK_POST_ONLY, "POST": row(LOGIN, 403, 403, 200, 200, 200)}),  # an empty preview
@@ -238,7 +269,7 @@ MATRIX = [
     ("/cmdb/export/", {"GET": DESK_PAGE}),
     ("/cmdb/import/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),
     # an import job is its author's (the agent's here) and the administrators'
-    ("/cmdb/import/<pk>/", {"GET": row(LOGIN, 403, 403, 200, 404, 200),
+    ("/cmdb/import/<pk>/", {"GET": row(LOGIN, 403, 403, 200, 404, 200, auditor=404),
                             "POST": row(LOGIN, 403, 403, 404, 404, 404)}),
     ("/cmdb/relationships/<pk>/delete/", {"GET": DESK_POST_ONLY, "POST": DESK_ACTION_EMPTY}),
     ("/cmdb/<pk>/", {"GET": DESK_PAGE}),
@@ -290,6 +321,11 @@ MATRIX = [
     ("/api/v1/incidents/", {"GET": API_SIGNED_IN, "POST": API_EMPTY_BODY}),
     ("/api/v1/incidents/<pk>/", {"GET": API_A_RECORD, "PATCH": API_A_RECORD_EMPTY, "PUT": API_NOT_ALLOWED}),
     ("/api/v1/incidents/<incident_pk>/comments/", {"GET": API_A_RECORD, "POST": API_A_RECORD_EMPTY}),
+    # the notification log of A's security incident: the CERT's alone (A, its caller, included: 404)
+    ("/api/v1/incidents/<incident_pk>/security-notifications/", {"GET": row(401, 404, 404, 404, 404, 404),
+                                                                 "POST": row(401, 404, 404, 404, 404, 404)}),
+    ("/api/v1/audit-access-log/", {"GET": row(401, 404, 404, 404, 200, 200)}),
+    ("/api/v1/audit-access-log/<pk>/", {"GET": row(401, 404, 404, 404, 200, 200)}),
     ("/api/v1/problems/", {"GET": API_SIGNED_IN, "POST": API_DESK_WRITE_EMPTY}),
     ("/api/v1/problems/known-errors/", {"GET": API_SIGNED_IN}),
     ("/api/v1/problems/<pk>/", {"GET": API_DESK_RECORD, "PATCH": API_DESK_WRITE_EMPTY}),
@@ -543,6 +579,9 @@ SAMPLES = {
     "/api/v1/cmdb/cis/<pk>/*": {"pk": ["server.pk"]},  # desk-only (a service is visible to all)
     "/api/v1/cmdb/relationships/<pk>/": {"pk": ["relationship.pk"]},
     "/api/v1/incidents/<incident_pk>/comments/": {"incident_pk": ["incident_a.pk", "incident_a.number"]},
+    "/api/v1/incidents/<incident_pk>/security-notifications/": {
+        "incident_pk": ["security_incident.pk", "security_incident.number"]},
+    "/api/v1/audit-access-log/<pk>/": {"pk": ["access_log.pk"]},
     "/api/v1/incidents/<pk>/": {"pk": ["incident_a.pk", "incident_a.number"]},
     "/api/v1/problems/<pk>/*": {"pk": ["problem.pk", "problem.number"]},
     "/api/v1/availability/outages/<pk>/": {"pk": ["outage.pk"]},
@@ -710,8 +749,9 @@ def test_each_role_gets_the_expected_answer_on_every_route(world, role):
                 started = time.perf_counter()
                 got = ask(client, method, url)
                 seen.append(f"{time.perf_counter() - started:.3f}\t{template}\t{url}\t{method}\t{got}")
-                if got != expected[role]:
-                    wrong.append(f"{method} {url} ({template}): expected {expected[role]}, got {got}")
+                want = expected_answer(template, method, expected, role)
+                if got != want:
+                    wrong.append(f"{method} {url} ({template}): expected {want}, got {got}")
     if observe:
         with open(f"{observe}.{role}", "w") as out:
             out.write("\n".join(seen) + "\n")

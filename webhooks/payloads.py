@@ -156,6 +156,8 @@ def body(*, name, at, event_id, record, channel="", actor=None, data=None, repre
         "data": represent(record) if representation is ... else representation,
         "event": {"id": event_id, "record_type": record._meta.label_lower if record is not None else None,
                   "channel": channel or "", "actor": getattr(actor, "pk", actor),
-                  "details": {k: v for k, v in (data or {}).items() if k != "quiet"}},
+                  # a security incident's changes (its diff) stay out of the payload (issue 17, item 7)
+                  "details": {} if getattr(record, "is_security", False) else
+                  {k: v for k, v in (data or {}).items() if k != "quiet"}},
     }
     return json.dumps(document, cls=JSONEncoder, ensure_ascii=False, separators=(",", ":"))

@@ -29,3 +29,13 @@ class TeamSerializer(VisibleRelationsSerializer):
     class Meta:
         model = Team
         fields = ["id", "name", "description", "email", "manager", "members"]
+
+
+class AccessLogSerializer(serializers.ModelSerializer):
+    user = UserBriefSerializer(read_only=True)
+
+    class Meta:
+        from accounts.models import AccessLog
+
+        model = AccessLog
+        fields = ["id", "user", "at", "method", "path", "query", "object_type", "object_id", "status"]

@@ -2,9 +2,12 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, viewsets
 
 from accounts import services
-from accounts.api.serializers import MeSerializer, TeamSerializer
-from accounts.models import Team
-from core.api.permissions import DeskOnlyUnseen
+import django_filters
+from accounts.api.serializers import AccessLogSerializer, MeSerializer, TeamSerializer
+from accounts.models import AccessLog, Team
+from core.api.mixins import AnyKeyLookupMixin
+from core.api.permissions import DeskOnlyUnseen, ManagersOnlyUnseen
+from core.api.schema import UNSEEN_404
 from core.choices import Channel
 
 
@@ -39,3 +42,29 @@ class TeamViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["name", "manager", "members"]
     search_fields = ["name", "description"]
     ordering_fields = ["name", "id"]
+
+
+class AccessLogFilterSet(django_filters.FilterSet):
+    at_after = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="gte")
+    at_before = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="lt")
+
+    class Meta:
+        model = AccessLog
+        fields = ["user", "method", "status", "object_type", "object_id"]
+
+
+_ACCESS_LOG = ("Every request an auditor made (issue 18): user, time, method, path and query, the record the "
+               "URL names (`object_type` as app.model and `object_id`, when it names one) and the status "
+               "answered. Read-only; managers and administrators only, to anyone else signed in it does not "
+               "exist (404). Filters: ?user=<id>, ?method=, ?status=, ?object_type=, ?object_id=, "
+               "?at_after= / ?at_before= (ISO date-times).")
+
+
+@extend_schema_view(list=extend_schema(description=_ACCESS_LOG, extensions={UNSEEN_404: True}),
+                    retrieve=extend_schema(description=_ACCESS_LOG))
+class AccessLogViewSet(AnyKeyLookupMixin, viewsets.ReadOnlyModelViewSet):
+    permission_classes = [ManagersOnlyUnseen]
+    queryset = AccessLog.objects.select_related("user")
+    serializer_class = AccessLogSerializer
+    filterset_class = AccessLogFilterSet
+    ordering_fields = ["at", "id"]

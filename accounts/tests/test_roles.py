@@ -10,7 +10,7 @@ from accounts.roles import Role
 @pytest.mark.django_db
 def test_migrate_creates_one_group_per_role():
     assert sorted(Group.objects.filter(name__in=Role.values).values_list("name", flat=True)) == sorted(
-        ["admin", "agent", "end_user", "manager"])
+        ["admin", "agent", "auditor", "end_user", "manager"])
 
 
 @pytest.mark.django_db
@@ -24,16 +24,24 @@ def test_desk_roles_may_view_and_change_but_not_delete_desk_records():
 
 
 @pytest.mark.django_db
-def test_admin_role_has_every_permission_and_end_user_none():
-    assert Group.objects.get(name=Role.ADMIN).permissions.count() == Permission.objects.count()
+def test_admin_role_has_every_permission_but_the_security_designation_and_end_user_none():
+    admin = set(Group.objects.get(name=Role.ADMIN).permissions.values_list("codename", flat=True))
+    assert set(Permission.objects.values_list("codename", flat=True)) - admin == {"view_security_incidents"}
     assert Group.objects.get(name=Role.END_USER).permissions.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_auditor_role_only_views():
+    codenames = set(Group.objects.get(name=Role.AUDITOR).permissions.values_list("codename", flat=True))
+    assert codenames and all(codename.startswith("view_") for codename in codenames)
+    assert "view_security_incidents" not in codenames
 
 
 @pytest.mark.django_db
 def test_sync_is_idempotent():
     sync_role_groups()
     sync_role_groups()
-    assert Group.objects.filter(name__in=Role.values).count() == 4
+    assert Group.objects.filter(name__in=Role.values).count() == 5
 
 
 @pytest.mark.django_db
@@ -42,6 +50,7 @@ def test_sync_is_idempotent():
     (Role.AGENT, True, False, False),
     (Role.MANAGER, True, True, False),
     (Role.ADMIN, True, True, True),
+    (Role.AUDITOR, True, False, False),  # opens the desk, reading only
 ])
 def test_role_predicates(make_user, role, agent, manager, admin):
     user = make_user(role)

@@ -1,6 +1,7 @@
 """The `incidents/` and `incidents/{id}/comments/` resources of API v1 (see /work/shared/API.md)."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.api.serializers import UserBriefSerializer
@@ -10,8 +11,25 @@ from core.api.fields import VisiblePrimaryKeyRelatedField, VisibleSlugRelatedFie
 from core.api.serializers import TicketSerializer, VisibleRelationsSerializer
 from core.models import Comment
 from incidents.choices import IncidentChannel, IncidentState, OnHoldReason, ResolutionCode
-from incidents.models import Category, Incident
+from incidents import security
+from incidents.choices import SecurityRecipient
+from incidents.models import Category, Incident, SecurityNotification
 from sla.api.serializers import SLAClockSerializer
+
+
+class SecurityDetailSerializer(serializers.ModelSerializer):
+    """The security group's part of an information security incident."""
+
+    class Meta:
+        model = Incident
+        fields = ["confidentiality_impact", "integrity_impact", "availability_impact", "security_notes",
+                  "security_flagged_at"]
+        read_only_fields = fields
+
+
+# What a webhook says about a security incident: that it exists and moved, not what it is about.
+WEBHOOK_SECURITY_FIELDS = ("id", "number", "state", "priority", "is_security", "created_at", "updated_at",
+                           "version", "url")
 
 
 class IncidentSerializer(TicketSerializer):
@@ -41,6 +59,12 @@ class IncidentSerializer(TicketSerializer):
     assigned_to_detail = UserBriefSerializer(source="assigned_to", read_only=True, allow_null=True)
     slas = SLAClockSerializer(source="sla_clocks", many=True, read_only=True)
     url = serializers.CharField(source="get_absolute_url", read_only=True)
+    is_security = serializers.BooleanField(read_only=True, help_text=_(
+        "An information security incident: seen only by the security group (and its caller). Set and "
+        "cleared in the desk, not through this resource."))
+    security = serializers.SerializerMethodField(help_text=_(
+        "Confidentiality, integrity and availability impact and the group's notes: for the security "
+        "group only, null for everyone else."))
 
     class Meta:
         model = Incident
@@ -50,10 +74,24 @@ class IncidentSerializer(TicketSerializer):
             "priority_override_reason", "state", "on_hold_reason", "assignment_group", "assigned_to",
             "assigned_to_detail", "resolution_code", "resolution_notes", "is_major", "service_down", "parent", "reopen_count",
             "created_at", "updated_at", "first_responded_at", "resolved_at", "closed_at", "version", "slas", "url",
+            "is_security", "security",
         ]
         read_only_fields = ["number", "priority_override", "reopen_count", "created_at", "updated_at",
                             "first_responded_at", "resolved_at", "closed_at"]
         extra_kwargs = {"title": {"required": False}}
+
+    @extend_schema_field(SecurityDetailSerializer(allow_null=True))
+    def get_security(self, incident):
+        request = self.context.get("request")
+        if not incident.is_security or request is None or not security.can_read_security_fields(request.user):
+            return None
+        return SecurityDetailSerializer(incident).data
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if instance.is_security and self.context.get("webhook"):
+            return {name: data[name] for name in WEBHOOK_SECURITY_FIELDS}
+        return data
 
     def validate(self, attrs):
         if self.instance is None:
@@ -75,3 +113,15 @@ class CommentSerializer(VisibleRelationsSerializer):
         model = Comment
         fields = ["id", "author", "body", "internal", "channel", "created_at"]
         read_only_fields = ["channel", "created_at"]
+
+
+class SecurityNotificationSerializer(serializers.ModelSerializer):
+    notified_by = UserBriefSerializer(read_only=True)
+    recipient = serializers.ChoiceField(choices=SecurityRecipient.choices)
+    notified_at = serializers.DateTimeField(required=False, help_text=_("When they were told; now if not given."))
+
+    class Meta:
+        model = SecurityNotification
+        fields = ["id", "recipient", "recipient_detail", "notified_at", "notified_by", "reference", "note",
+                  "created_at"]
+        read_only_fields = ["id", "notified_by", "created_at"]

@@ -3,10 +3,17 @@
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from rest_framework import mixins, status, viewsets
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+
+from core.api.mixins import ApiActorMixin, number_or_id
 from core.api.viewsets import TicketCommentViewSet, TicketViewSet
 from core.paging import LargeListPaginator
-from incidents import services
-from incidents.api.serializers import CommentSerializer, IncidentSerializer
+from incidents import security, security_services, services
+from incidents.api.serializers import CommentSerializer, IncidentSerializer, SecurityNotificationSerializer
 from incidents.filtersets import ORDERING_FIELDS, IncidentFilterSet
 from incidents.models import Incident
 from incidents.paging import CappedCountPaginator
@@ -73,3 +80,40 @@ class IncidentCommentViewSet(TicketCommentViewSet):
 
     def comment(self, ticket, **kwargs):
         return services.comment(ticket, **kwargs)
+
+
+_SECURITY_LOG = (
+    "Who was told about an information security incident (ISO/IEC 20000-1 8.7.3): `recipient` is kisa, "
+    "pipc (개인정보보호위원회), data_subjects, management, customer or other; `notified_at` (now if not given), "
+    "`reference` (e.g. the regulator's receipt number), `recipient_detail`, `note`. For the security group "
+    "only: to anyone else (its caller included) the log does not exist (404), nor does it for an incident "
+    "that is not a security incident. Auditors in the group read it; their writes are refused (403)."
+)
+
+
+@extend_schema_view(list=extend_schema(description=_SECURITY_LOG, parameters=[_INCIDENT_PK]),
+                    create=extend_schema(description=_SECURITY_LOG, parameters=[_INCIDENT_PK]))
+class SecurityNotificationViewSet(ApiActorMixin, mixins.ListModelMixin, mixins.CreateModelMixin,
+                                  viewsets.GenericViewSet):
+    serializer_class = SecurityNotificationSerializer
+    filter_backends = []
+
+    def get_incident(self):
+        if not hasattr(self, "_incident"):
+            visible = Incident.objects.visible_to(self.request.user)
+            incident = get_object_or_404(visible, **number_or_id(self.kwargs["incident_pk"]))
+            if not incident.is_security or not security.can_read_security_fields(self.request.user):
+                raise NotFound(_("No information security incident found."))
+            self._incident = incident
+        return self._incident
+
+    def get_queryset(self):
+        return self.get_incident().security_notifications.select_related("notified_by").order_by("notified_at", "id")
+
+    def create(self, request, *args, **kwargs):
+        incident = self.get_incident()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        notification = security_services.record_notification(incident, **self.actor_kwargs(),
+                                                              **serializer.validated_data)
+        return Response(self.get_serializer(notification).data, status=status.HTTP_201_CREATED)

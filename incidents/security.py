@@ -1,0 +1,95 @@
+"""Who sees and handles information security incidents (ISO/IEC 20000-1 8.7.3).
+
+The rule, in one place (`may_see`, with `hidden_from` its SQL form for IncidentQuerySet.visible_to,
+the start of every incident list, page, search, export and API answer):
+
+- members of a team marked `is_security` (accounts.Team, set by a manager or administrator in
+  the admin's assignment groups) see and handle security incidents;
+- a person given the permission `incidents.view_security_incidents` (designated one by one in the
+  admin, e.g. the CISO or the DPO sitting outside the team) sees and handles them too;
+- nobody else on the desk does, whatever their role: managers, administrators and auditors outside
+  the group get a 404 like an end user asking for someone else's ticket (an auditor samples them
+  when made a member or designated);
+- the caller still sees their own incident on the portal, without the security fields.
+
+The pure functions take facts and touch no database; the rest read memberships for one user.
+"""
+
+from django.db.models import Exists, Q
+
+from accounts import roles
+
+DESIGNATION = ("incidents", "view_security_incidents")
+
+
+# --- the rules, without a database ----------------------------------------------------------
+
+def may_see(*, is_security: bool, desk: bool, handler: bool, is_caller: bool) -> bool:
+    """Whether someone sees an incident. `desk`: opens the desk; `handler`: member of a security
+    team or designated."""
+    if is_caller:
+        return True
+    if not desk:
+        return False
+    return not is_security or handler
+
+
+def may_flag(*, desk: bool, read_only: bool) -> bool:
+    """Anyone on the desk who sees an incident may restrict it (it only narrows who sees it)."""
+    return desk and not read_only
+
+
+def may_handle(*, handler: bool, read_only: bool) -> bool:
+    """Unflag, rate the CIA impact, log notifications: the security group alone."""
+    return handler and not read_only
+
+
+# --- the same rules for a user ----------------------------------------------------------------
+
+def _membership(user):
+    from accounts.models import Team
+
+    return Team.members.through.objects.filter(team__is_security=True, user_id=user.pk)
+
+
+def _designation(user):
+    from accounts.models import User
+
+    app_label, codename = DESIGNATION
+    return User.user_permissions.through.objects.filter(
+        user_id=user.pk, permission__codename=codename, permission__content_type__app_label=app_label)
+
+
+def hidden_from(user):
+    """The condition that keeps security incidents from desk users outside the group (one SQL
+    query with the list, no extra round trip), or None when no condition applies."""
+    if not roles.is_agent(user):
+        return None  # end users: their own incidents only, security or not
+    return Q(is_security=False) | Q(Exists(_membership(user))) | Q(Exists(_designation(user)))
+
+
+def is_handler(user) -> bool:
+    """Member of a security team or designated (cached on the user for the request)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    cached = getattr(user, "_security_handler", None)
+    if cached is None:
+        from accounts.models import User
+
+        cached = User.objects.filter(pk=user.pk).filter(
+            Q(Exists(_membership(user))) | Q(Exists(_designation(user)))).exists()
+        user._security_handler = cached
+    return cached
+
+
+def can_flag(user) -> bool:
+    return may_flag(desk=roles.is_agent(user), read_only=roles.is_auditor(user))
+
+
+def can_handle(user) -> bool:
+    return may_handle(handler=is_handler(user), read_only=roles.is_auditor(user))
+
+
+def can_read_security_fields(user) -> bool:
+    """The CIA ratings, notes and notification log: the group (auditors among them read)."""
+    return roles.is_agent(user) and is_handler(user)
