@@ -1,0 +1,47 @@
+import django_filters
+
+from assurance.choices import ActionState, AuditState, CertificationKind, FindingKind, FindingState
+from assurance.models import Audit, CertificationEvent, Finding, ReviewAction
+
+
+class AuditFilterSet(django_filters.FilterSet):
+    state = django_filters.MultipleChoiceFilter(choices=AuditState.choices)
+    clause = django_filters.CharFilter(method="filter_clause")
+    planned_after = django_filters.DateFilter(field_name="planned_date", lookup_expr="gte")
+    planned_before = django_filters.DateFilter(field_name="planned_date", lookup_expr="lte")
+
+    class Meta:
+        model = Audit
+        fields = ["state", "programme", "lead_auditor", "independence_conflict"]
+
+    def filter_clause(self, queryset, name, value):
+        return queryset.filter(scope__contains=[value.strip()])
+
+
+class FindingFilterSet(django_filters.FilterSet):
+    kind = django_filters.MultipleChoiceFilter(choices=FindingKind.choices)
+    state = django_filters.MultipleChoiceFilter(choices=FindingState.choices)
+    clause = django_filters.CharFilter(method="filter_clause")
+
+    class Meta:
+        model = Finding
+        fields = ["kind", "state", "audit"]
+
+    def filter_clause(self, queryset, name, value):
+        return queryset.filter(clauses__contains=[value.strip()])
+
+
+class ReviewActionFilterSet(django_filters.FilterSet):
+    state = django_filters.MultipleChoiceFilter(choices=ActionState.choices)
+
+    class Meta:
+        model = ReviewAction
+        fields = ["state", "review", "owner"]
+
+
+class CertificationEventFilterSet(django_filters.FilterSet):
+    kind = django_filters.MultipleChoiceFilter(choices=CertificationKind.choices)
+
+    class Meta:
+        model = CertificationEvent
+        fields = ["kind"]
