@@ -2,12 +2,14 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AuditState(models.TextChoices):
     PLANNED = "planned", _("Planned")
     IN_PROGRESS = "in_progress", _("In progress")
-    REPORTED = "reported", _("Reported")
+    # In context: the desk's plain "Reported" is the date an incident was reported.
+    REPORTED = "reported", pgettext_lazy("audit state", "Reported")
     CLOSED = "closed", _("Closed")
 
 
