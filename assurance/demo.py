@@ -16,6 +16,9 @@ from core.choices import Channel
 
 SYSTEM = Channel.SYSTEM
 K = CertificationKind
+# The cycle starts in the year of the first audit, so that the audit planned four months ahead
+# still falls in its three years whatever the day the demo is loaded.
+FIRST_AUDIT_DAYS_AGO = 560
 
 demo.korean({
     "Internal audit programme": "내부 심사 프로그램",
@@ -78,12 +81,17 @@ def seed(ctx):
     lead = manager or admin
     teams = list(ctx.shared.get("teams") or [])
     services.create_programme(actor=None, channel=SYSTEM, name=say("Internal audit programme"),
-                              start_year=today.year - 1, now=ctx.now - timedelta(days=600),
+                              start_year=(today - timedelta(days=FIRST_AUDIT_DAYS_AGO)).year,
+                              now=ctx.now - timedelta(days=600),
                               description=say("Three-year programme covering every clause of ISO/IEC 20000-1 "
                                               "before recertification."))
 
+    # Audited teams the lead auditor is not in (independent), except where the demo shows the flag.
+    own_ids = set(lead.teams.values_list("pk", flat=True)) if lead is not None else set()
+    others = [t for t in teams if t.pk not in own_ids]
+
     def team(index):
-        return [teams[index % len(teams)]] if teams else []
+        return [others[index % len(others)]] if others else []
 
     def run(days_ago, title, scope, processes, audited, findings, final, note=""):
         planned = today - timedelta(days=days_ago)
@@ -110,7 +118,8 @@ def seed(ctx):
                                   now=at + timedelta(days=60))
         return audit
 
-    run(560, "Incident and service request management", ["8.6"], "Service desk; request fulfilment", team(0), [
+    run(FIRST_AUDIT_DAYS_AGO, "Incident and service request management", ["8.6"],
+        "Service desk; request fulfilment", team(0), [
         (FindingKind.MINOR_NC, ["8.6.1"], "Nine of forty sampled P2 incidents had no resolution notes.",
          "Sampled: INC register, resolution notes.", [], True),
         (FindingKind.OFI, ["7.6"], "Knowledge articles are not linked from resolved incidents.", "", [], True),
