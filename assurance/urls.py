@@ -16,6 +16,7 @@ urlpatterns = [
     path("reviews/new/", views.ReviewCreateView.as_view(), name="review_create"),
     path("reviews/<int:pk>/", views.ReviewDetailView.as_view(), name="review_detail"),
     path("reviews/<int:pk>/pack/", views.ReviewPackView.as_view(), name="review_pack"),
+    path("reviews/<int:pk>/pack/pdf/", views.ReviewPackPdfView.as_view(), name="review_pack_pdf"),
     path("reviews/<int:pk>/generate/", views.ReviewGenerateView.as_view(), name="review_generate"),
     path("reviews/<int:pk>/actions/new/", views.ReviewActionCreateView.as_view(), name="review_action_create"),
     path("reviews/actions/<int:pk>/state/", views.ReviewActionStateView.as_view(), name="review_action_state"),

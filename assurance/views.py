@@ -259,6 +259,24 @@ class ReviewPackView(ReviewDetailView):
     printable = True
 
 
+class ReviewPackPdfView(ReviewDetailView):
+    """The review pack as PDF (the same figures as the printable page)."""
+
+    printable = True
+
+    def get(self, request, *args, **kwargs):
+        from django.http import HttpResponse
+
+        from assurance import pdf
+
+        context = self.get_context_data(**kwargs)
+        review = context["review"]
+        body = pdf.render(review, context["actions"], context["kpi_rows"], context["finding_rows"])
+        response = HttpResponse(body, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="management-review-{review.held_on:%Y-%m-%d}.pdf"'
+        return response
+
+
 class ReviewCreateView(WriterRequiredMixin, View):
     def get(self, request):
         today = timezone.localdate()

@@ -76,6 +76,9 @@ def world(django_db_setup, django_db_blocker):
 def _records():
     """A token per role, and per collection the id of the record detail routes are pointed at."""
     from accounts.models import Team
+    from assurance.models import (
+        Audit, AuditProgramme, CertificationEvent, Finding, ManagementReview, ReviewAction,
+    )
     from catalog.models import CatalogItem, Category
     from changes.models import Change, ChangeTemplate, FreezeWindow
     from cmdb.models import CIClass, ConfigurationItem, Relationship
@@ -98,6 +101,9 @@ def _records():
         "cmdb/classes": CIClass, "cmdb/relationships": Relationship, "sla/calendars": BusinessCalendar,
         "sla/definitions": SLADefinition, "sla/clocks": SLAClock, "groups": Team,
         "catalog/categories": Category, "catalog/items": CatalogItem,
+        "iso/audit-programmes": AuditProgramme, "iso/audits": Audit, "iso/findings": Finding,
+        "iso/reviews": ManagementReview, "iso/review-actions": ReviewAction,
+        "iso/certification-events": CertificationEvent,
     }
     desk = {name: model.objects.order_by("pk").values_list("pk", flat=True).first() for name, model in models.items()}
     return {
@@ -165,6 +171,14 @@ WRITES = [
     (Role.AGENT, "GET", "/api/v1/sla/clocks/{id}/events/", "sla/clocks", None),
     (Role.AGENT, "GET", "/api/v1/sla/clocks/{id}/explain/", "sla/clocks", None),
     (Role.END_USER, "GET", "/api/v1/users/me/", None, None),
+    # issue 18: the audit programme, reviews and certification (managers and administrators write)
+    (Role.ADMIN, "PATCH", "/api/v1/iso/audits/{id}/", "iso/audits", {"summary": "Fuzz summary", "version": None}),
+    (Role.ADMIN, "PATCH", "/api/v1/iso/findings/{id}/", "iso/findings", {"evidence": "Fuzz", "version": None}),
+    (Role.ADMIN, "POST", "/api/v1/iso/reviews/{id}/generate-pack/", "iso/reviews", None),
+    (Role.ADMIN, "POST", "/api/v1/iso/review-actions/", None, {"review": None, "title": "Fuzz action"}),
+    (Role.ADMIN, "POST", "/api/v1/iso/certification-events/", None, {"kind": "surveillance", "date": "2030-01-02"}),
+    (Role.AGENT, "GET", "/api/v1/iso/certification-events/next-due/", None, None),
+    (Role.AGENT, "GET", "/api/v1/iso/audit-programmes/{id}/", "iso/audit-programmes", None),
 ]
 
 
@@ -177,6 +191,8 @@ def test_successful_writes_answer_as_documented(world, db):
         caller = world[role]
         headers = {"Authorization": f"Token {caller['token']}"}
         path = operation.replace("{id}", "{pk}").replace("{incident_pk}", "{pk}").format(pk=caller["ids"].get(record))
+        if body and body.get("review", "") is None:
+            body = {**body, "review": caller["ids"]["iso/reviews"]}
         if body and "version" in body:
             body = {**body, "version": json.loads(client.get(path, headers=headers).get_data())["version"]}
         response = client.open(path, method=method, headers=headers, json=body)

@@ -206,6 +206,7 @@ MATRIX = [
     ("/iso/audits/reviews/new/", {"GET": MANAGER_FORM, "POST": MANAGER_FORM_EMPTY}),
     ("/iso/audits/reviews/<pk>/", {"GET": DESK_PAGE}),
     ("/iso/audits/reviews/<pk>/pack/", {"GET": DESK_PAGE}),
+    ("/iso/audits/reviews/<pk>/pack/pdf/", {"GET": DESK_PAGE}),
     ("/iso/audits/reviews/<pk>/*/", {"GET": row(LOGIN, 403, 403, 403, 405, 405),  # generate, actions/new
                                      "POST": row(LOGIN, 403, 403, 403, BACK, BACK)}),
     ("/iso/audits/reviews/actions/<pk>/state/", {"GET": row(LOGIN, 403, 403, 403, 405, 405),

@@ -110,3 +110,10 @@ def test_the_pages_read_in_korean(manager, records):
     assert "내부 심사 프로그램" in programme and "조항 적용 범위" in programme
     assert "경영 검토" in reviews
     assert "인증 일정" in certification and "인증 결정" in certification
+
+
+def test_the_review_pack_downloads_as_pdf(agent, manager, records):
+    review = services.generate_pack(records["review"], actor=manager, channel=WEB)
+    answer = _client(agent, "ko").get(f"/iso/audits/reviews/{review.pk}/pack/pdf/")
+    assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"
+    assert answer.content.startswith(b"%PDF-") and len(answer.content) > 5000
