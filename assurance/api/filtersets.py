@@ -15,7 +15,7 @@ class AuditFilterSet(django_filters.FilterSet):
         fields = ["state", "programme", "lead_auditor", "independence_conflict"]
 
     def filter_clause(self, queryset, name, value):
-        return queryset.filter(scope__contains=[value.strip()])
+        return _contains(queryset, "scope", value)
 
 
 class FindingFilterSet(django_filters.FilterSet):
@@ -28,7 +28,7 @@ class FindingFilterSet(django_filters.FilterSet):
         fields = ["kind", "state", "audit"]
 
     def filter_clause(self, queryset, name, value):
-        return queryset.filter(clauses__contains=[value.strip()])
+        return _contains(queryset, "clauses", value)
 
 
 class ReviewActionFilterSet(django_filters.FilterSet):
@@ -45,3 +45,10 @@ class CertificationEventFilterSet(django_filters.FilterSet):
     class Meta:
         model = CertificationEvent
         fields = ["kind"]
+
+
+def _contains(queryset, field, value):
+    # PostgreSQL refuses a NUL byte in a text value (a 500); no clause id holds one anyway.
+    if "\x00" in value:
+        return queryset.none()
+    return queryset.filter(**{f"{field}__contains": [value.strip()]})

@@ -197,3 +197,13 @@ def test_lists_run_a_constant_number_of_queries(manager_api, manager, make_audit
     with django_assert_num_queries(queries + 2):
         answer = manager_api.get(f"/api/v1/iso/{path}/")
     assert answer.status_code == 200 and answer.json()["count"] >= 1
+
+
+def test_lists_filter_by_clause_and_survive_odd_input(agent_api, make_audit):
+    make_audit(scope=["8.6"])
+    make_audit(scope=["9.2"], title="Audit of audits")
+    assert [a["title"] for a in agent_api.get("/api/v1/iso/audits/?clause=9.2").json()["results"]] == \
+        ["Audit of audits"]
+    assert agent_api.get("/api/v1/iso/audits/?clause=9.2%00").json()["count"] == 0
+    assert agent_api.get("/api/v1/iso/findings/?clause=%00").json()["count"] == 0
+    assert agent_api.get("/api/v1/iso/audits/?state=nonsense").status_code == 400
