@@ -48,7 +48,8 @@ class CertificationEventFilterSet(django_filters.FilterSet):
 
 
 def _contains(queryset, field, value):
-    # PostgreSQL refuses a NUL byte in a text value (a 500); no clause id holds one anyway.
+    # The filter's form field refuses NUL bytes already (400); kept so that no caller of the
+    # filterset can send PostgreSQL one (a 500).
     if "\x00" in value:
         return queryset.none()
     return queryset.filter(**{f"{field}__contains": [value.strip()]})
