@@ -52,7 +52,7 @@ def render(review, actions, kpi_rows, finding_rows) -> bytes:
         [[a.get("title"), a.get("owner"), a.get("due_date"), _("Overdue") if a.get("overdue") else ""]
          for a in pack.get("previous_actions", [])], styles, width))
     section(_("Service performance trends"), _grid(
-        [_("Month"), _("Incidents opened"), _("SLA breached"), _("SLA met %"), _("MTTR (hours)")],
+        [_("Month"), _("Incidents opened"), _("SLA breached"), _("SLA met %%") % {}, _("MTTR (hours)")],
         [list(row) for row in kpi_rows], styles, width))
     audits = (pack.get("audits") or {}).get("audits", [])
     section(_("Audit results"),
@@ -68,7 +68,7 @@ def render(review, actions, kpi_rows, finding_rows) -> bytes:
             "rate": "—" if satisfaction.get("response_rate") is None else satisfaction["response_rate"]},
         styles["base"]))
     section(_("Supplier performance"), _grid(
-        [_("Supplier"), _("Tickets"), _("Met %"), _("Open disputes")],
+        [_("Supplier"), _("Tickets"), _("Met %%") % {}, _("Open disputes")],
         [[s.get("supplier"), s.get("tickets"), s.get("met_percent"), s.get("disputes_open")]
          for s in pack.get("suppliers", [])], styles, width))
     improvements = pack.get("improvements") or {}

@@ -130,3 +130,12 @@ def test_a_nonconformity_closes_with_its_corrective_action_or_a_reason(kind, act
         with pytest.raises(DomainError) as refused:
             rules.check_finding_close(kind, action_closed=action_closed, note=note)
         assert refused.value.field == "closure_note"
+
+
+def test_audits_reviews_and_nonconformities_are_registered_as_iso_evidence():
+    from core import evidence
+
+    assert {s.model_label for s in evidence.sources("9.2")} >= {"assurance.Audit", "assurance.Finding"}
+    assert {s.model_label for s in evidence.sources("9.3")} >= {"assurance.ManagementReview",
+                                                                 "assurance.ReviewAction"}
+    assert "assurance.Finding" in {s.model_label for s in evidence.sources("10.1")}
