@@ -149,6 +149,28 @@ def _security_records(users, agent, service):
     access = AccessLog.objects.create(user=users["auditor"], method="GET", path="/incidents/", status=200)
     return {"security_incident": security_services.flag(incident, actor=responder, channel=Channel.WEB),
             "access_log": access}
+    records.update(_assurance_records(users))
+    return users, records
+
+
+def _assurance_records(users):
+    """Issue 18: an audit under way with a nonconformity, a management review with an action, a
+    certification event."""
+    from assurance import services
+
+    manager, web = users["manager"], Channel.WEB
+    services.create_programme(actor=manager, channel=web, name="Matrix cycle", start_year=2025)
+    audit = services.create_audit(actor=manager, channel=web, title="Matrix audit", scope=["8.6"],
+                                  planned_date=dt.date(2026, 3, 1), lead_auditor=manager)
+    audit, _diff = services.update_audit(audit, actor=manager, channel=web, changes={"state": "in_progress"})
+    finding = services.add_finding(audit, actor=manager, channel=web, kind="minor_nc", clauses=["8.6.1"],
+                                   description="Notes missing")
+    review = services.create_review(actor=manager, channel=web, title="Matrix review", held_on=dt.date(2026, 1, 5),
+                                    period_start=dt.date(2025, 1, 1), period_end=dt.date(2025, 12, 31))
+    action = services.add_action(review, actor=manager, channel=web, title="Matrix action")
+    event = services.create_certification_event(actor=manager, channel=web, kind="stage1", date=dt.date(2025, 4, 1))
+    return {"audit": audit, "finding": finding, "review": review, "review_action": action,
+            "certification_event": event, "audit_programme": audit.programme}
 
 
 def _report_records():

@@ -78,6 +78,9 @@ def _records():
     from accounts.models import Team
     from availability.models import Outage
     from capacity.models import Metric
+    from assurance.models import (
+        Audit, AuditProgramme, CertificationEvent, Finding, ManagementReview, ReviewAction,
+    )
     from catalog.models import CatalogItem, Category
     from changes.models import Change, ChangeTemplate, FreezeWindow
     from cmdb.models import CIClass, ConfigurationItem, Relationship
@@ -106,6 +109,9 @@ def _records():
         # hcap (issue 17, items 5 and 6)
         "capacity/metrics": Metric, "continuity/plans": ContinuityPlan, "continuity/tests": ContinuityTest,
         "continuity/invocations": Invocation,
+        "iso/audit-programmes": AuditProgramme, "iso/audits": Audit, "iso/findings": Finding,
+        "iso/reviews": ManagementReview, "iso/review-actions": ReviewAction,
+        "iso/certification-events": CertificationEvent,
     }
     desk = {name: model.objects.order_by("pk").values_list("pk", flat=True).first() for name, model in models.items()}
     return {
@@ -179,6 +185,14 @@ WRITES = [
     (Role.ADMIN, "POST", "/api/v1/public-sla/contracts/", None, {"name": "Fuzz public SLA", "system_grade": 2,
                                                                "monthly_amount": "1000000"}),
     (Role.AGENT, "GET", "/api/v1/public-sla/contracts/{id}/evaluation/?month=2030-03", "public-sla/contracts", None),
+    # issue 18: the audit programme, reviews and certification (managers and administrators write)
+    (Role.ADMIN, "PATCH", "/api/v1/iso/audits/{id}/", "iso/audits", {"summary": "Fuzz summary", "version": None}),
+    (Role.ADMIN, "PATCH", "/api/v1/iso/findings/{id}/", "iso/findings", {"evidence": "Fuzz", "version": None}),
+    (Role.ADMIN, "POST", "/api/v1/iso/reviews/{id}/generate-pack/", "iso/reviews", None),
+    (Role.ADMIN, "POST", "/api/v1/iso/review-actions/", None, {"review": None, "title": "Fuzz action"}),
+    (Role.ADMIN, "POST", "/api/v1/iso/certification-events/", None, {"kind": "surveillance", "date": "2030-01-02"}),
+    (Role.AGENT, "GET", "/api/v1/iso/certification-events/next-due/", None, None),
+    (Role.AGENT, "GET", "/api/v1/iso/audit-programmes/{id}/", "iso/audit-programmes", None),
 ]
 
 
@@ -193,6 +207,8 @@ def test_successful_writes_answer_as_documented(world, db):
         path = operation.replace("{id}", "{pk}").replace("{incident_pk}", "{pk}").format(pk=caller["ids"].get(record))
         if body and body.get("service", 0) is None:  # the outage of a business service
             body = {**body, "service": _business_service()}
+        if body and body.get("review", "") is None:
+            body = {**body, "review": caller["ids"]["iso/reviews"]}
         if body and "version" in body:
             body = {**body, "version": json.loads(client.get(path, headers=headers).get_data())["version"]}
         response = client.open(path, method=method, headers=headers, json=body)
