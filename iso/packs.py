@@ -148,7 +148,7 @@ def _write(pack, path, progress):
             summary.append({"id": clause_id, "title": clause.title, "depth": clause.depth, "light": light.light,
                             "light_label": light.light_label, "reasons": light.reasons, "documents": documents,
                             "kpis": kpis, "counts": counts, "records": records,
-                            "evidence": bool(documents or kpis or records)})
+                            "evidence": bool(documents or records)})
             progress(done, len(clause_ids))
         context = {"pack": pack, "clauses": summary, "period_start": pack.period_start,
                    "period_end": pack.period_end, "generated_at": timezone.now(),
@@ -190,7 +190,6 @@ def _pdf(context) -> bytes:
         story.append(_p(f"{clause['id']} {clause['title']} · {clause['light_label']}", styles["h2"]))
         if not clause["evidence"]:
             story.append(_p(_("No evidence."), styles["note"]))
-            continue
         if clause["documents"]:
             story.append(_table(Table([_("Document"), _("Title"), _("Version"), _("Next review")],
                                       [[d["number"], d["title"], d["version"], d["review_at"] or "—"]
