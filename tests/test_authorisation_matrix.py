@@ -409,6 +409,17 @@ MATRIX = [
     ("/api/v1/voc/<pk>/", {"GET": API_A_RECORD, "PATCH": API_A_RECORD_EMPTY, "PUT": API_NOT_ALLOWED}),
     ("/api/v1/voc/<pk>/escalate/", {"GET": API_NOT_ALLOWED,
                                     "POST": row(401, 403, 404, 200, 200, 200)}),
+    # ISO/IEC 20000-1 readiness (issue 18): desk staff (and auditors) see the readiness; evidence
+    # packs are for managers and auditors (an agent gets 403); only managers request one
+    ("/iso/", {"GET": DESK_PAGE}),
+    ("/iso/clauses/<clause_id>/", {"GET": DESK_PAGE}),
+    ("/iso/evidence-packs/", {"GET": MANAGER_FORM, "POST": MANAGER_FORM_EMPTY}),
+    ("/iso/evidence-packs/<pk>/download/", {"GET": MANAGER_FORM}),
+    ("/api/v1/iso/clauses/", {"GET": API_DESK_ONLY}),
+    ("/api/v1/iso/clauses/<id>/", {"GET": API_DESK_ONLY}),
+    ("/api/v1/iso/evidence-packs/", {"GET": row(401, 403, 403, 403, 200, 200), "POST": row(401, 403, 403, 403, 400, 400)}),
+    ("/api/v1/iso/evidence-packs/<pk>/", {"GET": row(401, 403, 403, 403, 200, 200)}),
+    ("/api/v1/iso/evidence-packs/<pk>/download/", {"GET": row(401, 403, 403, 403, 200, 200)}),
 ]
 
 
@@ -510,6 +521,10 @@ SAMPLES = {
     "/alerts/<pk>/": {"pk": ["alert.pk"]},
     "/api/v1/alerts/<pk>/*": {"pk": ["alert.pk"]},
     "/api/v1/incidents/<ref>/suspected-changes/": {"ref": ["incident_a.pk", "incident_a.number"]},
+    "/iso/clauses/<clause_id>/": {"clause_id": ["=8.5.1", "=10"]},
+    "/api/v1/iso/clauses/<id>/": {"id": ["=8.5.1", "=10"]},
+    "/iso/evidence-packs/<pk>/*": {"pk": ["evidence_pack.pk"]},
+    "/api/v1/iso/evidence-packs/<pk>/*": {"pk": ["evidence_pack.pk"]},
 }
 
 
