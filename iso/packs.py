@@ -165,7 +165,7 @@ def _write(pack, path, progress):
 
 
 def _pdf(context) -> bytes:
-    from django.utils.translation import gettext as _
+    from django.utils.translation import gettext as _, ngettext
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.platypus import SimpleDocTemplate, Spacer
@@ -183,7 +183,9 @@ def _pdf(context) -> bytes:
     doc = SimpleDocTemplate(buffer, pagesize=page, leftMargin=14 * mm, rightMargin=14 * mm, topMargin=14 * mm,
                             bottomMargin=14 * mm, title=title, author="ITSM service desk")
     story = [_p(title, styles["title"]),
-             _p(_("Period %(start)s to %(end)s · sample of %(n)s records per clause · seed %(seed)s")
+             _p(ngettext("Period %(start)s to %(end)s · sample of %(n)s record per clause · seed %(seed)s",
+                         "Period %(start)s to %(end)s · sample of %(n)s records per clause · seed %(seed)s",
+                         pack.sample_size)
                 % {"start": context["period_start"], "end": context["period_end"], "n": pack.sample_size,
                    "seed": pack.seed}, styles["note"])]
     for clause in context["clauses"]:

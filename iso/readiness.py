@@ -26,6 +26,7 @@ _RANK = {RED: 0, AMBER: 1, GREEN: 2}
 
 RECENT_DAYS = 90
 AUDIT_CYCLE_DAYS = 365
+DAYS = {"days": RECENT_DAYS}
 DOCUMENT_CLAUSES = frozenset({"4.3", "5.2", "6.2", "6.3", "7.5"})
 
 
@@ -75,12 +76,15 @@ def evaluate(facts: Facts) -> Readiness:
                        else _("No current approved document (policy, plan or procedure) names the clause.")))
     if facts.sources:
         checks.append(("records", facts.recent_records > 0,
-                       _("Records in the last %(days)s days.") % {"days": RECENT_DAYS} if facts.recent_records
-                       else _("No records in the last %(days)s days.") % {"days": RECENT_DAYS}))
+                       ngettext("Records in the last %(days)s day.", "Records in the last %(days)s days.", RECENT_DAYS) % DAYS
+                       if facts.recent_records
+                       else ngettext("No records in the last %(days)s day.", "No records in the last %(days)s days.",
+                                RECENT_DAYS) % DAYS))
     if facts.kpi_sources:
         checks.append(("kpi", facts.kpi_records > 0,
                        _("KPI results available.") if facts.kpi_records
-                       else _("No KPI results: nothing measured in the last %(days)s days.") % {"days": RECENT_DAYS}))
+                       else ngettext("No KPI results: nothing measured in the last %(days)s day.",
+                                    "No KPI results: nothing measured in the last %(days)s days.", RECENT_DAYS) % DAYS))
     if not facts.sources and not requires_document(facts.clause_id):
         checks.append(("document", facts.documents > 0,
                        _("A current approved document evidences the clause.") if facts.documents

@@ -34,7 +34,8 @@ class ReadinessView(ReadinessMixin, TemplateView):
         totals = {light: sum(1 for _c, r in rows if r.light == light and not readiness.has_children(_c.id))
                   for light in readiness.LIGHTS}
         return {**super().get_context_data(**kwargs), "rows": rows, "totals": totals,
-                "can_view_packs": permissions.can_view_packs(self.request.user)}
+                "can_view_packs": permissions.can_view_packs(self.request.user),
+                "days": readiness.RECENT_DAYS}
 
 
 class ClauseView(ReadinessMixin, TemplateView):
