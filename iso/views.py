@@ -6,6 +6,7 @@ import datetime as dt
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
+from django.urls import NoReverseMatch
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import get_language, gettext as _
@@ -52,9 +53,17 @@ class ClauseView(ReadinessMixin, TemplateView):
                 "parent": clauses.get(clause.parent_id) if clause.parent_id else None,
                 "children": [(clauses.get(c), results[c]) for c in readiness.children(clause.id)],
                 "counts": facts.source_counts(clause.id, since, now),
-                "documents": list(facts.current_documents(clause.id)),
+                "documents": [_with_url(d) for d in facts.current_documents(clause.id)],
                 "requires_document": readiness.requires_document(clause.id),
                 "days": readiness.RECENT_DAYS, "can_view_packs": permissions.can_view_packs(self.request.user)}
+
+
+def _with_url(document):
+    try:
+        document.url = document.get_absolute_url()
+    except NoReverseMatch:  # the document register's pages are not installed (yet)
+        document.url = ""
+    return document
 
 
 class PacksMixin(DeskRequiredMixin):

@@ -36,7 +36,7 @@ def _stop(process):
             process.wait(timeout=5)
 
 
-def test_worker_builds_a_pack_requested_through_the_outbox(tmp_path, settings, agent, manager, monkeypatch):
+def test_worker_builds_a_pack_requested_through_the_outbox(tmp_path, settings, agent, manager):
     from itsm.celery import app
 
     media = tmp_path / "media"
@@ -53,7 +53,8 @@ def test_worker_builds_a_pack_requested_through_the_outbox(tmp_path, settings, a
         [CELERY, "-A", "itsm", "worker", "-c", "1", "-l", "info", "--without-gossip", "--without-mingle",
          "--without-heartbeat", "-n", f"iso-test-{os.getpid()}@%h"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    monkeypatch.setattr(app.conf, "task_always_eager", False)
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False  # the request's wake-up goes to the broker, not in-process
     try:
         pack = services.request_pack(actor=manager, channel=WEB, clauses=["8.5.1"],
                                      period_start=timezone.localdate(), period_end=timezone.localdate(),
@@ -65,6 +66,7 @@ def test_worker_builds_a_pack_requested_through_the_outbox(tmp_path, settings, a
                 break
             time.sleep(0.5)
     finally:
+        app.conf.task_always_eager = eager
         _stop(worker)
         log.close()
     worker_log = (tmp_path / "worker.log").read_text()
