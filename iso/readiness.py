@@ -76,7 +76,8 @@ def evaluate(facts: Facts) -> Readiness:
                        else _("No current approved document (policy, plan or procedure) names the clause.")))
     if facts.sources:
         checks.append(("records", facts.recent_records > 0,
-                       ngettext("Records in the last %(days)s day.", "Records in the last %(days)s days.", RECENT_DAYS) % DAYS
+                       ngettext("Records in the last %(days)s day.", "Records in the last %(days)s days.",
+                                RECENT_DAYS) % DAYS
                        if facts.recent_records
                        else ngettext("No records in the last %(days)s day.", "No records in the last %(days)s days.",
                                 RECENT_DAYS) % DAYS))
@@ -84,7 +85,8 @@ def evaluate(facts: Facts) -> Readiness:
         checks.append(("kpi", facts.kpi_records > 0,
                        _("KPI results available.") if facts.kpi_records
                        else ngettext("No KPI results: nothing measured in the last %(days)s day.",
-                                    "No KPI results: nothing measured in the last %(days)s days.", RECENT_DAYS) % DAYS))
+                                    "No KPI results: nothing measured in the last %(days)s days.",
+                                    RECENT_DAYS) % DAYS))
     if not facts.sources and not requires_document(facts.clause_id):
         checks.append(("document", facts.documents > 0,
                        _("A current approved document evidences the clause.") if facts.documents
@@ -117,7 +119,8 @@ def roll_up(clause_id: str, results: dict[str, Readiness]) -> Readiness:
         return Readiness(clause_id, RED, [_("No sub-clauses assessed.")])
     light = min((r.light for r in subs), key=_RANK.__getitem__)
     green = sum(r.light == GREEN for r in subs)
-    reasons = [ngettext("%(green)s of %(total)s sub-clause is green.", "%(green)s of %(total)s sub-clauses are green.",
+    reasons = [ngettext("%(green)s of %(total)s sub-clause is green.",
+                        "%(green)s of %(total)s sub-clauses are green.",
                         len(subs)) % {"green": green, "total": len(subs)}]
     reasons += [f"{r.clause_id}: {r.light_label}" for r in subs if r.light != GREEN]
     return Readiness(clause_id, light, reasons)
