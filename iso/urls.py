@@ -1,6 +1,13 @@
-"""Desk pages of iso/iec 20000-1 readiness."""
+"""Desk pages of ISO/IEC 20000-1 readiness."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from iso import views
 
 app_name = "iso"
-urlpatterns = []
+urlpatterns = [
+    path("", views.ReadinessView.as_view(), name="readiness"),
+    path("clauses/<str:clause_id>/", views.ClauseView.as_view(), name="clause"),
+    path("evidence-packs/", views.PackListView.as_view(), name="packs"),
+    path("evidence-packs/<int:pk>/download/", views.PackDownloadView.as_view(), name="pack-download"),
+]

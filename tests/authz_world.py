@@ -84,6 +84,7 @@ def build():
     records.update(_webhook_records(users, incident_a))
     records.update(_voice_records(users, records))
     records.update(_supplier_records(users, records))
+    records.update(_iso_records(users))
     return users, records
 
 
@@ -181,6 +182,16 @@ def _report_records():
     organisation = Organisation.objects.create(name="Matrix ministry", code="matrix-ministry")
     month = rules.previous_month(timezone.now(), organisation.time_zone)
     return dict(report=services.generate(organisation=organisation, month=month, channel=Channel.SYSTEM))
+
+
+def _iso_records(users):
+    """A ready evidence pack (issue 18) with its file, built by the real builder over one clause."""
+    from iso import services as iso_services
+
+    today = timezone.localdate()
+    pack = iso_services.request_pack(actor=users["manager"], channel=Channel.WEB, clauses=["8.5.1"],
+                                     period_start=today, period_end=today, sample_size=1, seed="matrix")
+    return dict(evidence_pack=iso_services.build(pack.pk))
 
 
 def _mailin_records():

@@ -552,6 +552,17 @@ MATRIX = [
     ("/api/v1/documents/<pk>/*/", {"GET": row(401, 404, 404, 405, 405, 405), "POST": API_DESK_RECORD_EMPTY}),
     ("/api/v1/portfolio/services/", {"GET": API_DESK_RECORD, "POST": API_DESK_RECORD_EMPTY}),
     ("/api/v1/portfolio/services/<pk>/", {"GET": API_DESK_RECORD, "PATCH": API_DESK_RECORD_EMPTY}),
+    # ISO/IEC 20000-1 readiness (issue 18): desk staff (and auditors) see the readiness; evidence
+    # packs are for managers and auditors (an agent gets 403); only managers request one
+    ("/iso/", {"GET": DESK_PAGE}),
+    ("/iso/clauses/<clause_id>/", {"GET": DESK_PAGE}),
+    ("/iso/evidence-packs/", {"GET": MANAGER_FORM, "POST": MANAGER_FORM_EMPTY}),
+    ("/iso/evidence-packs/<pk>/download/", {"GET": MANAGER_FORM}),
+    ("/api/v1/iso/clauses/", {"GET": API_DESK_ONLY}),
+    ("/api/v1/iso/clauses/<id>/", {"GET": API_DESK_ONLY}),
+    ("/api/v1/iso/evidence-packs/", {"GET": row(401, 403, 403, 403, 200, 200), "POST": row(401, 403, 403, 403, 400, 400)}),
+    ("/api/v1/iso/evidence-packs/<pk>/", {"GET": row(401, 403, 403, 403, 200, 200)}),
+    ("/api/v1/iso/evidence-packs/<pk>/download/", {"GET": row(401, 403, 403, 403, 200, 200)}),
 ]
 
 
@@ -686,6 +697,10 @@ SAMPLES = {
     "/api/v1/documents/<pk>/*": {"pk": ["document.pk", "document.number"]},
     "/portfolio/<pk>/*": {"pk": ["portfolio_service.pk"]},
     "/api/v1/portfolio/services/<pk>/": {"pk": ["portfolio_service.pk"]},
+    "/iso/clauses/<clause_id>/": {"clause_id": ["=8.5.1", "=10"]},
+    "/api/v1/iso/clauses/<id>/": {"id": ["=8.5.1", "=10"]},
+    "/iso/evidence-packs/<pk>/*": {"pk": ["evidence_pack.pk"]},
+    "/api/v1/iso/evidence-packs/<pk>/*": {"pk": ["evidence_pack.pk"]},
 }
 
 

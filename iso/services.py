@@ -1,0 +1,77 @@
+"""Writing evidence packs: the request (validated, audited, handed to a worker through the outbox)
+and the build (queued → building → ready | failed). A failed build keeps no file: nothing half
+built is ever served."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+
+from core import audit, events
+from core.choices import Channel
+from iso import packs, rules
+from iso.models import EvidencePack, PackState
+
+log = logging.getLogger(__name__)
+AUDITED = ("clauses", "period_start", "period_end", "sample_size", "seed", "language", "state")
+REQUESTED = "evidence_pack.requested"
+
+
+def request_pack(*, actor, channel, clauses=None, period_start=None, period_end=None, sample_size=None,
+                 seed=None, language="en"):
+    """A queued pack; the build starts after commit (iso.tasks.build_pack through the outbox)."""
+    clause_ids, seed = rules.check_request(clause_ids=clauses, period_start=period_start, period_end=period_end,
+                                           sample_size=sample_size, seed=seed)
+    with transaction.atomic():
+        pack = EvidencePack.objects.create(requested_by=actor, clauses=clause_ids, period_start=period_start,
+                                           period_end=period_end, sample_size=sample_size, seed=seed,
+                                           language=language if language in ("en", "ko") else "en")
+        audit.record_creation(pack, actor=actor, channel=channel, fields=AUDITED)
+        events.publish(REQUESTED, pack, actor=actor, channel=channel)
+    return pack
+
+
+def _set(pack_id, **values):
+    EvidencePack.objects.filter(pk=pack_id).update(**values)
+
+
+def build(pack_id: int) -> EvidencePack | None:
+    """Build a queued pack (a pack already building, ready or failed is left alone: safe to run twice)."""
+    with transaction.atomic():
+        pack = EvidencePack.objects.select_for_update(skip_locked=True).filter(pk=pack_id).first()
+        if pack is None or pack.state != PackState.QUEUED:
+            return pack
+        pack.state, pack.started_at = PackState.BUILDING, timezone.now()
+        pack.save(update_fields=["state", "started_at"])
+    handle = packs.temporary_file()
+    handle.close()
+    try:
+        def progress(done, total):
+            _set(pack.pk, progress=min(99, int(100 * done / total)))
+
+        sample = packs.write(pack, handle.name, progress=progress)
+        with transaction.atomic():
+            with open(handle.name, "rb") as stream:
+                pack.file.save(f"evidence-pack-{pack.pk}.zip", File(stream), save=False)
+            pack.state, pack.progress, pack.finished_at = PackState.READY, 100, timezone.now()
+            pack.sample, pack.size_bytes = sample, pack.file.size
+            pack.save(update_fields=["file", "state", "progress", "finished_at", "sample", "size_bytes"])
+            audit.record_changes(pack, actor=None, channel=Channel.SYSTEM,
+                                 changes={"state": (PackState.BUILDING, PackState.READY)})
+    except Exception as exc:  # noqa: BLE001 - any failure ends as a failed pack, never a half file
+        log.exception("evidence pack %s failed", pack.pk)
+        if pack.file:
+            pack.file.delete(save=False)
+        _set(pack.pk, state=PackState.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000], file="",
+             finished_at=timezone.now())
+        audit.record_changes(pack, actor=None, channel=Channel.SYSTEM,
+                             changes={"state": (PackState.BUILDING, PackState.FAILED)})
+    finally:
+        if os.path.exists(handle.name):
+            os.unlink(handle.name)
+    pack.refresh_from_db()
+    return pack
