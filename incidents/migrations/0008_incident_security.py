@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0003_auditor_security_team'),
         ('cmdb', '0004_ci_class_translations'),
-        ('incidents', '0006_narrow_indexes'),
+        ('incidents', '0007_incident_service_down'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
