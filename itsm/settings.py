@@ -342,6 +342,18 @@ SPECTACULAR_SETTINGS = {
         "ServiceRequestStateEnum": "fulfilment.choices.RequestState",
         "FulfilmentTaskStateEnum": "fulfilment.choices.TaskState",
         "WebhookDeliveryStateEnum": "webhooks.choices.WebhookDeliveryState",
+        "ArticleVersionStateEnum": "knowledge.choices.VersionState",
+        "DocumentStateEnum": "documents.choices.DocumentState",
+        "ReportStateEnum": "reports.choices.ReportState",
+        "ReportKindEnum": "reports.choices.ReportKind",
+        "FindingKindEnum": "assurance.choices.FindingKind",
+        "FindingStateEnum": "assurance.choices.FindingState",
+        "CertificationEventKindEnum": "assurance.choices.CertificationKind",
+        "EventStatusEnum": "monitoring.choices.EventStatus",
+        "AlertStateEnum": "monitoring.choices.AlertState",
+        "AvailabilityTargetStatusEnum": "availability.choices.TargetStatus",
+        "SecurityImpactEnum": "incidents.choices.CIAImpact",
+        "LanguageEnum": ["ko", "en"],
     },
 }
 

@@ -7,7 +7,7 @@ from documents.models import Document
 from incidents.models import Incident
 
 
-class ContactSerializer(serializers.Serializer):
+class PlanContactSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     role = serializers.CharField(max_length=200, required=False, allow_blank=True)
     phone = serializers.CharField(max_length=200, required=False, allow_blank=True)
@@ -23,7 +23,7 @@ class PlanSerializer(serializers.ModelSerializer):
     version = serializers.IntegerField(source="document.current_version", read_only=True,
                                        help_text=_("The document's approved version in force."))
     services = serializers.PrimaryKeyRelatedField(queryset=ConfigurationItem.objects.all(), many=True, required=False)
-    contacts = ContactSerializer(many=True, required=False)
+    contacts = PlanContactSerializer(many=True, required=False)
     steps = serializers.ListField(child=serializers.CharField(max_length=2000), required=False)
     last_test = serializers.DateField(read_only=True, allow_null=True)
     next_due = serializers.DateField(read_only=True, allow_null=True)

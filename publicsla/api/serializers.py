@@ -16,7 +16,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "kind", "required", "weight", "target", "minimum", "formula"]
 
 
-class ContractSerializer(serializers.ModelSerializer):
+class PublicSlaContractSerializer(serializers.ModelSerializer):
     system_grade = serializers.IntegerField(min_value=1, max_value=4, help_text=_("Information system grade, 1..4."))
     monthly_amount = serializers.DecimalField(max_digits=14, decimal_places=0, min_value=0)
     services = serializers.PrimaryKeyRelatedField(queryset=ConfigurationItem.objects.business_services(), many=True,

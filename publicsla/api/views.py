@@ -9,7 +9,7 @@ from availability.rules import BadMonth, parse_month
 from core.api.mixins import AnyKeyLookupMixin, ApiActorMixin
 from core.api.permissions import DeskReadManagerWrite
 from publicsla import selectors, services
-from publicsla.api.serializers import ContractSerializer, EvaluationQuerySerializer, EvaluationSerializer
+from publicsla.api.serializers import PublicSlaContractSerializer, EvaluationQuerySerializer, EvaluationSerializer
 
 
 def _plain_bands(bands):
@@ -22,7 +22,7 @@ class ContractViewSet(AnyKeyLookupMixin, ApiActorMixin, mixins.ListModelMixin, m
     A table whose scored weights do not add up to 100 %, an availability weight under 30 % or a
     grade outside 1–4 is refused with 400, and nothing is saved."""
 
-    serializer_class = ContractSerializer
+    serializer_class = PublicSlaContractSerializer
     permission_classes = [DeskReadManagerWrite]
     filterset_fields = ["system_grade", "active"]
     ordering = ["name", "id"]

@@ -13,7 +13,7 @@ from suppliers.models import Contract, Dispute, Supplier
 VERSION_HELP = _("Send the version you read; a stale one answers 409.")
 
 
-class ContactSerializer(serializers.Serializer):
+class SupplierContactSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=120)
     email = serializers.EmailField(required=False, allow_blank=True)
     phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
@@ -24,7 +24,7 @@ class SupplierSerializer(serializers.ModelSerializer):
     """A supplier (or an internal group bound by an OLA). `team` is the assignment group that
     stands for it on tickets; `contacts` replaces the list when sent."""
 
-    contacts = ContactSerializer(many=True, required=False)
+    contacts = SupplierContactSerializer(many=True, required=False)
     team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), allow_null=True, required=False)
     version = serializers.IntegerField(required=False, min_value=1, help_text=VERSION_HELP)
 
