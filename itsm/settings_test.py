@@ -2,6 +2,11 @@
 
 import os
 
+# TEST_DATABASE_URL and TEST_CELERY_BROKER_URL (what bin/test reads) also work for a bare pytest:
+# parallel checkouts each name their own database and Redis db.
+for _name in ("DATABASE_URL", "CELERY_BROKER_URL"):
+    if os.environ.get(f"TEST_{_name}"):
+        os.environ[_name] = os.environ[f"TEST_{_name}"]
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/itsm")
 os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
 
