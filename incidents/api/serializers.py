@@ -11,7 +11,7 @@ from core.api.serializers import TicketSerializer, VisibleRelationsSerializer
 from core.models import Comment
 from incidents.choices import IncidentChannel, IncidentState, OnHoldReason, ResolutionCode
 from incidents.models import Category, Incident
-from sla.api.serializers import SLAClockSerializer
+from sla.api.serializers import SLAClockSerializer, TicketClocksSerializer
 
 
 class IncidentSerializer(TicketSerializer):
@@ -39,7 +39,7 @@ class IncidentSerializer(TicketSerializer):
     version = serializers.IntegerField(required=False, help_text=_("Required on updates: the version you read."))
     caller_detail = UserBriefSerializer(source="caller", read_only=True)
     assigned_to_detail = UserBriefSerializer(source="assigned_to", read_only=True, allow_null=True)
-    slas = SLAClockSerializer(source="sla_clocks", many=True, read_only=True)
+    slas = TicketClocksSerializer(child=SLAClockSerializer(), source="sla_clocks", read_only=True)
     url = serializers.CharField(source="get_absolute_url", read_only=True)
 
     class Meta:

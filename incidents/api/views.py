@@ -12,13 +12,15 @@ from incidents.api.serializers import CommentSerializer, IncidentSerializer
 from incidents.filtersets import ORDERING_FIELDS, IncidentFilterSet
 from incidents.models import Incident
 from incidents.paging import CappedCountPaginator
+from sla.api.serializers import LISTED_CLOCKS
 from sla.models import SLAClock
 
 
 def incident_queryset(user):
     return (
         Incident.objects.visible_to(user).with_list_relations()
-        .prefetch_related(Prefetch("sla_clocks", queryset=SLAClock.objects.select_related("definition")),
+        .prefetch_related(Prefetch("sla_clocks", queryset=SLAClock.objects.select_related("definition"),
+                                   to_attr=LISTED_CLOCKS),
                           # `parent` shows the major incident's number: one query for the page's
                           # children, not one per child.
                           Prefetch("parent", queryset=Incident.objects.only("id", "number")))
