@@ -174,6 +174,17 @@ def sign_in(page, login, user, language):
 
 
 @pytest.fixture(autouse=True)
+def fresh_configuration_memo():
+    """Each test reads SLA definitions and routing rules from its own database state: what a
+    previous test loaded was rolled back without a save signal (core.memo)."""
+    from core import memo
+
+    memo.clear()
+    yield
+    memo.clear()
+
+
+@pytest.fixture(autouse=True)
 def english_by_default():
     """Each test starts in English: a test (or a request it makes) that switches to Korean
     must not leak the language into the next test run by the same worker."""

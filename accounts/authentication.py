@@ -1,3 +1,6 @@
+from django.contrib.auth.models import Group
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
@@ -20,9 +23,12 @@ class ApiTokenAuthentication(authentication.TokenAuthentication):
         return found
 
     def authenticate_credentials(self, key):
+        # The user's role names come with the token (every API view asks for them): one query.
+        role_names = Group.objects.filter(user=OuterRef("user_id"), name__in=roles.Role.values).values("name")
         token = (
             ApiToken.objects.active()
             .select_related("user")
+            .annotate(user_role_names=ArraySubquery(role_names))
             .filter(digest=ApiToken.hash_key(key))
             .first()
         )
@@ -30,6 +36,7 @@ class ApiTokenAuthentication(authentication.TokenAuthentication):
             raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))
         if token.user.has_expired():
             raise exceptions.AuthenticationFailed(expired_message(token.user))
+        roles.remember_role_names(token.user, token.user_role_names)
         now = timezone.now()
         # Writing on every request would serialise API traffic on one row; a minute is enough.
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:

@@ -30,10 +30,17 @@ def role_names(user) -> frozenset[str]:
         return frozenset()
     cached = getattr(user, "_role_names", None)
     if cached is None:
-        cached = frozenset(user.groups.filter(name__in=Role.values).values_list("name", flat=True))
-        if user.is_superuser:
-            cached |= {Role.ADMIN}
-        user._role_names = cached
+        cached = remember_role_names(user, user.groups.filter(name__in=Role.values).values_list("name", flat=True))
+    return cached
+
+
+def remember_role_names(user, names) -> frozenset[str]:
+    """Keep the user's group names among the roles (read with the user, e.g. by the API's token
+    authentication) so that role_names needs no query."""
+    cached = frozenset(name for name in names if name in Role.values)
+    if user.is_superuser:
+        cached |= {Role.ADMIN}
+    user._role_names = cached
     return cached
 
 

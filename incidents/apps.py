@@ -11,8 +11,13 @@ class IncidentsConfig(AppConfig):
 
         navigation.register("incidents", _("Incidents"), "incidents:incident_list", order=10)
 
-        from core import events
+        from accounts.models import Team
+        from core import events, memo
         from incidents import notifications
+        from incidents.models import AssignmentRule
+
+        # incidents.services.active_rules keeps the routing rules (and their teams) in each process.
+        memo.watch(AssignmentRule, Team)
 
         for kind in notifications.NOTIFICATION_KINDS:
             events.after_commit(f"incident.{kind}", key=f"incidents.notify.{kind}",

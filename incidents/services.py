@@ -6,6 +6,8 @@ rows, ticket events), calls the pure rules in workflow.py and priority.py, and p
 incident events whose e-mail notifications the outbox sends after commit (incidents.notifications).
 """
 
+import copy
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +15,7 @@ from django.utils.translation import gettext as _
 from accounts import roles
 from cmdb import graph
 from cmdb.models import ConfigurationItem
-from core import events, services as core
+from core import events, memo, services as core
 from core.choices import AuditAction, Channel
 from core.exceptions import DomainError, PermissionRefused
 from incidents import conf, priority, search, workflow
@@ -49,10 +51,17 @@ def suggest_service(configuration_item):
     return found[0] if found else None
 
 
+def active_rules():
+    """The active routing rules in order with their groups, kept in the process until a rule or
+    a team changes (core.memo, watched in IncidentsConfig.ready): a query of every create."""
+    return memo.memoised("incidents.assignment_rules", lambda: list(
+        AssignmentRule.objects.filter(active=True).select_related("assignment_group")))
+
+
 def route(*, category=None, subcategory=None, service=None, configuration_item=None):
     """The assignment group of the first active AssignmentRule that matches, or None."""
     category_ids = {c.pk for c in (category, subcategory) if c is not None}
-    for rule in AssignmentRule.objects.filter(active=True).select_related("assignment_group"):
+    for rule in active_rules():
         if rule.category_id and rule.category_id not in category_ids:
             continue
         if rule.service_id and rule.service_id != getattr(service, "pk", None):
@@ -61,7 +70,8 @@ def route(*, category=None, subcategory=None, service=None, configuration_item=N
             if configuration_item is not None and configuration_item.owner_group_id:
                 return configuration_item.owner_group
             continue
-        return rule.assignment_group
+        # a copy: the kept rule's row is shared by every request of the process
+        return copy.copy(rule.assignment_group)
     return None
 
 

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _, gettext_lazy, ngettext
 from django.views import View
@@ -141,11 +141,20 @@ class IncidentDetailView(DeskMixin, TicketDetailView):
         return _("%(caller)s will see this on the portal (without an e-mail: they receive none about comments).") % {
             "caller": caller}
 
+    @staticmethod
+    def page_queryset(incidents):
+        return (incidents.with_list_relations().select_related("parent")
+                .prefetch_related(Prefetch("sla_clocks", queryset=SLAClock.objects.select_related("definition")))
+                .annotate(open_children=Count("children", filter=Q(children__state__in=OPEN_STATES))))
+
+    def get(self, request, pk):
+        # The visibility check and the page's read are one query (issue 12: the row was read twice).
+        return self.render_page(get_object_or_404(self.page_queryset(Incident.objects.visible_to(request.user)),
+                                                  pk=pk))
+
     def get_context(self, incident, forms):
-        incident = (Incident.objects.with_list_relations().select_related("parent")
-                    .prefetch_related(Prefetch("sla_clocks", queryset=SLAClock.objects.select_related("definition")))
-                    .annotate(open_children=Count("children", filter=Q(children__state__in=OPEN_STATES)))
-                    .get(pk=incident.pk))
+        if not hasattr(incident, "open_children"):  # a refused POST re-renders the page
+            incident = self.page_queryset(Incident.objects).get(pk=incident.pk)
         allowed = workflow.allowed_targets(incident.state)
         return {
             "incident": incident,

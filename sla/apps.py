@@ -11,8 +11,12 @@ class SLAConfig(AppConfig):
 
         navigation.register("sla", _("Service levels"), "sla:dashboard", group="services", order=20)
 
-        from core import events
+        from core import events, memo
         from sla import escalations, hooks
+        from sla.models import BusinessCalendar, CalendarException, SLADefinition, SLATarget, WorkingInterval
+
+        # The engine keeps the active definitions in each process (sla.engine.active_definitions).
+        memo.watch(SLADefinition, SLATarget, BusinessCalendar, WorkingInterval, CalendarException)
 
         events.on("*.created")(hooks.ticket_created)
         events.on("*.updated")(hooks.ticket_changed)

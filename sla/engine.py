@@ -19,7 +19,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import audit, events
+from core import audit, events, memo
 from core.choices import AuditAction, Channel
 from core.tickets import Lifecycle, pause_reason
 from sla import fastsql
@@ -52,12 +52,20 @@ def _groups(ticket):
 
 
 # --- definitions and targets -----------------------------------------------------------------
+def active_definitions(content_type):
+    """The active definitions of a ticket type with their calendars and targets, kept in the
+    process between requests until a definition, target or calendar changes (core.memo,
+    watched in SLAConfig.ready): two queries of every ticket creation (issue 12)."""
+    def load():
+        return list(SLADefinition.objects.filter(active=True, ticket_type=content_type)
+                    .select_related("calendar").prefetch_related("targets"))
+
+    return memo.memoised(f"sla.definitions:{content_type.pk}", load)
+
+
 def matching_definitions(ticket):
     """Active definitions for this ticket type whose conditions the ticket meets."""
-    definitions = (
-        SLADefinition.objects.filter(active=True, ticket_type=ContentType.objects.get_for_model(ticket))
-        .select_related("calendar").prefetch_related("targets")
-    )
+    definitions = active_definitions(ContentType.objects.get_for_model(ticket))
     return [d for d in definitions if matches(d.applies_to, ticket)]
 
 

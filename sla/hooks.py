@@ -28,6 +28,9 @@ def ticket_created(event):
 
 
 def _remember_clocks(ticket, clocks):
+    from sla.api.serializers import LISTED_CLOCKS
+
+    setattr(ticket, LISTED_CLOCKS, sorted(clocks, key=lambda clock: (clock.kind, clock.pk)))  # the API's list
     for field in type(ticket)._meta.private_fields:
         if isinstance(field, GenericRelation) and field.related_model is SLAClock:
             queryset = getattr(ticket, field.name).all()  # lazy: what a read of the relation returns

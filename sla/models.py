@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import memo
 from sla.choices import (
     AgreementKind,
     ClockKind,
@@ -149,6 +150,7 @@ class WorkingInterval(models.Model):
 def touch_calendar(calendar_id):
     """Hours and exceptions are part of the calendar: move its `updated_at` so caches rebuild."""
     BusinessCalendar.objects.filter(pk=calendar_id).update(updated_at=timezone.now())
+    memo.forget()  # the definitions kept in memory hold the calendar row (sla.engine)
 
 
 def interval_overlaps(intervals):

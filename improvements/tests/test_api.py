@@ -95,7 +95,7 @@ def test_filters_by_source_type_state_and_owner(agent_api, agent, other_agent, m
     assert agent_api.get(f"{URL}?state=bogus").status_code == 400
 
 
-QUERIES_LIST = 4  # the token with its user, roles, count, rows (with the source's content type)
+QUERIES_LIST = 3  # the token with its user and roles, count, rows (with the source's content type)
 
 
 def test_the_list_runs_a_pinned_number_of_queries(agent_api, agent, make_item, django_assert_num_queries):

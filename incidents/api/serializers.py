@@ -14,7 +14,7 @@ from incidents.choices import IncidentChannel, IncidentState, OnHoldReason, Reso
 from incidents import security
 from incidents.choices import SecurityRecipient
 from incidents.models import Category, Incident, SecurityNotification
-from sla.api.serializers import SLAClockSerializer
+from sla.api.serializers import SLAClockSerializer, TicketClocksSerializer
 
 
 class SecurityDetailSerializer(serializers.ModelSerializer):
@@ -57,7 +57,7 @@ class IncidentSerializer(TicketSerializer):
     version = serializers.IntegerField(required=False, help_text=_("Required on updates: the version you read."))
     caller_detail = UserBriefSerializer(source="caller", read_only=True)
     assigned_to_detail = UserBriefSerializer(source="assigned_to", read_only=True, allow_null=True)
-    slas = SLAClockSerializer(source="sla_clocks", many=True, read_only=True)
+    slas = TicketClocksSerializer(child=SLAClockSerializer(), source="sla_clocks", read_only=True)
     url = serializers.CharField(source="get_absolute_url", read_only=True)
     is_security = serializers.BooleanField(read_only=True, help_text=_(
         "An information security incident: seen only by the security group (and its caller). Set and "

@@ -1,10 +1,9 @@
 """API v1 incidents: the core TicketViewSet with incident services behind it."""
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -12,18 +11,21 @@ from rest_framework.response import Response
 from core.api.mixins import ApiActorMixin, number_or_id
 from core.api.viewsets import TicketCommentViewSet, TicketViewSet
 from core.paging import LargeListPaginator
+from core.search import ticket_number
 from incidents import security, security_services, services
 from incidents.api.serializers import CommentSerializer, IncidentSerializer, SecurityNotificationSerializer
 from incidents.filtersets import ORDERING_FIELDS, IncidentFilterSet
 from incidents.models import Incident
 from incidents.paging import CappedCountPaginator
+from sla.api.serializers import LISTED_CLOCKS
 from sla.models import SLAClock
 
 
 def incident_queryset(user):
     return (
         Incident.objects.visible_to(user).with_list_relations()
-        .prefetch_related(Prefetch("sla_clocks", queryset=SLAClock.objects.select_related("definition")),
+        .prefetch_related(Prefetch("sla_clocks", queryset=SLAClock.objects.select_related("definition"),
+                                   to_attr=LISTED_CLOCKS),
                           # `parent` shows the major incident's number: one query for the page's
                           # children, not one per child.
                           Prefetch("parent", queryset=Incident.objects.only("id", "number")))
@@ -54,8 +56,25 @@ class IncidentViewSet(TicketViewSet):
     created_from_memory = True
     list_paginator_class = LargeListPaginator
 
+    # A search for a whole ticket number with nothing else to filter by: see list().
+    NUMBER_SEARCH_PARAMS = frozenset({"search", "page_size", "ordering", "format"})
+
     def get_queryset(self):
         return incident_queryset(self.request.user)
+
+    def list(self, request, *args, **kwargs):
+        # An agent pasting a ticket number wants that incident: one look-up on the number's unique
+        # index and its relations, the same page as the generic path gives (one row or none),
+        # without the filter set, the capped count and the ids query (issue 12: ≤ 5 ms).
+        params = request.query_params
+        number = None
+        if params.keys() <= self.NUMBER_SEARCH_PARAMS:
+            number = ticket_number(Incident, params.get("search") or "")
+        if number is None:
+            return super().list(request, *args, **kwargs)
+        row = self.get_queryset().filter(number=number).first()
+        results = [self.get_serializer(row).data] if row is not None else []
+        return Response({"count": len(results), "next": None, "previous": None, "results": results})
 
     def perform_create_ticket(self, data):
         source = data.pop("channel", None)

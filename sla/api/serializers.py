@@ -10,6 +10,21 @@ from sla.choices import ClockKind, EventKind, ExceptionKind, Weekday
 from sla.models import BusinessCalendar, ClockEvent, EscalationRule, SLAClock, SLADefinition
 
 
+# Where a list's queryset prefetches its tickets' clocks (Prefetch(..., to_attr=LISTED_CLOCKS)):
+# a plain list per ticket. Prefetched into the relation itself, Django builds a filtered
+# queryset for every ticket of the page to hold them (a quarter of the prefetch's CPU, issue 12).
+LISTED_CLOCKS = "listed_sla_clocks"
+
+
+class TicketClocksSerializer(serializers.ListSerializer):
+    """A ticket's clocks (`slas`): the list prefetched into LISTED_CLOCKS if there is one, else
+    the relation named by `source`."""
+
+    def get_attribute(self, instance):
+        listed = getattr(instance, LISTED_CLOCKS, None)
+        return listed if listed is not None else super().get_attribute(instance)
+
+
 class SLAClockSerializer(VisibleRelationsSerializer):
     """A ticket's `slas` entry: {definition, kind, state, due_at, breached_at, elapsed_business_seconds}.
 

@@ -123,11 +123,11 @@ def test_lists_run_a_pinned_number_of_queries(manager_api, count, django_assert_
     for _ in range(count - 1):
         create(manager_api)
     _deliveries(subscription, count)
-    # token, role names, count, page
-    with django_assert_num_queries(4):
+    # token with role names, count, page
+    with django_assert_num_queries(3):
         assert manager_api.get("/api/v1/webhooks/").status_code == 200
-    # token, role names, the subscription, count, page
-    with django_assert_num_queries(5):
+    # token with role names, the subscription, count, page
+    with django_assert_num_queries(4):
         assert manager_api.get(f"/api/v1/webhooks/{subscription.pk}/deliveries/").status_code == 200
 
 
