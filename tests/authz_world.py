@@ -85,6 +85,10 @@ def build():
     records.update(_voice_records(users, records))
     records.update(_supplier_records(users, records))
     records.update(_iso_records(users))
+    records.update(_register_records(agent, service))
+    records.update(_availability_records(users, service))
+    records.update(_security_records(users, agent, service))
+    records.update(_assurance_records(users))
     return users, records
 
 
@@ -102,8 +106,6 @@ def _supplier_records(users, records):
     dispute = supplier_services.save_dispute(None, actor=manager, channel=web, fields={
         "contract": contract, "subject": "Matrix credit"})
     return dict(supplier=supplier, contract=contract, dispute=dispute)
-    records.update(_register_records(agent, service))
-    return users, records
 
 
 def _register_records(agent, service):
@@ -115,8 +117,6 @@ def _register_records(agent, service):
                                body="The matrix policy.")
     entry = create_service(actor=agent, channel=Channel.WEB, service=service, lifecycle="live")
     return dict(document=document, portfolio_service=entry)
-    records.update(_availability_records(users, service))
-    return users, records
 
 
 def _availability_records(users, service):
@@ -130,8 +130,6 @@ def _availability_records(users, service):
     contract = create_contract(actor=users["manager"], channel=Channel.WEB, name="Matrix public SLA",
                                services=[service])
     return {"outage": outage, "public_sla_contract": contract}
-    records.update(_security_records(users, agent, service))
-    return users, records
 
 
 def _security_records(users, agent, service):
@@ -150,8 +148,6 @@ def _security_records(users, agent, service):
     access = AccessLog.objects.create(user=users["auditor"], method="GET", path="/incidents/", status=200)
     return {"security_incident": security_services.flag(incident, actor=responder, channel=Channel.WEB),
             "access_log": access}
-    records.update(_assurance_records(users))
-    return users, records
 
 
 def _assurance_records(users):

@@ -376,7 +376,11 @@ MATRIX = [
                                                 "DELETE": row(401, 403, 403, 403, 204, 204)}),
     ("/api/v1/iso/reviews/<pk>/generate-pack/", {"GET": row(401, 403, 403, 405, 405, 405),
                                                  "POST": row(401, 403, 403, 403, 200, 200)}),
-    ("/api/v1/iso/*/<pk>/", {"GET": API_DESK_ONLY, "PATCH": row(401, 403, 403, 403, 200, 200)}),
+    ("/api/v1/iso/audit-programmes/<pk>/", {"GET": API_DESK_ONLY, "PATCH": row(401, 403, 403, 403, 200, 200)}),
+    ("/api/v1/iso/audits/<pk>/", {"GET": API_DESK_ONLY, "PATCH": row(401, 403, 403, 403, 200, 200)}),
+    ("/api/v1/iso/findings/<pk>/", {"GET": API_DESK_ONLY, "PATCH": row(401, 403, 403, 403, 200, 200)}),
+    ("/api/v1/iso/reviews/<pk>/", {"GET": API_DESK_ONLY, "PATCH": row(401, 403, 403, 403, 200, 200)}),
+    ("/api/v1/iso/review-actions/<pk>/", {"GET": API_DESK_ONLY, "PATCH": row(401, 403, 403, 403, 200, 200)}),
     ("/api/v1/iso/audit-programmes/", {"GET": API_DESK_ONLY, "POST": row(401, 403, 403, 403, 400, 400)}),
     ("/api/v1/iso/audits/", {"GET": API_DESK_ONLY, "POST": row(401, 403, 403, 403, 400, 400)}),
     ("/api/v1/iso/findings/", {"GET": API_DESK_ONLY, "POST": row(401, 403, 403, 403, 400, 400)}),
@@ -556,13 +560,14 @@ MATRIX = [
     # packs are for managers and auditors (an agent gets 403); only managers request one
     ("/iso/", {"GET": DESK_PAGE}),
     ("/iso/clauses/<clause_id>/", {"GET": DESK_PAGE}),
-    ("/iso/evidence-packs/", {"GET": MANAGER_FORM, "POST": MANAGER_FORM_EMPTY}),
-    ("/iso/evidence-packs/<pk>/download/", {"GET": MANAGER_FORM}),
+    # Auditors read and download evidence packs (issue 18); requesting one is a write.
+    ("/iso/evidence-packs/", {"GET": {**MANAGER_FORM, "auditor": 200}, "POST": MANAGER_FORM_EMPTY}),
+    ("/iso/evidence-packs/<pk>/download/", {"GET": {**MANAGER_FORM, "auditor": 200}}),
     ("/api/v1/iso/clauses/", {"GET": API_DESK_ONLY}),
     ("/api/v1/iso/clauses/<id>/", {"GET": API_DESK_ONLY}),
-    ("/api/v1/iso/evidence-packs/", {"GET": row(401, 403, 403, 403, 200, 200), "POST": row(401, 403, 403, 403, 400, 400)}),
-    ("/api/v1/iso/evidence-packs/<pk>/", {"GET": row(401, 403, 403, 403, 200, 200)}),
-    ("/api/v1/iso/evidence-packs/<pk>/download/", {"GET": row(401, 403, 403, 403, 200, 200)}),
+    ("/api/v1/iso/evidence-packs/", {"GET": row(401, 403, 403, 403, 200, 200, auditor=200), "POST": row(401, 403, 403, 403, 400, 400)}),
+    ("/api/v1/iso/evidence-packs/<pk>/", {"GET": row(401, 403, 403, 403, 200, 200, auditor=200)}),
+    ("/api/v1/iso/evidence-packs/<pk>/download/", {"GET": row(401, 403, 403, 403, 200, 200, auditor=200)}),
 ]
 
 

@@ -46,6 +46,7 @@ REQUESTER_FIELDS = {
     "ticketapp.CaseTicket": "requester",
     "ticketapp.DeskTicket": None,
     "voc.Voc": "reported_by",  # the person who raised it follows it in the portal
+    "documents.Document": None,  # the document register is a desk record
 }
 
 

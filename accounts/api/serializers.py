@@ -23,7 +23,7 @@ class MeSerializer(VisibleRelationsSerializer):
 
 
 class TeamSerializer(VisibleRelationsSerializer):
-    manager = UserBriefSerializer(read_only=True)
+    manager = UserBriefSerializer(read_only=True, allow_null=True)
     members = UserBriefSerializer(many=True, read_only=True)
 
     class Meta:

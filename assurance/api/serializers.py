@@ -6,6 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api.fields import VisiblePrimaryKeyRelatedField
+from core.api.serializers import VisibleRelationsSerializer
+
 from accounts.models import Team, User
 from assurance import rules
 from assurance.choices import ActionState, AuditState, CertificationKind, FindingKind, FindingState
@@ -22,10 +25,10 @@ def _clauses(**kwargs):
 
 
 def _staff_field(**kwargs):
-    return serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), **kwargs)
+    return VisiblePrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), **kwargs)
 
 
-class VersionedSerializer(serializers.ModelSerializer):
+class VersionedSerializer(VisibleRelationsSerializer):
     """`version` is sent back on updates (a stale one answers 409); CREATE_ONLY fields are read-only
     once the record exists."""
 
@@ -84,7 +87,7 @@ class AuditProgrammeSerializer(VersionedSerializer):
         return coverage_of(programme)
 
 
-class FindingBriefSerializer(serializers.ModelSerializer):
+class FindingBriefSerializer(VisibleRelationsSerializer):
     number = serializers.CharField(read_only=True)
 
     class Meta:
@@ -100,8 +103,8 @@ class AuditSerializer(VersionedSerializer):
 
     scope = _clauses()
     lead_auditor = _staff_field()
-    audited_teams = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), many=True, required=False)
-    auditor_team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), required=False, allow_null=True)
+    audited_teams = VisiblePrimaryKeyRelatedField(queryset=Team.objects.all(), many=True, required=False)
+    auditor_team = VisiblePrimaryKeyRelatedField(queryset=Team.objects.all(), required=False, allow_null=True)
     state = serializers.ChoiceField(choices=AuditState.choices, required=False)
     findings = FindingBriefSerializer(many=True, read_only=True)
 
@@ -125,7 +128,7 @@ class FindingSerializer(VersionedSerializer):
 
     CREATE_ONLY = ("audit", "kind")
     number = serializers.CharField(read_only=True)
-    audit = serializers.PrimaryKeyRelatedField(queryset=Audit.objects.all())
+    audit = VisiblePrimaryKeyRelatedField(queryset=Audit.objects.all())
     kind = serializers.ChoiceField(choices=FindingKind.choices)
     clauses = _clauses()
     evidence_records = serializers.ListField(child=serializers.CharField(max_length=40), max_length=100,
@@ -162,7 +165,7 @@ class ReviewActionSerializer(VersionedSerializer):
     past its due date."""
 
     CREATE_ONLY = ("review",)
-    review = serializers.PrimaryKeyRelatedField(queryset=ManagementReview.objects.all())
+    review = VisiblePrimaryKeyRelatedField(queryset=ManagementReview.objects.all())
     owner = _staff_field(required=False, allow_null=True)
     state = serializers.ChoiceField(choices=ActionState.choices, required=False)
     overdue = serializers.SerializerMethodField()

@@ -1,14 +1,17 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.api.fields import VisiblePrimaryKeyRelatedField, VisibleSlugRelatedField
+from core.api.serializers import VisibleRelationsSerializer
+
 from availability.models import Outage
 from cmdb.models import ConfigurationItem
 from incidents.models import Incident
 
 
-class OutageSerializer(serializers.ModelSerializer):
-    service = serializers.PrimaryKeyRelatedField(queryset=ConfigurationItem.objects.business_services())
-    incident = serializers.SlugRelatedField(slug_field="number", queryset=Incident.objects.all(), required=False,
+class OutageSerializer(VisibleRelationsSerializer):
+    service = VisiblePrimaryKeyRelatedField(queryset=ConfigurationItem.objects.business_services())
+    incident = VisibleSlugRelatedField(slug_field="number", queryset=Incident.objects.all(), required=False,
                                             allow_null=True, help_text=_("The incident's number (INC…)."))
     service_name = serializers.CharField(source="service.name", read_only=True)
     duration_minutes = serializers.FloatField(read_only=True)

@@ -1,6 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.api.serializers import VisibleRelationsSerializer
+
 from capacity import rules
 from capacity.models import Metric
 
@@ -29,7 +31,7 @@ class ForecastSerializer(serializers.Serializer):
     full_on = serializers.DateField(allow_null=True)
 
 
-class MetricSerializer(serializers.ModelSerializer):
+class MetricSerializer(VisibleRelationsSerializer):
     ci_name = serializers.CharField(source="ci.name", read_only=True)
     used_percent = serializers.FloatField(read_only=True, allow_null=True)
 

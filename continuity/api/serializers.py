@@ -1,6 +1,9 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.api.fields import VisiblePrimaryKeyRelatedField
+from core.api.serializers import VisibleRelationsSerializer
+
 from cmdb.models import ConfigurationItem
 from continuity.models import ContinuityPlan, ContinuityTest, Invocation
 from documents.models import Document
@@ -14,15 +17,15 @@ class PlanContactSerializer(serializers.Serializer):
     email = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
-class PlanSerializer(serializers.ModelSerializer):
-    document = serializers.PrimaryKeyRelatedField(queryset=Document.objects.filter(kind__in=("bcp", "drp")),
+class PlanSerializer(VisibleRelationsSerializer):
+    document = VisiblePrimaryKeyRelatedField(queryset=Document.objects.filter(kind__in=("bcp", "drp")),
                                                   help_text=_("A document of kind bcp or drp."))
     document_number = serializers.CharField(source="document.number", read_only=True)
     title = serializers.CharField(source="document.title", read_only=True)
     kind = serializers.CharField(source="document.kind", read_only=True)
     version = serializers.IntegerField(source="document.current_version", read_only=True,
                                        help_text=_("The document's approved version in force."))
-    services = serializers.PrimaryKeyRelatedField(queryset=ConfigurationItem.objects.all(), many=True, required=False)
+    services = VisiblePrimaryKeyRelatedField(queryset=ConfigurationItem.objects.all(), many=True, required=False)
     contacts = PlanContactSerializer(many=True, required=False)
     steps = serializers.ListField(child=serializers.CharField(max_length=2000), required=False)
     last_test = serializers.DateField(read_only=True, allow_null=True)
@@ -40,8 +43,8 @@ class PlanSerializer(serializers.ModelSerializer):
                             "updated_at"]
 
 
-class TestSerializer(serializers.ModelSerializer):
-    plan = serializers.PrimaryKeyRelatedField(queryset=ContinuityPlan.objects.all())
+class TestSerializer(VisibleRelationsSerializer):
+    plan = VisiblePrimaryKeyRelatedField(queryset=ContinuityPlan.objects.all())
 
     class Meta:
         model = ContinuityTest
@@ -50,9 +53,9 @@ class TestSerializer(serializers.ModelSerializer):
         read_only_fields = ["recorded_by", "created_at"]
 
 
-class InvocationSerializer(serializers.ModelSerializer):
-    plan = serializers.PrimaryKeyRelatedField(queryset=ContinuityPlan.objects.all())
-    incident = serializers.PrimaryKeyRelatedField(queryset=Incident.objects.all(), required=False, allow_null=True)
+class InvocationSerializer(VisibleRelationsSerializer):
+    plan = VisiblePrimaryKeyRelatedField(queryset=ContinuityPlan.objects.all())
+    incident = VisiblePrimaryKeyRelatedField(queryset=Incident.objects.all(), required=False, allow_null=True)
 
     class Meta:
         model = Invocation

@@ -82,6 +82,10 @@ def document_errors(result, generator, request, public):
             }
             if method in WRITE_METHODS or any(p.get("in") == "query" for p in parameters):
                 errors["400"] = _error("Invalid input.", "ValidationErrorBody")
+            if "requestBody" in operation:
+                # A body in a format the operation does not read (or a multipart body whose
+                # boundary cannot be parsed) is refused before anything else.
+                errors["415"] = _error("Unsupported media type of the request body.", "ErrorDetail")
             # An operation on records hidden from some roles (managers' reports) says so with
             # extend_schema(extensions={UNSEEN_404: True}): the others get 404 even without a path id.
             hidden = operation.pop(UNSEEN_404, False)

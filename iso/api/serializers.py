@@ -1,6 +1,8 @@
 from django.conf import settings
 from rest_framework import serializers
 
+from core.api.serializers import VisibleRelationsSerializer
+
 from core import clauses
 from iso import readiness, rules
 from iso.models import EvidencePack
@@ -35,7 +37,7 @@ def clause_data(result, *, detail=False):
     return data
 
 
-class EvidencePackSerializer(serializers.ModelSerializer):
+class EvidencePackSerializer(VisibleRelationsSerializer):
     requested_by = serializers.StringRelatedField()
     download_url = serializers.SerializerMethodField()
 

@@ -1,11 +1,14 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.api.fields import VisiblePrimaryKeyRelatedField
+from core.api.serializers import VisibleRelationsSerializer
+
 from cmdb.models import ConfigurationItem
 from publicsla.models import Contract, Indicator, IndicatorKind
 
 
-class IndicatorSerializer(serializers.ModelSerializer):
+class IndicatorSerializer(VisibleRelationsSerializer):
     kind = serializers.ChoiceField(choices=IndicatorKind.choices, required=False, default="manual")
     weight = serializers.DecimalField(max_digits=6, decimal_places=2, min_value=0, max_value=1000)
     target = serializers.DecimalField(max_digits=9, decimal_places=3, min_value=-999999, max_value=999999)
@@ -16,10 +19,10 @@ class IndicatorSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "kind", "required", "weight", "target", "minimum", "formula"]
 
 
-class PublicSlaContractSerializer(serializers.ModelSerializer):
+class PublicSlaContractSerializer(VisibleRelationsSerializer):
     system_grade = serializers.IntegerField(min_value=1, max_value=4, help_text=_("Information system grade, 1..4."))
     monthly_amount = serializers.DecimalField(max_digits=14, decimal_places=0, min_value=0)
-    services = serializers.PrimaryKeyRelatedField(queryset=ConfigurationItem.objects.business_services(), many=True,
+    services = VisiblePrimaryKeyRelatedField(queryset=ConfigurationItem.objects.business_services(), many=True,
                                                   required=False)
     indicators = IndicatorSerializer(many=True, required=False,
                                      help_text=_("The indicator table; the grade's default table when left out."))

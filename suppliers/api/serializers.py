@@ -2,6 +2,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api.serializers import VisibleRelationsSerializer
+
 from accounts.models import Team, User
 from cmdb.models import ConfigurationItem
 from core.api.fields import VisiblePrimaryKeyRelatedField
@@ -20,12 +22,12 @@ class SupplierContactSerializer(serializers.Serializer):
     role = serializers.CharField(max_length=120, required=False, allow_blank=True)
 
 
-class SupplierSerializer(serializers.ModelSerializer):
+class SupplierSerializer(VisibleRelationsSerializer):
     """A supplier (or an internal group bound by an OLA). `team` is the assignment group that
     stands for it on tickets; `contacts` replaces the list when sent."""
 
     contacts = SupplierContactSerializer(many=True, required=False)
-    team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), allow_null=True, required=False)
+    team = VisiblePrimaryKeyRelatedField(queryset=Team.objects.all(), allow_null=True, required=False)
     version = serializers.IntegerField(required=False, min_value=1, help_text=VERSION_HELP)
 
     class Meta:
@@ -60,18 +62,18 @@ class AlignmentWarningSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
-class ContractSerializer(serializers.ModelSerializer):
+class ContractSerializer(VisibleRelationsSerializer):
     """A contract with a supplier: SLA, OLA (internal group) or UC (external supplier).
     `targets` are written into the agreement the SLA engine runs (`definition`);
     `alignment_warnings` lists the targets looser than an SLA the contract supports."""
 
-    supplier = serializers.PrimaryKeyRelatedField(queryset=Supplier.objects.all())
-    services = serializers.PrimaryKeyRelatedField(
+    supplier = VisiblePrimaryKeyRelatedField(queryset=Supplier.objects.all())
+    services = VisiblePrimaryKeyRelatedField(
         queryset=ConfigurationItem.objects.all(), many=True, required=False)
     documents = VisiblePrimaryKeyRelatedField(queryset=Document.objects.all(), many=True, required=False)
-    responsible = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), allow_null=True,
+    responsible = VisiblePrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), allow_null=True,
                                                      required=False)
-    calendar = serializers.PrimaryKeyRelatedField(queryset=BusinessCalendar.objects.all(), allow_null=True,
+    calendar = VisiblePrimaryKeyRelatedField(queryset=BusinessCalendar.objects.all(), allow_null=True,
                                                   required=False)
     targets = ContractTargetSerializer(many=True, required=False)
     alignment_warnings = serializers.SerializerMethodField()
@@ -114,10 +116,10 @@ class ContractSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class DisputeSerializer(serializers.ModelSerializer):
+class DisputeSerializer(VisibleRelationsSerializer):
     """An entry of the dispute log. Resolving (`state` resolved) needs `resolution`."""
 
-    contract = serializers.PrimaryKeyRelatedField(queryset=Contract.objects.all())
+    contract = VisiblePrimaryKeyRelatedField(queryset=Contract.objects.all())
     supplier = serializers.IntegerField(source="contract.supplier_id", read_only=True)
     version = serializers.IntegerField(required=False, min_value=1, help_text=VERSION_HELP)
 
