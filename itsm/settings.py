@@ -347,13 +347,10 @@ SPECTACULAR_SETTINGS = {
         "ReportStateEnum": "reports.choices.ReportState",
         "ReportKindEnum": "reports.choices.ReportKind",
         "FindingKindEnum": "assurance.choices.FindingKind",
-        "FindingStateEnum": "assurance.choices.FindingState",
         "CertificationEventKindEnum": "assurance.choices.CertificationKind",
         "EventStatusEnum": "monitoring.choices.EventStatus",
-        "AlertStateEnum": "monitoring.choices.AlertState",
         "AvailabilityTargetStatusEnum": "availability.choices.TargetStatus",
         "SecurityImpactEnum": "incidents.choices.CIAImpact",
-        "LanguageEnum": ["ko", "en"],
     },
 }
 

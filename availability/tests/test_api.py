@@ -59,6 +59,6 @@ def test_the_outage_list_runs_a_fixed_number_of_queries(agent_api, service, othe
                                                         django_assert_num_queries):
     outage(service, kst_nov(10, 3), kst_nov(10, 4))
     outage(other_service, kst_nov(10, 3), kst_nov(10, 4))
-    with django_assert_num_queries(5):  # auth, count, rows with service and incident
+    with django_assert_num_queries(4):  # token with roles, count, rows with service and incident
         answer = agent_api.get(URL)
     assert answer.json()["count"] == 2

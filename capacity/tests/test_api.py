@@ -135,7 +135,7 @@ def test_metric_list_runs_a_constant_number_of_queries(agent_api, agent, django_
         services.record_samples([{"ci": ci.pk, "metric": key, "value": 1} for key in ("cpu_percent", "memory_percent")],
                                 actor=agent)
     agent_api.get(URL)
-    with django_assert_num_queries(4):  # session/token user, count, page, (no per-row query)
+    with django_assert_num_queries(3):  # token user with roles, count, page, (no per-row query)
         response = agent_api.get(URL)
     assert response.json()["count"] == 10
 

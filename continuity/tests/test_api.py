@@ -57,7 +57,7 @@ def test_plan_list_query_count_is_constant(agent_api, agent, drp, django_assert_
         from continuity import services
         services.create_plan(actor=agent, channel=Channel.WEB, document=document, rto_minutes=1, rpo_minutes=1)
     agent_api.get("/api/v1/continuity/plans/")
-    with django_assert_num_queries(5):  # session, user, count, page, services prefetch
+    with django_assert_num_queries(4):  # token user with roles, count, page, services prefetch
         response = agent_api.get("/api/v1/continuity/plans/")
     assert response.json()["count"] == 5
 

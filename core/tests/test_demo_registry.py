@@ -7,8 +7,9 @@ from core import demo
 
 def test_seeders_run_in_dependency_order():
     assert demo.names() == ["accounts", "cmdb", "sla", "incidents", "problems", "changes", "releases", "catalog",
-                            "fulfilment", "knowledge", "monitoring", "surveys", "voc", "improvements", "mailin",
-                            "webhooks", "dashboards", "reports"]
+                            "fulfilment", "knowledge", "monitoring", "surveys", "voc", "documents", "suppliers",
+                            "portfolio", "availability", "capacity", "continuity", "improvements", "publicsla",
+                            "mailin", "webhooks", "dashboards", "reports", "assurance"]
 
 
 def test_a_seeder_registered_before_what_it_needs_is_refused():

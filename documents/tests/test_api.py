@@ -100,9 +100,9 @@ def test_list_runs_a_constant_number_of_queries(agent_api, make_document, django
     for n in range(3):
         make_document(title=f"Procedure {n}")
     agent_api.get(URL)  # warm the session and content types
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         assert len(agent_api.get(URL).json()["results"]) == 3
     for n in range(3, 8):
         make_document(title=f"Procedure {n}")
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         assert len(agent_api.get(URL).json()["results"]) == 8

@@ -72,10 +72,10 @@ def test_list_runs_a_constant_number_of_queries(agent_api, agent, django_assert_
     for n in range(2):
         services.create_service(actor=agent, channel=Channel.WEB, service=service(f"Service {n}"))
     agent_api.get(URL)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert len(agent_api.get(URL).json()["results"]) == 2
     for n in range(2, 6):
         services.create_service(actor=agent, channel=Channel.WEB, service=service(f"Service {n}"))
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert len(agent_api.get(URL).json()["results"]) == 6
     assert PortfolioService.objects.count() == 6

@@ -78,6 +78,6 @@ def test_the_list_runs_a_fixed_number_of_queries(agent_api, contract, manager, s
     from publicsla import services
 
     services.create_contract(actor=manager, channel=Channel.WEB, name="두번째", services=[system_service])
-    with django_assert_num_queries(7):  # session, user, token-less auth bits, count, contracts, indicators, services
+    with django_assert_num_queries(6):  # token user with roles, count, contracts, indicators, services
         answer = agent_api.get(URL)
     assert answer.json()["count"] == 2

@@ -146,7 +146,7 @@ def test_the_dispute_log(manager_api, make_contract, hanbit):
     assert [(d["subject"], d["state"], d["supplier"]) for d in listed] == [("3월 장애 크레딧", "open", hanbit.pk)]
 
 
-CONTRACT_LIST_QUERIES = 11
+CONTRACT_LIST_QUERIES = 10
 
 
 def test_the_contract_list_runs_a_pinned_number_of_queries(agent_api, make_contract, p1_sla,
@@ -163,5 +163,5 @@ def test_the_contract_list_runs_a_pinned_number_of_queries(agent_api, make_contr
 
 def test_the_supplier_list_runs_a_pinned_number_of_queries(agent_api, hanbit, django_assert_num_queries):
     agent_api.get("/api/v1/suppliers/")
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         assert agent_api.get("/api/v1/suppliers/").status_code == 200
