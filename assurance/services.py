@@ -22,7 +22,8 @@ from assurance.models import (
 from core import audit as trail
 from core import events
 from core.choices import AuditAction
-from core.exceptions import DomainError, PermissionRefused, StaleVersion
+from core.exceptions import DomainError, PermissionRefused
+from core.services import lock_for_update
 
 PROGRAMME_FIELDS = ("name", "start_year", "description")
 AUDIT_FIELDS = ("programme", "number", "title", "scope", "processes", "audited_teams", "planned_date",
@@ -63,9 +64,7 @@ def _update(record, *, actor, channel, changes, audited, event, expected_version
     """Lock the row, check the version (409 when stale), apply `changes`, audit the difference,
     bump the version and publish `event` with the changed field names. Nothing sent, nothing changes."""
     now = now or timezone.now()
-    locked = type(record).objects.select_for_update().get(pk=record.pk)
-    if expected_version is not None and expected_version != locked.version:
-        raise StaleVersion(locked.version)
+    locked = lock_for_update(record, expected_version)
     before = trail.snapshot(locked, audited)
     for name, value in changes.items():
         setattr(locked, name, value)

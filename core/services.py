@@ -62,7 +62,8 @@ def create_ticket(model, *, actor, channel, m2m=None, now=None, audit_context=No
 
 
 def lock_for_update(ticket, expected_version=None):
-    """Re-read the row under a lock; refuse if the caller's copy is stale."""
+    """Re-read the row under a lock; refuse if the caller's copy is stale. Any record with a
+    `version` (tickets, and the registers' non-ticket records) is locked this way."""
     locked = type(ticket).objects.select_for_update().get(pk=ticket.pk)
     if expected_version is not None and int(expected_version) != locked.version:
         raise StaleVersion(locked.version)

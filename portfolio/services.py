@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from accounts import roles
 from changes.choices import ChangeState
 from core import audit, events
-from core.exceptions import DomainError, PermissionRefused, StaleVersion
+from core.exceptions import DomainError, PermissionRefused
+from core.services import lock_for_update
 from portfolio import lifecycle
 from portfolio.choices import Lifecycle
 from portfolio.models import PortfolioService
@@ -72,9 +73,7 @@ def update_service(entry, *, actor, channel, changes, expected_version=None, now
     customers = changes.pop("customers", None)
     _check(changes)
     changes.pop("service", None)
-    locked = PortfolioService.objects.select_for_update().get(pk=entry.pk)
-    if expected_version is not None and int(expected_version) != locked.version:
-        raise StaleVersion(locked.version)
+    locked = lock_for_update(entry, expected_version)
     old_stage = locked.lifecycle
     target = changes.get("lifecycle", old_stage)
     change = changes["change"] if "change" in changes else locked.change

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from core import audit, events
 from core.choices import AuditAction, Channel
-from core.exceptions import StaleVersion
+from core.services import lock_for_update
 from sla import services as sla_services
 from sla.models import SLADefinition
 from suppliers.choices import UNDERPINNING, DisputeState
@@ -28,13 +28,6 @@ CONTRACT_M2M = ("services", "documents")
 DISPUTE_FIELDS = ("contract", "raised_on", "subject", "amount", "state", "resolution", "resolved_on")
 # The ticket type the contract's targets run on: incidents are what suppliers restore.
 TICKET_TYPE = ("incidents", "incident")
-
-
-def _locked(model, record, expected_version):
-    locked = model.objects.select_for_update().get(pk=record.pk)
-    if expected_version is not None and int(expected_version) != locked.version:
-        raise StaleVersion(locked.version)
-    return locked
 
 
 def _audited(obj, *, before, after, created, actor, channel, event):
@@ -77,7 +70,7 @@ def save_supplier(supplier: Supplier | None, *, actor, channel, fields: dict, co
                   expected_version=None) -> Supplier:
     """Create or update a supplier; `contacts` (list of {name, email, phone, role}) replaces the old ones."""
     created = supplier is None or supplier.pk is None
-    supplier = Supplier() if created else _locked(Supplier, supplier, expected_version)
+    supplier = Supplier() if created else lock_for_update(supplier, expected_version)
     before = _supplier_state(supplier)
     for name, value in fields.items():
         if name in SUPPLIER_FIELDS:
@@ -161,7 +154,7 @@ def save_contract(contract: Contract | None, *, actor, channel, fields: dict, se
     the tickets of its services (for an OLA or UC: those assigned to the supplier's group);
     an empty list removes the definition's targets and deactivates it."""
     created = contract is None or contract.pk is None
-    contract = Contract() if created else _locked(Contract, contract, expected_version)
+    contract = Contract() if created else lock_for_update(contract, expected_version)
     before = _contract_state(contract)
     for name, value in fields.items():
         if name in CONTRACT_FIELDS:
@@ -242,7 +235,7 @@ def close_ended(*, today=None) -> int:
 def save_dispute(dispute: Dispute | None, *, actor, channel, fields: dict, expected_version=None) -> Dispute:
     """Log a dispute or update it; resolving needs the resolution and stamps the date."""
     created = dispute is None or dispute.pk is None
-    dispute = Dispute() if created else _locked(Dispute, dispute, expected_version)
+    dispute = Dispute() if created else lock_for_update(dispute, expected_version)
     before = audit.snapshot(dispute, DISPUTE_FIELDS) if not created else {}
     for name, value in fields.items():
         if name in DISPUTE_FIELDS:
