@@ -1,8 +1,13 @@
 """What every ticket serializer shares."""
 
-from rest_framework import relations, serializers
+import datetime
+
+from django.conf import settings
+from django.utils import timezone
+from rest_framework import ISO_8601, relations, serializers
 from rest_framework.fields import Field, SkipField
 from rest_framework.relations import PKOnlyObject
+from rest_framework.settings import api_settings
 
 from core.api.fields import VisiblePrimaryKeyRelatedField
 
@@ -110,7 +115,7 @@ def _fast(serializer, field, model):
     path = _model_path(model, attrs)
     if path is None:
         return None
-    convert = field.to_representation
+    convert = _fast_datetime(field) or field.to_representation
     generic = _generic(field)
     if len(path) == 1:
         attr = path[0]
@@ -132,6 +137,30 @@ def _fast(serializer, field, model):
             return generic(instance)
         return None if value is None else convert(value)
     return get_path
+
+
+def _fast_datetime(field):
+    """DateTimeField.to_representation for an aware datetime in ISO 8601 (the API's format),
+    without its per-value look-ups of the field's format and the settings; anything else (a
+    naive or odd value, another format, a field with its own time zone) goes through the
+    field's own code. A twentieth of an API list's CPU was 250 of these."""
+    if type(field) is not serializers.DateTimeField or hasattr(field, "timezone") or not settings.USE_TZ:
+        return None
+    output_format = getattr(field, "format", api_settings.DATETIME_FORMAT)
+    if output_format is None or output_format.lower() != ISO_8601:
+        return None
+    slow = field.to_representation
+    get_current_timezone = timezone.get_current_timezone
+
+    def convert(value):
+        if type(value) is not datetime.datetime or value.utcoffset() is None:
+            return slow(value)
+        try:
+            text = value.astimezone(get_current_timezone()).isoformat()
+        except OverflowError:
+            return slow(value)
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+    return convert
 
 
 def _compile(serializer, model):
