@@ -172,11 +172,12 @@ class Attachment(models.Model):
         return self.filename
 
 
-def attach_rows(instances, names):
+def attach_rows(instances, names, columns=None):
     """Load the rows the foreign keys `names` of `instances` point to, one query per related
     model (a caller and an assignee are both users: one query, where prefetch_related runs one
     per field), without ordering (nothing is listed in their order). A relation already in
-    memory is kept."""
+    memory is kept. `columns` ({related model: field names}) loads only those columns of that
+    model's rows (the API shows a user's id and names, not their settings)."""
     if not instances:
         return
     meta = type(instances[0])._meta
@@ -187,7 +188,12 @@ def attach_rows(instances, names):
     for related, fields in by_model.items():
         wanted = {getattr(obj, f.attname) for obj in instances for f in fields if not f.is_cached(obj)}
         wanted.discard(None)
-        rows = related._base_manager.order_by().in_bulk(wanted) if wanted else {}
+        rows = {}
+        if wanted:
+            rows = related._base_manager.order_by()
+            if columns and related in columns:
+                rows = rows.only(*columns[related])
+            rows = rows.in_bulk(wanted)
         for obj in instances:
             for f in fields:
                 if not f.is_cached(obj):
@@ -196,24 +202,36 @@ def attach_rows(instances, names):
 
 class TicketQuerySet(models.QuerySet):
     _attached_rows = ()
+    _attached_columns = None
 
-    def with_rows(self, *names):
+    def with_rows(self, *names, columns=None):
         """Load these foreign keys' rows with the results, one query per related model
-        (attach_rows): issue 12, the API and desk lists read seven relations of four models."""
+        (attach_rows): issue 12, the API and desk lists read seven relations of four models.
+        `columns` ({related model: field names}) narrows what is read of those rows."""
         clone = self._chain()
         clone._attached_rows = (*self._attached_rows, *names)
+        if columns:
+            clone._attached_columns = {**(self._attached_columns or {}), **columns}
         return clone
+
+    def only_rows(self, *names, columns=None):
+        """Like with_rows, but these relations instead of those asked for so far."""
+        clone = self._chain()
+        clone._attached_rows = ()
+        clone._attached_columns = None
+        return clone.with_rows(*names, columns=columns)
 
     def _clone(self):
         clone = super()._clone()
         clone._attached_rows = self._attached_rows
+        clone._attached_columns = self._attached_columns
         return clone
 
     def _fetch_all(self):
         fresh = self._result_cache is None
         super()._fetch_all()
         if fresh and self._attached_rows and self._iterable_class is models.query.ModelIterable:
-            attach_rows(self._result_cache, self._attached_rows)
+            attach_rows(self._result_cache, self._attached_rows, self._attached_columns)
 
     def visible_to(self, user):
         """The start of every ticket list, detail, export, search and API queryset.

@@ -7,7 +7,7 @@ from rest_framework import serializers
 from accounts.api.serializers import UserBriefSerializer
 from accounts.models import Team, User
 from cmdb.models import ConfigurationItem
-from core.api.fields import VisiblePrimaryKeyRelatedField, VisibleSlugRelatedField
+from core.api.fields import RecordUrlField, VisiblePrimaryKeyRelatedField, VisibleSlugRelatedField
 from core.api.serializers import TicketSerializer, VisibleRelationsSerializer
 from core.models import Comment
 from incidents.choices import IncidentChannel, IncidentState, OnHoldReason, ResolutionCode
@@ -17,7 +17,7 @@ from incidents.models import Category, Incident, SecurityNotification
 from sla.api.serializers import SLAClockSerializer, TicketClocksSerializer
 
 
-class SecurityDetailSerializer(serializers.ModelSerializer):
+class SecurityDetailSerializer(VisibleRelationsSerializer):
     """The security group's part of an information security incident."""
 
     class Meta:
@@ -58,7 +58,7 @@ class IncidentSerializer(TicketSerializer):
     caller_detail = UserBriefSerializer(source="caller", read_only=True)
     assigned_to_detail = UserBriefSerializer(source="assigned_to", read_only=True, allow_null=True)
     slas = TicketClocksSerializer(child=SLAClockSerializer(), source="sla_clocks", read_only=True)
-    url = serializers.CharField(source="get_absolute_url", read_only=True)
+    url = RecordUrlField("incidents:incident_detail")
     is_security = serializers.BooleanField(read_only=True, help_text=_(
         "An information security incident: seen only by the security group (and its caller). Set and "
         "cleared in the desk, not through this resource."))

@@ -15,20 +15,30 @@ from core.search import ticket_number
 from incidents import security, security_services, services
 from incidents.api.serializers import CommentSerializer, IncidentSerializer, SecurityNotificationSerializer
 from incidents.filtersets import ORDERING_FIELDS, IncidentFilterSet
-from incidents.models import Incident
+from accounts.models import User
+from incidents.models import Category, Incident
 from incidents.paging import CappedCountPaginator
-from sla.api.serializers import LISTED_CLOCKS
+from sla.api.serializers import LISTED_CLOCK_COLUMNS, LISTED_CLOCKS
 from sla.models import SLAClock
 
 
-def incident_queryset(user):
-    return (
-        Incident.objects.visible_to(user).with_list_relations()
-        .prefetch_related(Prefetch("sla_clocks", queryset=SLAClock.objects.select_related("definition"),
-                                   to_attr=LISTED_CLOCKS),
-                          # `parent` shows the major incident's number: one query for the page's
-                          # children, not one per child.
-                          Prefetch("parent", queryset=Incident.objects.only("id", "number")))
+def incident_queryset(user, reading=False):
+    """The incidents of API v1 with what their representation shows. `reading` (a list, a
+    detail): only what IncidentSerializer reads, no more (issue 12, third round: the team and
+    CI rows of the desk's list relations are shown by id, which the incident row holds; a user
+    is shown by id and names, not with their settings; a clock with its definition's name, not
+    the definition's conditions). Writes read the full rows, which the services use."""
+    incidents = Incident.objects.visible_to(user).with_list_relations()
+    clocks = SLAClock.objects.select_related("definition")
+    if reading:
+        incidents = incidents.only_rows("caller", "assigned_to", "category", "subcategory", columns={
+            User: ("id", "username", "display_name"), Category: ("id", "slug")})
+        clocks = clocks.only(*LISTED_CLOCK_COLUMNS)
+    return incidents.prefetch_related(
+        Prefetch("sla_clocks", queryset=clocks, to_attr=LISTED_CLOCKS),
+        # `parent` shows the major incident's number: one query for the page's children, not
+        # one per child.
+        Prefetch("parent", queryset=Incident.objects.only("id", "number")),
     )
 
 
@@ -60,7 +70,7 @@ class IncidentViewSet(TicketViewSet):
     NUMBER_SEARCH_PARAMS = frozenset({"search", "page_size", "ordering", "format"})
 
     def get_queryset(self):
-        return incident_queryset(self.request.user)
+        return incident_queryset(self.request.user, reading=self.action in ("list", "retrieve"))
 
     def list(self, request, *args, **kwargs):
         # An agent pasting a ticket number wants that incident: one look-up on the number's unique

@@ -1,12 +1,16 @@
 """API v1 service level management: calendars, definitions and clocks (with their events)."""
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core import memo
 from core.api.fields import VisiblePrimaryKeyRelatedField
 from core.api.schema import HourMinuteField
 from core.api.serializers import VisibleRelationsSerializer
+from sla.calendars import calendar_value
 from sla.choices import ClockKind, EventKind, ExceptionKind, Weekday
+from sla.engine import elapsed_at
 from sla.models import BusinessCalendar, ClockEvent, EscalationRule, SLAClock, SLADefinition
 
 
@@ -14,6 +18,21 @@ from sla.models import BusinessCalendar, ClockEvent, EscalationRule, SLAClock, S
 # a plain list per ticket. Prefetched into the relation itself, Django builds a filtered
 # queryset for every ticket of the page to hold them (a quarter of the prefetch's CPU, issue 12).
 LISTED_CLOCKS = "listed_sla_clocks"
+# What SLAClockSerializer reads of a clock and its definition (a list may load only these; the
+# definition's conditions and the clock's warnings are JSON decoded for nothing otherwise).
+LISTED_CLOCK_COLUMNS = (
+    "content_type", "object_id", "definition", "kind", "state", "priority", "target_minutes", "started_at",
+    "segment_started_at", "due_at", "paused_at", "elapsed_business_seconds", "breached_at", "stopped_at",
+    "definition__name", "definition__agreement", "definition__calendar",
+)
+
+
+def calendar_row(calendar_id):
+    """The calendar row, kept in the process until a calendar changes (core.memo, watched in
+    SLAConfig.ready): a running clock's live count needs its calendar, which was one query of
+    every list and detail with a running clock (issue 12, third round)."""
+    return memo.memoised(f"sla.calendar:{calendar_id}",
+                         lambda: BusinessCalendar.objects.filter(pk=calendar_id).first())
 
 
 class TicketClocksSerializer(serializers.ListSerializer):
@@ -37,26 +56,26 @@ class SLAClockSerializer(VisibleRelationsSerializer):
     elapsed_business_seconds = serializers.SerializerMethodField()
 
     def get_elapsed_business_seconds(self, clock) -> int:
-        from django.utils import timezone
-
-        from sla.engine import elapsed_at
-
         if clock.stopped_at is not None or clock.paused_at is not None:
             return clock.elapsed_business_seconds
-        root = self.root if self.root is not None else self
-        cache = root.context.setdefault("_sla_calendars", {}) if isinstance(root.context, dict) else {}
-        now = cache.setdefault("_now", timezone.now())
+        cache = self.__dict__.get("_sla_calendars")
+        if cache is None:
+            root = self.root if self.root is not None else self
+            context = root.context
+            cache = context.setdefault("_sla_calendars", {}) if isinstance(context, dict) else {}
+            self._sla_calendars = cache
+        now = cache.get("_now")
+        if now is None:
+            now = cache["_now"] = timezone.now()
         calendar_id = clock.definition.calendar_id
-        if calendar_id not in cache:
-            from sla.calendars import calendar_value
-            from sla.models import BusinessCalendar
-
+        calendar = cache.get(calendar_id)
+        if calendar is None:
             if calendar_id and SLADefinition.calendar.is_cached(clock.definition):
                 row = clock.definition.calendar  # loaded with the definition (a ticket just created)
             else:
-                row = BusinessCalendar.objects.filter(pk=calendar_id).first() if calendar_id else None
-            cache[calendar_id] = calendar_value(row)
-        return elapsed_at(clock, now, cache[calendar_id])
+                row = calendar_row(calendar_id) if calendar_id else None
+            calendar = cache[calendar_id] = calendar_value(row)
+        return elapsed_at(clock, now, calendar)
 
     class Meta:
         model = SLAClock

@@ -1,0 +1,85 @@
+"""The API's compiled representation (core.api.serializers, issue 12) answers exactly what DRF's
+generic to_representation answers, field for field, on incidents of every shape."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from rest_framework import serializers
+from rest_framework.test import APIRequestFactory
+
+from accounts.models import Team
+from accounts.roles import Role
+from core.api.serializers import VisibleRelationsSerializer
+from core.choices import Channel
+from incidents import security_services
+from incidents.api.serializers import IncidentSerializer
+from incidents.api.views import incident_queryset
+from incidents.models import Category, Incident
+from sla.models import SLAClock
+from sla.tests.factories import make_calendar, make_definition
+
+pytestmark = pytest.mark.django_db
+NOW = timezone.now()
+
+
+@pytest.fixture
+def world(open_incident, agent, team, make_user, end_user):
+    make_definition(calendar=make_calendar(), targets={p: (15 * p, 60 * p) for p in range(1, 6)})
+    make_definition(name="24x7", calendar=None, targets={p: (30, 120) for p in range(1, 6)})
+    network = Category.objects.create(name="Network", slug="network")
+    vpn = Category.objects.create(name="VPN", slug="vpn", parent=network)
+    soc_team = Team.objects.create(name="CERT", is_security=True)
+    soc = make_user(Role.AGENT, username="cert_agent")
+    soc_team.members.add(soc)
+    major = open_incident(title="Major", is_major=True, impact=1, urgency=1, assigned_to=agent, assignment_group=team,
+                          category=network, subcategory=vpn, description="")
+    child = open_incident(title="Child", parent=major, service_down=True)
+    bare = open_incident(title="Bare", channel=Channel.EMAIL)
+    breach = security_services.flag(open_incident(title="유출 의심"), actor=soc, channel=Channel.WEB,
+                                    ratings={"confidentiality_impact": "high"}, notes="Forensics started")
+    clocks = list(SLAClock.objects.filter(object_id__in=[major.pk, child.pk]).order_by("id"))
+    assert len(clocks) == 8  # two incidents, two definitions, response and resolution each
+    SLAClock.objects.filter(pk=clocks[0].pk).update(paused_at=NOW - dt.timedelta(hours=1), state="paused")
+    SLAClock.objects.filter(pk=clocks[1].pk).update(breached_at=NOW - dt.timedelta(minutes=5), state="breached")
+    SLAClock.objects.filter(pk=clocks[2].pk).update(stopped_at=NOW, state="met", elapsed_business_seconds=90)
+    return {"agent": agent, "soc": soc, "end_user": end_user, "ids": [major.pk, child.pk, bare.pk, breach.pk]}
+
+
+def generic_data(serializer_class, rows, context, monkeypatch):
+    """What DRF's own Serializer.to_representation answers, nested serializers included."""
+    with monkeypatch.context() as m:
+        m.setattr(VisibleRelationsSerializer, "to_representation", serializers.Serializer.to_representation)
+        return serializer_class(rows, many=True, context=context).data
+
+
+@pytest.mark.parametrize("who", ["agent", "soc", "end_user"])
+@pytest.mark.parametrize("webhook", [False, True])
+def test_the_compiled_representation_is_drf_s(world, who, webhook, monkeypatch):
+    user = world[who]
+    request = APIRequestFactory().get("/api/v1/incidents/")
+    request.user = user
+    for reading in (True, False):
+        rows = list(incident_queryset(user, reading=reading).filter(pk__in=world["ids"]).order_by("id"))
+        assert rows
+        # One `now` for both answers: a running clock's live count moves with the wall clock.
+        context = {"request": request, "_sla_calendars": {"_now": NOW}, **({"webhook": True} if webhook else {})}
+        fast = IncidentSerializer(rows, many=True, context=context).data
+        context = {"request": request, "_sla_calendars": {"_now": NOW}, **({"webhook": True} if webhook else {})}
+        assert fast == generic_data(IncidentSerializer, rows, context, monkeypatch)
+    shown = {row["id"]: row for row in fast}
+    if who != "end_user":
+        assert {c["state"] for row in fast for c in row.get("slas", [])} >= {"running", "paused", "breached", "met"}
+        assert shown[world["ids"][1]]["parent"] == Incident.objects.get(pk=world["ids"][0]).number
+    breach = Incident.objects.get(pk=world["ids"][3])
+    if who == "soc" and not webhook:
+        assert shown[breach.pk]["security"]["confidentiality_impact"] == "high"
+    for row in fast:
+        assert row["url"] == Incident.objects.get(pk=row["id"]).get_absolute_url()
+
+
+def test_a_dict_is_represented_the_generic_way():
+    from accounts.api.serializers import UserBriefSerializer
+
+    assert UserBriefSerializer({"id": 3, "username": "kim", "display_name": "Kim"}).data == {
+        "id": 3, "username": "kim", "display_name": "Kim"}
