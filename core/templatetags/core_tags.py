@@ -38,6 +38,21 @@ def badge(record, field):
 FORMATS = {"full": "Y-m-d H:i", "date": "Y-m-d", "seconds": "Y-m-d H:i:s"}
 
 
+def _numeric(value, form):
+    """`date_format(value, FORMATS[form])` ("month": "m-d H:i") written out: the formats are all
+    digits, the same in every language, and Django's formatter was a third of a queue row's CPU
+    time (issue 12, third round)."""
+    day = f"{value.month:02d}-{value.day:02d}"
+    if form == "month":
+        return f"{day} {value.hour:02d}:{value.minute:02d}"
+    day = f"{value.year:04d}-{day}"
+    if form == "date":
+        return day
+    if form == "seconds":
+        return f"{day} {value.hour:02d}:{value.minute:02d}:{value.second:02d}"
+    return f"{day} {value.hour:02d}:{value.minute:02d}"
+
+
 def _relative(value, now):
     if value <= now:
         return gettext("%(time)s ago") % {"time": timesince(value, now, depth=1)}
@@ -68,9 +83,8 @@ def when(value, form="full"):
             value = timezone.localtime(value)
         now = timezone.localtime() if timezone.is_aware(value) else datetime.datetime.now()
         if form == "short":
-            shown = date_format(value, "m-d H:i" if value.year == now.year else "Y-m-d")
-        else:
-            shown = date_format(value, FORMATS.get(form, FORMATS["full"]))
+            form = "month" if value.year == now.year else "date"
+        shown = _numeric(value, form)
     elif isinstance(value, datetime.date):
         now = timezone.localdate()
         shown = date_format(value, FORMATS["date"])

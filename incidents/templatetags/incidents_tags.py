@@ -5,6 +5,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from core.templatetags.core_tags import badge, when
+from incidents.models import Incident
+
+# get_state_display() builds a dict of every choice on each call; the labels stay lazy (translated
+# when shown).
+_STATE_LABELS = dict(Incident._meta.get_field("state").flatchoices)
 
 register = template.Library()
 
@@ -70,7 +75,7 @@ def incident_row(context, incident):
         f'aria-label="{words["select"]} {e(incident.number)}"></td>\n'
         f'      <td class="text-nowrap"><a href="{e(incident.get_absolute_url())}">{e(incident.number)}</a>{major}</td>\n'
         f'      <td><span class="badge text-bg-{e(badge(incident, "priority"))}">P{incident.priority}</span></td>\n'
-        f'      <td><span class="badge text-bg-{e(badge(incident, "state"))}">{e(incident.get_state_display())}</span></td>\n'
+        f'      <td><span class="badge text-bg-{e(badge(incident, "state"))}">{e(_STATE_LABELS.get(incident.state, incident.state))}</span></td>\n'
         f'      <td class="col-title">{e(truncatechars(incident.title, 80))}<div class="small text-body-secondary">'
         f'{e(incident.caller)}{service}</div></td>\n'
         f'      <td class="text-nowrap small">{when(incident.created_at, "short")}</td>\n'
