@@ -14,7 +14,7 @@ from core.exceptions import DomainError
 from core.selectors import timeline
 from incidents import security_panel, services, workflow
 from incidents.choices import OPEN_STATES, IncidentState
-from incidents.filtersets import ORDERING_FIELDS, IncidentFilterSet, Queue, queue_counts
+from incidents.filtersets import ALL_COUNT_CAP, ORDERING_FIELDS, IncidentFilterSet, Queue, queue_counts
 from incidents.forms import BulkUpdateForm, IncidentForm, IncidentTransitionForm
 from incidents.models import Incident
 from incidents.paging import SEARCH_COUNT_CAP, CappedCountPaginator
@@ -79,6 +79,8 @@ class IncidentListView(DeskMixin, TicketListView):
         counts = {} if htmx and not htmx.boosted else queue_counts(
             Incident.objects.visible_to(self.request.user), self.request.user,
             now=self.filterset.now, soon=self.filterset.soon)
+        if counts.get(Queue.ALL, 0) > ALL_COUNT_CAP:
+            counts[Queue.ALL] = f"{ALL_COUNT_CAP:,}+"
         return {
             "queues": [(value, label, counts.get(value)) for value, label in Queue.choices],
             "queue": params.get("queue", ""),
