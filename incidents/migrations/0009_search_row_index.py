@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
             model_name="incident",
             index=django.contrib.postgres.indexes.GinIndex(
                 django.contrib.postgres.search.SearchVector("number", "title", "description", config="simple"),
-                name="inc_words_gin"),
+                name="inc_words_gin", fastupdate=False),
         ),
         migrations.AddIndex(
             model_name="incident",
