@@ -24,9 +24,11 @@ whether the document needs a refresh).
 from __future__ import annotations
 
 import re
+import time
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorExact
 from django.db import connection
 from django.db.models import F, Q
@@ -107,6 +109,64 @@ def fields_of(model) -> SearchFields:
 def searchable_models():
     """Every installed model that declares a search document."""
     return [m for m in apps.get_models() if isinstance(getattr(m, "SEARCH_FIELDS", None), SearchFields)]
+
+
+# ANALYZE's statistics of a `row_index` expression index (its most common lexemes and their
+# shares of rows), kept per process for a few minutes: they move only when ANALYZE runs.
+WORD_STATISTICS_SECONDS = 300
+_word_statistics: dict = {}
+
+
+def forget_word_statistics():
+    """Drop this process's statistics (tests: each test's rows are its own)."""
+    _word_statistics.clear()
+
+
+def _statistics(model):
+    held = _word_statistics.get(model)
+    if held is not None and held[0] > time.monotonic():
+        return held[1]
+    index = next((i for i in model._meta.indexes if isinstance(i, GinIndex) and i.expressions), None)
+    value = None
+    if index is not None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples "
+                "FROM pg_class c LEFT JOIN pg_stats s ON s.tablename = %s AND s.schemaname = current_schema() "
+                "WHERE c.relname = %s AND c.relnamespace = current_schema()::regnamespace",
+                [index.name, model._meta.db_table])
+            row = cursor.fetchone()
+        if row and row[0] and row[1] and row[2] and row[2] > 0:
+            value = (dict(zip(row[0], row[1])), row[2])
+    _word_statistics[model] = (time.monotonic() + WORD_STATISTICS_SECONDS, value)
+    return value
+
+
+def estimated_matches(model, text):
+    """How many rows of a `row_index` type hold every word of `text` (by prefix), as PostgreSQL
+    estimates it: the shares of the most common lexemes each word is a prefix of, multiplied.
+    None when a word is not among them (it is rarer than the least common of them) or there are
+    no statistics yet. One query per process every few minutes, none otherwise.
+
+    A search list uses it to skip its capped count for a common word: counting the matches
+    through the expression index reads every one of them (118,077 entries for "vpn" at a million
+    incidents, ~0.2-0.6 s), and evaluating the expression row by row is ~40 times dearer than
+    reading a stored vector, so the count's early stop is gone too (incidents.paging)."""
+    spec = fields_of(model)
+    if not spec.row_index:
+        return None
+    words = terms(text, spec.max_terms)
+    stats = _statistics(model) if words else None
+    if stats is None:
+        return None
+    frequencies, rows = stats
+    share = 1.0
+    for word in words:
+        word_share = sum(f for lexeme, f in frequencies.items() if lexeme.startswith(word))
+        if not word_share:
+            return None
+        share *= min(word_share, 1.0)
+    return share * rows
 
 
 def new_document(instance):
