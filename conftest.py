@@ -177,11 +177,13 @@ def sign_in(page, login, user, language):
 def fresh_configuration_memo():
     """Each test reads SLA definitions and routing rules from its own database state: what a
     previous test loaded was rolled back without a save signal (core.memo)."""
-    from core import memo
+    from core import memo, search
 
     memo.clear()
+    search.forget_word_statistics()
     yield
     memo.clear()
+    search.forget_word_statistics()
 
 
 @pytest.fixture(autouse=True)

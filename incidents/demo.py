@@ -277,7 +277,7 @@ _AUDIT_CHANNEL = {"portal": Channel.PORTAL, "agent": Channel.WEB, "api": Channel
 
 
 def _copy(rows):
-    """COPY into a temporary table, then one INSERT … SELECT that also builds the search document."""
+    """COPY into a temporary table, then one INSERT … SELECT."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for row in rows:
@@ -291,12 +291,9 @@ def _copy(rows):
         )
         cursor.cursor.copy_expert(f"COPY demo_incident_load ({column_list}) FROM STDIN WITH (FORMAT csv, NULL '\\N')",
                                   buffer)
-        cursor.execute(
-            f"INSERT INTO incidents_incident ({column_list}, search_vector) "
-            f"SELECT {column_list}, "
-            "setweight(to_tsvector('simple', number), 'A') || setweight(to_tsvector('simple', title), 'A') || "
-            "setweight(to_tsvector('simple', description), 'B') FROM demo_incident_load"
-        )
+        # No stored search document: these rows have no comments, so their words are searched
+        # through inc_words_gin alone (core.search, `row_index`).
+        cursor.execute(f"INSERT INTO incidents_incident ({column_list}) SELECT {column_list} FROM demo_incident_load")
 
 
 def _csv(value):

@@ -7,6 +7,10 @@ from core.paging import IdPage, rows_for_ids  # noqa: F401  (the id-page paging 
 
 
 SEARCH_COUNT_CAP = 1000
+# A word PostgreSQL's statistics put at this many matches or more is common (core.search.
+# estimated_matches): its list skips the count. Ten times the cap leaves room for the estimate's
+# error; a word it cannot estimate (rarer than the most common lexemes) is always counted.
+COMMON_MATCHES = 10 * SEARCH_COUNT_CAP
 
 
 class CappedCountPaginator(Paginator):
@@ -27,9 +31,32 @@ class CappedCountPaginator(Paginator):
     sort of at most 1,000 rows; otherwise the word is common and the page walks its order's index.
     """
 
+    # What the caller estimated the search matches, when the search is all that narrows the list
+    # (search_paginator): other filters would make the estimate wrong.
+    estimated_matches = None
+
     @cached_property
     def count(self):
+        if self.estimated_matches is not None and self.estimated_matches >= COMMON_MATCHES:
+            # Common beyond doubt: "1,000 or more" without reading them, and the page walks its
+            # order's index (a few hundred rows for 25 matches).
+            return SEARCH_COUNT_CAP
         ids = list(self.object_list.order_by().values_list("pk", flat=True)[: SEARCH_COUNT_CAP + 1])
         if len(ids) <= SEARCH_COUNT_CAP:
             self.object_list = self.object_list.filter(pk__in=ids)
         return min(len(ids), SEARCH_COUNT_CAP)
+
+
+def search_paginator(model, text, user, narrowed):
+    """The CappedCountPaginator of a search list of `model`. A desk agent's search that nothing
+    else narrows (`narrowed` False) may use PostgreSQL's estimate of a common word's matches
+    instead of counting them; an end user sees only their own tickets, so theirs is counted."""
+    from accounts import roles
+    from core import search
+
+    if narrowed or not roles.is_agent(user):
+        return CappedCountPaginator
+    estimate = search.estimated_matches(model, text)
+    if estimate is None:
+        return CappedCountPaginator
+    return type("EstimatedSearchPaginator", (CappedCountPaginator,), {"estimated_matches": estimate})

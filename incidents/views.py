@@ -17,7 +17,7 @@ from incidents.choices import OPEN_STATES, IncidentState
 from incidents.filtersets import ALL_COUNT_CAP, ORDERING_FIELDS, IncidentFilterSet, Queue, queue_counts
 from incidents.forms import BulkUpdateForm, IncidentForm, IncidentTransitionForm
 from incidents.models import Incident
-from incidents.paging import SEARCH_COUNT_CAP, CappedCountPaginator
+from incidents.paging import SEARCH_COUNT_CAP, CappedCountPaginator, search_paginator
 from sla.models import SLAClock
 from core.ticket_views import TicketActionView, TicketDetailView, TicketFormView, TicketListView, TicketMixin
 from core.web import htmx_redirect as _done, int_param
@@ -71,7 +71,11 @@ class IncidentListView(DeskMixin, TicketListView):
 
     def get_paginator_class(self, params):
         # Counting every match of a common word costs seconds; a search counts up to a cap.
-        return CappedCountPaginator if (params.get("search") or "").strip() else Paginator
+        text = (params.get("search") or "").strip()
+        if not text:
+            return Paginator
+        narrowed = any(value for key, value in params.items() if key not in ("search", "page", "ordering"))
+        return search_paginator(Incident, text, self.request.user, narrowed)
 
     def get_extra_context(self, params, page):
         htmx = getattr(self.request, "htmx", None)

@@ -64,3 +64,16 @@ def test_a_whole_ticket_number_is_an_exact_look_up_in_any_case(agent, end_user):
     assert len(search.apply(Incident.objects.all(), first.number[:-2])) == 2
     # A number of another type is a word like any other.
     assert search.ticket_number(Incident, "PRB0001001") is None
+
+
+@pytest.mark.django_db
+def test_an_incident_word_search_reads_both_search_indexes():
+    """The expression `apply` searches must be the one inc_words_gin was built on, or every word
+    search would evaluate to_tsvector row by row (75 s for a rare word at a million incidents)."""
+    from django.db import connection
+
+    found = search.apply(Incident.objects.all(), "vpn 복합기").values("pk")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = found.explain()
+    assert "inc_words_gin" in plan and "inc_commented_gin" in plan

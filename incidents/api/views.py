@@ -17,7 +17,7 @@ from incidents.api.serializers import CommentSerializer, IncidentSerializer, Sec
 from incidents.filtersets import ORDERING_FIELDS, IncidentFilterSet
 from accounts.models import User
 from incidents.models import Category, Incident
-from incidents.paging import CappedCountPaginator
+from incidents.paging import CappedCountPaginator, search_paginator
 from sla.api.serializers import LISTED_CLOCK_COLUMNS, LISTED_CLOCKS
 from sla.models import SLAClock
 
@@ -68,6 +68,8 @@ class IncidentViewSet(TicketViewSet):
 
     # A search for a whole ticket number with nothing else to filter by: see list().
     NUMBER_SEARCH_PARAMS = frozenset({"search", "page_size", "ordering", "format"})
+    # A word search that nothing else narrows may skip counting a common word (incidents.paging).
+    WORD_SEARCH_PARAMS = NUMBER_SEARCH_PARAMS | {"page"}
 
     def get_queryset(self):
         return incident_queryset(self.request.user, reading=self.action in ("list", "retrieve"))
@@ -81,6 +83,10 @@ class IncidentViewSet(TicketViewSet):
         if params.keys() <= self.NUMBER_SEARCH_PARAMS:
             number = ticket_number(Incident, params.get("search") or "")
         if number is None:
+            text = (params.get("search") or "").strip()
+            if text:
+                narrowed = any(value for key, value in params.items() if key not in self.WORD_SEARCH_PARAMS)
+                self.search_paginator_class = search_paginator(Incident, text, request.user, narrowed)
             return super().list(request, *args, **kwargs)
         row = self.get_queryset().filter(number=number).first()
         results = [self.get_serializer(row).data] if row is not None else []

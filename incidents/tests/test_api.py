@@ -186,6 +186,28 @@ def test_search_count_is_capped(agent_api, open_incident, monkeypatch):
     assert agent_api.get(LIST).json()["count"] == 3
 
 
+def test_a_common_word_is_estimated_not_counted(agent_api, end_user_api, end_user, agent, open_incident, monkeypatch):
+    """A word PostgreSQL's statistics call common reads "1,000 or more" without counting its
+    matches, but only where nothing else narrows the list: a filter or an end user's own
+    incidents are counted, and a word the statistics do not know is counted."""
+    from incidents import paging
+
+    for i in range(30):
+        open_incident(title=f"VPN drop {i}", caller=end_user if i < 2 else agent)
+    open_incident(title="전사 메일 장애")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE incidents_incident")
+    monkeypatch.setattr(paging, "COMMON_MATCHES", 20)
+    monkeypatch.setattr(paging, "SEARCH_COUNT_CAP", 50)
+
+    body = agent_api.get(f"{LIST}?search=vpn&page_size=3").json()
+    # Estimated common: "the cap or more", not the 30 counted; the page still walks newest first.
+    assert body["count"] == 50 and [r["title"] for r in body["results"]] == [f"VPN drop {i}" for i in (29, 28, 27)]
+    assert agent_api.get(f"{LIST}?search=vpn&state=new").json()["count"] == 30
+    assert agent_api.get(f"{LIST}?search=전사").json()["count"] == 1
+    assert end_user_api.get(f"{LIST}?search=vpn").json()["count"] == 2
+
+
 @pytest.mark.parametrize(("key", "status"), [
     # Keys that could name a record but do not: missing.
     ("99999999999999999999999", 404), ("0", 404), ("INC", 404),

@@ -257,6 +257,31 @@ def test_search_finds_number_title_and_public_comments(open_incident, agent):
     assert found("secretword") == []
 
 
+def test_a_public_comment_makes_an_incident_findable_until_it_is_no_longer_public(open_incident, agent):
+    from core.models import Comment
+    from incidents import search
+
+    incident = open_incident(title="프린터 용지 걸림", description="3층 복합기")
+    found = lambda text: list(search.apply(Incident.objects.all(), text))  # noqa: E731
+    assert found("토너") == []
+    note = services.comment(incident, actor=agent, channel=Channel.WEB, body="토너 교체 완료")
+    assert found("토너") == [incident]
+    # Every word anywhere: one in the title, one in the comment.
+    assert found("프린터 토너") == [incident]
+    note.internal = True  # made a work note (or removed): the document loses its words
+    note.save(update_fields=["internal"])
+    search.refresh([incident.pk])
+    assert found("토너") == [] and found("프린터") == [incident]
+    Comment.objects.filter(pk=note.pk).update(internal=False)
+    search.refresh([incident.pk])
+    assert found("토너") == [incident]
+    Comment.objects.filter(pk=note.pk).delete()
+    search.refresh([incident.pk])
+    assert found("토너") == [] and found("복합기") == [incident]
+    incident.refresh_from_db()
+    assert incident.search_vector is None  # no public comment: nothing stored
+
+
 def test_mail_text_is_not_html_escaped(open_incident, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         open_incident(title="R&D <VPN> 'down'")
