@@ -351,6 +351,9 @@ SPECTACULAR_SETTINGS = {
         "EventStatusEnum": "monitoring.choices.EventStatus",
         "AvailabilityTargetStatusEnum": "availability.choices.TargetStatus",
         "SecurityImpactEnum": "incidents.choices.CIAImpact",
+        # Alerts and audit findings share the same two states; one name serves both.
+        "OpenClosedStateEnum": "monitoring.choices.AlertState",
+        "LanguageEnum": "knowledge.choices.Language",
     },
 }
 

@@ -4,6 +4,7 @@ from rest_framework import serializers
 from core.api.fields import VisiblePrimaryKeyRelatedField, VisibleSlugRelatedField
 from core.api.serializers import VisibleRelationsSerializer
 
+from availability.choices import TargetStatus
 from availability.models import Outage
 from cmdb.models import ConfigurationItem
 from incidents.models import Incident
@@ -42,7 +43,7 @@ class ReportSerializer(serializers.Serializer):
     target_percent = serializers.FloatField()
     warning_percent = serializers.FloatField()
     mtrs_target_minutes = serializers.IntegerField(allow_null=True)
-    status = serializers.ChoiceField(choices=["met", "warning", "breached"], allow_null=True)
+    status = serializers.ChoiceField(choices=TargetStatus.choices, allow_null=True)
 
 
 class ReportAnswerSerializer(serializers.Serializer):
