@@ -1,4 +1,9 @@
-"""Demo teams, organisations and one login per role (password: the role name + "-demo")."""
+"""Demo teams, organisations and one login per role (password: DEMO_PASSWORD), an auditor whose
+account runs out a year after the seed, and an information security team of one."""
+
+import datetime as dt
+
+from django.utils import timezone
 
 from accounts.models import Organisation, Team, User
 from accounts.roles import Role
@@ -44,6 +49,10 @@ demo.korean({
     "Facilities": "시설 관리", "Access cards, desks, meeting rooms and building services.": "출입카드, 좌석, 회의실과 건물 서비스",
     "Demo Requester": "데모 요청자", "Demo Agent": "데모 상담원", "Demo Manager": "데모 관리자",
     "Demo Administrator": "데모 시스템 관리자",
+    "Demo Auditor": "데모 감사인", "Demo Security Officer": "데모 보안 담당자",
+    "Information Security": "정보보안팀",
+    "Sees and handles information security incidents (ISO/IEC 20000-1 8.7.3).":
+        "정보보안 사고를 보고 처리합니다 (ISO/IEC 20000-1 8.7.3).",
     # people's names as Koreans write them (family name first, no space)
     "Kim Min-jun": "김민준", "Lee Seo-yeon": "이서연", "Park Ji-hoon": "박지훈", "Choi Yu-na": "최유나",
     "Jung Hyun-woo": "정현우", "Kang So-yeon": "강소연", "Yoon Tae-yang": "윤태양", "Han Ji-woo": "한지우",
@@ -65,7 +74,11 @@ CATALOG_TEAMS = [
     ("Facilities", "Access cards, desks, meeting rooms and building services.", ["choi.yuna", "song.haeun"]),
 ]
 
-DEMO_LOGINS = [("enduser", Role.END_USER), ("agent", Role.AGENT), ("manager", Role.MANAGER), ("admin", Role.ADMIN)]
+DEMO_LOGINS = [("enduser", Role.END_USER), ("agent", Role.AGENT), ("manager", Role.MANAGER), ("admin", Role.ADMIN),
+               ("auditor", Role.AUDITOR), ("security", Role.AGENT)]
+# Only its members see security incidents (incidents.security): one officer, so that `agent` and
+# the other demo agents show what an agent outside the team does not see.
+SECURITY_TEAM = ("Information Security", "Sees and handles information security incidents (ISO/IEC 20000-1 8.7.3).")
 
 
 def seed(ctx):
@@ -83,6 +96,7 @@ def seed(ctx):
                           teams=[say("Service Desk")], display_name=say("Demo Manager"))
     upsert_user("admin", role=Role.ADMIN, email="admin@example.com", password=DEMO_PASSWORD,
                 teams=[say("Service Desk")], display_name=say("Demo Administrator"))
+    _auditor_and_security(manager)
     agents = []
     for index, (username, name) in enumerate(AGENTS):
         user = upsert_user(username, role=Role.MANAGER if index < 2 else Role.AGENT,
@@ -104,7 +118,25 @@ def seed(ctx):
         end_users=[User.objects.get(username="enduser"), *end_users],
         manager=manager, admin=User.objects.get(username="admin"),
     )
-    ctx.log(f"  accounts: {len(teams)} teams, {len(agents) + 3} staff, {len(end_users) + 1} end users")
+    ctx.log(f"  accounts: {len(teams) + 1} teams, {len(agents) + 4} staff, an auditor, "
+            f"{len(end_users) + 1} end users")
+
+
+def _auditor_and_security(manager, today=None):
+    """A certification auditor (reads the desk and the API, writes nothing) whose account ends a
+    year after the seed, as an auditor's engagement would; and the security team with its officer."""
+    today = today or timezone.localdate()
+    try:
+        valid_until = today.replace(year=today.year + 1)
+    except ValueError:  # 29 February
+        valid_until = today + dt.timedelta(days=365)
+    upsert_user("auditor", role=Role.AUDITOR, email="auditor@example.com", password=DEMO_PASSWORD,
+                display_name=say("Demo Auditor"), valid_until=valid_until)
+    name, description = SECURITY_TEAM
+    team, _created = Team.objects.get_or_create(name=say(name), defaults={
+        "description": say(description), "is_security": True, "manager": manager})
+    upsert_user("security", role=Role.AGENT, email="security@example.com", password=DEMO_PASSWORD,
+                teams=[team.name], display_name=say("Demo Security Officer"))
 
 
 def _line_managers(manager, agents):

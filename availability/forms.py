@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from availability.models import Outage
+from availability.models import Outage, ServiceAvailability
 from cmdb.models import ConfigurationItem
 from core.web import bootstrapify
 from incidents.models import Incident
@@ -48,6 +48,25 @@ class OutageForm(forms.ModelForm):
     def _post_clean(self):
         # The model's constraints (end after start, no overlap) are the services' to check, with
         # their messages; the form only parses.
+        pass
+
+
+class ServiceSettingsForm(forms.ModelForm):
+    """A service's availability settings (managers); availability.services.save_settings writes."""
+
+    class Meta:
+        model = ServiceAvailability
+        fields = ["service", "calendar", "planned_policy", "target_percent", "warning_percent", "mtrs_target_minutes"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = ConfigurationItem.objects.business_services().order_by("name")
+        if self.instance.pk:
+            self.fields["service"].disabled = True
+        bootstrapify(self)
+
+    def validate_unique(self):
+        # One row per service: save_settings changes the existing one rather than refusing.
         pass
 
 

@@ -98,14 +98,14 @@ def save_settings(service, *, actor, channel, **values):
     """Create or change a service's availability settings (managers)."""
     if not roles.is_manager(actor):
         raise PermissionRefused(_("Only managers set availability targets."))
-    target = values.get("target_percent")
-    warning = values.get("warning_percent")
-    if target is not None and warning is not None and warning < target:
-        raise DomainError(_("The warning line is at or above the target."), field="warning_percent")
     row, created = ServiceAvailability.objects.select_for_update().get_or_create(service=service)
     before = {} if created else audit.snapshot(row, SETTINGS_FIELDS)
     for name, value in values.items():
         setattr(row, name, value)
+    # Checked on the row as it will be, so that changing one line alone cannot cross the other.
+    if row.warning_percent is not None and row.target_percent is not None \
+            and row.warning_percent < row.target_percent:
+        raise DomainError(_("The warning line is at or above the target."), field="warning_percent")
     row.save()
     after = audit.snapshot(row, SETTINGS_FIELDS)
     if created:

@@ -2,6 +2,7 @@
 outages, and the form to record or correct an outage."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -10,8 +11,9 @@ from django.views import View
 
 from availability import rules, selectors, services
 from availability.choices import BADGE_COLOURS, TargetStatus
-from availability.forms import MonthForm, OutageForm
-from availability.models import Outage
+from accounts import roles
+from availability.forms import MonthForm, OutageForm, ServiceSettingsForm
+from availability.models import Outage, ServiceAvailability
 from cmdb.models import ConfigurationItem
 from core.choices import Channel
 from core.exceptions import DomainError
@@ -56,6 +58,7 @@ class OverviewView(DeskRequiredMixin, View):
             "outages": selectors.outages_between(start, end)[:200],
             "month_form": MonthForm(initial={"month": first.strftime("%Y-%m")}),
             "form": OutageForm(),
+            "can_set": roles.is_manager(request.user),
         })
 
 
@@ -82,3 +85,39 @@ class OutageFormView(DeskRequiredMixin, View):
             except DomainError as error:
                 form_error(form, error)
         return render(request, self.template_name, {"form": form, "outage": outage}, status=400)
+
+
+class ServiceSettingsFormView(DeskRequiredMixin, View):
+    """Managers set a service's hours, planned-maintenance policy and targets (?service=<id> opens
+    that service's current settings)."""
+
+    template_name = "availability/settings_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not roles.is_manager(request.user):
+            raise PermissionDenied(_("Only managers set availability targets."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def _instance(self, service_id):
+        if not str(service_id or "").isdigit():
+            return None
+        service = get_object_or_404(ConfigurationItem.objects.business_services(), pk=service_id)
+        return ServiceAvailability.objects.filter(service=service).first() or ServiceAvailability(service=service)
+
+    def get(self, request):
+        instance = self._instance(request.GET.get("service"))
+        form = ServiceSettingsForm(instance=instance, initial={"service": instance.service_id} if instance else None)
+        return render(request, self.template_name, {"form": form})
+
+    def post(self, request):
+        form = ServiceSettingsForm(request.POST)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            service = data.pop("service")
+            try:
+                services.save_settings(service, actor=request.user, channel=Channel.WEB, **data)
+                messages.success(request, _("Availability settings of %(service)s saved.") % {"service": service})
+                return redirect("availability:overview")
+            except DomainError as error:
+                form_error(form, error)
+        return render(request, self.template_name, {"form": form}, status=400)

@@ -16,7 +16,6 @@ from catalog.models import ApproverKind, CatalogItem, Category, ItemApprovalStag
 from core import audit, events
 from core import services as core_services
 from core.choices import ApprovalMode, AuditAction
-from core.exceptions import StaleVersion
 
 CATEGORY_FIELDS = ("name", "name_ko", "description", "description_ko", "parent", "icon", "order", "active")
 ITEM_FIELDS = ("category", "name", "name_ko", "summary", "summary_ko", "description", "description_ko", "icon",
@@ -26,14 +25,6 @@ ITEM_M2M = ("organisations", "groups")
 STAGE_FIELDS = ("order", "name", "approver", "group", "mode", "quorum")
 TASK_FIELDS = ("stage", "order", "name", "name_ko", "instructions", "assignment_group", "answer_fields",
                "change_template")
-
-
-def _locked(model, record, expected_version):
-    """The row re-read under a lock; a caller that read an older version is refused (nothing written)."""
-    locked = model.objects.select_for_update().get(pk=record.pk)
-    if expected_version is not None and int(expected_version) != locked.version:
-        raise StaleVersion(locked.version)
-    return locked
 
 
 def _audit_saved(obj, *, before, after, created, actor, channel, event):
@@ -58,7 +49,7 @@ def _audit_saved(obj, *, before, after, created, actor, channel, event):
 def save_category(category: Category | None, *, actor, channel, fields: dict, expected_version=None) -> Category:
     """Create or update a category (one level of nesting: Category.clean says why not)."""
     created = category is None or category.pk is None
-    category = Category() if created else _locked(Category, category, expected_version)
+    category = Category() if created else core_services.lock_for_update(category, expected_version)
     before = {} if created else audit.snapshot(category, CATEGORY_FIELDS)
     for name, value in fields.items():
         if name in CATEGORY_FIELDS:
@@ -174,7 +165,7 @@ def save_item(item: CatalogItem | None, *, actor, channel, fields: dict | None =
     `approval_stages` / `task_templates` (lists of dicts) replace the approval stages and the
     fulfilment plan. A stale `expected_version` raises StaleVersion; nothing is half-written."""
     created = item is None or item.pk is None
-    item = CatalogItem() if created else _locked(CatalogItem, item, expected_version)
+    item = CatalogItem() if created else core_services.lock_for_update(item, expected_version)
     before = {} if created else _item_state(item)
     for name, value in (fields or {}).items():
         if name in ITEM_FIELDS:

@@ -77,6 +77,13 @@ class Document(Ticket):
         return reverse("documents:detail", args=[self.pk])
 
     @property
+    def version_in_force_label(self):
+        """`v3`, or, before the first approval, words: a bare "version 0" reads as a real version."""
+        if self.current_version:
+            return f"v{self.current_version}"
+        return _("draft, not yet approved")
+
+    @property
     def is_review_overdue(self):
         return workflow.review_overdue(self.state, self.review_at, timezone.localdate())
 

@@ -4,12 +4,15 @@ built is ever served."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 
+from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from core import audit, events
 from core.choices import Channel
@@ -19,6 +22,9 @@ from iso.models import EvidencePack, PackState
 log = logging.getLogger(__name__)
 AUDITED = ("clauses", "period_start", "period_end", "sample_size", "seed", "language", "state")
 REQUESTED = "evidence_pack.requested"
+FAILED = "evidence_pack.failed"
+# Stored untranslated and translated where shown (a build's own errors are exception texts).
+STUCK_REASON = gettext_noop("The build stopped: no worker finished it in time. Request the pack again.")
 
 
 def request_pack(*, actor, channel, clauses=None, period_start=None, period_end=None, sample_size=None,
@@ -75,3 +81,29 @@ def build(pack_id: int) -> EvidencePack | None:
             os.unlink(handle.name)
     pack.refresh_from_db()
     return pack
+
+
+def fail_stuck(*, now=None) -> int:
+    """Packs building for longer than ISO_PACK_STUCK_MINUTES end as failed with a reason, so the
+    requester is not left watching a progress bar no worker moves any more (the worker died or
+    was killed mid-build; nothing retries a pack that left `queued`). Returns how many.
+
+    Safe to run twice and beside a live build: a pack whose row a build holds is skipped, and a
+    build that finishes after all still makes its pack ready."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(minutes=settings.ISO_PACK_STUCK_MINUTES)
+    with transaction.atomic():
+        stuck = list(EvidencePack.objects.select_for_update(skip_locked=True)
+                     .filter(state=PackState.BUILDING, started_at__lt=cutoff).order_by("pk"))
+        if not stuck:
+            return 0
+        EvidencePack.objects.filter(pk__in=[p.pk for p in stuck]).update(
+            state=PackState.FAILED, error=STUCK_REASON, finished_at=now)
+        for pack in stuck:
+            log.warning("evidence pack %s was still building after %s minutes: failed", pack.pk,
+                        settings.ISO_PACK_STUCK_MINUTES)
+            audit.record_changes(pack, actor=None, channel=Channel.SYSTEM,
+                                 changes={"state": (PackState.BUILDING, PackState.FAILED)})
+        events.publish_many(FAILED, [(pack, {"id": pack.pk, "reason": STUCK_REASON}) for pack in stuck],
+                            channel=Channel.SYSTEM, at=now)
+    return len(stuck)

@@ -1,4 +1,4 @@
-"""Celery: building evidence packs."""
+"""Celery: building evidence packs, and failing the ones whose worker died mid-build."""
 
 from celery import shared_task
 
@@ -9,6 +9,14 @@ def build_pack(pack_id: int):
     from iso import services
 
     services.build(pack_id)
+
+
+@shared_task(name="iso.fail_stuck_packs", acks_late=True, ignore_result=True)
+def fail_stuck_packs():
+    """Beat: packs left building past ISO_PACK_STUCK_MINUTES end as failed (iso.services.fail_stuck)."""
+    from iso import services
+
+    return services.fail_stuck()
 
 
 def enqueue_build(event):

@@ -351,6 +351,9 @@ SPECTACULAR_SETTINGS = {
         "EventStatusEnum": "monitoring.choices.EventStatus",
         "AvailabilityTargetStatusEnum": "availability.choices.TargetStatus",
         "SecurityImpactEnum": "incidents.choices.CIAImpact",
+        # Alerts and audit findings share the same two states; one name serves both.
+        "OpenClosedStateEnum": "monitoring.choices.AlertState",
+        "LanguageEnum": "knowledge.choices.Language",
     },
 }
 
@@ -386,7 +389,12 @@ CELERY_BEAT_SCHEDULE = {
                                    "options": {"expires": 3000.0}},
     # Suppliers (issue 17): the agreements of ended contracts stop applying to new tickets.
     "suppliers-close-ended": {"task": "suppliers.close_ended", "schedule": 3600.0, "options": {"expires": 3000.0}},
+    # Evidence packs whose worker died mid-build end as failed after ISO_PACK_STUCK_MINUTES.
+    "iso-fail-stuck-packs": {"task": "iso.fail_stuck_packs", "schedule": 300.0, "options": {"expires": 280.0}},
 }
+# An evidence pack still building after this many minutes lost its worker (a real build takes
+# seconds to a few minutes): the beat sweep above marks it failed so it can be requested again.
+ISO_PACK_STUCK_MINUTES = env_int("ISO_PACK_STUCK_MINUTES", 30)
 
 # Service reports (reports.exports.pdf): the TrueType fonts the PDF is drawn with. Debian's
 # fonts-nanum (SIL OFL) covers Hangul; the Dockerfile installs it.

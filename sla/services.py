@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from core import audit, events
 from core import services as core_services
 from core.choices import AuditAction
-from core.exceptions import StaleVersion
 from sla.models import (
     BusinessCalendar,
     CalendarException,
@@ -75,14 +74,6 @@ def _calendar_state(calendar):
     return state
 
 
-def _locked(model, record, expected_version):
-    """The row re-read under a lock; a caller that read an older version is refused (nothing written)."""
-    locked = model.objects.select_for_update().get(pk=record.pk)
-    if expected_version is not None and int(expected_version) != locked.version:
-        raise StaleVersion(locked.version)
-    return locked
-
-
 def _bump_version(obj):
     type(obj).objects.filter(pk=obj.pk).update(version=F("version") + 1)
     obj.version += 1
@@ -110,7 +101,7 @@ def save_calendar(calendar: BusinessCalendar | None, *, actor, channel, fields: 
     """Create or update a calendar; `working_hours` / `custom_dates` (lists of dicts) replace the old ones.
     A stale `expected_version` raises StaleVersion."""
     created = calendar is None or calendar.pk is None
-    calendar = BusinessCalendar() if created else _locked(BusinessCalendar, calendar, expected_version)
+    calendar = BusinessCalendar() if created else core_services.lock_for_update(calendar, expected_version)
     before = _calendar_state(calendar)
     for name, value in fields.items():
         if name in CALENDAR_FIELDS:
@@ -180,7 +171,7 @@ def save_definition(definition: SLADefinition | None, *, actor, channel, fields:
     resolution_minutes}) replaces the old ones. Running clocks keep the target they have.
     A stale `expected_version` raises StaleVersion."""
     created = definition is None or definition.pk is None
-    definition = SLADefinition() if created else _locked(SLADefinition, definition, expected_version)
+    definition = SLADefinition() if created else core_services.lock_for_update(definition, expected_version)
     before = _definition_state(definition)
     for name, value in fields.items():
         if name in DEFINITION_FIELDS:
@@ -225,7 +216,7 @@ def save_escalation_rule(rule: EscalationRule | None, *, actor, channel, fields:
     """Create or update an escalation rule (what happens when a clock reaches a threshold).
     A stale `expected_version` raises StaleVersion."""
     created = rule is None or rule.pk is None
-    rule = EscalationRule() if created else _locked(EscalationRule, rule, expected_version)
+    rule = EscalationRule() if created else core_services.lock_for_update(rule, expected_version)
     before = {} if created else audit.snapshot(rule, RULE_FIELDS)
     for name, value in fields.items():
         if name in RULE_FIELDS:

@@ -239,6 +239,7 @@ MATRIX = [
     ("/availability/", {"GET": DESK_PAGE}),
     ("/availability/outages/new/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),
     ("/availability/outages/<pk>/", {"GET": DESK_PAGE, "POST": DESK_FORM_EMPTY}),
+    ("/availability/settings/", {"GET": MANAGER_FORM, "POST": MANAGER_FORM_EMPTY}),  # managers set targets
     ("/public-sla/", {"GET": DESK_PAGE, "POST": MANAGER_FORM_EMPTY}),
     ("/public-sla/<pk>/", {"GET": DESK_PAGE, "POST": MANAGER_FORM_EMPTY}),
     ("/public-sla/<pk>/evaluation/", {"GET": DESK_PAGE, "POST": MANAGER_FORM_EMPTY}),
@@ -356,6 +357,8 @@ MATRIX = [
     ("/api/v1/availability/outages/<pk>/", {"GET": API_DESK_ONLY, "PATCH": API_DESK_ONLY,
                                             "DELETE": row(401, 403, 403, 204, 204, 204)}),
     ("/api/v1/availability/report/", {"GET": row(401, 403, 403, 400, 400, 400)}),  # no month: 400
+    # a service's availability settings: the desk reads, managers write (an empty PATCH changes nothing)
+    ("/api/v1/availability/settings/<service>/", {"GET": API_DESK_ONLY, "PATCH": row(401, 403, 403, 403, 200, 200)}),
     ("/api/v1/public-sla/contracts/", {"GET": API_DESK_ONLY, "POST": row(401, 403, 403, 403, 400, 400)}),
     ("/api/v1/public-sla/contracts/<pk>/", {"GET": API_DESK_ONLY, "PATCH": row(401, 403, 403, 403, 200, 200)}),
     ("/api/v1/public-sla/contracts/<pk>/evaluation/", {"GET": row(401, 403, 403, 400, 400, 400)}),  # no month
@@ -637,6 +640,7 @@ SAMPLES = {
     "/api/v1/incidents/<pk>/": {"pk": ["incident_a.pk", "incident_a.number"]},
     "/api/v1/problems/<pk>/*": {"pk": ["problem.pk", "problem.number"]},
     "/api/v1/availability/outages/<pk>/": {"pk": ["outage.pk"]},
+    "/api/v1/availability/settings/<service>/": {"service": ["service.pk"]},
     "/availability/outages/<pk>/": {"pk": ["outage.pk"]},
     "/api/v1/public-sla/contracts/<pk>/*": {"pk": ["public_sla_contract.pk"]},
     "/public-sla/<pk>/*": {"pk": ["public_sla_contract.pk"]},

@@ -54,6 +54,8 @@ LATIN_IN_KOREAN |= {"CSAT", "VOC", "XLSX"}
 LATIN_IN_KOREAN |= {"EA", "ITA", "ISP", "PoC", "BCP", "DRP"}
 # Service continuity (issue 17): recovery objectives and plan kinds are written in Latin in Korean practice.
 LATIN_IN_KOREAN |= {"RTO", "RPO", "BCP", "DRP"}
+# Availability (issue 17): mean time to restore service, like MTBF beside it.
+LATIN_IN_KOREAN |= {"MTRS"}
 WORD = re.compile(r"[A-Za-z][A-Za-z'’]+")
 NOT_PROSE = re.compile(
     r"https?://\S+|[\w.+-]+@[\w-]+(\.[\w-]+)+|/[\w/.<>{}-]*|\b[A-Z]{2,5}\d{3,}\b|\b\w+[_.]\w+\b"

@@ -4,9 +4,11 @@ from rest_framework import serializers
 from core.api.fields import VisiblePrimaryKeyRelatedField, VisibleSlugRelatedField
 from core.api.serializers import VisibleRelationsSerializer
 
-from availability.models import Outage
+from availability.choices import TargetStatus
+from availability.models import Outage, ServiceAvailability
 from cmdb.models import ConfigurationItem
 from incidents.models import Incident
+from sla.models import BusinessCalendar
 
 
 class OutageSerializer(VisibleRelationsSerializer):
@@ -42,7 +44,7 @@ class ReportSerializer(serializers.Serializer):
     target_percent = serializers.FloatField()
     warning_percent = serializers.FloatField()
     mtrs_target_minutes = serializers.IntegerField(allow_null=True)
-    status = serializers.ChoiceField(choices=["met", "warning", "breached"], allow_null=True)
+    status = serializers.ChoiceField(choices=TargetStatus.choices, allow_null=True)
 
 
 class ReportAnswerSerializer(serializers.Serializer):
@@ -57,3 +59,20 @@ class ReportAnswerSerializer(serializers.Serializer):
             field.required = False
             fields[name] = field
         return fields
+
+
+class ServiceSettingsSerializer(serializers.ModelSerializer):
+    """How one business service's availability is measured. A service never set answers the
+    defaults (24×7, planned maintenance excluded, target 99.5 %, warning below 99.7 %)."""
+
+    service = serializers.IntegerField(source="service_id", read_only=True)
+    service_name = serializers.CharField(source="service.name", read_only=True)
+    calendar = serializers.PrimaryKeyRelatedField(
+        queryset=BusinessCalendar.objects.all(), allow_null=True, required=False,
+        help_text=_("The business calendar of the service hours; null: measured 24×7."))
+
+    class Meta:
+        model = ServiceAvailability
+        fields = ["service", "service_name", "calendar", "planned_policy", "target_percent", "warning_percent",
+                  "mtrs_target_minutes", "updated_at"]
+        read_only_fields = ["updated_at"]

@@ -1,9 +1,12 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from availability.api.views import OutageViewSet, ReportView
+from availability.api.views import OutageViewSet, ReportView, ServiceSettingsView
 
 router = SimpleRouter()
 router.register("outages", OutageViewSet, basename="outage")
 
-urlpatterns = [path("report/", ReportView.as_view(), name="availability-report")] + router.urls
+urlpatterns = [
+    path("report/", ReportView.as_view(), name="availability-report"),
+    path("settings/<int:service>/", ServiceSettingsView.as_view(), name="availability-settings"),
+] + router.urls

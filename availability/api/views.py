@@ -1,3 +1,4 @@
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
@@ -6,12 +7,17 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from availability import rules, selectors, services
-from availability.api.serializers import OutageSerializer, ReportAnswerSerializer, ReportQuerySerializer
+from availability.api.serializers import (
+    OutageSerializer,
+    ReportAnswerSerializer,
+    ReportQuerySerializer,
+    ServiceSettingsSerializer,
+)
 from availability.filtersets import OutageFilterSet
-from availability.models import Outage
+from availability.models import Outage, ServiceAvailability
 from cmdb.models import ConfigurationItem
 from core.api.mixins import AnyKeyLookupMixin, ApiActorMixin
-from core.api.permissions import DeskOnly
+from core.api.permissions import DeskOnly, DeskReadManagerWrite
 
 
 class OutageViewSet(AnyKeyLookupMixin, ApiActorMixin, viewsets.ModelViewSet):
@@ -69,3 +75,30 @@ class ReportView(APIView):
             return Response(results[0] | {"results": results})
         return Response({"results": results})
 
+
+
+class ServiceSettingsView(ApiActorMixin, APIView):
+    """One business service's availability settings: its service hours (a business calendar;
+    null is 24×7), how planned maintenance counts, the availability target, the warning line and
+    the MTRS target. The desk reads; managers and administrators change them (PATCH: the fields
+    sent; a warning line below the target is a 400). An id that is no business service is a 404."""
+
+    permission_classes = [DeskReadManagerWrite]
+
+    def _settings(self, service):
+        found = get_object_or_404(
+            ConfigurationItem.objects.business_services().visible_to(self.request.user), pk=service)
+        return (ServiceAvailability.objects.select_related("service").filter(service=found).first()
+                or ServiceAvailability(service=found))
+
+    @extend_schema(responses=ServiceSettingsSerializer)
+    def get(self, request, service):
+        return Response(ServiceSettingsSerializer(self._settings(service)).data)
+
+    @extend_schema(request=ServiceSettingsSerializer, responses=ServiceSettingsSerializer)
+    def patch(self, request, service):
+        current = self._settings(service)
+        serializer = ServiceSettingsSerializer(current, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        saved = services.save_settings(current.service, **self.actor_kwargs(), **serializer.validated_data)
+        return Response(ServiceSettingsSerializer(saved).data)

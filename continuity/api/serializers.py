@@ -24,7 +24,8 @@ class PlanSerializer(VisibleRelationsSerializer):
     title = serializers.CharField(source="document.title", read_only=True)
     kind = serializers.CharField(source="document.kind", read_only=True)
     version = serializers.IntegerField(source="document.current_version", read_only=True,
-                                       help_text=_("The document's approved version in force."))
+                                       help_text=_("The document's approved version in force; 0 while the document is a draft "
+                                                 "not yet approved."))
     services = VisiblePrimaryKeyRelatedField(queryset=ConfigurationItem.objects.all(), many=True, required=False)
     contacts = PlanContactSerializer(many=True, required=False)
     steps = serializers.ListField(child=serializers.CharField(max_length=2000), required=False)

@@ -93,7 +93,9 @@ class DocumentSerializer(TicketSerializer):
             "updated_at", "version",
         ]
         read_only_fields = ["number", "current_version", "approved_at", "approved_by", "created_at", "updated_at"]
-        extra_kwargs = {"state": {"required": False}, "kind": {"required": True}}
+        extra_kwargs = {"state": {"required": False}, "kind": {"required": True},
+                        "current_version": {"help_text": _("The number of the approved version in force; 0 while "
+                                                           "the document is a draft not yet approved.")}}
 
     def get_allowed_transitions(self, document) -> list[str]:
         return [str(state) for state in workflow.allowed_targets(document.state)]
