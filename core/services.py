@@ -8,11 +8,12 @@ Ticket-type services (incidents.services, changes.services, ...) build on these.
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import roles
-from core import audit, events, search
+from core import audit, events, rows, search
 from core.attachments import validate_upload
 from core.choices import AuditAction
 from core.exceptions import DomainError, PermissionRefused, StaleVersion
@@ -60,7 +61,10 @@ def insert_ticket(model, *, actor, channel, m2m=None, now=None, audit_context=No
     searchable = isinstance(getattr(model, "SEARCH_FIELDS", None), search.SearchFields)
     if searchable:
         ticket.search_vector = search.new_document(ticket)
-    ticket.save()
+    if type(ticket).save is Model.save:
+        rows.insert([ticket])  # the INSERT bulk_create would write, its SQL not compiled (core.rows)
+    else:
+        ticket.save()
     if searchable:
         del ticket.search_vector  # deferred: the expression is not the value (read it back if needed)
     for name, values in (m2m or {}).items():
