@@ -245,7 +245,6 @@ class _Session:
         self.touch(clock)
 
     def flush(self):
-        # New clocks (a ticket's response and resolution clocks) go in one INSERT.
         # New clocks (a ticket's response and resolution clocks) go in one INSERT, their events in
         # another, written by core.rows (the ORM's compilation of the two was ~10 % of a create).
         new = {key: clock for key, clock in self.dirty.items() if clock.pk is None}
