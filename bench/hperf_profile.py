@@ -78,6 +78,8 @@ def run(call, n, profile):
     if profile == "cpu":
         prof.disable()
         import pstats
+        if os.environ.get("PSTATS_OUT"):
+            prof.dump_stats(os.environ["PSTATS_OUT"])
         pstats.Stats(prof).sort_stats("cumulative").print_stats(int(os.environ.get("TOP", "70")))
     elif prof:
         prof.stop()

@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
+from core import rows
 from core.choices import AuditAction
 from core.models import AuditEntry
 
@@ -42,7 +43,9 @@ def snapshot(obj, fields):
 
 
 def record(obj, *, actor, channel, action, field="", old=None, new=None, context=None, at=None):
-    return AuditEntry.objects.create(
+    # core.rows writes the INSERT of a new row without the ORM's compilation (AuditEntry.save
+    # only refuses updates, and this is never one).
+    return rows.insert([AuditEntry(
         content_type=ContentType.objects.get_for_model(obj),
         object_id=obj.pk,
         object_repr=str(obj)[:200],
@@ -54,7 +57,7 @@ def record(obj, *, actor, channel, action, field="", old=None, new=None, context
         channel=channel,
         context=context or {},
         created_at=at or timezone.now(),
-    )
+    )])[0]
 
 
 def record_changes(obj, *, actor, channel, changes, action=AuditAction.UPDATED, context=None, at=None):

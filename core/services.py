@@ -8,11 +8,12 @@ Ticket-type services (incidents.services, changes.services, ...) build on these.
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import roles
-from core import audit, events, search
+from core import audit, events, rows, search
 from core.attachments import validate_upload
 from core.choices import AuditAction
 from core.exceptions import DomainError, PermissionRefused, StaleVersion
@@ -32,14 +33,25 @@ def _validate(ticket, fields=None):
 
 
 @transaction.atomic
-def create_ticket(model, *, actor, channel, m2m=None, now=None, audit_context=None, values=None, event_data=None,
-                  **fields):
+def create_ticket(model, *, actor, channel, **kwargs):
     """Create a ticket with the next number of its type, audited, with its SLA clocks started.
+
+    Keywords as insert_ticket's, which does the work in this function's transaction."""
+    return insert_ticket(model, actor=actor, channel=channel, **kwargs)
+
+
+def insert_ticket(model, *, actor, channel, m2m=None, now=None, audit_context=None, values=None, event_data=None,
+                  **fields):
+    """create_ticket for a service that is already in its own atomic block: the same writes, without
+    a savepoint of their own (a failure rolls the caller's block back, which a service raising it
+    does anyway). Issue 12: the SAVEPOINT and its RELEASE were two of an incident create's statements.
 
     `values` carries fields whose names collide with this function's keywords (an incident's
     own `channel`, the way it was reported). `event_data` goes into the `<type>.created` event
     (what subscribers filter on without reloading the record: a VOC's kind).
     """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("insert_ticket() runs inside the caller's transaction.atomic block.")
     now = now or timezone.now()
     fields = {**fields, **(values or {})}
     ticket = model(created_by=actor if getattr(actor, "pk", None) else None, created_at=now, updated_at=now, **fields)
@@ -49,7 +61,10 @@ def create_ticket(model, *, actor, channel, m2m=None, now=None, audit_context=No
     searchable = isinstance(getattr(model, "SEARCH_FIELDS", None), search.SearchFields)
     if searchable:
         ticket.search_vector = search.new_document(ticket)
-    ticket.save()
+    if type(ticket).save is Model.save:
+        rows.insert([ticket])  # the INSERT bulk_create would write, its SQL not compiled (core.rows)
+    else:
+        ticket.save()
     if searchable:
         del ticket.search_vector  # deferred: the expression is not the value (read it back if needed)
     for name, values in (m2m or {}).items():

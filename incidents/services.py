@@ -122,7 +122,7 @@ def open_incident(*, actor, channel, title, caller=None, description="", impact=
     if assignment_group is not None or assigned_to is not None:
         core.assignment_changes(group=assignment_group, person=assigned_to)
     _check_parent(parent)
-    incident = core.create_ticket(
+    incident = core.insert_ticket(  # this function's atomic block is the create's (no savepoint)
         Incident, actor=actor, channel=channel, now=now,
         audit_context={"priority_override_reason": priority_override_reason} if overridden else None,
         title=(title or "").strip(), description=description or "", caller=caller,

@@ -361,7 +361,7 @@ SPECTACULAR_SETTINGS = {
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
 # One cache for every web process (the password-reset rate limits count across all of them);
 # the same Redis as the broker unless CACHE_URL says otherwise.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+CACHES = {"default": {"BACKEND": "core.cache.RedisCache",
                       "LOCATION": env("CACHE_URL", CELERY_BROKER_URL), "KEY_PREFIX": "itsm"}}
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_ACKS_LATE = True

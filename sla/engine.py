@@ -19,7 +19,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import audit, events, memo
+from core import audit, events, memo, rows
 from core.choices import AuditAction, Channel
 from core.tickets import Lifecycle, pause_reason
 from sla import fastsql
@@ -245,15 +245,16 @@ class _Session:
         self.touch(clock)
 
     def flush(self):
-        # New clocks (a ticket's response and resolution clocks) go in one INSERT.
+        # New clocks (a ticket's response and resolution clocks) go in one INSERT, their events in
+        # another, written by core.rows (the ORM's compilation of the two was ~10 % of a create).
         new = {key: clock for key, clock in self.dirty.items() if clock.pk is None}
-        SLAClock.objects.bulk_create(new.values())
+        rows.insert(new.values())
         for key, clock in self.dirty.items():
             if key not in new:
                 clock.save(update_fields=CLOCK_FIELDS)
         for event in self.events:
             event.clock_id = event.clock.pk
-        ClockEvent.objects.bulk_create(self.events)
+        rows.insert(self.events)
         for clock, percent, instant in self.crossed:
             record_threshold_audit(self.ticket, clock, percent, instant)
         if self.crossed:
