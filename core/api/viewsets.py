@@ -51,6 +51,11 @@ class TicketViewSet(NumberOrIdLookupMixin, ApiActorMixin, mixins.CreateModelMixi
         """Update the ticket through the type's services, which check `version`."""
         raise NotImplementedError
 
+    def created_prefetches(self):
+        """The prefetch lookups a created row still needs for its answer (`created_from_memory`):
+        those of get_queryset(), unless the type names them without building its queryset."""
+        return self.get_queryset()._prefetch_related_lookups
+
     # --- the shared behaviour ---------------------------------------------------------------
 
     def fresh(self, pk):
@@ -81,7 +86,7 @@ class TicketViewSet(NumberOrIdLookupMixin, ApiActorMixin, mixins.CreateModelMixi
         ticket = self.perform_create_ticket(data)
         if not self.created_from_memory:
             return Response(self.fresh(ticket.pk), status=status.HTTP_201_CREATED)
-        prefetch_related_objects([ticket], *self.get_queryset()._prefetch_related_lookups)
+        prefetch_related_objects([ticket], *self.created_prefetches())
         serializer.instance = ticket
         return Response(serializer.data, status=status.HTTP_201_CREATED)
 

@@ -34,8 +34,14 @@ def incident_queryset(user, reading=False):
         incidents = incidents.only_rows("caller", "assigned_to", "category", "subcategory", columns={
             User: ("id", "username", "display_name"), Category: ("id", "slug")})
         clocks = clocks.only(*LISTED_CLOCK_COLUMNS)
-    return incidents.prefetch_related(
-        Prefetch("sla_clocks", queryset=clocks, to_attr=LISTED_CLOCKS),
+    return incidents.prefetch_related(*incident_prefetches(clocks))
+
+
+def incident_prefetches(clocks=None):
+    """The clocks and the parent's number, which the representation shows."""
+    return (
+        Prefetch("sla_clocks", queryset=clocks if clocks is not None else SLAClock.objects.select_related("definition"),
+                 to_attr=LISTED_CLOCKS),
         # `parent` shows the major incident's number: one query for the page's children, not
         # one per child.
         Prefetch("parent", queryset=Incident.objects.only("id", "number")),
@@ -73,6 +79,11 @@ class IncidentViewSet(TicketViewSet):
 
     def get_queryset(self):
         return incident_queryset(self.request.user, reading=self.action in ("list", "retrieve"))
+
+    def created_prefetches(self):
+        # What open_incident's row lacks for its answer, without building the visible queryset
+        # (its security filter) only to read these: ~13 % of an API create (issue 12).
+        return incident_prefetches()
 
     def list(self, request, *args, **kwargs):
         # An agent pasting a ticket number wants that incident: one look-up on the number's unique
