@@ -70,6 +70,8 @@ class ServiceSettingsSerializer(serializers.ModelSerializer):
     calendar = serializers.PrimaryKeyRelatedField(
         queryset=BusinessCalendar.objects.all(), allow_null=True, required=False,
         help_text=_("The business calendar of the service hours; null: measured 24×7."))
+    updated_at = serializers.DateTimeField(read_only=True, allow_null=True, help_text=_(
+        "When the settings were last saved; null while the service has the defaults."))
 
     class Meta:
         model = ServiceAvailability

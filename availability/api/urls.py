@@ -8,5 +8,5 @@ router.register("outages", OutageViewSet, basename="outage")
 
 urlpatterns = [
     path("report/", ReportView.as_view(), name="availability-report"),
-    path("settings/<int:service>/", ServiceSettingsView.as_view(), name="availability-settings"),
+    path("settings/<str:service>/", ServiceSettingsView.as_view(), name="availability-settings"),
 ] + router.urls

@@ -1,8 +1,8 @@
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -18,6 +18,7 @@ from availability.models import Outage, ServiceAvailability
 from cmdb.models import ConfigurationItem
 from core.api.mixins import AnyKeyLookupMixin, ApiActorMixin
 from core.api.permissions import DeskOnly, DeskReadManagerWrite
+from core.web import parse_id
 
 
 class OutageViewSet(AnyKeyLookupMixin, ApiActorMixin, viewsets.ModelViewSet):
@@ -77,6 +78,9 @@ class ReportView(APIView):
 
 
 
+_SERVICE = OpenApiParameter("service", int, OpenApiParameter.PATH, description="The business service's CI id.")
+
+
 class ServiceSettingsView(ApiActorMixin, APIView):
     """One business service's availability settings: its service hours (a business calendar;
     null is 24×7), how planned maintenance counts, the availability target, the warning line and
@@ -86,16 +90,21 @@ class ServiceSettingsView(ApiActorMixin, APIView):
     permission_classes = [DeskReadManagerWrite]
 
     def _settings(self, service):
+        # Any path segment reaches the view, so that "0.5" or an id past bigint is the API's JSON
+        # 404, not the site's HTML one.
+        pk = parse_id(service)
+        if pk is None:
+            raise NotFound()
         found = get_object_or_404(
-            ConfigurationItem.objects.business_services().visible_to(self.request.user), pk=service)
+            ConfigurationItem.objects.business_services().visible_to(self.request.user), pk=pk)
         return (ServiceAvailability.objects.select_related("service").filter(service=found).first()
                 or ServiceAvailability(service=found))
 
-    @extend_schema(responses=ServiceSettingsSerializer)
+    @extend_schema(parameters=[_SERVICE], responses=ServiceSettingsSerializer)
     def get(self, request, service):
         return Response(ServiceSettingsSerializer(self._settings(service)).data)
 
-    @extend_schema(request=ServiceSettingsSerializer, responses=ServiceSettingsSerializer)
+    @extend_schema(parameters=[_SERVICE], request=ServiceSettingsSerializer, responses=ServiceSettingsSerializer)
     def patch(self, request, service):
         current = self._settings(service)
         serializer = ServiceSettingsSerializer(current, data=request.data, partial=True)
