@@ -45,6 +45,17 @@ def _set(pack_id, **values):
     EvidencePack.objects.filter(pk=pack_id).update(**values)
 
 
+class _NoLongerBuilding(Exception):
+    """The sweep failed this pack while its build ran: the requester was told it failed and may
+    have asked again, so the build stops and its file is thrown away."""
+
+
+def _report_progress(pack_id, percent):
+    # One statement both moves the bar and tells whether the pack is still ours to build.
+    if not EvidencePack.objects.filter(pk=pack_id, state=PackState.BUILDING).update(progress=percent):
+        raise _NoLongerBuilding
+
+
 def build(pack_id: int) -> EvidencePack | None:
     """Build a queued pack (a pack already building, ready or failed is left alone: safe to run twice)."""
     with transaction.atomic():
@@ -57,10 +68,12 @@ def build(pack_id: int) -> EvidencePack | None:
     handle.close()
     try:
         def progress(done, total):
-            _set(pack.pk, progress=min(99, int(100 * done / total)))
+            _report_progress(pack.pk, min(99, int(100 * done / total)))
 
         sample = packs.write(pack, handle.name, progress=progress)
         with transaction.atomic():
+            if not EvidencePack.objects.select_for_update().filter(pk=pack.pk, state=PackState.BUILDING).exists():
+                raise _NoLongerBuilding
             with open(handle.name, "rb") as stream:
                 pack.file.save(f"evidence-pack-{pack.pk}.zip", File(stream), save=False)
             pack.state, pack.progress, pack.finished_at = PackState.READY, 100, timezone.now()
@@ -68,6 +81,10 @@ def build(pack_id: int) -> EvidencePack | None:
             pack.save(update_fields=["file", "state", "progress", "finished_at", "sample", "size_bytes"])
             audit.record_changes(pack, actor=None, channel=Channel.SYSTEM,
                                  changes={"state": (PackState.BUILDING, PackState.READY)})
+    except _NoLongerBuilding:
+        log.warning("evidence pack %s was failed while it was building: its build is dropped", pack.pk)
+        if pack.file:
+            pack.file.delete(save=False)
     except Exception as exc:  # noqa: BLE001 - any failure ends as a failed pack, never a half file
         log.exception("evidence pack %s failed", pack.pk)
         if pack.file:
@@ -88,8 +105,10 @@ def fail_stuck(*, now=None) -> int:
     requester is not left watching a progress bar no worker moves any more (the worker died or
     was killed mid-build; nothing retries a pack that left `queued`). Returns how many.
 
-    Safe to run twice and beside a live build: a pack whose row a build holds is skipped, and a
-    build that finishes after all still makes its pack ready."""
+    Safe to run twice and beside a live build: a pack whose row a build holds is skipped. Failed is
+    final: a build still running on a slow worker stops at its next progress step, and one that
+    finishes after all throws its file away (iso.services.build), so the pack never turns ready
+    after its requester was told it failed."""
     now = now or timezone.now()
     cutoff = now - dt.timedelta(minutes=settings.ISO_PACK_STUCK_MINUTES)
     with transaction.atomic():

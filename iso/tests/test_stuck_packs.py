@@ -60,3 +60,44 @@ def test_the_reason_reads_in_korean_on_the_packs_page(client, manager):
     client.cookies["django_language"] = "ko"
     page = client.get("/iso/evidence-packs/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
     assert f"pack-{pack.pk}" in page and "빌드가 중단되었습니다" in page
+
+
+def _fail_mid_build(manager, settings, monkeypatch, *, at_progress):
+    """Run a real build while the sweep fails its pack: at a progress step, or after the last one."""
+    settings.ISO_PACK_STUCK_MINUTES = 30
+    start, end = today_period()
+    pack = services.request_pack(actor=manager, channel=WEB, clauses=["8.5.1", "8.5.2"], period_start=start,
+                                 period_end=end, sample_size=3, seed="s")
+    real_write, steps = services.packs.write, []
+
+    def slow_write(pack, path, *, progress):
+        def reporting(done, total):
+            steps.append(done)
+            if at_progress and done == 1:
+                _sweep(pack)
+            progress(done, total)
+        sample = real_write(pack, path, progress=reporting)
+        if not at_progress:
+            _sweep(pack)
+        return sample
+
+    def _sweep(pack):
+        EvidencePack.objects.filter(pk=pack.pk).update(started_at=timezone.now() - dt.timedelta(minutes=45))
+        assert services.fail_stuck() == 1
+
+    monkeypatch.setattr(services.packs, "write", slow_write)
+    built = services.build(pack.pk)
+    return built, steps
+
+
+def test_a_build_that_finishes_after_the_sweep_failed_its_pack_leaves_it_failed(manager, settings, monkeypatch):
+    built, _ = _fail_mid_build(manager, settings, monkeypatch, at_progress=False)
+    assert built.state == PackState.FAILED and built.error == services.STUCK_REASON
+    assert not built.file and built.size_bytes == 0 and built.progress < 100
+    assert not AuditEntry.objects.for_object(built).filter(field="state", new_value="ready").exists()
+
+
+def test_a_build_still_running_when_the_sweep_failed_its_pack_stops_at_its_next_step(manager, settings, monkeypatch):
+    built, steps = _fail_mid_build(manager, settings, monkeypatch, at_progress=True)
+    assert steps == [1]  # the second clause was never written
+    assert built.state == PackState.FAILED and built.error == services.STUCK_REASON and not built.file
