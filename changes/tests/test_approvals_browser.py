@@ -53,3 +53,33 @@ def test_manager_works_the_approvals_inbox(page, login, requester, manager, cab)
     assert "Pending" in page.locator("[data-testid=approval-stages] li[data-stage='2']").inner_text()
     assert page.locator("[data-testid=nav-approvals-count]").inner_text().strip() == "1"
     screenshot(page, "approvals-change-panel")
+
+
+def _menu_rows(page):
+    """How many rows the brand, the top-level menu entries, the language select and the user menu
+    take: items on one row have their middles within a few pixels of each other."""
+    middles = page.evaluate("""() => [...document.querySelectorAll(
+        '.navbar-brand, #mainnav > ul > li, #language-select, [data-testid=user-menu]')]
+        .map(e => { const box = e.getBoundingClientRect(); return box.top + box.height / 2; })""")
+    return 1 + sum(1 for above, below in zip(sorted(middles), sorted(middles)[1:]) if below - above > 12)
+
+
+def test_a_managers_menu_with_decisions_waiting_fits_one_row_on_a_1440_px_laptop(page, login, requester, manager, cab):
+    # given a manager with a decision waiting (the widest desk menu: every entry plus the badge)
+    # and a name as long as the demo's
+    manager.display_name = "Demo Manager"
+    manager.save(update_fields=["display_name"])
+    board = make_group("CAB", [manager, *cab])
+    make_policy(T.NORMAL, [(board, ApprovalMode.ANY, None)], risk=Risk.HIGH)
+    to_authorize(make_change(requester, title="Replace the core switch"), requester, risk=Risk.HIGH)
+    page.set_viewport_size({"width": 1440, "height": 900})
+    login(manager)
+    page.goto("/incidents/")
+    assert page.locator("[data-testid=nav-approvals-count]").is_visible()
+    # then the menu takes one row in English, and in Korean
+    screenshot(page, "manager-menu-1440-en", full_page=False)
+    assert _menu_rows(page) == 1
+    page.select_option("#language-select", "ko")
+    page.wait_for_function("() => document.documentElement.lang === 'ko'")
+    screenshot(page, "manager-menu-1440-ko", full_page=False)
+    assert _menu_rows(page) == 1
