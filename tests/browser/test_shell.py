@@ -164,7 +164,8 @@ def test_redoc_renders_offline(page, login, agent):
     login(agent)
     # when
     page.goto("/api/redoc/")
-    page.wait_for_selector("text=ITSM service desk API", timeout=20_000)
+    # ReDoc lays out the whole reference before it shows the title: 20 s on a loaded CI machine.
+    page.wait_for_selector("text=ITSM service desk API", timeout=60_000)
     page.wait_for_load_state("networkidle")
     # then: nothing from another host (its Google Fonts links are gone)
     # The first screen only: the whole reference is tens of thousands of pixels tall, and drawing
