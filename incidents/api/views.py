@@ -12,7 +12,8 @@ from core.api.mixins import ApiActorMixin, number_or_id
 from core.api.viewsets import TicketCommentViewSet, TicketViewSet
 from accounts import roles
 from core.paging import CountedPageListPaginator
-from core.search import estimated_rows, ticket_number
+from core import search
+from core.search import ticket_number
 from incidents import security, security_services, services
 from incidents.api.serializers import CommentSerializer, IncidentSerializer, SecurityNotificationSerializer
 from incidents.filtersets import ORDERING_FIELDS, IncidentFilterSet
@@ -110,7 +111,7 @@ class IncidentViewSet(TicketViewSet):
             elif params.keys() <= self.WORD_SEARCH_PARAMS and roles.is_agent(request.user):
                 # Nothing but visibility narrows an agent's list: the table's size may stand in
                 # for its count (core.paging.CountedPageListPaginator).
-                self.paginator.paginator_attributes = {"estimated_rows": estimated_rows(Incident)}
+                self.paginator.paginator_attributes = {"estimated_rows": search.estimated_rows(Incident)}
             return super().list(request, *args, **kwargs)
         row = self.get_queryset().filter(number=number).first()
         results = [self.get_serializer(row).data] if row is not None else []
