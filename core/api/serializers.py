@@ -200,6 +200,18 @@ def choice_value(value, choices, slow):
     return slow(value)
 
 
+def lazy_generic(serializer):
+    """The compiled plan's row function of `serializer`, compiled on its first call: the
+    fallback of a row function written by hand, which most responses never call."""
+    compiled = []
+
+    def generic(instance):
+        if not compiled:
+            compiled.append(VisibleRelationsSerializer.compile_row(serializer))
+        return compiled[0](instance)
+    return generic
+
+
 def fields_as_written(serializer, expected):
     """True if the serializer's fields are, in order, `expected` ((name, field class) pairs)
     and every datetime among them is the API's ISO 8601 in the current time zone: what a row

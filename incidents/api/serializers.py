@@ -10,7 +10,7 @@ from accounts.models import Team, User
 from cmdb.models import ConfigurationItem
 from core.api.fields import RecordUrlField, VisiblePrimaryKeyRelatedField, VisibleSlugRelatedField, url_with_pk
 from core.api.serializers import (TicketSerializer, VisibleRelationsSerializer, choice_value, fields_as_written,
-                                  iso_datetime)
+                                  iso_datetime, lazy_generic)
 from core.models import Comment
 from incidents.choices import IncidentChannel, IncidentState, OnHoldReason, ResolutionCode
 from incidents import security
@@ -90,8 +90,7 @@ class IncidentSerializer(TicketSerializer):
         return SecurityDetailSerializer(incident).data
 
     def compile_row(self):
-        generic = super().compile_row()
-        return incident_row(self, generic) or generic
+        return incident_row(self, lazy_generic(self)) or super().compile_row()
 
     def to_representation(self, instance):
         data = super().to_representation(instance)

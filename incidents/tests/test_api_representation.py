@@ -17,6 +17,8 @@ from incidents.api import serializers as api_serializers
 from incidents.api.serializers import INCIDENT_ROW_FIELDS, IncidentSerializer, incident_row as written_row
 from incidents.api.views import incident_queryset
 from incidents.models import Category, Incident
+from sla.api import serializers as sla_serializers
+from sla.api.serializers import CLOCK_ROW_FIELDS, SLAClockSerializer, clock_row as written_clock_row
 from sla.models import SLAClock
 from sla.tests.factories import make_calendar, make_definition
 
@@ -68,6 +70,8 @@ def test_the_compiled_representation_is_drf_s(world, who, webhook, monkeypatch):
         with monkeypatch.context() as m:  # the row function written by hand answers every row itself
             m.setattr(api_serializers, "incident_row", lambda serializer, generic: written_row(
                 serializer, lambda incident: pytest.fail(f"incident_row fell back on {incident}")))
+            m.setattr(sla_serializers, "clock_row", lambda serializer, generic: written_clock_row(
+                serializer, lambda clock: pytest.fail(f"clock_row fell back on {clock}")))
             fast = IncidentSerializer(rows, many=True, context=context).data
         context = {"request": request, "_sla_calendars": {"_now": NOW}, **({"webhook": True} if webhook else {})}
         assert fast == generic_data(IncidentSerializer, rows, context, monkeypatch)
@@ -95,6 +99,9 @@ def test_the_incident_row_is_written_for_the_serializer_s_fields():
     serializer = IncidentSerializer()
     assert [(name, type(field)) for name, field in serializer.fields.items()] == list(INCIDENT_ROW_FIELDS)
     assert written_row(serializer, None) is not None
+    clocks = SLAClockSerializer()
+    assert [(name, type(field)) for name, field in clocks.fields.items()] == list(CLOCK_ROW_FIELDS)
+    assert written_clock_row(clocks, None) is not None
 
 
 def test_values_held_in_memory_are_represented_as_drf_does(world, monkeypatch):
