@@ -8,7 +8,8 @@ from rest_framework import serializers
 from accounts.api.serializers import UserBriefSerializer
 from accounts.models import Team, User
 from cmdb.models import ConfigurationItem
-from core.api.fields import RecordUrlField, VisiblePrimaryKeyRelatedField, VisibleSlugRelatedField, url_with_pk
+from core.api.fields import (URL_PK_MARK, RecordUrlField, VisiblePrimaryKeyRelatedField, VisibleSlugRelatedField,
+                             url_with_pk)
 from core.api.serializers import (TicketSerializer, VisibleRelationsSerializer, choice_value, fields_as_written,
                                   iso_datetime, lazy_generic)
 from core.models import Comment
@@ -194,6 +195,17 @@ def incident_row(serializer, generic):
     def flag(value):
         return value if type(value) is bool else (None if value is None else boolean(value))
 
+    parts = []
+
+    def url(pk):
+        # url_with_pk's route, split once per response (the URL configuration and script prefix
+        # it reads per call are the request's); an odd pk goes through url_with_pk itself.
+        if not parts:
+            parts.extend(url_with_pk(viewname, URL_PK_MARK).split(str(URL_PK_MARK)))
+        if type(pk) is not int or len(parts) != 2:
+            return url_with_pk(viewname, pk)
+        return f"{parts[0]}{pk}{parts[1]}"
+
     def row(incident):
         try:
             tz = current_timezone()
@@ -239,7 +251,7 @@ def incident_row(serializer, generic):
                 "closed_at": iso_datetime(incident.closed_at, tz, closed),
                 "version": integer(incident.version),
                 "slas": None if clocks is None else slas.to_representation(clocks),
-                "url": url_with_pk(viewname, incident.pk),
+                "url": url(incident.pk),
                 "is_security": flag(incident.is_security),
                 "security": get_security(incident),
             }

@@ -28,12 +28,13 @@ LISTED_CLOCK_COLUMNS = (
 )
 
 
-def calendar_row(calendar_id):
+def calendar_row(calendar_id, generation=None):
     """The calendar row, kept in the process until a calendar changes (core.memo, watched in
     SLAConfig.ready): a running clock's live count needs its calendar, which was one query of
-    every list and detail with a running clock (issue 12, third round)."""
+    every list and detail with a running clock (issue 12, third round). `generation`: the
+    configuration generation the response read already (core.memo.memoised)."""
     return memo.memoised(f"sla.calendar:{calendar_id}",
-                         lambda: BusinessCalendar.objects.filter(pk=calendar_id).first())
+                         lambda: BusinessCalendar.objects.filter(pk=calendar_id).first(), generation)
 
 
 class TicketClocksSerializer(serializers.ListSerializer):
@@ -73,8 +74,13 @@ class SLAClockSerializer(VisibleRelationsSerializer):
         if calendar is None:
             if calendar_id and SLADefinition.calendar.is_cached(clock.definition):
                 row = clock.definition.calendar  # loaded with the definition (a ticket just created)
+            elif calendar_id:
+                # One read of the shared cache's generation per response, not one per calendar.
+                if "_generation" not in cache:
+                    cache["_generation"] = memo.generation()
+                row = calendar_row(calendar_id, cache["_generation"])
             else:
-                row = calendar_row(calendar_id) if calendar_id else None
+                row = None
             calendar = cache[calendar_id] = calendar_value(row)
         return elapsed_at(clock, now, calendar)
 
