@@ -115,9 +115,9 @@ def clock_row(serializer, generic):
     """SLAClockSerializer's representation of one clock written out field by field, as
     incidents.api.serializers.incident_row is for an incident (a list of 25 incidents shows 50
     clocks); None when the fields are not these. An error replays the row through `generic`."""
-    if not fields_as_written(serializer, CLOCK_ROW_FIELDS):
+    fields = serializer.row_fields()
+    if not fields_as_written(serializer, CLOCK_ROW_FIELDS, fields):
         return None
-    fields = serializer.fields
     id_ = fields["id"].to_representation
     kind, state = ((fields[name].choice_strings_to_values, fields[name].to_representation) for name in ("kind", "state"))
     started, due, paused, breached, stopped = (
