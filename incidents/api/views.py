@@ -85,8 +85,9 @@ class IncidentViewSet(TicketViewSet):
         return incident_queryset(self.request.user, reading=self.action in ("list", "retrieve"))
 
     def page_rows_queryset(self):
-        # The page's ids come from the visible, filtered list (TicketViewSet.paginate_queryset).
-        return incident_queryset(self.request.user, reading=True, visible=False)
+        # The page's ids come from the visible, filtered list (TicketViewSet.paginate_queryset),
+        # which also orders them: the rows are looked up by id, unordered.
+        return incident_queryset(self.request.user, reading=True, visible=False).order_by()
 
     def created_prefetches(self):
         # What open_incident's row lacks for its answer, without building the visible queryset
