@@ -39,10 +39,13 @@ def generation():
         return None
 
 
-def memoised(name, load):
+def memoised(name, load, current=None):
     """`load()`'s value, from this process's memory while the configuration has not changed.
-    The value is shared by every request of the process: callers only read it."""
-    current = generation()
+    The value is shared by every request of the process: callers only read it. `current`: the
+    generation() the caller read already for this piece of work (one read of the shared cache
+    for several values of one response), else it is read here."""
+    if current is None:
+        current = generation()
     if current is None:
         return load()
     held = _held.get(name)

@@ -142,6 +142,17 @@ def _statistics(model):
     return value
 
 
+def estimated_rows(model):
+    """The rows of a `row_index` type's table as PostgreSQL's statistics last saw them (the same
+    look-up as estimated_matches', kept in the process for a few minutes), or None without
+    statistics. A list that nothing but visibility narrows uses it to skip its capped count
+    (core.paging.CountedPageListPaginator)."""
+    if not fields_of(model).row_index:
+        return None
+    stats = _statistics(model)
+    return None if stats is None else stats[1]
+
+
 def estimated_matches(model, text):
     """How many rows of a `row_index` type hold every word of `text` (by prefix), as PostgreSQL
     estimates it: the shares of the most common lexemes each word is a prefix of, multiplied.

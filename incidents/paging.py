@@ -47,16 +47,23 @@ class CappedCountPaginator(Paginator):
         return min(len(ids), SEARCH_COUNT_CAP)
 
 
-def search_paginator(model, text, user, narrowed):
-    """The CappedCountPaginator of a search list of `model`. A desk agent's search that nothing
-    else narrows (`narrowed` False) may use PostgreSQL's estimate of a common word's matches
-    instead of counting them; an end user sees only their own tickets, so theirs is counted."""
+def search_estimate(model, text, user, narrowed):
+    """What a search list of `model` is estimated to match (CappedCountPaginator.estimated_matches),
+    or None. A desk agent's search that nothing else narrows (`narrowed` False) may use
+    PostgreSQL's estimate of a common word's matches instead of counting them; an end user sees
+    only their own tickets, so theirs is counted."""
     from accounts import roles
     from core import search
 
     if narrowed or not roles.is_agent(user):
-        return CappedCountPaginator
-    estimate = search.estimated_matches(model, text)
+        return None
+    return search.estimated_matches(model, text)
+
+
+def search_paginator(model, text, user, narrowed):
+    """The CappedCountPaginator class of a search list of `model` (the desk's list views, which
+    take a class): see search_estimate. The API sets the estimate on its paginator instead."""
+    estimate = search_estimate(model, text, user, narrowed)
     if estimate is None:
         return CappedCountPaginator
     return type("EstimatedSearchPaginator", (CappedCountPaginator,), {"estimated_matches": estimate})

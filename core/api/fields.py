@@ -42,7 +42,7 @@ class VisibleSlugRelatedField(serializers.SlugRelatedField):
         return _scoped(self, super().get_queryset())
 
 
-_PK_MARK = 987654321987654321
+URL_PK_MARK = 987654321987654321
 _url_parts = {}
 
 
@@ -55,7 +55,7 @@ def url_with_pk(viewname, pk):
     key = (viewname, get_urlconf(), get_script_prefix())
     parts = _url_parts.get(key)
     if parts is None:
-        parts = _url_parts[key] = reverse(viewname, args=[_PK_MARK]).split(str(_PK_MARK))
+        parts = _url_parts[key] = reverse(viewname, args=[URL_PK_MARK]).split(str(URL_PK_MARK))
     return f"{parts[0]}{int(pk)}{parts[1]}" if len(parts) == 2 else reverse(viewname, args=[pk])
 
 

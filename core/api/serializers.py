@@ -27,11 +27,29 @@ class VisibleRelationsSerializer(serializers.ModelSerializer):
     # depends on the class alone (Meta, declared fields; no subclass overrides get_fields), so
     # it is built once per class and each instance gets fresh fields made from it.
     def get_fields(self):
+        return {name: _fresh(field) for name, field in self.fields_template().items()}
+
+    def fields_template(self):
+        """The class's fields, built once, unbound: to be read, never bound or changed."""
         template = type(self).__dict__.get("_fields_template")
         if template is None:
             template = super().get_fields()
             type(self)._fields_template = template
-        return {name: _fresh(field) for name, field in template.items()}
+        return template
+
+    def row_fields(self, bound=()):
+        """The fields a row function written by hand reads: the serializer's own if built already
+        (a write's answer), else the class's template with fresh fields bound to this serializer
+        for the names in `bound` only (nested serializers, which read the response's context).
+        A read then builds 3 fields instead of every field (the incident's 37, six of them
+        choice fields that index their choices on creation)."""
+        if "fields" in self.__dict__:
+            return self.fields
+        fields = dict(self.fields_template())
+        for name in bound:
+            field = fields[name] = _fresh(fields[name])
+            field.bind(field_name=name, parent=self)
+        return fields
 
     # DRF's generic to_representation walks, for every field of every row, get_attribute (a
     # chain of checks: mappings, callables, missing relations), a PKOnlyObject for each foreign
@@ -42,18 +60,27 @@ class VisibleRelationsSerializer(serializers.ModelSerializer):
     # the short way replays DRF's path for that field, so defaults, SkipField and messages stay
     # DRF's own. core/tests/test_fast_representation.py holds both equal.
     def to_representation(self, instance):
-        model = self.Meta.model
-        if not isinstance(instance, model):  # a dict, a non-model object: DRF's path
+        if not isinstance(instance, self.Meta.model):  # a dict, a non-model object: DRF's path
             return super().to_representation(instance)
-        plan = self.__dict__.get("_row_plan")
-        if plan is None:
-            plan = self._row_plan = _compile(self, model)
-        ret = {}
-        for name, get in plan:
-            value = get(instance)
-            if value is not _SKIP:
-                ret[name] = value
-        return ret
+        row = self.__dict__.get("_row")
+        if row is None:
+            row = self._row = self.compile_row()
+        return row(instance)
+
+    def compile_row(self):
+        """The function that represents one instance (see to_representation): the compiled plan
+        of the readable fields. A serializer may return a faster function written for its own
+        fields, falling back to this one (IncidentSerializer)."""
+        plan = _compile(self, self.Meta.model)
+
+        def row(instance):
+            ret = {}
+            for name, get in plan:
+                value = get(instance)
+                if value is not _SKIP:
+                    ret[name] = value
+            return ret
+        return row
 
 
 def _generic(field):
@@ -161,6 +188,59 @@ def _fast_datetime(field):
             return slow(value)
         return text[:-6] + "Z" if text.endswith("+00:00") else text
     return convert
+
+
+def iso_datetime(value, tz, slow):
+    """`slow(value)` (a DateTimeField's to_representation) for an aware datetime in the current
+    time zone `tz`, as _fast_datetime's convert answers it; None stays None. For row functions
+    written by hand, which read the time zone once per row."""
+    if value is None:
+        return None
+    if type(value) is not datetime.datetime or value.utcoffset() is None:
+        return slow(value)
+    try:
+        text = value.astimezone(tz).isoformat()
+    except OverflowError:
+        return slow(value)
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def choice_value(value, choices, slow):
+    """A ChoiceField's to_representation (`slow`) for a plain str or int, from its
+    `choice_strings_to_values`; None stays None, anything else (an enum member) goes `slow`."""
+    if value is None:
+        return None
+    kind = type(value)
+    if kind is str:
+        return choices.get(value, value) if value else value
+    if kind is int:
+        return choices.get(str(value), value)
+    return slow(value)
+
+
+def lazy_generic(serializer):
+    """The compiled plan's row function of `serializer`, compiled on its first call: the
+    fallback of a row function written by hand, which most responses never call."""
+    compiled = []
+
+    def generic(instance):
+        if not compiled:
+            compiled.append(VisibleRelationsSerializer.compile_row(serializer))
+        return compiled[0](instance)
+    return generic
+
+
+def fields_as_written(serializer, expected, fields=None):
+    """True if the serializer's fields are, in order, `expected` ((name, field class) pairs)
+    and every datetime among them is the API's ISO 8601 in the current time zone: what a row
+    function written by hand for those fields assumes."""
+    fields = serializer.fields if fields is None else fields
+    if [(name, type(field)) for name, field in fields.items()] != list(expected):
+        return False
+    if any(field.write_only for field in fields.values()):
+        return False
+    return all(_fast_datetime(field) is not None for field in fields.values()
+               if type(field) is serializers.DateTimeField)
 
 
 def _compile(serializer, model):

@@ -115,8 +115,14 @@ class TicketViewSet(NumberOrIdLookupMixin, ApiActorMixin, mixins.CreateModelMixi
         if ids is None:
             return None
         ids = list(ids)
-        by_id = self.get_queryset().in_bulk(ids) if ids else {}
+        by_id = self.page_rows_queryset().in_bulk(ids) if ids else {}
         return [by_id[pk] for pk in ids if pk in by_id]
+
+    def page_rows_queryset(self):
+        """Where page_by_ids loads the page's rows by id: get_queryset(), unless the type loads
+        them without the caller's visibility, which the page's ids were already taken through
+        (building and compiling it twice per list was ~6 % of an API list, issue 12)."""
+        return self.get_queryset()
 
 
 class TicketCommentViewSet(ApiActorMixin, mixins.ListModelMixin, mixins.CreateModelMixin,

@@ -10,25 +10,29 @@ from rest_framework.response import Response
 
 from core.api.mixins import ApiActorMixin, number_or_id
 from core.api.viewsets import TicketCommentViewSet, TicketViewSet
-from core.paging import LargeListPaginator
+from accounts import roles
+from core.paging import CountedPageListPaginator
+from core import search
 from core.search import ticket_number
 from incidents import security, security_services, services
 from incidents.api.serializers import CommentSerializer, IncidentSerializer, SecurityNotificationSerializer
 from incidents.filtersets import ORDERING_FIELDS, IncidentFilterSet
 from accounts.models import User
 from incidents.models import Category, Incident
-from incidents.paging import CappedCountPaginator, search_paginator
+from incidents.paging import CappedCountPaginator, search_estimate
 from sla.api.serializers import LISTED_CLOCK_COLUMNS, LISTED_CLOCKS
 from sla.models import SLAClock
 
 
-def incident_queryset(user, reading=False):
+def incident_queryset(user, reading=False, visible=True):
     """The incidents of API v1 with what their representation shows. `reading` (a list, a
     detail): only what IncidentSerializer reads, no more (issue 12, third round: the team and
     CI rows of the desk's list relations are shown by id, which the incident row holds; a user
     is shown by id and names, not with their settings; a clock with its definition's name, not
-    the definition's conditions). Writes read the full rows, which the services use."""
-    incidents = Incident.objects.visible_to(user).with_list_relations()
+    the definition's conditions). Writes read the full rows, which the services use.
+    `visible` False leaves out the caller's visibility: only for rows picked through it already
+    (a list page's ids)."""
+    incidents = (Incident.objects.visible_to(user) if visible else Incident.objects.all()).with_list_relations()
     clocks = SLAClock.objects.select_related("definition")
     if reading:
         incidents = incidents.only_rows("caller", "assigned_to", "category", "subcategory", columns={
@@ -70,7 +74,7 @@ class IncidentViewSet(TicketViewSet):
     search_paginator_class = CappedCountPaginator
     # open_incident returns the row as inserted, relations attached (core.api.viewsets).
     created_from_memory = True
-    list_paginator_class = LargeListPaginator
+    list_paginator_class = CountedPageListPaginator
 
     # A search for a whole ticket number with nothing else to filter by: see list().
     NUMBER_SEARCH_PARAMS = frozenset({"search", "page_size", "ordering", "format"})
@@ -79,6 +83,11 @@ class IncidentViewSet(TicketViewSet):
 
     def get_queryset(self):
         return incident_queryset(self.request.user, reading=self.action in ("list", "retrieve"))
+
+    def page_rows_queryset(self):
+        # The page's ids come from the visible, filtered list (TicketViewSet.paginate_queryset),
+        # which also orders them: the rows are looked up by id, unordered.
+        return incident_queryset(self.request.user, reading=True, visible=False).order_by()
 
     def created_prefetches(self):
         # What open_incident's row lacks for its answer, without building the visible queryset
@@ -97,7 +106,13 @@ class IncidentViewSet(TicketViewSet):
             text = (params.get("search") or "").strip()
             if text:
                 narrowed = any(value for key, value in params.items() if key not in self.WORD_SEARCH_PARAMS)
-                self.search_paginator_class = search_paginator(Incident, text, request.user, narrowed)
+                estimate = search_estimate(Incident, text, request.user, narrowed)
+                if estimate is not None:
+                    self.paginator.paginator_attributes = {"estimated_matches": estimate}
+            elif params.keys() <= self.WORD_SEARCH_PARAMS and roles.is_agent(request.user):
+                # Nothing but visibility narrows an agent's list: the table's size may stand in
+                # for its count (core.paging.CountedPageListPaginator).
+                self.paginator.paginator_attributes = {"estimated_rows": search.estimated_rows(Incident)}
             return super().list(request, *args, **kwargs)
         row = self.get_queryset().filter(number=number).first()
         results = [self.get_serializer(row).data] if row is not None else []
