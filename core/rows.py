@@ -31,8 +31,12 @@ def _columns(model, connection):
     return found
 
 
-def insert(objs):
-    """Insert new instances of one model in one statement; sets their pk. Returns them."""
+def insert(objs, *, numbered=None):
+    """Insert new instances of one model in one statement; sets their pk. Returns them.
+
+    `numbered=(field name, ((WITH clause, params), (expression, params)))`: one new row whose
+    field is that expression, computed in the same statement and read back (a ticket's number,
+    core.models.NumberSequence.next_number_sql)."""
     objs = list(objs)
     if not objs:
         return objs
@@ -42,9 +46,22 @@ def insert(objs):
     connection = connections[router.db_for_write(model)]
     fields, head, tail, returned = _columns(model, connection)
     rows, params, compiler = [], [], None
+    numbered_field = None
+    if numbered is not None:
+        if len(objs) != 1:
+            raise ValueError("A numbered insert writes one row.")
+        name, ((cte, cte_params), numbered_sql) = numbered
+        numbered_field = model._meta.get_field(name)
+        head = cte + head
+        params.extend(cte_params)
+        tail = f"{tail}, {connection.ops.quote_name(numbered_field.column)}"
     for obj in objs:
         placeholders = []
         for field in fields:
+            if field is numbered_field:
+                placeholders.append(numbered_sql[0])
+                params.extend(numbered_sql[1])
+                continue
             value = field.pre_save(obj, add=True)
             if hasattr(value, "resolve_expression"):  # an SQL expression (a search document)
                 if compiler is None:
@@ -66,5 +83,7 @@ def insert(objs):
             for converter in converters:
                 value = converter(value, field, connection)
             setattr(obj, field.attname, value)
+        if numbered_field is not None:
+            setattr(obj, numbered_field.attname, values[-1])
         obj._state.adding, obj._state.db = False, connection.alias
     return objs
