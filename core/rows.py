@@ -6,15 +6,23 @@ preparing and quoting every value, then `save()`'s bookkeeping) for statements w
 changes. `insert` writes what `bulk_create` writes (every local concrete column, the values as
 the fields prepare them for the database, expressions compiled as the ORM compiles them), in one
 statement, and sets the primary keys it returns. Like bulk_create: no `save()`, no signals.
+
+Inside `together()`, a row inserted with `later=True` (its id not needed: a ticket's creation
+audit row) is written by the next statement core.rows writes, as a data-modifying WITH clause of
+it, instead of a statement of its own (a create's clocks carry it); whatever is left is written
+when the block ends.
 """
 
 import datetime
+import threading
+from contextlib import contextmanager
 
 from django.db import connections, models, router
 from django.db.models.fields import AutoFieldMixin
 from django.db.models.sql import InsertQuery
 
 _COLUMNS: dict = {}  # model -> (fields, "INSERT INTO … (…)", " RETURNING …", returned fields)
+_later = threading.local()  # .rows: the rows deferred inside together(), else None
 
 _TEXT = (models.CharField, models.TextField)
 _INTEGER = (models.IntegerField, models.SmallIntegerField, models.BigIntegerField, models.PositiveIntegerField,
@@ -109,31 +117,73 @@ def _set_returned(objs, written, returned, connection):
         obj._state.adding, obj._state.db = False, connection.alias
 
 
-def insert(objs, *, numbered=None):
+@contextmanager
+def together():
+    """Rows inserted with `later=True` inside this block ride in the next statement written here
+    (see the module's docstring); the rest are written at the block's end. If the block fails,
+    they are dropped with it (the caller's transaction rolls back)."""
+    if getattr(_later, "rows", None) is not None:  # nested: the outer block writes them
+        yield
+        return
+    _later.rows = []
+    try:
+        yield
+        left, _later.rows = _later.rows, None
+        for objs in left:
+            insert(objs)
+    finally:
+        _later.rows = None
+
+
+def _deferred(connection, params):
+    """The WITH clauses of the rows deferred for this connection (their params appended), taken."""
+    pending = getattr(_later, "rows", None)
+    if not pending:
+        return []
+    clauses, kept = [], []
+    for objs in pending:
+        model = type(objs[0])
+        if router.db_for_write(model) != connection.alias:
+            kept.append(objs)
+            continue
+        fields, head, _tail, _returned = _columns(model, connection)
+        values = _values(objs, model, connection, fields, params)
+        clauses.append(f'"deferred_{len(clauses)}" AS ({head}{values})')
+    _later.rows = kept
+    return clauses
+
+
+def insert(objs, *, numbered=None, later=False):
     """Insert new instances of one model in one statement; sets their pk. Returns them.
 
     `numbered=(field name, ((WITH clause, params), (expression, params)))`: one new row whose
     field is that expression, computed in the same statement and read back (a ticket's number,
-    core.models.NumberSequence.next_number_sql)."""
+    core.models.NumberSequence.next_number_sql). `later=True` inside together(): written with
+    the next statement, its pk left unset."""
     objs = list(objs)
     if not objs:
         return objs
     model = _model_of(objs)
+    if later and getattr(_later, "rows", None) is not None:
+        _later.rows.append(objs)
+        return objs
     connection = connections[router.db_for_write(model)]
     fields, head, tail, returned = _columns(model, connection)
     params = []
+    clauses = _deferred(connection, params)
     numbered_field = numbered_sql = None
     if numbered is not None:
         if len(objs) != 1:
             raise ValueError("A numbered insert writes one row.")
         name, ((cte, cte_params), numbered_sql) = numbered
         numbered_field = model._meta.get_field(name)
-        head = cte + head
+        clauses.append(cte)
         params.extend(cte_params)
         tail = f"{tail}, {connection.ops.quote_name(numbered_field.column)}"
     values = _values(objs, model, connection, fields, params, numbered_field, numbered_sql)
+    with_clause = f"WITH {', '.join(clauses)} " if clauses else ""
     with connection.cursor() as cursor:
-        cursor.execute(head + values + tail, params)
+        cursor.execute(with_clause + head + values + tail, params)
         written = cursor.fetchall()
     _set_returned(objs, written, returned, connection)
     if numbered_field is not None:
@@ -170,10 +220,11 @@ def insert_with_children(parents, children, link):
         k = position.get(id(link_field.get_cached_value(child, None)))
         linked.append(None if k is None else f'(SELECT {pk} FROM "new_parents" ORDER BY {pk} OFFSET {k} LIMIT 1)')
     params = []
+    clauses = "".join(f"{clause}, " for clause in _deferred(connection, params))
     parent_values = _values(parents, parent_model, connection, p_fields, params)
     child_values = _values(children, child_model, connection, c_fields, params, linked=(link_field, linked))
     child_pk = connection.ops.quote_name(child_model._meta.pk.column)
-    sql = (f'WITH "new_parents" AS ({p_head}{parent_values}{p_tail}), '
+    sql = (f'WITH {clauses}"new_parents" AS ({p_head}{parent_values}{p_tail}), '
            f'"new_children" AS ({c_head}{child_values}{c_tail}) '
            f'SELECT (SELECT array_agg({pk} ORDER BY {pk}) FROM "new_parents"), '
            f'(SELECT array_agg({child_pk} ORDER BY {child_pk}) FROM "new_children")')

@@ -66,3 +66,47 @@ def test_without_parents_or_children_it_writes_what_there_is(clocks):
     only = [clock("resolution")]
     rows.insert_with_children(only, [], "clock")
     assert ClockEvent.objects.get().clock_id == existing.pk and only[0].pk
+
+
+def _entry(agent, text):
+    from core.models import AuditEntry
+
+    return AuditEntry(content_type_id=1, object_id=1, object_repr=text, action="created", new_value={"t": text},
+                      actor=agent, channel="web", context={}, created_at=timezone.now())
+
+
+def test_a_deferred_row_rides_in_the_next_statement(clocks, agent, django_assert_num_queries):
+    from core.models import AuditEntry
+
+    clock, event = clocks
+    with django_assert_num_queries(1):
+        with rows.together():
+            entry = rows.insert([_entry(agent, "first")], later=True)[0]
+            assert entry.pk is None
+            new = [clock("response")]
+            rows.insert_with_children(new, [event(new[0])], "clock")
+    assert AuditEntry.objects.get(object_repr="first").new_value == {"t": "first"}
+    assert SLAClock.objects.filter(pk=new[0].pk).exists()
+
+
+def test_a_deferred_row_with_nothing_to_ride_is_written_at_the_end(agent, django_assert_num_queries):
+    from core.models import AuditEntry
+
+    with django_assert_num_queries(1):
+        with rows.together():
+            rows.insert([_entry(agent, "alone")], later=True)
+    assert AuditEntry.objects.filter(object_repr="alone").count() == 1
+    rows.insert([_entry(agent, "outside")], later=True)  # outside together(): at once, with its id
+    assert AuditEntry.objects.filter(object_repr="outside").count() == 1
+
+
+def test_a_failed_block_writes_no_deferred_row(agent):
+    from core.models import AuditEntry
+
+    with pytest.raises(RuntimeError):
+        with rows.together():
+            rows.insert([_entry(agent, "dropped")], later=True)
+            raise RuntimeError("the service failed")
+    with rows.together():
+        pass
+    assert not AuditEntry.objects.filter(object_repr="dropped").exists()
