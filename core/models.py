@@ -62,10 +62,11 @@ class NumberSequence(models.Model):
         fewer per ticket created (issue 12)."""
         table = connection.ops.quote_name(cls._meta.db_table)
         cte = (f'"next_number" AS (INSERT INTO {table} (prefix, last_value) VALUES (%s, %s) '
-               f"ON CONFLICT (prefix) DO UPDATE SET last_value = {table}.last_value + 1 RETURNING last_value)")
+               f"ON CONFLICT (prefix) DO UPDATE SET last_value = {table}.last_value + 1 "
+               "RETURNING last_value)")
         # format(): zero-padded to WIDTH digits, never cut (a longer number keeps its digits).
-        number = (f"(SELECT %s || lpad(last_value::text, greatest({cls.WIDTH}, length(last_value::text)), '0') "
-                  'FROM "next_number")')
+        number = ("(SELECT %s || lpad(last_value::text, "
+                  f"greatest({cls.WIDTH}, length(last_value::text)), '0') FROM \"next_number\")")
         return (cte, [prefix, cls.FIRST_VALUE]), (number, [prefix])
 
 

@@ -25,8 +25,8 @@ _COLUMNS: dict = {}  # model -> (fields, "INSERT INTO … (…)", " RETURNING �
 _later = threading.local()  # .rows: the rows deferred inside together(), else None
 
 _TEXT = (models.CharField, models.TextField)
-_INTEGER = (models.IntegerField, models.SmallIntegerField, models.BigIntegerField, models.PositiveIntegerField,
-            models.PositiveSmallIntegerField, models.PositiveBigIntegerField)
+_INTEGER = (models.IntegerField, models.SmallIntegerField, models.BigIntegerField,
+            models.PositiveIntegerField, models.PositiveSmallIntegerField, models.PositiveBigIntegerField)
 
 
 def _unchanged(field, connection):
@@ -209,7 +209,8 @@ def insert_with_children(parents, children, link):
     connection = connections[router.db_for_write(parent_model)]
     p_fields, p_head, p_tail, p_returned = _columns(parent_model, connection)
     c_fields, c_head, c_tail, c_returned = _columns(child_model, connection)
-    if [f for f, _ in p_returned] != [parent_model._meta.pk] or [f for f, _ in c_returned] != [child_model._meta.pk]:
+    if ([f for f, _ in p_returned] != [parent_model._meta.pk]
+            or [f for f, _ in c_returned] != [child_model._meta.pk]):
         raise TypeError("insert_with_children reads back ids only.")
     link_field = child_model._meta.get_field(link)
     position = {id(parent): k for k, parent in enumerate(parents)}
@@ -218,7 +219,8 @@ def insert_with_children(parents, children, link):
     linked = []
     for child in children:
         k = position.get(id(link_field.get_cached_value(child, None)))
-        linked.append(None if k is None else f'(SELECT {pk} FROM "new_parents" ORDER BY {pk} OFFSET {k} LIMIT 1)')
+        linked.append(None if k is None
+                      else f'(SELECT {pk} FROM "new_parents" ORDER BY {pk} OFFSET {k} LIMIT 1)')
     params = []
     clauses = "".join(f"{clause}, " for clause in _deferred(connection, params))
     parent_values = _values(parents, parent_model, connection, p_fields, params)

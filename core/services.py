@@ -66,7 +66,8 @@ def insert_ticket(model, *, actor, channel, m2m=None, now=None, audit_context=No
             ticket.search_vector = None
         rows.insert([ticket], numbered=("number", NumberSequence.next_number_sql(model.NUMBER_PREFIX)))
     else:
-        ticket.number = NumberSequence.format(model.NUMBER_PREFIX, NumberSequence.allocate(model.NUMBER_PREFIX))
+        ticket.number = NumberSequence.format(model.NUMBER_PREFIX,
+                                              NumberSequence.allocate(model.NUMBER_PREFIX))
         if searchable:
             ticket.search_vector = search.new_document(ticket)
         if plain:
@@ -81,8 +82,8 @@ def insert_ticket(model, *, actor, channel, m2m=None, now=None, audit_context=No
     # The audit row rides in the next INSERT core.rows writes (the SLA clocks the event starts),
     # or is written at the block's end: one statement fewer per create (issue 12).
     with rows.together():
-        audit.record_creation(ticket, actor=actor, channel=channel, fields=audited, context=audit_context, at=now,
-                              later=True)
+        audit.record_creation(ticket, actor=actor, channel=channel, fields=audited, context=audit_context,
+                              at=now, later=True)
         events.publish(f"{type_name(ticket)}.created", ticket, actor=actor, channel=channel, at=now,
                        data=event_data)
     return ticket

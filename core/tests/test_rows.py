@@ -71,8 +71,9 @@ def test_without_parents_or_children_it_writes_what_there_is(clocks):
 def _entry(agent, text):
     from core.models import AuditEntry
 
-    return AuditEntry(content_type_id=1, object_id=1, object_repr=text, action="created", new_value={"t": text},
-                      actor=agent, channel="web", context={}, created_at=timezone.now())
+    return AuditEntry(content_type_id=1, object_id=1, object_repr=text, action="created",
+                      new_value={"t": text}, actor=agent, channel="web", context={},
+                      created_at=timezone.now())
 
 
 def test_a_deferred_row_rides_in_the_next_statement(clocks, agent, django_assert_num_queries):

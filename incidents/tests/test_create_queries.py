@@ -25,10 +25,11 @@ def test_api_create_runs_a_fixed_number_of_queries(agent_api, world, end_user, d
     # 1 the API token with the agent's role names (check_creatable), 2 the caller (serializer
     # field), BEGIN, 3 INSERT incident with its number (the sequence's upsert in the same
     # statement), 4 INSERT audit row, response and resolution clocks and their start events (one
-    # statement), 5 INSERT outbox event with its deliveries (one statement), COMMIT. No savepoint: open_incident's transaction is the create's. The
-    # assignment rules and the SLA definitions with their targets were read by the warm-up and
-    # are kept by the process (core.memo). The answer reads nothing back: the row, its caller and
-    # group, and the clocks just started (with their definitions and calendar) are in memory.
+    # statement), 5 INSERT outbox event with its deliveries (one statement), COMMIT. No
+    # savepoint: open_incident's transaction is the create's. The assignment rules and the SLA
+    # definitions with their targets were read by the warm-up and are kept by the process
+    # (core.memo). The answer reads nothing back: the row, its caller and group, and the clocks
+    # just started (with their definitions and calendar) are in memory.
     with django_assert_num_queries(7):
         response = agent_api.post("/api/v1/incidents/", {"title": "VPN down", "caller": end_user.pk,
                                                          "impact": 2, "urgency": 2}, format="json")
@@ -121,6 +122,9 @@ def test_the_number_allocated_in_the_insert_is_the_one_format_gives(agent, world
     first = services.open_incident(actor=agent, channel=Channel.WEB, title="first")
     assert first.number == NumberSequence.format("INC", NumberSequence.FIRST_VALUE) == "INC0001001"
     NumberSequence.objects.filter(prefix="INC").update(last_value=9_999_998)
-    numbers = [services.open_incident(actor=agent, channel=Channel.WEB, title=str(i)).number for i in range(2)]
-    assert numbers == ["INC9999999", "INC10000000"] == [NumberSequence.format("INC", n) for n in (9_999_999, 10_000_000)]
-    assert list(Incident.objects.filter(number__in=numbers).values_list("number", flat=True).order_by("id")) == numbers
+    numbers = [services.open_incident(actor=agent, channel=Channel.WEB, title=str(i)).number
+               for i in range(2)]
+    assert numbers == ["INC9999999", "INC10000000"]
+    assert numbers == [NumberSequence.format("INC", n) for n in (9_999_999, 10_000_000)]
+    stored = Incident.objects.filter(number__in=numbers).order_by("id").values_list("number", flat=True)
+    assert list(stored) == numbers
