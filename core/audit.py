@@ -42,9 +42,10 @@ def snapshot(obj, fields):
     return {name: raw_value(field_value(obj, name)) for name in fields}
 
 
-def record(obj, *, actor, channel, action, field="", old=None, new=None, context=None, at=None):
+def record(obj, *, actor, channel, action, field="", old=None, new=None, context=None, at=None, later=False):
     # core.rows writes the INSERT of a new row without the ORM's compilation (AuditEntry.save
-    # only refuses updates, and this is never one).
+    # only refuses updates, and this is never one). `later`: inside core.rows.together(), the
+    # row rides in the block's next statement (its id is then not set).
     return rows.insert([AuditEntry(
         content_type=ContentType.objects.get_for_model(obj),
         object_id=obj.pk,
@@ -57,7 +58,7 @@ def record(obj, *, actor, channel, action, field="", old=None, new=None, context
         channel=channel,
         context=context or {},
         created_at=at or timezone.now(),
-    )])[0]
+    )], later=later)[0]
 
 
 def record_changes(obj, *, actor, channel, changes, action=AuditAction.UPDATED, context=None, at=None):
@@ -76,10 +77,10 @@ def record_changes(obj, *, actor, channel, changes, action=AuditAction.UPDATED, 
     return AuditEntry.objects.bulk_create(rows)
 
 
-def record_creation(obj, *, actor, channel, fields, context=None, at=None):
+def record_creation(obj, *, actor, channel, fields, context=None, at=None, later=False):
     values = {name: value for name, value in snapshot(obj, fields).items() if value not in (None, "", [])}
     return record(obj, actor=actor, channel=channel, action=AuditAction.CREATED, new=values, context=context,
-                  at=at)
+                  at=at, later=later)
 
 
 def record_deletion(obj, *, actor, channel, fields, context=None, at=None):

@@ -54,6 +54,21 @@ class NumberSequence(models.Model):
     def format(cls, prefix: str, value: int) -> str:
         return f"{prefix}{value:0{cls.WIDTH}d}"
 
+    @classmethod
+    def next_number_sql(cls, prefix: str):
+        """allocate() and format() of one number inside the INSERT that uses it (core.rows.insert's
+        `numbered`): (a WITH clause and its params, the number's expression and its params). The
+        same upsert, so the same row lock until commit (no gap, no duplicate); one statement
+        fewer per ticket created (issue 12)."""
+        table = connection.ops.quote_name(cls._meta.db_table)
+        cte = (f'"next_number" AS (INSERT INTO {table} (prefix, last_value) VALUES (%s, %s) '
+               f"ON CONFLICT (prefix) DO UPDATE SET last_value = {table}.last_value + 1 "
+               "RETURNING last_value)")
+        # format(): zero-padded to WIDTH digits, never cut (a longer number keeps its digits).
+        number = ("(SELECT %s || lpad(last_value::text, "
+                  f"greatest({cls.WIDTH}, length(last_value::text)), '0') FROM \"next_number\")")
+        return (cte, [prefix, cls.FIRST_VALUE]), (number, [prefix])
+
 
 class GenericRecordQuerySet(models.QuerySet):
     def for_object(self, obj):

@@ -57,22 +57,35 @@ def insert_ticket(model, *, actor, channel, m2m=None, now=None, audit_context=No
     ticket = model(created_by=actor if getattr(actor, "pk", None) else None, created_at=now, updated_at=now, **fields)
     ticket.number = "pending"
     _validate(ticket)
-    ticket.number = NumberSequence.format(model.NUMBER_PREFIX, NumberSequence.allocate(model.NUMBER_PREFIX))
     searchable = isinstance(getattr(model, "SEARCH_FIELDS", None), search.SearchFields)
-    if searchable:
-        ticket.search_vector = search.new_document(ticket)
-    if type(ticket).save is Model.save:
-        rows.insert([ticket])  # the INSERT bulk_create would write, its SQL not compiled (core.rows)
+    plain = type(ticket).save is Model.save
+    if plain and (not searchable or search.fields_of(model).row_index):
+        # Nothing written before the row needs its number (a row-index type stores no document
+        # on creation): the number is allocated inside the INSERT (one statement fewer).
+        if searchable:
+            ticket.search_vector = None
+        rows.insert([ticket], numbered=("number", NumberSequence.next_number_sql(model.NUMBER_PREFIX)))
     else:
-        ticket.save()
+        ticket.number = NumberSequence.format(model.NUMBER_PREFIX,
+                                              NumberSequence.allocate(model.NUMBER_PREFIX))
+        if searchable:
+            ticket.search_vector = search.new_document(ticket)
+        if plain:
+            rows.insert([ticket])  # the INSERT bulk_create would write, its SQL not compiled (core.rows)
+        else:
+            ticket.save()
     if searchable:
         del ticket.search_vector  # deferred: the expression is not the value (read it back if needed)
     for name, values in (m2m or {}).items():
         getattr(ticket, name).set(values)
     audited = [f.name for f in model._meta.concrete_fields if f.name not in model.AUDIT_EXCLUDE | {"id"}]
-    audit.record_creation(ticket, actor=actor, channel=channel, fields=audited, context=audit_context, at=now)
-    events.publish(f"{type_name(ticket)}.created", ticket, actor=actor, channel=channel, at=now,
-                   data=event_data)
+    # The audit row rides in the next INSERT core.rows writes (the SLA clocks the event starts),
+    # or is written at the block's end: one statement fewer per create (issue 12).
+    with rows.together():
+        audit.record_creation(ticket, actor=actor, channel=channel, fields=audited, context=audit_context,
+                              at=now, later=True)
+        events.publish(f"{type_name(ticket)}.created", ticket, actor=actor, channel=channel, at=now,
+                       data=event_data)
     return ticket
 
 

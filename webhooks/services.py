@@ -8,7 +8,6 @@ import logging
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -16,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Team
 from cmdb.models import ConfigurationItem
-from core import audit, events
+from core import audit, events, memo
 from core.choices import AuditAction, Channel
 from core.exceptions import DomainError, StaleVersion
 from core.models import OutboxEvent
@@ -27,7 +26,6 @@ from webhooks.models import Subscription, WebhookDelivery
 log = logging.getLogger(__name__)
 
 AUDITED = ("name", "url", "events", "filters", "active", "owner_id")
-PATTERNS_KEY = "webhooks:active-patterns"
 BACKFILL_LIMIT = 10_000
 
 
@@ -130,25 +128,23 @@ def delete_subscription(subscription, *, actor, channel):
 
 # --- the fan-out: outbox events → deliveries ---------------------------------------------------------
 def forget_patterns():
-    try:
-        cache.delete(PATTERNS_KEY)
-    except Exception:  # noqa: BLE001 - a cache outage must not fail the write (entries expire)
-        log.warning("webhooks: could not clear the patterns cache", exc_info=True)
-    transaction.on_commit(lambda: cache.delete(PATTERNS_KEY))
+    """A subscription changed: every process reads the patterns again (core.memo: now, and once
+    the change is committed). Also for writes that bypass the services (the demo)."""
+    memo.forget()
 
 
-def active_patterns() -> list[str] | None:
-    """The event patterns of the active subscriptions (cached), or None if unknown."""
-    try:
-        patterns = cache.get(PATTERNS_KEY)
-        if patterns is None:
-            patterns = sorted({p for chosen in Subscription.objects.filter(active=True).values_list("events", flat=True)
-                               for p in chosen or ()})
-            cache.set(PATTERNS_KEY, patterns, timeout=None)  # cleared by every subscription write
-        return patterns
-    except Exception:  # noqa: BLE001 - unknown: let the fan-out decide (it reads the database)
-        log.warning("webhooks: could not read the patterns cache", exc_info=True)
-        return None
+def _load_patterns() -> list[str]:
+    return sorted({p for chosen in Subscription.objects.filter(active=True).values_list("events", flat=True)
+                   for p in chosen or ()})
+
+
+def active_patterns() -> list[str]:
+    """The event patterns of the active subscriptions, kept in the process with the configuration
+    (core.memo: moved by every subscription write). Issue 12: they were a Redis read of their own
+    on every event published (a create's third cache read); now the request's one read of the
+    configuration generation covers them. Without the shared cache they are read from the
+    database."""
+    return memo.memoised("webhooks.active_patterns", _load_patterns)
 
 
 def wanted(event) -> bool:

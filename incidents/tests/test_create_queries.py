@@ -23,14 +23,14 @@ def world(team):
 def test_api_create_runs_a_fixed_number_of_queries(agent_api, world, end_user, django_assert_num_queries):
     agent_api.post("/api/v1/incidents/", {"title": "warm-up"}, format="json")  # content types cached
     # 1 the API token with the agent's role names (check_creatable), 2 the caller (serializer
-    # field), BEGIN, 3 the next number (one upsert), 4 INSERT incident (search document
-    # included), 5 INSERT audit row, 6 INSERT response and resolution clocks (one batch),
-    # 7 INSERT their start events (one batch), 8 INSERT outbox event with its deliveries (one
-    # statement), COMMIT. No savepoint: open_incident's transaction is the create's. The
-    # assignment rules and the SLA definitions with their targets were read by the warm-up and
-    # are kept by the process (core.memo). The answer reads nothing back: the row, its caller and
-    # group, and the clocks just started (with their definitions and calendar) are in memory.
-    with django_assert_num_queries(10):
+    # field), BEGIN, 3 INSERT incident with its number (the sequence's upsert in the same
+    # statement), 4 INSERT audit row, response and resolution clocks and their start events (one
+    # statement), 5 INSERT outbox event with its deliveries (one statement), COMMIT. No
+    # savepoint: open_incident's transaction is the create's. The assignment rules and the SLA
+    # definitions with their targets were read by the warm-up and are kept by the process
+    # (core.memo). The answer reads nothing back: the row, its caller and group, and the clocks
+    # just started (with their definitions and calendar) are in memory.
+    with django_assert_num_queries(7):
         response = agent_api.post("/api/v1/incidents/", {"title": "VPN down", "caller": end_user.pk,
                                                          "impact": 2, "urgency": 2}, format="json")
     assert response.status_code == 201, response.json()
@@ -47,11 +47,11 @@ def test_desk_create_runs_a_fixed_number_of_queries(client, agent, world, end_us
     url = reverse("incidents:incident_create")
     client.post(url, {"title": "warm-up", "caller": end_user.pk, "impact": 3, "urgency": 3})
     # 1 the session, 2 the agent, 3 the agent's role names, 4 the caller (form field), BEGIN,
-    # 5 the next number, 6 INSERT incident (search document included), 7 INSERT audit row,
-    # 8 INSERT the two clocks (one batch), 9 INSERT their start events, 10 INSERT outbox event
-    # with its deliveries (one statement), COMMIT (rules and definitions: kept by the process
+    # 5 INSERT incident with its number (one statement), 6 INSERT audit row, the two clocks and
+    # their start events (one statement), 7 INSERT outbox event with its deliveries (one
+    # statement), COMMIT (rules and definitions: kept by the process
     # since the warm-up). The answer is a redirect: nothing is read back.
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(9):
         response = client.post(url, {"title": "VPN down", "caller": end_user.pk, "impact": 2, "urgency": 2})
     incident = Incident.objects.get(title="VPN down")
     assert response.status_code == 302 and response["Location"] == incident.get_absolute_url()
@@ -110,3 +110,21 @@ def test_a_create_that_fails_after_its_writes_leaves_nothing_and_spends_no_numbe
     third = services.open_incident(actor=agent, channel=Channel.WEB, title="third")
     assert int(third.number[3:]) == int(first.number[3:]) + 1
     assert third.sla_clocks.count() == 2 and OutboxEvent.objects.filter(object_id=third.pk).exists()
+
+
+def test_the_number_allocated_in_the_insert_is_the_one_format_gives(agent, world):
+    """The first number of a type, then the next ones, past the padding's width too."""
+    from core.choices import Channel
+    from core.models import NumberSequence
+    from incidents import services
+
+    NumberSequence.objects.filter(prefix="INC").delete()
+    first = services.open_incident(actor=agent, channel=Channel.WEB, title="first")
+    assert first.number == NumberSequence.format("INC", NumberSequence.FIRST_VALUE) == "INC0001001"
+    NumberSequence.objects.filter(prefix="INC").update(last_value=9_999_998)
+    numbers = [services.open_incident(actor=agent, channel=Channel.WEB, title=str(i)).number
+               for i in range(2)]
+    assert numbers == ["INC9999999", "INC10000000"]
+    assert numbers == [NumberSequence.format("INC", n) for n in (9_999_999, 10_000_000)]
+    stored = Incident.objects.filter(number__in=numbers).order_by("id").values_list("number", flat=True)
+    assert list(stored) == numbers

@@ -1,7 +1,6 @@
 import datetime
 
 import pytest
-from django.core.cache import cache
 
 from core import outbox
 from core.choices import Channel
@@ -13,11 +12,9 @@ from webhooks.tests.receiver import Receiver
 
 @pytest.fixture(autouse=True)
 def fresh_patterns(settings):
-    """Loopback receivers allowed (the tests' own); no pattern cache leaks between tests."""
+    """Loopback receivers allowed (the tests' own); no kept patterns leak between tests (the root
+    conftest clears core.memo around each test)."""
     settings.WEBHOOKS_ALLOW_LOOPBACK = True
-    cache.delete(services.PATTERNS_KEY)
-    yield
-    cache.delete(services.PATTERNS_KEY)
 
 
 @pytest.fixture

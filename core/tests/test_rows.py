@@ -1,0 +1,113 @@
+"""core.rows writes what the ORM writes: values prepared alike, parents' ids given to children."""
+
+import datetime
+
+import pytest
+from django.apps import apps
+from django.db import connection
+from django.utils import timezone
+
+from core import rows
+from sla.models import ClockEvent, SLAClock
+from sla.tests.factories import make_calendar, make_definition
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_value_passed_unchanged_is_what_the_field_would_prepare():
+    samples = ["text", "", 0, 7, -3, True, False, None, timezone.now(), datetime.datetime(2026, 1, 1)]
+    checked = 0
+    for model in apps.get_models():
+        for field in model._meta.local_concrete_fields:
+            unchanged, aware = rows._unchanged(field, connection)
+            for value in samples:
+                if type(value) in unchanged or (aware and type(value) is datetime.datetime
+                                                and value.utcoffset() is not None):
+                    assert field.get_db_prep_save(value, connection) == value, (model, field.name, value)
+                    assert type(field.get_db_prep_save(value, connection)) is type(value)
+                    checked += 1
+    assert checked > 1000
+
+
+@pytest.fixture
+def clocks(agent):
+    definition = make_definition(calendar=make_calendar())
+    now = timezone.now()
+
+    def clock(kind):
+        return SLAClock(content_type_id=1, object_id=1, definition=definition, kind=kind, state="running",
+                        target_minutes=60, started_at=now, segment_started_at=now, created_at=now)
+
+    def event(clock, kind="start"):
+        return ClockEvent(clock=clock, kind=kind, at=now, recorded_at=now, calendar_id=definition.calendar_id,
+                          calendar_fingerprint="x", target_minutes=60, elapsed_business_seconds=0, data={})
+    return clock, event
+
+
+def test_children_get_their_new_parents_ids_in_one_statement(clocks, django_assert_num_queries):
+    clock, event = clocks
+    existing = rows.insert([clock("response")])[0]
+    new = [clock("resolution"), clock("response")]
+    events = [event(new[1]), event(existing, "pause"), event(new[0]), event(new[1], "stop")]
+    with django_assert_num_queries(1):
+        rows.insert_with_children(new, events, "clock")
+    assert all(c.pk for c in new) and all(e.pk for e in events)
+    read = {e.pk: e.clock_id for e in ClockEvent.objects.all()}
+    assert read == {events[0].pk: new[1].pk, events[1].pk: existing.pk, events[2].pk: new[0].pk,
+                    events[3].pk: new[1].pk}
+    assert [e.clock_id for e in events] == [new[1].pk, existing.pk, new[0].pk, new[1].pk]
+    assert SLAClock.objects.get(pk=new[0].pk).kind == "resolution"
+
+
+def test_without_parents_or_children_it_writes_what_there_is(clocks):
+    clock, event = clocks
+    existing = rows.insert([clock("response")])[0]
+    rows.insert_with_children([], [event(existing)], "clock")
+    only = [clock("resolution")]
+    rows.insert_with_children(only, [], "clock")
+    assert ClockEvent.objects.get().clock_id == existing.pk and only[0].pk
+
+
+def _entry(agent, text):
+    from core.models import AuditEntry
+
+    return AuditEntry(content_type_id=1, object_id=1, object_repr=text, action="created",
+                      new_value={"t": text}, actor=agent, channel="web", context={},
+                      created_at=timezone.now())
+
+
+def test_a_deferred_row_rides_in_the_next_statement(clocks, agent, django_assert_num_queries):
+    from core.models import AuditEntry
+
+    clock, event = clocks
+    with django_assert_num_queries(1):
+        with rows.together():
+            entry = rows.insert([_entry(agent, "first")], later=True)[0]
+            assert entry.pk is None
+            new = [clock("response")]
+            rows.insert_with_children(new, [event(new[0])], "clock")
+    assert AuditEntry.objects.get(object_repr="first").new_value == {"t": "first"}
+    assert SLAClock.objects.filter(pk=new[0].pk).exists()
+
+
+def test_a_deferred_row_with_nothing_to_ride_is_written_at_the_end(agent, django_assert_num_queries):
+    from core.models import AuditEntry
+
+    with django_assert_num_queries(1):
+        with rows.together():
+            rows.insert([_entry(agent, "alone")], later=True)
+    assert AuditEntry.objects.filter(object_repr="alone").count() == 1
+    rows.insert([_entry(agent, "outside")], later=True)  # outside together(): at once, with its id
+    assert AuditEntry.objects.filter(object_repr="outside").count() == 1
+
+
+def test_a_failed_block_writes_no_deferred_row(agent):
+    from core.models import AuditEntry
+
+    with pytest.raises(RuntimeError):
+        with rows.together():
+            rows.insert([_entry(agent, "dropped")], later=True)
+            raise RuntimeError("the service failed")
+    with rows.together():
+        pass
+    assert not AuditEntry.objects.filter(object_repr="dropped").exists()
