@@ -126,10 +126,16 @@ def breached_open_q(model, now=None):
     return open_q(model) & breached_q(model, now)
 
 
+def clock_breaching_soon_q(model, soon: Window | None = None):
+    """Q over a ticket model: it has a clock breaching within the window (open or not: callers
+    that already hold the open states, such as the desk's tab counts, leave them out)."""
+    soon = soon or window()
+    return Q(_clocks_of(model, soon.clock_q()))
+
+
 def breaching_soon_q(model, soon: Window | None = None):
     """Q over a ticket model: open with a clock breaching within the window."""
-    soon = soon or window()
-    return open_q(model) & Q(_clocks_of(model, soon.clock_q()))
+    return open_q(model) & clock_breaching_soon_q(model, soon)
 
 
 def clock_state_q(model, state):

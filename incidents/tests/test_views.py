@@ -186,8 +186,10 @@ def test_comment_with_an_executable_renamed_pdf_is_refused(client, agent, open_i
 # Issue 13: +1, the navigation's approvals count asks the service requests' source too.
 # Issue 15: the record page +2, event management's panel (the incident's alerts, and the CIs its
 # alerts name, where the suspected changes would start).
-PINNED_DESK_SEARCH_WORD_QUERIES = 19
-PINNED_DESK_SEARCH_NUMBER_QUERIES = 19
+# Issue 12, third round: +1, the Major tab counted apart through its own partial index, so that the
+# open-work tabs' counts read the open incidents' covering index alone (incidents.filtersets.queue_counts).
+PINNED_DESK_SEARCH_WORD_QUERIES = 20
+PINNED_DESK_SEARCH_NUMBER_QUERIES = 20
 # Issue 12, second round: the record page -1, its visibility check and its read are one query.
 PINNED_DESK_DETAIL_QUERIES = 18
 
