@@ -9,65 +9,79 @@ shared cache (an outage) every read goes to the database, as before.
 
 Issue 12: the SLA definitions with their targets and the routing rules were three queries of
 every create.
+
+A second generation (REFERENCE) covers the reference lists the desk's forms offer on every page
+(teams, agents, categories, business services: core.choices_memo). Those tables change more often
+than the SLA configuration (a CMDB import saves thousands of CIs, a login saves the user), so they
+move their own generation and leave the SLA definitions and routing rules cached.
 """
 
+import functools
 import logging
 import threading
 import uuid
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 log = logging.getLogger(__name__)
 
 GENERATION_KEY = "core:config-generation"
-_held: dict = {}  # name -> (generation, value)
+REFERENCE = "core:reference-generation"
+_held: dict = {}  # generation key -> {name -> (generation, value)}
 _lock = threading.Lock()
 
 
-def generation():
-    """The current configuration generation, or None if the shared cache cannot say."""
+def generation(key=GENERATION_KEY):
+    """The current generation under `key`, or None if the shared cache cannot say."""
     try:
-        value = cache.get(GENERATION_KEY)
+        value = cache.get(key)
         if value is None:
-            cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-            value = cache.get(GENERATION_KEY)
+            cache.add(key, uuid.uuid4().hex, timeout=None)
+            value = cache.get(key)
         return value
     except Exception:  # noqa: BLE001 - a cache outage must not fail a write: read the database
-        log.warning("memo: could not read the configuration generation", exc_info=True)
+        log.warning("memo: could not read the generation %s", key, exc_info=True)
         return None
 
 
-def memoised(name, load):
-    """`load()`'s value, from this process's memory while the configuration has not changed.
-    The value is shared by every request of the process: callers only read it."""
-    current = generation()
+def memoised(name, load, *, key=GENERATION_KEY):
+    """`load()`'s value, from this process's memory while the tables watched under `key` have not
+    changed. The value is shared by every request of the process: callers only read it."""
+    current = generation(key)
     if current is None:
         return load()
-    held = _held.get(name)
+    held = _held.get(key, {}).get(name)
     if held is not None and held[0] == current:
         return held[1]
     value = load()
     with _lock:
-        _held[name] = (current, value)
+        _held.setdefault(key, {})[name] = (current, value)
     return value
 
 
-def _bump():
+def _bump(key=GENERATION_KEY):
     try:
-        cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        cache.set(key, uuid.uuid4().hex, timeout=None)
     except Exception:  # noqa: BLE001 - entries are also dropped from this process below
-        log.warning("memo: could not move the configuration generation", exc_info=True)
+        log.warning("memo: could not move the generation %s", key, exc_info=True)
 
 
-def forget(*_args, **_kwargs):
+def forget(*_args, key=GENERATION_KEY, **_kwargs):
     """A watched table changed: every process reloads, now and once the change is committed (a
     process that reloaded in between read the rows as they were before the commit)."""
     with _lock:
-        _held.clear()
-    _bump()
-    transaction.on_commit(_bump)
+        _held.pop(key, None)
+    _bump(key)
+    transaction.on_commit(functools.partial(_bump, key))
+
+
+def _forget_reference(*args, update_fields=None, **kwargs):
+    # A login saves only the user's last_login, which no list shows: not a change of the lists.
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+    forget(key=REFERENCE)
 
 
 def clear():
@@ -76,8 +90,15 @@ def clear():
         _held.clear()
 
 
-def watch(*models):
-    """Move the generation on every save or delete of these models (call from AppConfig.ready)."""
+def watch(*models, key=GENERATION_KEY):
+    """Move the generation `key` on every save or delete of these models, and on every change of
+    the many-to-many tables given among them (call from AppConfig.ready)."""
+    receiver = forget if key == GENERATION_KEY else _forget_reference if key == REFERENCE else \
+        functools.partial(forget, key=key)
     for model in models:
-        post_save.connect(forget, sender=model, dispatch_uid=f"memo-save-{model._meta.label}")
-        post_delete.connect(forget, sender=model, dispatch_uid=f"memo-delete-{model._meta.label}")
+        uid = f"memo-{key}-{model._meta.label}"
+        if model._meta.auto_created:  # a many-to-many table (User.groups.through)
+            m2m_changed.connect(receiver, sender=model, weak=False, dispatch_uid=f"{uid}-m2m")
+            continue
+        post_save.connect(receiver, sender=model, weak=False, dispatch_uid=f"{uid}-save")
+        post_delete.connect(receiver, sender=model, weak=False, dispatch_uid=f"{uid}-delete")
