@@ -12,6 +12,15 @@ class AccountsConfig(AppConfig):
 
         post_migrate.connect(sync_role_groups, dispatch_uid="accounts.sync_role_groups")
 
+        from django.contrib.auth.models import Group
+
+        from accounts.models import Team, User
+        from core import memo
+
+        # The desk forms' team and agent lists are kept per process (core.choices_memo): a team, a
+        # person, a role or a membership of a role changes them.
+        memo.watch(Team, User, Group, User.groups.through, key=memo.REFERENCE)
+
         from accounts import demo
         from core import demo as demo_registry
 

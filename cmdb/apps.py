@@ -11,6 +11,12 @@ class CMDBConfig(AppConfig):
 
         navigation.register("cmdb", _("CMDB"), "cmdb:ci_list", group="services", order=10)
 
+        from cmdb.models import CIClass, ConfigurationItem
+        from core import memo
+
+        # The desk forms' business services are kept per process (core.choices_memo).
+        memo.watch(ConfigurationItem, CIClass, key=memo.REFERENCE)
+
         from cmdb import tasks
         from core import events
 

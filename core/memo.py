@@ -8,12 +8,15 @@ never uses a definition older than the last committed change it could have seen.
 shared cache (an outage) every read goes to the database, as before.
 
 Issue 12: the SLA definitions with their targets and the routing rules were three queries of
-every create. Within one request the generation is read once (its first use), not once per kept
-value: a create read it twice (rules, SLA definitions), ~3 % of its CPU. A change the request
-itself makes reads it again; a change committed elsewhere during the request is seen by the next
-request, as one committed just after it would be.
+every create.
+
+A second generation (REFERENCE) covers the reference lists the desk's forms offer on every page
+(teams, agents, categories, business services: core.choices_memo). Those tables change more often
+than the SLA configuration (a CMDB import saves thousands of CIs, a login saves the user), so they
+move their own generation and leave the SLA definitions and routing rules cached.
 """
 
+import functools
 import logging
 import threading
 import uuid
@@ -21,96 +24,109 @@ import uuid
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 log = logging.getLogger(__name__)
 
 GENERATION_KEY = "core:config-generation"
-_held: dict = {}  # name -> (generation, value)
+REFERENCE = "core:reference-generation"
+_held: dict = {}  # generation key -> {name -> (generation, value)}
 _lock = threading.Lock()
-# The generation this thread's current request read: _UNREAD until its first use; None outside a
-# request (a Celery task, a command, a shell), which reads it every time as before.
-_UNREAD = object()
+
+
+# The generations read during the current request (None outside a request: Celery, shell).
+# A desk page reads a kept list per select (a dozen on the queue page): each read asked Redis
+# for the generation again, ~6 % of a record page (issue 12, third round). One request reads each
+# generation once, as if every kept value were read at that instant; a change made by the
+# request itself (forget) drops it, so the request then reads the new rows.
 _request = threading.local()
 
 
 def _request_started(**_kwargs):
-    _request.generation = _UNREAD
+    _request.seen = {}
 
 
 def _request_finished(**_kwargs):
-    _request.generation = None
+    _request.seen = None
 
 
 request_started.connect(_request_started, dispatch_uid="core.memo.request_started")
 request_finished.connect(_request_finished, dispatch_uid="core.memo.request_finished")
 
 
-def _read_again():
-    """The request changed a watched table (or its change was committed): read the generation
-    again at its next use."""
-    if getattr(_request, "generation", None) is not None:
-        _request.generation = _UNREAD
-
-
-def generation():
-    """The current configuration generation, or None if the shared cache cannot say. Read from
-    the shared cache once per request (see the module's docstring)."""
-    held = getattr(_request, "generation", None)
-    if held is not None and held is not _UNREAD:
-        return held
-    value = _read_generation()
-    if held is _UNREAD and value is not None:
-        _request.generation = value
+def generation(key=GENERATION_KEY):
+    """The current generation under `key`, or None if the shared cache cannot say. Read from the
+    shared cache once per request (see `_request` above), every time outside one."""
+    seen = getattr(_request, "seen", None)
+    if seen is not None and key in seen:
+        return seen[key]
+    value = _read_generation(key)
+    if seen is not None and value is not None:
+        seen[key] = value
     return value
 
 
-def _read_generation():
+def _read_generation(key=GENERATION_KEY):
     try:
-        value = cache.get(GENERATION_KEY)
+        value = cache.get(key)
         if value is None:
-            cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-            value = cache.get(GENERATION_KEY)
+            cache.add(key, uuid.uuid4().hex, timeout=None)
+            value = cache.get(key)
         return value
     except Exception:  # noqa: BLE001 - a cache outage must not fail a write: read the database
-        log.warning("memo: could not read the configuration generation", exc_info=True)
+        log.warning("memo: could not read the generation %s", key, exc_info=True)
         return None
 
 
-def memoised(name, load, current=None):
-    """`load()`'s value, from this process's memory while the configuration has not changed.
-    The value is shared by every request of the process: callers only read it. `current`: the
-    generation() the caller read already for this piece of work (one read of the shared cache
-    for several values of one response), else it is read here."""
+def memoised(name, load, current=None, *, key=GENERATION_KEY):
+    """`load()`'s value, from this process's memory while the tables watched under `key` have not
+    changed. The value is shared by every request of the process: callers only read it.
+    `current`: the generation the caller read already for this piece of work (a Celery task's
+    response of many values), else it is read here."""
     if current is None:
-        current = generation()
+        current = generation(key)
     if current is None:
         return load()
-    held = _held.get(name)
+    held = _held.get(key, {}).get(name)
     if held is not None and held[0] == current:
         return held[1]
     value = load()
     with _lock:
-        _held[name] = (current, value)
+        _held.setdefault(key, {})[name] = (current, value)
     return value
 
 
-def _bump():
-    _read_again()
+def _read_again(key):
+    """The request changed a watched table (or its change was committed): read the generation
+    again at its next use."""
+    seen = getattr(_request, "seen", None)
+    if seen is not None:
+        seen.pop(key, None)
+
+
+def _bump(key=GENERATION_KEY):
+    _read_again(key)
     try:
-        cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        cache.set(key, uuid.uuid4().hex, timeout=None)
     except Exception:  # noqa: BLE001 - entries are also dropped from this process below
-        log.warning("memo: could not move the configuration generation", exc_info=True)
+        log.warning("memo: could not move the generation %s", key, exc_info=True)
 
 
-def forget(*_args, **_kwargs):
+def forget(*_args, key=GENERATION_KEY, **_kwargs):
     """A watched table changed: every process reloads, now and once the change is committed (a
     process that reloaded in between read the rows as they were before the commit)."""
     with _lock:
-        _held.clear()
-    _read_again()
-    _bump()
-    transaction.on_commit(_bump)
+        _held.pop(key, None)
+    _read_again(key)
+    _bump(key)
+    transaction.on_commit(functools.partial(_bump, key))
+
+
+def _forget_reference(*args, update_fields=None, **kwargs):
+    # A login saves only the user's last_login, which no list shows: not a change of the lists.
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+    forget(key=REFERENCE)
 
 
 def clear():
@@ -119,8 +135,15 @@ def clear():
         _held.clear()
 
 
-def watch(*models):
-    """Move the generation on every save or delete of these models (call from AppConfig.ready)."""
+def watch(*models, key=GENERATION_KEY):
+    """Move the generation `key` on every save or delete of these models, and on every change of
+    the many-to-many tables given among them (call from AppConfig.ready)."""
+    receiver = forget if key == GENERATION_KEY else _forget_reference if key == REFERENCE else \
+        functools.partial(forget, key=key)
     for model in models:
-        post_save.connect(forget, sender=model, dispatch_uid=f"memo-save-{model._meta.label}")
-        post_delete.connect(forget, sender=model, dispatch_uid=f"memo-delete-{model._meta.label}")
+        uid = f"memo-{key}-{model._meta.label}"
+        if model._meta.auto_created:  # a many-to-many table (User.groups.through)
+            m2m_changed.connect(receiver, sender=model, weak=False, dispatch_uid=f"{uid}-m2m")
+            continue
+        post_save.connect(receiver, sender=model, weak=False, dispatch_uid=f"{uid}-save")
+        post_delete.connect(receiver, sender=model, weak=False, dispatch_uid=f"{uid}-delete")

@@ -18,6 +18,10 @@ class IncidentsConfig(AppConfig):
 
         # incidents.services.active_rules keeps the routing rules (and their teams) in each process.
         memo.watch(AssignmentRule, Team)
+        # The desk forms' categories are kept per process (core.choices_memo).
+        from incidents.models import Category
+
+        memo.watch(Category, key=memo.REFERENCE)
 
         for kind in notifications.NOTIFICATION_KINDS:
             events.after_commit(f"incident.{kind}", key=f"incidents.notify.{kind}",

@@ -8,6 +8,7 @@ from accounts.models import Team, User
 from cmdb.models import ConfigurationItem
 from incidents.choices import IncidentState, OnHoldReason, Priority, ResolutionCode, Urgency
 from incidents.models import Category, Incident
+from core import choices_memo
 from core.forms import MultipleFileField
 from core.pickers import use_picker
 from core.web import bootstrapify  # noqa: F401  (re-exported for views)
@@ -16,6 +17,11 @@ EDIT_FIELDS = [
     "title", "description", "caller", "category", "subcategory", "service", "configuration_item", "impact",
     "urgency", "assignment_group", "assigned_to", "is_major", "parent",
 ]
+
+
+# Team's ordering is its name: the record page's, the queue filters' and the bulk form's team lists
+# are one list (core.choices_memo).
+TEAMS = "accounts.teams"
 
 
 def agents():
@@ -52,6 +58,11 @@ class IncidentForm(forms.ModelForm):
         self.fields["service"].queryset = ConfigurationItem.objects.business_services().active()
         use_picker(self, "configuration_item", "ci")
         self.fields["assignment_group"].queryset = Team.objects.order_by("name")
+        # The same lists on every record page: kept per process (issue 12, core.choices_memo).
+        choices_memo.memoise(self.fields["category"], "incidents.active_categories")
+        choices_memo.memoise(self.fields["subcategory"], "incidents.active_subcategories")
+        choices_memo.memoise(self.fields["service"], "cmdb.active_business_services")
+        choices_memo.memoise(self.fields["assignment_group"], TEAMS)
         use_picker(self, "assigned_to", "agent")
         self.fields["parent"].label = _("Parent major incident")
         self.fields["parent"].help_text = ""
@@ -122,6 +133,8 @@ class BulkUpdateForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assigned_to"].queryset = agents()
+        choices_memo.memoise(self.fields["assignment_group"], TEAMS)
+        choices_memo.memoise(self.fields["assigned_to"], "accounts.active_agents")
         bootstrapify(self)
 
     def changes(self):

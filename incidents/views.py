@@ -9,13 +9,14 @@ from django.utils.translation import gettext as _, gettext_lazy, ngettext
 from django.views import View
 
 from cmdb.models import ConfigurationItem
+from core import choices_memo
 from core.choices import Channel
 from core.exceptions import DomainError
 from core.selectors import timeline
 from incidents import security_panel, services, workflow
 from incidents.choices import OPEN_STATES, IncidentState
 from incidents.filtersets import ALL_COUNT_CAP, ORDERING_FIELDS, IncidentFilterSet, Queue, queue_counts
-from incidents.forms import BulkUpdateForm, IncidentForm, IncidentTransitionForm
+from incidents.forms import TEAMS, BulkUpdateForm, IncidentForm, IncidentTransitionForm
 from incidents.models import Incident
 from incidents.paging import SEARCH_COUNT_CAP, CappedCountPaginator, search_paginator
 from sla.models import SLAClock
@@ -56,6 +57,15 @@ class IncidentListView(DeskMixin, TicketListView):
 
     def get_queryset(self):
         return list_queryset(self.request.user)
+
+    def style_filter_form(self, form):
+        super().style_filter_form(form)
+        # The same lists on every queue page: kept per process (issue 12, core.choices_memo); the
+        # team list is the bulk form's. The API's filter set builds no options and is left as is.
+        choices_memo.memoise(form.fields["assignment_group"], TEAMS)
+        choices_memo.memoise(form.fields["assigned_to"], "incidents.filter_agents")
+        choices_memo.memoise(form.fields["category"], "incidents.top_categories")
+        choices_memo.memoise(form.fields["service"], "cmdb.business_services")
 
     def get_params(self):
         params = super().get_params()

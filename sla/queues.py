@@ -22,8 +22,9 @@ Definitions (for any ticket type that declares a Lifecycle, core.tickets):
   the window (a P1 due in one hour) is inside it from the start, which is what the desk wants.
   The warnings still reach people through escalations (sla.escalations).
 
-Queries: resolving the window costs one query for the calendars (plus two when a calendar
-changed since it was last built), then each count or list is one query with EXISTS over clocks.
+Queries: resolving the window reads the calendars once per process and configuration change
+(core.memo; plus two queries when a calendar changed since it was last built), then each count
+or list is one query with EXISTS over clocks.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Q, prefetch_related_objects
 from django.utils import timezone
 
+from core import memo
 from sla import calendars
 from sla.choices import ClockState
 from sla.clock import NoWorkingTime, add_business_minutes
@@ -73,20 +75,28 @@ class Window:
 
 
 def window(now=None, minutes=None) -> Window:
-    """The breaching-soon window from `now` on every calendar (one query on a warm cache)."""
+    """The breaching-soon window from `now` on every calendar (no query while the calendars are
+    kept in memory; one, plus two for a changed calendar, after a change)."""
     now = now or timezone.now()
     minutes = window_minutes() if minutes is None else minutes
+    ends = {None: now + dt.timedelta(minutes=minutes)}
+    for pk, calendar in memo.memoised("sla.queues.calendars", _calendar_values):
+        try:
+            ends[pk] = add_business_minutes(calendar, now, minutes)
+        except NoWorkingTime:
+            ends[pk] = None
+    return Window(now=now, minutes=minutes, ends=ends)
+
+
+def _calendar_values():
+    """[(pk, calendar value)] of every business calendar. Kept per process until a calendar, its
+    hours or its exceptions change (core.memo, watched in SLAConfig.ready): the desk's queue page
+    read the calendars on every request for the breaching-soon window (issue 12, third round)."""
     rows = list(BusinessCalendar.objects.all())
     stale = [row for row in rows if not calendars.is_cached(row)]
     if stale:
         prefetch_related_objects(stale, "intervals", "exceptions")
-    ends = {None: now + dt.timedelta(minutes=minutes)}
-    for row in rows:
-        try:
-            ends[row.pk] = add_business_minutes(calendars.calendar_value(row), now, minutes)
-        except NoWorkingTime:
-            ends[row.pk] = None
-    return Window(now=now, minutes=minutes, ends=ends)
+    return [(row.pk, calendars.calendar_value(row)) for row in rows]
 
 
 def breached_clock_q(now=None):
@@ -126,10 +136,16 @@ def breached_open_q(model, now=None):
     return open_q(model) & breached_q(model, now)
 
 
+def clock_breaching_soon_q(model, soon: Window | None = None):
+    """Q over a ticket model: it has a clock breaching within the window (open or not: callers
+    that already hold the open states, such as the desk's tab counts, leave them out)."""
+    soon = soon or window()
+    return Q(_clocks_of(model, soon.clock_q()))
+
+
 def breaching_soon_q(model, soon: Window | None = None):
     """Q over a ticket model: open with a clock breaching within the window."""
-    soon = soon or window()
-    return open_q(model) & Q(_clocks_of(model, soon.clock_q()))
+    return open_q(model) & clock_breaching_soon_q(model, soon)
 
 
 def clock_state_q(model, state):

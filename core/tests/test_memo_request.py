@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def reads():
-    with mock.patch.object(memo, "_read_generation", side_effect=lambda: "g1") as read:
+    with mock.patch.object(memo, "_read_generation", side_effect=lambda key=memo.GENERATION_KEY: "g1") as read:
         yield read
 
 
@@ -42,7 +42,7 @@ def test_a_change_made_by_the_request_reads_it_again(reads):
 
 
 def test_without_the_shared_cache_a_request_keeps_asking(reads):
-    reads.side_effect = lambda: None
+    reads.side_effect = lambda key=memo.GENERATION_KEY: None
     request_started.send(sender=None)
     try:
         assert memo.memoised("a", lambda: 1) == 1

@@ -118,4 +118,8 @@ def test_incident_queue_query_count_is_pinned(client, agent, end_user, django_as
 # at 100,000 incidents).
 # 18 -> 19 (issue 13): "My approvals" asks the service requests' source too (one query over the
 # waiting items' plans, through a partial index).
-PINNED_INCIDENT_QUEUE_QUERIES = 19
+# 19 -> 20 (issue 12, third round): the Major tab is counted apart (its own partial index), so that
+# the open-work tabs read the open incidents' covering index alone, without visiting the table.
+# 20 -> 13: the filter and bulk forms' lists (teams, once for both; agents twice; categories;
+# services) and the breaching-soon window's calendars are kept per process (core.choices_memo, core.memo).
+PINNED_INCIDENT_QUEUE_QUERIES = 13

@@ -104,11 +104,22 @@ def test_a_paused_clock_is_neither_breaching_soon_nor_running(office_sla, open_i
     assert (counts["paused"], counts["running"], counts["breaching_soon"]) == (1, 0, 0)
 
 
-def test_window_costs_one_query_once_calendars_are_built(office_sla, django_assert_num_queries):
+def test_window_costs_no_query_once_calendars_are_kept(office_sla, django_assert_num_queries):
     queues.window(kst(2026, 11, 23, 10, 0))
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(0):  # issue 12: the calendars are kept per process (core.memo)
         soon = queues.window(kst(2026, 11, 23, 10, 0))
     assert soon.ends[office_sla.calendar_id] == kst(2026, 11, 23, 14, 0)
     assert soon.ends[None] == kst(2026, 11, 23, 14, 0)
     assert soon.minutes == queues.DEFAULT_WINDOW_MINUTES == 240
     assert isinstance(soon.now, dt.datetime)
+
+
+def test_window_follows_a_change_of_the_calendars_hours(office_sla):
+    """The kept calendars are dropped when a calendar's hours change (a watched table)."""
+    from sla.models import WorkingInterval
+
+    assert queues.window(kst(2026, 11, 23, 10, 0)).ends[office_sla.calendar_id] == kst(2026, 11, 23, 14, 0)
+    monday = WorkingInterval.objects.get(calendar_id=office_sla.calendar_id, weekday=0)
+    monday.start = dt.time(11, 0)
+    monday.save()
+    assert queues.window(kst(2026, 11, 23, 10, 0)).ends[office_sla.calendar_id] == kst(2026, 11, 23, 15, 0)

@@ -1,0 +1,58 @@
+"""core.memo's generations: one read of each per request, dropped by a change the request makes,
+and the reference lists' generation apart from the configuration's (issue 12, third round)."""
+
+import pytest
+from django.core.signals import request_finished, request_started
+
+from core import memo
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def redis_reads(monkeypatch):
+    reads = []
+    real = memo.cache.get
+
+    def get(key, *args, **kwargs):
+        reads.append(key)
+        return real(key, *args, **kwargs)
+
+    monkeypatch.setattr(memo.cache, "get", get)
+    return reads
+
+
+def test_a_request_reads_each_generation_once(redis_reads):
+    memo.generation(), memo.generation(memo.REFERENCE)  # both exist in the cache
+    redis_reads.clear()
+    request_started.send(sender=None)
+    try:
+        first = memo.generation(memo.REFERENCE)
+        assert memo.generation(memo.REFERENCE) == first
+        memo.generation()
+        memo.generation()
+        assert redis_reads.count(memo.REFERENCE) == 1
+        assert redis_reads.count(memo.GENERATION_KEY) == 1
+        memo.forget(key=memo.REFERENCE)  # the request changes a listed table: it reads the new rows
+        assert memo.generation(memo.REFERENCE) != first
+        assert memo.generation() is not None
+        assert redis_reads.count(memo.GENERATION_KEY) == 1
+    finally:
+        request_finished.send(sender=None)
+    memo.generation(memo.REFERENCE)
+    memo.generation(memo.REFERENCE)  # outside a request (Celery, shell): every read asks the cache
+    assert redis_reads.count(memo.REFERENCE) == 4  # 1, 1 after the change, then 2
+
+
+def test_a_reference_change_keeps_the_configuration(team):
+    """A team or CI save reloads the desk's lists, not the SLA definitions and routing rules."""
+    from cmdb.models import CIClass
+
+    memo.memoised("kept", lambda: "config")
+    memo.memoised("kept", lambda: "lists", key=memo.REFERENCE)
+    CIClass.objects.create(slug="printer", name="Printer")
+    assert memo.memoised("kept", lambda: "reloaded") == "config"
+    assert memo.memoised("kept", lambda: "reloaded", key=memo.REFERENCE) == "reloaded"
+    team.name = "Renamed"
+    team.save()  # routing rules name teams: both
+    assert memo.memoised("kept", lambda: "again") == "again"
