@@ -218,6 +218,16 @@ def choice_value(value, choices, slow):
     return slow(value)
 
 
+def as_text(value):
+    """A CharField's to_representation for the values a row holds: a str as it is."""
+    return value if type(value) is str else (None if value is None else str(value))
+
+
+def as_int(value):
+    """An IntegerField's to_representation for the values a row holds: an int as it is."""
+    return value if type(value) is int else (None if value is None else int(value))
+
+
 def lazy_generic(serializer):
     """The compiled plan's row function of `serializer`, compiled on its first call: the
     fallback of a row function written by hand, which most responses never call."""

@@ -10,8 +10,8 @@ from accounts.models import Team, User
 from cmdb.models import ConfigurationItem
 from core.api.fields import (URL_PK_MARK, RecordUrlField, VisiblePrimaryKeyRelatedField, VisibleSlugRelatedField,
                              url_with_pk)
-from core.api.serializers import (TicketSerializer, VisibleRelationsSerializer, choice_value, fields_as_written,
-                                  iso_datetime, lazy_generic)
+from core.api.serializers import (TicketSerializer, VisibleRelationsSerializer, as_int, as_text, choice_value,
+                                  fields_as_written, iso_datetime, lazy_generic)
 from core.models import Comment
 from incidents.choices import IncidentChannel, IncidentState, OnHoldReason, ResolutionCode
 from incidents import security
@@ -186,12 +186,6 @@ def incident_row(serializer, generic):
     get_security = serializer.get_security
     current_timezone = timezone.get_current_timezone
 
-    def text(value):
-        return value if type(value) is str else (None if value is None else str(value))
-
-    def integer(value):
-        return value if type(value) is int else (None if value is None else int(value))
-
     def flag(value):
         return value if type(value) is bool else (None if value is None else boolean(value))
 
@@ -218,9 +212,9 @@ def incident_row(serializer, generic):
             pk = incident.id
             return {
                 "id": None if pk is None else id_(pk),
-                "number": text(incident.number),
-                "title": text(incident.title),
-                "description": text(incident.description),
+                "number": as_text(incident.number),
+                "title": as_text(incident.title),
+                "description": as_text(incident.description),
                 "caller": incident.caller_id,
                 "caller_detail": None if caller is None else caller_detail.to_representation(caller),
                 "channel": choice_value(incident.channel, *channel),
@@ -230,26 +224,26 @@ def incident_row(serializer, generic):
                 "configuration_item": incident.configuration_item_id,
                 "impact": choice_value(incident.impact, *impact),
                 "urgency": choice_value(incident.urgency, *urgency),
-                "priority": integer(incident.priority),
+                "priority": as_int(incident.priority),
                 "priority_override": flag(incident.priority_override),
-                "priority_override_reason": text(incident.priority_override_reason),
+                "priority_override_reason": as_text(incident.priority_override_reason),
                 "state": choice_value(incident.state, *state),
                 "on_hold_reason": choice_value(incident.on_hold_reason, *on_hold),
                 "assignment_group": incident.assignment_group_id,
                 "assigned_to": incident.assigned_to_id,
                 "assigned_to_detail": None if assignee is None else assigned_detail.to_representation(assignee),
                 "resolution_code": choice_value(incident.resolution_code, *resolution),
-                "resolution_notes": text(incident.resolution_notes),
+                "resolution_notes": as_text(incident.resolution_notes),
                 "is_major": flag(incident.is_major),
                 "service_down": flag(incident.service_down),
                 "parent": None if parent is None else parent.number,
-                "reopen_count": integer(incident.reopen_count),
+                "reopen_count": as_int(incident.reopen_count),
                 "created_at": iso_datetime(incident.created_at, tz, created),
                 "updated_at": iso_datetime(incident.updated_at, tz, updated),
                 "first_responded_at": iso_datetime(incident.first_responded_at, tz, responded),
                 "resolved_at": iso_datetime(incident.resolved_at, tz, resolved),
                 "closed_at": iso_datetime(incident.closed_at, tz, closed),
-                "version": integer(incident.version),
+                "version": as_int(incident.version),
                 "slas": None if clocks is None else slas.to_representation(clocks),
                 "url": url(incident.pk),
                 "is_security": flag(incident.is_security),

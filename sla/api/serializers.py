@@ -7,8 +7,8 @@ from rest_framework import serializers
 from core import memo
 from core.api.fields import VisiblePrimaryKeyRelatedField
 from core.api.schema import HourMinuteField
-from core.api.serializers import (VisibleRelationsSerializer, choice_value, fields_as_written, iso_datetime,
-                                  lazy_generic)
+from core.api.serializers import (VisibleRelationsSerializer, as_int, as_text, choice_value, fields_as_written,
+                                  iso_datetime, lazy_generic)
 from sla.calendars import calendar_value
 from sla.choices import ClockKind, EventKind, ExceptionKind, Weekday
 from sla.engine import elapsed_at
@@ -125,12 +125,6 @@ def clock_row(serializer, generic):
     elapsed = serializer.get_elapsed_business_seconds
     current_timezone = timezone.get_current_timezone
 
-    def text(value):
-        return value if type(value) is str else (None if value is None else str(value))
-
-    def integer(value):
-        return value if type(value) is int else (None if value is None else int(value))
-
     def row(clock):
         try:
             tz = current_timezone()
@@ -139,12 +133,12 @@ def clock_row(serializer, generic):
             return {
                 "id": None if pk is None else id_(pk),
                 "definition": clock.definition_id,
-                "definition_name": text(definition.name),  # None: AttributeError, DRF's path
-                "agreement": text(definition.agreement),
+                "definition_name": as_text(definition.name),  # None: AttributeError, DRF's path
+                "agreement": as_text(definition.agreement),
                 "kind": choice_value(clock.kind, *kind),
                 "state": choice_value(clock.state, *state),
-                "priority": integer(clock.priority),
-                "target_minutes": integer(clock.target_minutes),
+                "priority": as_int(clock.priority),
+                "target_minutes": as_int(clock.target_minutes),
                 "started_at": iso_datetime(clock.started_at, tz, started),
                 "due_at": iso_datetime(clock.due_at, tz, due),
                 "paused_at": iso_datetime(clock.paused_at, tz, paused),
