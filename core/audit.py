@@ -13,8 +13,13 @@ from core.choices import AuditAction
 from core.models import AuditEntry
 
 
+_AS_IS = frozenset({str, int, bool, float, type(None)})  # exactly these types: a subclass (a choice) is looked at
+
+
 def raw_value(value):
     """The JSON-storable raw value of a field: ids for relations, ISO text for instants."""
+    if type(value) in _AS_IS:  # most of a snapshot's values (issue 12: a create snapshots ~37)
+        return value
     if isinstance(value, models.Model):
         return value.pk
     if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):

@@ -162,6 +162,24 @@ def _local_instant(zone, day: dt.date, seconds: int) -> dt.datetime:
     return wall.replace(tzinfo=zone).astimezone(UTC)
 
 
+_SPANS_KEPT = 2048  # days of UTC spans a calendar value keeps (~ five years); then it starts afresh
+
+
+def _day_spans(calendar: Calendar, zone, day: dt.date):
+    """The UTC (from, to) instants of a local date's working intervals, kept on the (frozen)
+    calendar value: each clock scheduled converts the same few days (issue 12: `_local_instant`
+    was ~36 conversions per incident created)."""
+    kept = calendar.__dict__.get("_spans_cache")
+    if kept is None or len(kept) >= _SPANS_KEPT:
+        kept = {}
+        object.__setattr__(calendar, "_spans_cache", kept)
+    spans = kept.get(day)
+    if spans is None:
+        spans = kept[day] = tuple((_local_instant(zone, day, s), _local_instant(zone, day, e))
+                                  for s, e in calendar.intervals_on(day))
+    return spans
+
+
 def working_spans(calendar: Calendar, start: dt.datetime, end: dt.datetime | None = None,
                   max_days: int = MAX_DAYS):
     """Yield the UTC (from, to) spans of working time from `start` (to `end` if given), in order."""
@@ -179,8 +197,7 @@ def working_spans(calendar: Calendar, start: dt.datetime, end: dt.datetime | Non
     day = start.astimezone(zone).date() - dt.timedelta(days=1)
     last_day = end.astimezone(zone).date() if end is not None else day + dt.timedelta(days=max_days)
     while day <= last_day:
-        for s, e in calendar.intervals_on(day):
-            span_from, span_to = _local_instant(zone, day, s), _local_instant(zone, day, e)
+        for span_from, span_to in _day_spans(calendar, zone, day):
             if span_to <= start:
                 continue
             if end is not None and span_from >= end:
