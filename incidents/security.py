@@ -68,6 +68,12 @@ def hidden_from(user):
     return Q(is_security=False) | Q(Exists(_membership(user))) | Q(Exists(_designation(user)))
 
 
+def hides(user, *, is_security: bool) -> bool:
+    """hidden_from's condition for one incident already read: True if it keeps the incident
+    from `user` (an is_handler query only for a security incident, once per request)."""
+    return is_security and roles.is_agent(user) and not is_handler(user)
+
+
 def is_handler(user) -> bool:
     """Member of a security team or designated (cached on the user for the request)."""
     if not getattr(user, "is_authenticated", False):
