@@ -64,12 +64,19 @@ def _statement(by):
 def _rows(by, param):
     sql, incident_columns, relations = _statement(by)
     split = len(incident_columns)
-    incidents = []
+    incidents, loaded = [], {}
     for row in fetch(sql, [param]):
         incident = incident_columns.load(row[:split])
         for (field, columns), values in zip(relations, row[split:]):
             key = getattr(incident, field.attname)
-            field.set_cached_value(incident, None if key is None or values is None else columns.load([key, *values]))
+            related = None
+            if key is not None and values is not None:
+                # One instance per related row, as attach_rows shares them (a caller of several
+                # incidents, the assignee of another: one user; the columns are one model's).
+                related = loaded.get((columns.model, key))
+                if related is None:
+                    related = loaded[columns.model, key] = columns.load([key, *values])
+            field.set_cached_value(incident, related)
         incidents.append(incident)
     attach_listed_clocks(incidents)
     return incidents

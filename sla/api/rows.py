@@ -49,9 +49,13 @@ def attach_listed_clocks(tickets):
     by_ticket = {ticket.pk: [] for ticket in tickets}
     split = len(clock_columns)
     set_definition = SLAClock._meta.get_field("definition").set_cached_value
+    definitions = {}
     for row in fetch(sql, [content_type.pk, list(by_ticket)]):
         clock = clock_columns.load(row[:split])
-        set_definition(clock, definition_columns.load(row[split:]))
+        definition = definitions.get(clock.definition_id)
+        if definition is None:  # one per definition, as select_related would not: fewer to build
+            definition = definitions[clock.definition_id] = definition_columns.load(row[split:])
+        set_definition(clock, definition)
         by_ticket[clock.object_id].append(clock)
     for ticket in tickets:
         setattr(ticket, LISTED_CLOCKS, by_ticket[ticket.pk])
