@@ -145,6 +145,9 @@ def test_the_rows_read_by_sql_are_the_reading_queryset_s(world, django_assert_nu
     with django_assert_num_queries(2):
         by_id = api_rows.incidents_by_id(world["ids"] + [10 ** 9])
     assert len(expected) == 4 and {pk: _loaded(row) for pk, row in by_id.items()} == expected
+    for row in by_id.values():  # saved rows of the default database, as the ORM leaves them
+        for instance in (row, row.caller, *getattr(row, sla_serializers.LISTED_CLOCKS)):
+            assert (instance._state.adding, instance._state.db) == (False, "default")
     number = Incident.objects.get(pk=world["ids"][1]).number
     assert _loaded(api_rows.incident_by_number(number)) == expected[world["ids"][1]]
     assert api_rows.incident_by_number("INC9999999") is None
