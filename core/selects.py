@@ -9,7 +9,7 @@ turns a fetched slice of a row into the instance the ORM would have built for th
 deferred, as `only()` gives.
 """
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models import signals
 from django.db.models.base import ModelState
 from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
@@ -58,16 +58,16 @@ class Columns:
                 for func in funcs:
                     values[index] = func(values[index], col, connection)
         if not self.direct:
-            return self.model.from_db(connection.alias, self.attnames, values)
+            return self.model.from_db(DEFAULT_DB_ALIAS, self.attnames, values)
         instance = self.model.__new__(self.model)
         instance._state = state = ModelState()
-        state.adding, state.db = False, connection.alias
+        state.adding, state.db = False, DEFAULT_DB_ALIAS
         instance.__dict__.update(zip(self.attnames, values))
         return instance
 
 
 def fetch(sql, params):
-    """Every row of one statement."""
+    """Every row of one statement (of the default database, where `Columns.load` says they are)."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
