@@ -76,9 +76,11 @@ class VisibleRelationsSerializer(serializers.ModelSerializer):
         (a user's nested form, twice per incident; issue 12, fifth round)."""
         cls = type(self)
         plan = cls.__dict__.get("_shared_plan")
+        if plan is not None and "fields" in self.__dict__ and list(self.fields) != [name for name, _get in plan]:
+            plan = None  # this instance's fields were changed after they were built
         if plan is None:
             plan = _compile(self, self.Meta.model)
-            if _plan_is_shared(self):
+            if "_shared_plan" not in cls.__dict__ and _plan_is_shared(self):
                 cls._shared_plan = plan
 
         def row(instance):
@@ -107,12 +109,14 @@ def _plan_is_shared(serializer):
     SHARED_PLAN_FIELDS alone."""
     cls = type(serializer)
     if cls.get_fields is not VisibleRelationsSerializer.get_fields or cls.compile_row is not \
-            VisibleRelationsSerializer.compile_row or "_fields_template" not in cls.__dict__:
-        return False
+            VisibleRelationsSerializer.compile_row or cls.__init__ is not serializers.ModelSerializer.__init__ \
+            or "_fields_template" not in cls.__dict__:
+        return False  # fields that may differ per instance (an __init__ dropping some, say)
     template = cls._fields_template
     fields = serializer.fields
     return (list(fields) == list(template)
             and all(type(field) in SHARED_PLAN_FIELDS and type(field) is type(template[name])
+                    and not getattr(field.default, "requires_context", False)  # reads its serializer
                     for name, field in fields.items()))
 
 

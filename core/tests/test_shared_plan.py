@@ -37,3 +37,23 @@ def test_a_serializer_that_changes_its_fields_keeps_a_plan_per_instance(agent):
 
     assert Narrowed().to_representation(agent) == {"id": agent.pk, "display_name": agent.display_name}
     assert "_shared_plan" not in Narrowed.__dict__ and issubclass(Narrowed, VisibleRelationsSerializer)
+
+
+def test_an_instance_whose_fields_were_changed_compiles_its_own(agent):
+    UserBriefSerializer().to_representation(agent)  # the class's plan, shared
+    narrowed = UserBriefSerializer()
+    narrowed.fields.pop("username")
+    assert narrowed.to_representation(agent) == {"id": agent.pk, "display_name": agent.display_name}
+    assert UserBriefSerializer().to_representation(agent)["username"] == agent.username
+
+
+def test_a_serializer_with_its_own_init_keeps_a_plan_per_instance(agent):
+    class Trimmed(UserBriefSerializer):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            if self.context.get("trim"):
+                self.fields.pop("username")
+
+    assert "username" in Trimmed().to_representation(agent)
+    assert "username" not in Trimmed(context={"trim": True}).to_representation(agent)
+    assert "_shared_plan" not in Trimmed.__dict__
