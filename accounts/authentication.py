@@ -59,7 +59,7 @@ def active_token(digest):
     """The unrevoked token of this digest with its user (role names remembered), or None."""
     sql, (token_names, token_conv), (user_names, user_conv), user_model = _token_query()
     with connection.cursor() as cursor:
-        cursor.execute(sql, [list(roles.Role.values), digest])
+        cursor.execute(sql, [sorted(roles.ROLE_NAMES), digest])
         row = cursor.fetchone()
     if row is None:
         return None

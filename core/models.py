@@ -261,6 +261,17 @@ class TicketQuerySet(models.QuerySet):
             return self.none()
         return self.filter(Q(**{requester_field: user}))
 
+    def sees(self, user, ticket):
+        """Whether visible_to(user) holds `ticket`, a row already read (the API's detail reads
+        its row by a statement of its own, incidents.api.rows): the same rule in Python;
+        incidents/tests/test_security.py holds both to the same answers."""
+        if roles.is_agent(user):
+            return True
+        requester_field = getattr(self.model, "REQUESTER_FIELD", None)
+        if not getattr(user, "is_authenticated", False) or requester_field is None:
+            return False
+        return getattr(ticket, self.model._meta.get_field(requester_field).attname) == user.pk
+
 
 class Ticket(models.Model):
     """Abstract base of every ticket type (incident, problem, change, release, request).

@@ -69,6 +69,12 @@ class IncidentQuerySet(TicketQuerySet):
         restriction = security.hidden_from(user)
         return visible if restriction is None else visible.filter(restriction)
 
+    def sees(self, user, incident):
+        """visible_to's rule for an incident already read (core.models.TicketQuerySet.sees)."""
+        from incidents import security
+
+        return super().sees(user, incident) and not security.hides(user, is_security=incident.is_security)
+
     def open(self):
         return self.filter(state__in=OPEN_STATES)
 

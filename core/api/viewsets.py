@@ -115,8 +115,12 @@ class TicketViewSet(NumberOrIdLookupMixin, ApiActorMixin, mixins.CreateModelMixi
         if ids is None:
             return None
         ids = list(ids)
-        by_id = self.page_rows_queryset().in_bulk(ids) if ids else {}
+        by_id = self.page_rows(ids) if ids else {}
         return [by_id[pk] for pk in ids if pk in by_id]
+
+    def page_rows(self, ids):
+        """{id: row} of the page's ids (page_by_ids), with what the representation reads."""
+        return self.page_rows_queryset().in_bulk(ids)
 
     def page_rows_queryset(self):
         """Where page_by_ids loads the page's rows by id: get_queryset(), unless the type loads

@@ -159,7 +159,7 @@ INCIDENT_ROW_FIELDS = (
 def incident_row(serializer, generic):
     """IncidentSerializer's representation of one incident, written out field by field: what
     the compiled plan (core.api.serializers) answers, without a getter call per field and with
-    the time zone read once per row, not once per datetime (issue 12: the 37 fields of 25 rows
+    the time zone read once per response, not once per datetime (issue 12: the 37 fields of 25 rows
     were most of an API list's serializing). None when the serializer's fields are not the ones
     it was written for. Any error on the way replays the row through `generic` (the compiled
     plan, which replays DRF's path field by field), so errors and defaults stay DRF's.
@@ -184,7 +184,8 @@ def incident_row(serializer, generic):
     slas = fields["slas"]
     viewname = fields["url"].viewname
     get_security = serializer.get_security
-    current_timezone = timezone.get_current_timezone
+    # The response's time zone: a serializer represents the rows of one response, in its request.
+    tz = timezone.get_current_timezone()
 
     def flag(value):
         return value if type(value) is bool else (None if value is None else boolean(value))
@@ -202,7 +203,6 @@ def incident_row(serializer, generic):
 
     def row(incident):
         try:
-            tz = current_timezone()
             caller = incident.caller
             assignee = incident.assigned_to
             category = incident.category

@@ -1,6 +1,7 @@
 """API v1 incidents: the core TicketViewSet with incident services behind it."""
 
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -14,29 +15,29 @@ from accounts import roles
 from core.paging import CountedPageListPaginator
 from core import search
 from core.search import ticket_number
+from core.web import parse_id
 from incidents import security, security_services, services
+from incidents.api import rows
 from incidents.api.serializers import CommentSerializer, IncidentSerializer, SecurityNotificationSerializer
 from incidents.filtersets import ORDERING_FIELDS, IncidentFilterSet
-from accounts.models import User
-from incidents.models import Category, Incident
+from incidents.models import Incident
 from incidents.paging import CappedCountPaginator, search_estimate
 from sla.api.serializers import LISTED_CLOCK_COLUMNS, LISTED_CLOCKS
 from sla.models import SLAClock
 
 
-def incident_queryset(user, reading=False, visible=True):
-    """The incidents of API v1 with what their representation shows. `reading` (a list, a
-    detail): only what IncidentSerializer reads, no more (issue 12, third round: the team and
-    CI rows of the desk's list relations are shown by id, which the incident row holds; a user
-    is shown by id and names, not with their settings; a clock with its definition's name, not
-    the definition's conditions). Writes read the full rows, which the services use.
-    `visible` False leaves out the caller's visibility: only for rows picked through it already
-    (a list page's ids)."""
-    incidents = (Incident.objects.visible_to(user) if visible else Incident.objects.all()).with_list_relations()
+def incident_queryset(user, reading=False):
+    """The incidents of API v1 with what their representation shows. `reading` (a detail by
+    number or filtered, the tests of the representation): only what IncidentSerializer reads,
+    no more (issue 12, third round: the team and CI rows of the desk's list relations are shown
+    by id, which the incident row holds; a user is shown by id and names, not with their
+    settings; a clock with its definition's name, not the definition's conditions), as
+    incidents.api.rows reads a list's page and a detail by id. Writes read the full rows, which
+    the services use."""
+    incidents = Incident.objects.visible_to(user).with_list_relations()
     clocks = SLAClock.objects.select_related("definition")
     if reading:
-        incidents = incidents.only_rows("caller", "assigned_to", "category", "subcategory", columns={
-            User: ("id", "username", "display_name"), Category: ("id", "slug")})
+        incidents = incidents.only_rows(*rows.READ_RELATIONS, columns=rows.READ_COLUMNS)
         clocks = clocks.only(*LISTED_CLOCK_COLUMNS)
     return incidents.prefetch_related(*incident_prefetches(clocks))
 
@@ -48,7 +49,7 @@ def incident_prefetches(clocks=None):
                  to_attr=LISTED_CLOCKS),
         # `parent` shows the major incident's number: one query for the page's children, not
         # one per child.
-        Prefetch("parent", queryset=Incident.objects.only("id", "number")),
+        Prefetch("parent", queryset=Incident.objects.only(*rows.PARENT_COLUMNS)),
     )
 
 
@@ -82,12 +83,29 @@ class IncidentViewSet(TicketViewSet):
     WORD_SEARCH_PARAMS = NUMBER_SEARCH_PARAMS | {"page"}
 
     def get_queryset(self):
-        return incident_queryset(self.request.user, reading=self.action in ("list", "retrieve"))
+        if self.action == "list":
+            # A list reads its page's ids only: the rows come by page_rows.
+            return Incident.objects.visible_to(self.request.user)
+        return incident_queryset(self.request.user, reading=self.action == "retrieve")
 
-    def page_rows_queryset(self):
+    def page_rows(self, ids):
         # The page's ids come from the visible, filtered list (TicketViewSet.paginate_queryset),
-        # which also orders them: the rows are looked up by id, unordered.
-        return incident_queryset(self.request.user, reading=True, visible=False).order_by()
+        # which also orders them: the rows are read by id, as they are (incidents.api.rows).
+        return rows.incidents_by_id(ids)
+
+    def get_object(self):
+        # A detail by id with nothing to filter by: its row by the statement written once per
+        # process, the caller's visibility in Python (the same rule as visible_to's, the same
+        # 404); by number, or filtered, the generic path.
+        if self.action == "retrieve" and self.request.query_params.keys() <= {"format"}:
+            pk = parse_id(self.kwargs[self.lookup_url_kwarg or self.lookup_field])
+            if pk:
+                incident = rows.incidents_by_id([pk]).get(pk)
+                if incident is None or not Incident.objects.sees(self.request.user, incident):
+                    raise Http404(f"No {Incident._meta.object_name} matches the given query.")
+                self.check_object_permissions(self.request, incident)
+                return incident
+        return super().get_object()
 
     def created_prefetches(self):
         # What open_incident's row lacks for its answer, without building the visible queryset
@@ -114,8 +132,9 @@ class IncidentViewSet(TicketViewSet):
                 # for its count (core.paging.CountedPageListPaginator).
                 self.paginator.paginator_attributes = {"estimated_rows": search.estimated_rows(Incident)}
             return super().list(request, *args, **kwargs)
-        row = self.get_queryset().filter(number=number).first()
-        results = [self.get_serializer(row).data] if row is not None else []
+        row = rows.incident_by_number(number)
+        visible = row is not None and Incident.objects.sees(request.user, row)
+        results = [self.get_serializer(row).data] if visible else []
         return Response({"count": len(results), "next": None, "previous": None, "results": results})
 
     def perform_create_ticket(self, data):

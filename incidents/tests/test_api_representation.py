@@ -15,6 +15,7 @@ from core.choices import Channel
 from incidents import security_services
 from incidents.api import serializers as api_serializers
 from incidents.api.serializers import INCIDENT_ROW_FIELDS, IncidentSerializer, incident_row as written_row
+from incidents.api import rows as api_rows
 from incidents.api.views import incident_queryset
 from incidents.models import Category, Incident
 from sla.api import serializers as sla_serializers
@@ -122,3 +123,32 @@ def test_values_held_in_memory_are_represented_as_drf_does(world, monkeypatch):
                            monkeypatch)
     assert fast == generic
     assert fast[0]["state"] == "on_hold" and fast[1]["description"] is None and fast[1]["version"] == 7
+
+
+def _loaded(instance):
+    """What an instance holds: its loaded columns and the related rows in its cache, recursively."""
+    columns = {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields
+               if f.attname in instance.__dict__}
+    cached = {name: (_loaded(value) if value is not None else None)
+              for name, value in instance._state.fields_cache.items()}
+    listed = getattr(instance, sla_serializers.LISTED_CLOCKS, None)
+    return type(instance), columns, cached, None if listed is None else [_loaded(clock) for clock in listed]
+
+
+def test_the_rows_read_by_sql_are_the_reading_queryset_s(world, django_assert_num_queries):
+    """incidents.api.rows builds, column for column, the instances incident_queryset(reading=True)
+    builds (the same related rows with the same columns, the same clocks in the same order), so
+    every test of the representation above holds for them; in two statements. (Rows are read as
+    they are: the security group's member sees every one of the world's.)"""
+    user = world["soc"]
+    expected = {row.pk: _loaded(row) for row in incident_queryset(user, reading=True).filter(pk__in=world["ids"])}
+    with django_assert_num_queries(2):
+        by_id = api_rows.incidents_by_id(world["ids"] + [10 ** 9])
+    assert len(expected) == 4 and {pk: _loaded(row) for pk, row in by_id.items()} == expected
+    for row in by_id.values():  # saved rows of the default database, as the ORM leaves them
+        for instance in (row, row.caller, *getattr(row, sla_serializers.LISTED_CLOCKS)):
+            assert (instance._state.adding, instance._state.db) == (False, "default")
+    number = Incident.objects.get(pk=world["ids"][1]).number
+    assert _loaded(api_rows.incident_by_number(number)) == expected[world["ids"][1]]
+    assert api_rows.incident_by_number("INC9999999") is None
+    assert api_rows.incidents_by_id([]) == {}

@@ -68,6 +68,26 @@ def test_visible_to_restricts_security_incidents_to_the_group(breach, soc, agent
                     "enduser2": False, "ciso": True}
 
 
+def test_sees_answers_what_visible_to_lists(breach, soc, agent, manager, admin_user, end_user, other_end_user,
+                                            make_user, open_incident):
+    """The rule for a row already read (the API's detail and number search, incidents.api.rows)
+    answers, user by user and incident by incident, whether visible_to lists it: an agent who
+    is the caller of a security incident outside the group included."""
+    from django.contrib.auth.models import AnonymousUser
+
+    designated = make_user(Role.MANAGER, username="ciso")
+    designated.user_permissions.add(Permission.objects.get(codename="view_security_incidents"))
+    auditor = make_user(Role.AUDITOR, username="auditor")
+    plain = open_incident(title="Printer jam")
+    agent_called = security_services.flag(open_incident(title="Phishing", caller=agent), actor=soc, channel=WEB)
+    incidents = list(Incident.objects.filter(pk__in=[breach.pk, plain.pk, agent_called.pk]))
+    for user in (soc, agent, manager, admin_user, end_user, other_end_user, designated, auditor, AnonymousUser()):
+        listed = set(Incident.objects.visible_to(user).values_list("pk", flat=True))
+        for incident in incidents:
+            fresh = type(user).objects.get(pk=user.pk) if user.pk else user  # no cached handler fact
+            assert Incident.objects.sees(fresh, incident) is (incident.pk in listed), (user, incident)
+
+
 def test_flagging_is_audited_and_only_the_group_unflags(breach, soc, agent):
     entries = AuditEntry.objects.for_object(breach).filter(field="is_security")
     assert [(e.new_value, e.actor_id, e.context.get("security")) for e in entries] == [(True, soc.pk, "flagged")]

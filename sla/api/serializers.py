@@ -123,11 +123,10 @@ def clock_row(serializer, generic):
     started, due, paused, breached, stopped = (
         fields[name].to_representation for name in ("started_at", "due_at", "paused_at", "breached_at", "stopped_at"))
     elapsed = serializer.get_elapsed_business_seconds
-    current_timezone = timezone.get_current_timezone
+    tz = timezone.get_current_timezone()  # the response's (see incident_row)
 
     def row(clock):
         try:
-            tz = current_timezone()
             definition = clock.definition
             pk = clock.id
             return {
