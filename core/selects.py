@@ -10,7 +10,7 @@ deferred, as `only()` gives.
 """
 
 from django.db import DEFAULT_DB_ALIAS, connection
-from django.db.models import signals
+from django.db.models import Model, signals
 from django.db.models.base import ModelState
 from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
 from django.db.models.query_utils import DeferredAttribute
@@ -42,8 +42,11 @@ class Columns:
         # nothing listens to the model's init signals and every column's attribute is the plain
         # one Django gives a field (a DeferredAttribute, which a fresh instance's __dict__ holds),
         # the instance is those values in its __dict__: what __init__ would have left there.
+        # A model with its own __init__ or from_db (one that remembers the loaded values, say)
+        # goes through them.
         plain = (DeferredAttribute, ForeignKeyDeferredAttribute)
-        self.direct = (not signals.pre_init.has_listeners(model) and not signals.post_init.has_listeners(model)
+        self.direct = (model.__init__ is Model.__init__ and model.from_db.__func__ is Model.from_db.__func__
+                       and not signals.pre_init.has_listeners(model) and not signals.post_init.has_listeners(model)
                        and all(type(model.__dict__.get(name) or getattr(model, name, None)) in plain
                                for name in self.attnames))
 
