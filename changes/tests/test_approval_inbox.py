@@ -141,15 +141,16 @@ def test_rejected_change_back_in_assessment_leaves_the_inbox(requester, cab, boa
 def test_query_count_is_constant(requester, cab, board, django_assert_num_queries, manager):
     change = decide(authorize_high(requester), cab[0])
     to_authorize(make_change(requester), requester, risk=Risk.LOW)
-    member = type(cab[1]).objects.get(pk=cab[1].pk)  # fresh: role names not cached
+    member = type(cab[1]).objects.get(pk=cab[1].pk)  # fresh: role names not on the object
 
-    # The change source's five, the service requests' one.
+    # The member's role names (then kept per process: accounts.roles.membership), the change
+    # source's five, the service requests' one.
     with django_assert_num_queries(7):
         assert len(inbox.pending_for(member)) == 2
     for index in range(4):
         decide(authorize_high(requester, title=f"more {index}"), cab[0])
     member = type(cab[1]).objects.get(pk=cab[1].pk)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert len(inbox.pending_for(member)) == 6
     assert change.number in [item.number for item in inbox.pending_for(member)]
 
