@@ -29,12 +29,47 @@ MANAGER_ROLES = frozenset({Role.MANAGER, Role.ADMIN})
 DESK_ACCESS_ROLES = DESK_ROLES | {Role.AUDITOR}
 
 
+def _read_membership(user):
+    """(the user's role group names, whether they belong to any team), in one statement."""
+    from django.contrib.postgres.expressions import ArraySubquery
+    from django.db.models import Exists, OuterRef
+
+    groups = user.groups.model.objects.filter(user=OuterRef("pk"), name__in=Role.values).values("name")
+    teams = user.teams.through.objects.filter(user_id=OuterRef("pk"))
+    row = (user._meta.model._default_manager.filter(pk=user.pk)
+           .values_list(ArraySubquery(groups), Exists(teams)).first())
+    return (tuple(row[0]), row[1]) if row else ((), False)
+
+
+def _read_directly(user_id, read):
+    return read()
+
+
+# How a membership is read: directly, unless accounts.apps keeps it per process under the
+# generation a change of role or team membership moves (core.memo.REFERENCE, which this
+# module sits below). Issue 12: the roles and the teams were 2 of a desk page's statements.
+keep_membership = _read_directly
+
+
+def membership(user):
+    """(role group names, in a team) of a signed-in user, read once per request's user object."""
+    cached = getattr(user, "_membership", None)
+    if cached is None:
+        cached = user._membership = keep_membership(user.pk, lambda: _read_membership(user))
+    return cached
+
+
+def in_a_team(user) -> bool:
+    """Whether the person belongs to any team (assignment group)."""
+    return getattr(user, "is_authenticated", False) and membership(user)[1]
+
+
 def role_names(user) -> frozenset[str]:
     if not getattr(user, "is_authenticated", False):
         return frozenset()
     cached = getattr(user, "_role_names", None)
     if cached is None:
-        cached = remember_role_names(user, user.groups.filter(name__in=Role.values).values_list("name", flat=True))
+        cached = remember_role_names(user, membership(user)[0])
     return cached
 
 

@@ -21,7 +21,7 @@ from core.models import AuditEntry
 LABEL = _("Change")
 
 
-def candidates(user):
+def _candidates(user):
     """Changes awaiting a decision where the person sits on (or, as a manager, stands in for) a
     stage of the policy: a superset of what they may decide now, narrowed by the rule."""
     could_decide = Q(approval_policy__stages__group__members=user)
@@ -29,7 +29,17 @@ def candidates(user):
         could_decide |= Q(approval_policy__isnull=True) | Q(approval_policy__stages__managers_decide=True)
     ids = (Change.objects.filter(could_decide, state=ChangeState.AUTHORIZE, approved_at__isnull=True)
            .exclude(type=ChangeType.STANDARD).exclude(requested_by=user).values("pk"))
-    return list(Change.objects.visible_to(user).filter(pk__in=ids)
+    return Change.objects.visible_to(user).filter(pk__in=ids)
+
+
+def candidates_query(user):
+    """The candidates' ids: empty, the badge needs no more (core.approvals runs it with the other
+    sources' counts, and lists this source only when it has candidates)."""
+    return _candidates(user).order_by().values("pk")
+
+
+def candidates(user):
+    return list(_candidates(user)
                 .select_related("requested_by", "approval_policy")
                 # What a row shows and the rule reads; not the plans, answers and conflicts.
                 .only("pk", "number", "title", "type", "state", "risk", "approval_round", "approved_at",

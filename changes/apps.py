@@ -21,4 +21,5 @@ class ChangesConfig(AppConfig):
         from changes import approval_inbox
         from core import approvals
 
-        approvals.register("change", label=approval_inbox.LABEL, pending=approval_inbox.pending)
+        approvals.register("change", label=approval_inbox.LABEL, pending=approval_inbox.pending,
+                           candidates_query=approval_inbox.candidates_query)

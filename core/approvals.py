@@ -5,10 +5,17 @@ user may decide right now) from its AppConfig.ready(); core knows no ticket app.
 register theirs; service requests plug in the same way. The navigation shows the count on
 every desk page, so a source answers in a constant, small number of queries (no query at all
 for a person who can decide nothing is better still).
+
+The badge is one statement for every source together (issue 12): a source gives a query of its
+count (`count_query`), or, when its rule is Python, a query of its candidates
+(`candidates_query`: whether anything could wait at all) and the badge lists that source only
+when it has candidates. Core runs them as one `SELECT (q1), EXISTS (q2), …`.
 """
 
 from dataclasses import dataclass
 from datetime import datetime
+
+from django.db import connection
 
 
 @dataclass(frozen=True)
@@ -36,14 +43,21 @@ class Source:
     # Optional callable(user) -> int, len(pending(user)) without building the list: the
     # navigation shows a count on every desk page, and a busy approver's list can be long.
     count: object = None
+    # Optional callable(user) -> a queryset of at most one row of one number, that count (no row
+    # is 0): the badge runs it with the other sources' in one statement.
+    count_query: object = None
+    # Optional callable(user) -> a queryset whose rows are a superset of what pending(user) lists
+    # (empty: nothing waits). For a source whose rule needs Python: pending runs only if it has rows.
+    candidates_query: object = None
 
 
 _sources: dict[str, Source] = {}
 
 
-def register(name, *, label, pending, count=None):
+def register(name, *, label, pending, count=None, count_query=None, candidates_query=None):
     """Register (or replace, on a reload) the approval source `name`."""
-    _sources[name] = Source(name=name, label=label, pending=pending, count=count)
+    _sources[name] = Source(name=name, label=label, pending=pending, count=count, count_query=count_query,
+                            candidates_query=candidates_query)
 
 
 def sources():
@@ -86,12 +100,45 @@ def source_count_for_request(request, name):
     source = _sources.get(name)
     if source is None or not getattr(request.user, "is_authenticated", False):
         return 0
-    if name in request.__dict__.get("_pending_by_source", {}) or source.count is None:
-        return len(_source_items(request, source))
     counts = request.__dict__.setdefault("_pending_counts", {})
+    if name in request.__dict__.get("_pending_by_source", {}) or (name not in counts and source.count is None):
+        return len(_source_items(request, source))
     if name not in counts:
         counts[name] = source.count(request.user)
     return counts[name]
+
+
+def _probe_together(request):
+    """The counts of the sources that give a count or candidates query, in one statement, into the
+    request's counts; a source with candidates then lists them (its rule is Python)."""
+    if not getattr(request.user, "is_authenticated", False):
+        return
+    counts = request.__dict__.setdefault("_pending_counts", {})
+    listed = request.__dict__.get("_pending_by_source", {})
+    probed, parts, params = [], [], []
+    for source in _sources.values():
+        if source.name in counts or source.name in listed:
+            continue
+        if source.count_query is not None:
+            sql, values = source.count_query(request.user).query.sql_with_params()
+            parts.append(f"COALESCE(({sql}), 0)")
+        elif source.candidates_query is not None:
+            sql, values = source.candidates_query(request.user).query.sql_with_params()
+            parts.append(f"EXISTS ({sql})")
+        else:
+            continue
+        probed.append(source)
+        params.extend(values)
+    if not parts:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}", params)
+        row = cursor.fetchone()
+    for source, value in zip(probed, row):
+        if source.count_query is not None:
+            counts[source.name] = int(value)
+        else:
+            counts[source.name] = len(_source_items(request, source)) if value else 0
 
 
 def pending_count_for_request(request):
@@ -99,6 +146,7 @@ def pending_count_for_request(request):
     cached = getattr(request, "_pending_approvals", None)
     if cached is not None:
         return len(cached)
+    _probe_together(request)
     return sum(source_count_for_request(request, name) for name in _sources)
 
 

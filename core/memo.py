@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 
 GENERATION_KEY = "core:config-generation"
 REFERENCE = "core:reference-generation"
+# Who holds which role and who is in a team (accounts.roles.membership): read on every request.
+MEMBERSHIP = "core:membership-generation"
 _held: dict = {}  # generation key -> {name -> (generation, value)}
 _lock = threading.Lock()
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
@@ -56,6 +57,7 @@ def register(key: str, label, url_name: str, *, group: str = MAIN, order: int = 
     entry = Entry(key=key, label=label, url_name=url_name, group=group, order=order,
                   visible=visible or roles.is_agent, active=active, testid=testid or f"nav-{key}")
     _entries[key] = entry
+    _resolved.clear()
     return entry
 
 
@@ -78,13 +80,28 @@ class Group:
         return any(link.active for link in self.links)
 
 
+# The entries in menu order with their URLs, worked out once per process and URL configuration
+# (register() drops them): every desk page draws the menu, and reversing its ~20 URLs was most of
+# its cost (issue 12). Who sees which entry is still asked per request.
+_resolved: dict = {}
+
+
+def _ordered():
+    key = (settings.ROOT_URLCONF, get_urlconf(), get_script_prefix())
+    held = _resolved.get(key)
+    if held is None:
+        entries = sorted(_entries.values(), key=lambda e: (e.order, str(e.key)))
+        held = _resolved[key] = tuple((entry, reverse(entry.url_name)) for entry in entries)
+    return held
+
+
 def menu_for(user, match) -> tuple[tuple[Link, ...], tuple[Group, ...]]:
     """The main row's links and the dropdown groups (empty groups left out) this user sees."""
     main, grouped = [], {key: [] for key in GROUPS}
-    for entry in sorted(_entries.values(), key=lambda e: (e.order, str(e.key))):
+    for entry, href in _ordered():
         if not entry.visible(user):
             continue
-        link = Link(label=entry.label, href=reverse(entry.url_name), active=entry.is_active(match), testid=entry.testid)
+        link = Link(label=entry.label, href=href, active=entry.is_active(match), testid=entry.testid)
         (main if entry.group == MAIN else grouped[entry.group]).append(link)
     groups = tuple(Group(key, GROUPS[key], tuple(links)) for key, links in grouped.items() if links)
     return tuple(main), groups

@@ -8,7 +8,8 @@ def register():
     from core import approvals, events
     from fulfilment import inbox, notifications, services
 
-    approvals.register("request", label=_("Service requests"), pending=inbox.pending, count=inbox.count)
+    approvals.register("request", label=_("Service requests"), pending=inbox.pending, count=inbox.count,
+                       count_query=inbox.count_query)
 
     # A plan step that raised a standard change completes (or fails) with the change, in the
     # transaction that closes it: the request never shows a step done whose change is still open.

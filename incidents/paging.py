@@ -1,5 +1,7 @@
 """Incident search paging: a capped count. The id-page paging (IdPage, rows_for_ids) is core.paging."""
 
+import functools
+
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
@@ -35,6 +37,16 @@ class CappedCountPaginator(Paginator):
     # (search_paginator): other filters would make the estimate wrong.
     estimated_matches = None
 
+    # Whether a count of one id or none makes the page itself (the desk's search: a pasted ticket
+    # number). The API's list reads its page through its own path and keeps the statement.
+    short_list_is_page = False
+
+    def __init__(self, *args, estimated_matches=None, short_list_is_page=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if estimated_matches is not None:
+            self.estimated_matches = estimated_matches
+        self.short_list_is_page = short_list_is_page or self.short_list_is_page
+
     @cached_property
     def count(self):
         if self.estimated_matches is not None and self.estimated_matches >= COMMON_MATCHES:
@@ -42,7 +54,11 @@ class CappedCountPaginator(Paginator):
             # order's index (a few hundred rows for 25 matches).
             return SEARCH_COUNT_CAP
         ids = list(self.object_list.order_by().values_list("pk", flat=True)[: SEARCH_COUNT_CAP + 1])
-        if len(ids) <= SEARCH_COUNT_CAP:
+        if len(ids) <= 1 and self.short_list_is_page:
+            # A ticket number or a rare word: one id or none is already in any order, so the page
+            # is these ids, without a second statement to sort them.
+            self.object_list = ids
+        elif len(ids) <= SEARCH_COUNT_CAP:
             self.object_list = self.object_list.filter(pk__in=ids)
         return min(len(ids), SEARCH_COUNT_CAP)
 
@@ -61,9 +77,8 @@ def search_estimate(model, text, user, narrowed):
 
 
 def search_paginator(model, text, user, narrowed):
-    """The CappedCountPaginator class of a search list of `model` (the desk's list views, which
-    take a class): see search_estimate. The API sets the estimate on its paginator instead."""
-    estimate = search_estimate(model, text, user, narrowed)
-    if estimate is None:
-        return CappedCountPaginator
-    return type("EstimatedSearchPaginator", (CappedCountPaginator,), {"estimated_matches": estimate})
+    """What makes the CappedCountPaginator of a search list of `model` (the desk's list views call
+    it with the ids and the page size): see search_estimate. The API sets the estimate on its
+    paginator instead."""
+    return functools.partial(CappedCountPaginator, estimated_matches=search_estimate(model, text, user, narrowed),
+                             short_list_is_page=True)

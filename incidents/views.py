@@ -8,6 +8,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _, gettext_lazy, ngettext
 from django.views import View
 
+from accounts import roles
 from cmdb.models import ConfigurationItem
 from core import choices_memo
 from core.choices import Channel
@@ -70,7 +71,7 @@ class IncidentListView(DeskMixin, TicketListView):
     def get_params(self):
         params = super().get_params()
         if "queue" not in params and not any(k for k in params if k not in ("page", "ordering")):
-            params["queue"] = Queue.MY_GROUPS if self.request.user.teams.exists() else Queue.OPEN
+            params["queue"] = Queue.MY_GROUPS if roles.in_a_team(self.request.user) else Queue.OPEN
         return params
 
     def get_default_ordering(self, params):

@@ -74,3 +74,27 @@ def test_admin_can_read_but_not_edit_the_audit_trail_or_forge_tokens(client, adm
     assert client.get("/admin/core/auditentry/").status_code == 200
     assert client.get("/admin/core/auditentry/add/").status_code == 403
     assert client.get("/admin/accounts/apitoken/add/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_role_or_team_change_counts_on_the_next_request(client, agent, end_user):
+    """Each person's roles and whether they are in a team are kept per process (issue 12): a change of
+    either is seen by the very next request (core.memo's reference generation moves)."""
+    from accounts.models import Team
+
+    client.force_login(agent)
+    assert client.get("/incidents/").status_code == 200
+    agent.groups.remove(Group.objects.get(name=Role.AGENT))
+    assert client.get("/incidents/").status_code == 403
+    agent.groups.add(Group.objects.get(name=Role.AGENT))
+    agent.teams.clear()
+    page = client.get("/incidents/")
+    assert page.status_code == 200 and page.context["queue"] == "open"
+    Team.objects.create(name="Night shift").members.add(agent)
+    assert client.get("/incidents/").context["queue"] == "my_groups"
+    Group.objects.get(name=Role.MANAGER).user_set.add(agent)  # from the role's side
+    assert roles.is_manager(User.objects.get(pk=agent.pk))
+    client.force_login(end_user)
+    assert client.get("/incidents/").status_code == 403
+    end_user.groups.add(Group.objects.get(name=Role.AGENT))
+    assert client.get("/incidents/").status_code == 200

@@ -141,15 +141,16 @@ def test_rejected_change_back_in_assessment_leaves_the_inbox(requester, cab, boa
 def test_query_count_is_constant(requester, cab, board, django_assert_num_queries, manager):
     change = decide(authorize_high(requester), cab[0])
     to_authorize(make_change(requester), requester, risk=Risk.LOW)
-    member = type(cab[1]).objects.get(pk=cab[1].pk)  # fresh: role names not cached
+    member = type(cab[1]).objects.get(pk=cab[1].pk)  # fresh: role names not on the object
 
-    # The change source's five, the service requests' one.
+    # The member's role names (then kept per process: accounts.roles.membership), the change
+    # source's five, the service requests' one.
     with django_assert_num_queries(7):
         assert len(inbox.pending_for(member)) == 2
     for index in range(4):
         decide(authorize_high(requester, title=f"more {index}"), cab[0])
     member = type(cab[1]).objects.get(pk=cab[1].pk)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert len(inbox.pending_for(member)) == 6
     assert change.number in [item.number for item in inbox.pending_for(member)]
 
@@ -167,3 +168,40 @@ def test_person_who_can_decide_nothing_costs_one_query(agent, requester, board, 
 def test_change_source_is_registered():
     assert "change" in [source.name for source in inbox.sources()]
     assert approval_inbox.pending in [source.pending for source in inbox.sources()]
+
+
+def badge(user):
+    from types import SimpleNamespace
+
+    return inbox.pending_count_for_request(SimpleNamespace(user=user))
+
+
+def test_the_badge_is_one_statement_for_every_source_when_nothing_could_wait(agent, requester, board, cab,
+                                                                                django_assert_num_queries):
+    authorize_high(requester)
+    agent = type(agent).objects.get(pk=agent.pk)
+    agent._role_names = frozenset({Role.AGENT})
+
+    # The changes' candidates (none) and the service requests' count, together.
+    with django_assert_num_queries(1):
+        assert badge(agent) == 0
+
+
+def test_the_badge_counts_what_the_inbox_lists(requester, cab, board, django_assert_num_queries, manager):
+    decide(authorize_high(requester), cab[0])
+    to_authorize(make_change(requester), requester, risk=Risk.LOW)
+    for person in (cab[0], cab[1], manager, requester):
+        person = type(person).objects.get(pk=person.pk)
+        person._role_names = frozenset(inbox_roles(person))
+        assert badge(person) == len(inbox.pending_for(person))
+    member = type(cab[1]).objects.get(pk=cab[1].pk)
+    member._role_names = frozenset(inbox_roles(member))
+    # Candidates: the probe, then the change source's rule over them (its five statements).
+    with django_assert_num_queries(6):
+        assert badge(member) == 2
+
+
+def inbox_roles(person):
+    from accounts import roles
+
+    return roles.role_names(type(person).objects.get(pk=person.pk))

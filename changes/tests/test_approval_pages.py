@@ -79,12 +79,12 @@ def test_inbox_and_nav_query_counts_are_constant(client, requester, cab, board):
 
 
 def test_inbox_page_query_count_is_pinned(client, requester, cab, board):
-    # Session, user, roles, then the change source's five (candidates, stages, managers, this
+    # Session, user (the roles are kept per process), then the change source's five (candidates, stages, managers, this
     # round's decisions, when each entered authorize), the service requests' one (nothing waits
     # for this person); the navigation's count reuses the same list.
     authorize_high(requester)
     client.force_login(cab[1])
-    assert queries(client, "/approvals/") == 9
+    assert queries(client, "/approvals/") == 8
 
 
 def test_buttons_name_the_stage(client, requester, cab, board):

@@ -55,13 +55,13 @@ def test_home_and_category_pages_use_a_constant_number_of_queries(client_of, end
     software, licences = _catalog(hardware, n)
     client = client_of(end_user)
     client.get(reverse("portal_requests:catalog"))  # the session and user are loaded once
-    # session, user, categories, counts, popular items, the user's roles (navigation)
-    with django_assert_num_queries(6):
+    # session, user, categories, counts, popular items (the user's roles are kept per process)
+    with django_assert_num_queries(5):
         assert client.get(reverse("portal_requests:catalog")).status_code == 200
-    # session, user, category, sub-categories, counts, items, roles
-    with django_assert_num_queries(7):
+    # session, user, category, sub-categories, counts, items (roles: kept)
+    with django_assert_num_queries(6):
         assert client.get(reverse("portal_requests:category", args=[software.pk])).status_code == 200
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert client.get(reverse("portal_requests:category", args=[licences.pk])).status_code == 200
 
 

@@ -43,8 +43,8 @@ def test_my_requests_uses_a_constant_number_of_queries(signed_in, end_user, lapt
         make_request(end_user, laptop)
     client = signed_in(end_user)
     client.get(reverse("portal_requests:requests"))
-    # session, user, count, page, items with their catalog items, roles
-    with django_assert_num_queries(6):
+    # session, user, count, page, items with their catalog items (roles: kept per process)
+    with django_assert_num_queries(5):
         assert client.get(reverse("portal_requests:requests")).status_code == 200
 
 
@@ -167,6 +167,6 @@ def test_the_request_page_uses_a_constant_number_of_queries(signed_in, end_user,
     url = reverse("portal_requests:request_detail", args=[order.pk])
     client.get(url)
     # session, user, request, items, approvals, task templates, tasks, the timeline's comments,
-    # files and audit rows, roles (the content type is cached)
-    with django_assert_num_queries(11):
+    # files and audit rows (the content type and the roles are kept)
+    with django_assert_num_queries(10):
         assert client.get(url).status_code == 200

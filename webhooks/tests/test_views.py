@@ -61,12 +61,12 @@ def test_list_and_log_pages_run_pinned_queries(as_user, manager, subscribe, rece
     _deliveries(subscriptions[0], count)
     client = as_user(manager)
     client.get(reverse("webhooks:list"))  # warm-up: content types, session
-    # session, user, role names, the rows (with their owed and dead counts), then the desk
-    # navigation's approvals count (changes, request items)
-    with django_assert_num_queries(6):
+    # session, user, the rows (with their owed and dead counts), then the desk navigation's
+    # approvals count (changes, request items: one statement); the role names are kept per process
+    with django_assert_num_queries(4):
         assert client.get(reverse("webhooks:list")).status_code == 200
-    # session, user, role names, the subscription, the log's count and page, the navigation's two
-    with django_assert_num_queries(8):
+    # session, user, the subscription, the log's count and page, the navigation's one
+    with django_assert_num_queries(6):
         response = client.get(reverse("webhooks:detail", args=[subscriptions[0].pk]) + "?state=delivered")
     assert response.status_code == 200
     assert len(re.findall(r'data-testid="replay-\d+"', response.content.decode())) == count
