@@ -263,6 +263,22 @@ def test_the_list_reads_every_child_s_parent_in_one_query(agent_api, open_incide
         assert agent_api.get(f"{LIST}{child['id']}/").json()["parent"] == child["parent"]
 
 
+# A filtered list (state and assignment group, the harness's pick): the list's 4 and the filter
+# set's check that the group exists (a form error stays a 400, not an empty page).
+PINNED_API_FILTERED_LIST_QUERIES = 5
+
+
+def test_a_filtered_list_runs_a_fixed_number_of_queries(agent_api, open_incident, team, agent,
+                                                         django_assert_num_queries):
+    mine = [open_incident(title=f"Queue {i}", assignment_group=team, assigned_to=agent) for i in range(3)]
+    open_incident(title="Elsewhere")
+    url = f"{LIST}?page_size=25&state={mine[0].state}&assignment_group={team.pk}"
+    agent_api.get(url)  # warm caches (content types, token last-used stamp)
+    with django_assert_num_queries(PINNED_API_FILTERED_LIST_QUERIES):
+        body = agent_api.get(url).json()
+    assert sorted(r["id"] for r in body["results"]) == sorted(i.pk for i in mine)
+    assert agent_api.get(f"{LIST}?assignment_group=999999").status_code == 400
+
 def test_a_long_list_counts_up_to_a_cap_and_pages_to_its_end(agent_api, end_user, team, agent, monkeypatch):
     from core.paging import LargeListPaginator
 
