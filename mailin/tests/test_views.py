@@ -36,6 +36,9 @@ def test_log_shows_state_reason_and_ticket_in_a_constant_number_of_queries(admin
     first = len(captured.captured_queries)
     for name in ("iphone_inline_image.eml", "forward.eml", "iso2022kr.eml", "out_of_office.eml"):
         services.ingest(corpus(name), mailbox=mailbox)
+    # The senders' new accounts move the membership generation: the next request reads the
+    # viewer's roles again once (accounts.roles), the one after is the steady state compared.
+    admin_client.get(reverse("mailin:mailbox_list"))
     with django_assert_max_num_queries(first):
         admin_client.get(reverse("mailin:mailbox_list"))
     failed = admin_client.get(reverse("mailin:mailbox_list"), {"state": "failed"}).content.decode()
