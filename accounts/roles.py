@@ -34,7 +34,7 @@ def _read_membership(user):
     from django.contrib.postgres.expressions import ArraySubquery
     from django.db.models import Exists, OuterRef
 
-    groups = user.groups.model.objects.filter(user=OuterRef("pk"), name__in=Role.values).values("name")
+    groups = user.groups.model.objects.filter(user=OuterRef("pk"), name__in=ROLE_NAMES).values("name")
     teams = user.teams.through.objects.filter(user_id=OuterRef("pk"))
     row = (user._meta.model._default_manager.filter(pk=user.pk)
            .values_list(ArraySubquery(groups), Exists(teams)).first())
@@ -46,8 +46,8 @@ def _read_directly(user_id, read):
 
 
 # How a membership is read: directly, unless accounts.apps keeps it per process under the
-# generation a change of role or team membership moves (core.memo.REFERENCE, which this
-# module sits below). Issue 12: the roles and the teams were 2 of a desk page's statements.
+# generation a change of role or team membership moves (core.memo.MEMBERSHIP; core sits above
+# this module, so accounts.apps puts it in). Issue 12: the roles and the teams were 2 of a desk page's statements.
 keep_membership = _read_directly
 
 

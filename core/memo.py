@@ -32,7 +32,7 @@ GENERATION_KEY = "core:config-generation"
 REFERENCE = "core:reference-generation"
 # Who holds which role and who is in a team (accounts.roles.membership): read on every request.
 MEMBERSHIP = "core:membership-generation"
-_held: dict = {}  # generation key -> {name -> (generation, value)}
+_held: dict = {}  # generation key -> (generation, {name -> value})
 _lock = threading.Lock()
 
 
@@ -89,12 +89,17 @@ def memoised(name, load, current=None, *, key=GENERATION_KEY):
         current = generation(key)
     if current is None:
         return load()
-    held = _held.get(key, {}).get(name)
-    if held is not None and held[0] == current:
-        return held[1]
+    held = _held.get(key)
+    if held is not None and held[0] == current and name in held[1]:
+        return held[1][name]
     value = load()
     with _lock:
-        _held.setdefault(key, {})[name] = (current, value)
+        held = _held.get(key)
+        if held is None or held[0] != current:
+            # Everything kept under another generation is stale: dropped, not left to grow (a
+            # value per person, as accounts' membership keeps, would otherwise stay for good).
+            held = _held[key] = (current, {})
+        held[1][name] = value
     return value
 
 

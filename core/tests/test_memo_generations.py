@@ -56,3 +56,12 @@ def test_a_reference_change_keeps_the_configuration(team):
     team.name = "Renamed"
     team.save()  # routing rules name teams: both
     assert memo.memoised("kept", lambda: "again") == "again"
+
+
+def test_a_new_generation_lets_go_of_what_the_old_one_kept():
+    """A value per person (accounts' membership) must not pile up across generations."""
+    for person in range(3):
+        memo.memoised(f"person.{person}", lambda: "roles", key=memo.MEMBERSHIP)
+    memo.forget(key=memo.MEMBERSHIP)
+    memo.memoised("person.0", lambda: "new roles", key=memo.MEMBERSHIP)
+    assert list(memo._held[memo.MEMBERSHIP][1]) == ["person.0"]
