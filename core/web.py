@@ -103,3 +103,14 @@ def text_param(request, name, default="", *, max_length=200):
     """A text query parameter, stripped, without NUL bytes, cut at `max_length`."""
     value = query_value(request, name, forms.CharField(), default)
     return value[:max_length] if isinstance(value, str) else value
+
+
+# An id no row has: url_for_rows reverses once with it and puts each row's id in its place.
+_ROW_ID_SENTINEL = 987654321987
+
+
+def url_for_rows(url_of):
+    """A function id -> `url_of(id)` (a reverse() of a row's page), from one call for a whole
+    list: reversing 25 rows' URLs one by one was ~1.5 % of a queue page's CPU (issue 12)."""
+    head, tail = str(url_of(_ROW_ID_SENTINEL)).split(str(_ROW_ID_SENTINEL), 1)
+    return lambda row_id: f"{head}{row_id}{tail}"

@@ -14,11 +14,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.approvals import PendingApproval
+from core.web import url_for_rows
 from fulfilment.models import ApprovalDue
 
 LABEL = _("Service request")
-# An id no request has, replaced by each row's: one reverse() for the whole list.
-_URL_SENTINEL = 987654321987
 
 
 def request_url(request_id):
@@ -54,7 +53,7 @@ def pending(user):
                          "request_item__catalog_item__name_ko", "stage_name", "since"))
     korean = (get_language() or "").startswith("ko")
     label = str(LABEL)
-    url = request_url(_URL_SENTINEL)
+    url = url_for_rows(request_url)  # one reverse() for the whole list
     by_request = {}
     for request_id, number, title, requester, username, name_en, name_ko, stage_name, since in rows:
         if request_id in by_request:
@@ -62,6 +61,6 @@ def pending(user):
         name = (name_ko or name_en) if korean else (name_en or name_ko)
         by_request[request_id] = PendingApproval(
             kind="request", kind_label=label, number=number, title=title,
-            url=url.replace(str(_URL_SENTINEL), str(request_id)), stage=f"{name}: {stage_name}",
+            url=url(request_id), stage=f"{name}: {stage_name}",
             requested_by=requester or username, since=since)
     return list(by_request.values())

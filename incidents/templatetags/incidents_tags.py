@@ -6,11 +6,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from core.templatetags.core_tags import badge, when
+from core.web import url_for_rows
 from incidents.models import Incident
-
-# An id no incident has, replaced by each row's (incident_row).
-_URL_SENTINEL = 987654321987
-_URL_SENTINEL_TEXT = str(_URL_SENTINEL)
 
 # get_state_display() builds a dict of every choice on each call; the labels stay lazy (translated
 # when shown).
@@ -60,7 +57,7 @@ def _row_words(context):
             "unassigned": conditional_escape(gettext("Unassigned")),
             "badges": context.template.engine.get_template("sla/partials/_badges.html"),
             # One reverse() for the page: each row's URL is this one with its own id.
-            "url": conditional_escape(reverse("incidents:incident_detail", args=[_URL_SENTINEL])),
+            "url": url_for_rows(lambda pk: conditional_escape(reverse("incidents:incident_detail", args=[pk]))),
         }
     return words
 
@@ -86,7 +83,7 @@ def incident_row(context, incident):
         f'\n    <tr data-testid="incident-row">\n'
         f'      <td><input class="form-check-input" type="checkbox" name="incidents" value="{incident.pk}" '
         f'aria-label="{words["select"]} {e(incident.number)}"></td>\n'
-        f'      <td class="text-nowrap"><a href="{words["url"].replace(_URL_SENTINEL_TEXT, str(incident.pk))}">{e(incident.number)}</a>{major}</td>\n'
+        f'      <td class="text-nowrap"><a href="{words["url"](incident.pk)}">{e(incident.number)}</a>{major}</td>\n'
         f'      <td><span class="badge text-bg-{e(badge(incident, "priority"))}">P{incident.priority}</span></td>\n'
         f'      <td><span class="badge text-bg-{e(badge(incident, "state"))}">{e(_STATE_LABELS.get(incident.state, incident.state))}</span></td>\n'
         f'      <td class="col-title">{e(truncatechars(incident.title, 80))}<div class="small text-body-secondary">'
