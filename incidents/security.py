@@ -26,12 +26,13 @@ DESIGNATION = ("incidents", "view_security_incidents")
 # --- the rules, without a database ----------------------------------------------------------
 
 def may_see(*, is_security: bool, desk: bool, handler: bool, is_caller: bool) -> bool:
-    """Whether someone sees an incident. `desk`: opens the desk; `handler`: member of a security
-    team or designated."""
-    if is_caller:
-        return True
+    """Whether someone sees an incident. `desk`: the question is asked on the desk or the API
+    (False: on the portal, which lists the caller's own incidents and nothing else);
+    `handler`: member of a security team or designated. A caller sees their own incident on the
+    portal; on the desk an agent who reported a security incident is outside the group like any
+    other agent, so `hidden_from` keeps it from them there."""
     if not desk:
-        return False
+        return is_caller
     return not is_security or handler
 
 

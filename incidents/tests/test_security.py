@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core import mail
 
+from accounts import roles
 from accounts.models import Team
 from accounts.roles import Role
 from core.choices import Channel
@@ -24,6 +25,8 @@ WEB = Channel.WEB
     ({"is_security": True, "desk": True, "handler": False, "is_caller": False}, False),   # another agent
     ({"is_security": True, "desk": True, "handler": True, "is_caller": False}, True),     # the group
     ({"is_security": True, "desk": False, "handler": False, "is_caller": True}, True),    # its caller
+    ({"is_security": True, "desk": True, "handler": False, "is_caller": True}, False),    # an agent caller, on the desk
+    ({"is_security": False, "desk": False, "handler": False, "is_caller": True}, True),   # a caller's ordinary one
     ({"is_security": True, "desk": False, "handler": False, "is_caller": False}, False),  # another end user
     ({"is_security": False, "desk": False, "handler": False, "is_caller": False}, False),
 ])
@@ -86,6 +89,10 @@ def test_sees_answers_what_visible_to_lists(breach, soc, agent, manager, admin_u
         for incident in incidents:
             fresh = type(user).objects.get(pk=user.pk) if user.pk else user  # no cached handler fact
             assert Incident.objects.sees(fresh, incident) is (incident.pk in listed), (user, incident)
+            # ... and the pure rule says the same on the desk, and for end users on the portal
+            facts = {"is_security": incident.is_security, "desk": roles.is_agent(fresh),
+                     "handler": security.is_handler(fresh), "is_caller": incident.caller_id == user.pk}
+            assert security.may_see(**facts) is (incident.pk in listed), (user, incident, facts)
 
 
 def test_flagging_is_audited_and_only_the_group_unflags(breach, soc, agent):
