@@ -16,6 +16,7 @@ import contextlib
 import datetime
 import decimal
 import enum
+import functools
 import logging
 import threading
 import time
@@ -139,12 +140,16 @@ def _one_event_sql():
     return _ONE_EVENT_SQL
 
 
+@functools.cache
+def _event_fields():
+    return [OutboxEvent._meta.get_field(name) for name in _EVENT_FIELDS]
+
+
 def _write_one(row, handlers, now):
     """Write one event with its (at least one) deliveries: what every single publish does, so its
     SQL is written once instead of compiled twice by the ORM (issue 12, third round: the two
     INSERTs were ~8 % of an API create's CPU and a round trip)."""
-    params = [OutboxEvent._meta.get_field(name).get_db_prep_save(
-        getattr(row, OutboxEvent._meta.get_field(name).attname), connection) for name in _EVENT_FIELDS]
+    params = [field.get_db_prep_save(getattr(row, field.attname), connection) for field in _event_fields()]
     with connection.cursor() as cursor:
         cursor.execute(_one_event_sql(), [*params, DeliveryState.PENDING.value, now, list(handlers)])
         written = cursor.fetchall()
