@@ -9,8 +9,11 @@ statement, and sets the primary keys it returns. Like bulk_create: no `save()`, 
 
 Inside `together()`, a row inserted with `later=True` (its id not needed: a ticket's creation
 audit row) is written by the next statement core.rows writes, as a data-modifying WITH clause of
-it, instead of a statement of its own (a create's clocks carry it); whatever is left is written
-when the block ends.
+it, instead of a statement of its own; whatever is left is written when the block ends. New
+parents with their children (`insert_with_children(..., later=True)`: a create's SLA clocks and
+their start events) may be deferred too, but only a statement that reads their ids back carries
+them (`deferred_clauses` with `families`: the outbox's event of the create); plain `insert`
+leaves them for the next one.
 """
 
 import datetime
@@ -130,18 +133,39 @@ def together():
         yield
         left, _later.rows = _later.rows, None
         for objs in left:
-            insert(objs)
+            if isinstance(objs, _Family):
+                insert_with_children(objs.parents, objs.children, objs.link)
+            else:
+                insert(objs)
     finally:
         _later.rows = None
 
 
-def _deferred(connection, params):
-    """The WITH clauses of the rows deferred for this connection (their params appended), taken."""
+class _Family:
+    """New parents and their children, deferred (insert_with_children(..., later=True))."""
+
+    def __init__(self, parents, children, link):
+        self.parents, self.children, self.link = parents, children, link
+
+
+def deferred_clauses(connection, params, families=None):
+    """The WITH clauses of the rows deferred for this connection (their params appended), taken.
+    Deferred families are taken only if the caller reads their ids back: it passes `families`,
+    a list that gets them, then puts `readback_sql(families)` in its result and hands those
+    values to `read_back`."""
     pending = getattr(_later, "rows", None)
     if not pending:
         return []
     clauses, kept = [], []
     for objs in pending:
+        if isinstance(objs, _Family):
+            if families is None or router.db_for_write(type(objs.parents[0])) != connection.alias:
+                kept.append(objs)
+                continue
+            names = (f'"deferred_{len(clauses)}_parents"', f'"deferred_{len(clauses)}_children"')
+            clauses.append(_family_clauses(objs, connection, params, *names))
+            families.append((objs, names))
+            continue
         model = type(objs[0])
         if router.db_for_write(model) != connection.alias:
             kept.append(objs)
@@ -151,6 +175,20 @@ def _deferred(connection, params):
         clauses.append(f'"deferred_{len(clauses)}" AS ({head}{values})')
     _later.rows = kept
     return clauses
+
+
+def readback_sql(families):
+    """The SQL expressions, two per family, that give back its parents' and children's new ids."""
+    return [f"(SELECT array_agg({pk} ORDER BY {pk}) FROM {name})"
+            for family, names in families
+            for name, pk in zip(names, _pk_columns(family))]
+
+
+def read_back(families, values, connection):
+    """Set the ids of deferred families from the values of their readback_sql, in order."""
+    values = iter(values)
+    for family, _names in families:
+        _family_written(family, next(values), next(values), connection)
 
 
 def insert(objs, *, numbered=None, later=False):
@@ -170,7 +208,7 @@ def insert(objs, *, numbered=None, later=False):
     connection = connections[router.db_for_write(model)]
     fields, head, tail, returned = _columns(model, connection)
     params = []
-    clauses = _deferred(connection, params)
+    clauses = deferred_clauses(connection, params)
     numbered_field = numbered_sql = None
     if numbered is not None:
         if len(objs) != 1:
@@ -191,11 +229,13 @@ def insert(objs, *, numbered=None, later=False):
     return objs
 
 
-def insert_with_children(parents, children, link):
+def insert_with_children(parents, children, link, *, later=False):
     """Insert new `parents` (one model) and `children` (one model) in one statement: a child whose
     `link` (a foreign key) holds one of the new parents gets that parent's new id, computed in the
     statement. Sets every pk; returns nothing. Issue 12: a ticket's new SLA clocks and their start
-    events were two statements of every create.
+    events were two statements of every create. `later=True` inside together(): written by the
+    next statement that reads deferred families' ids back (see deferred_clauses), their pks
+    unset until then.
 
     The parents' ids come from their sequence in the order of their rows (as bulk_create's
     RETURNING does); the k-th new parent is the k-th smallest id the statement returns."""
@@ -205,37 +245,66 @@ def insert_with_children(parents, children, link):
         _link_ids(children, children[0]._meta.get_field(link) if children else None)
         insert(children)
         return
-    parent_model, child_model = _model_of(parents), _model_of(children)
+    family = _Family(parents, children, link)
+    connection = connections[router.db_for_write(_model_of(parents))]
+    _pk_columns(family)  # refuses what cannot be read back, now rather than later
+    if later and getattr(_later, "rows", None) is not None:
+        _later.rows.append(family)
+        return
+    params, families = [], []
+    clauses = "".join(f"{clause}, " for clause in deferred_clauses(connection, params, families))
+    names = ('"new_parents"', '"new_children"')
+    sql = (f'WITH {clauses}{_family_clauses(family, connection, params, *names)} '
+           f'SELECT {", ".join(readback_sql([(family, names), *families]))}')
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        written = cursor.fetchone()
+    read_back([(family, names), *families], written, connection)
+
+
+def _pk_columns(family):
+    """The quoted id columns of a family's parents and children (the only columns read back)."""
+    parent_model, child_model = _model_of(family.parents), _model_of(family.children)
     connection = connections[router.db_for_write(parent_model)]
-    p_fields, p_head, p_tail, p_returned = _columns(parent_model, connection)
-    c_fields, c_head, c_tail, c_returned = _columns(child_model, connection)
+    _fields, _head, _tail, p_returned = _columns(parent_model, connection)
+    _fields, _head, _tail, c_returned = _columns(child_model, connection)
     if ([f for f, _ in p_returned] != [parent_model._meta.pk]
             or [f for f, _ in c_returned] != [child_model._meta.pk]):
         raise TypeError("insert_with_children reads back ids only.")
-    link_field = child_model._meta.get_field(link)
-    position = {id(parent): k for k, parent in enumerate(parents)}
+    quote = connection.ops.quote_name
+    return quote(parent_model._meta.pk.column), quote(child_model._meta.pk.column)
+
+
+def _family_clauses(family, connection, params, parents_name, children_name):
+    """The two WITH clauses that insert a family (their params appended): the parents, then the
+    children, each child's link to a new parent computed from the parents' clause."""
+    parent_model, child_model = type(family.parents[0]), type(family.children[0])
+    p_fields, p_head, p_tail, _p_returned = _columns(parent_model, connection)
+    c_fields, c_head, c_tail, _c_returned = _columns(child_model, connection)
+    link_field = child_model._meta.get_field(family.link)
+    position = {id(parent): k for k, parent in enumerate(family.parents)}
     pk = connection.ops.quote_name(parent_model._meta.pk.column)
-    _link_ids([c for c in children if id(link_field.get_cached_value(c, None)) not in position], link_field)
+    _link_ids([c for c in family.children if id(link_field.get_cached_value(c, None)) not in position], link_field)
     linked = []
-    for child in children:
+    for child in family.children:
         k = position.get(id(link_field.get_cached_value(child, None)))
         linked.append(None if k is None
-                      else f'(SELECT {pk} FROM "new_parents" ORDER BY {pk} OFFSET {k} LIMIT 1)')
-    params = []
-    clauses = "".join(f"{clause}, " for clause in _deferred(connection, params))
-    parent_values = _values(parents, parent_model, connection, p_fields, params)
-    child_values = _values(children, child_model, connection, c_fields, params, linked=(link_field, linked))
-    child_pk = connection.ops.quote_name(child_model._meta.pk.column)
-    sql = (f'WITH {clauses}"new_parents" AS ({p_head}{parent_values}{p_tail}), '
-           f'"new_children" AS ({c_head}{child_values}{c_tail}) '
-           f'SELECT (SELECT array_agg({pk} ORDER BY {pk}) FROM "new_parents"), '
-           f'(SELECT array_agg({child_pk} ORDER BY {child_pk}) FROM "new_children")')
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        parent_ids, child_ids = cursor.fetchone()
-    _set_returned(parents, [(i,) for i in parent_ids], p_returned, connection)
-    _set_returned(children, [(i,) for i in child_ids], c_returned, connection)
-    _link_ids([child for child, sql in zip(children, linked) if sql is not None], link_field)
+                      else f"(SELECT {pk} FROM {parents_name} ORDER BY {pk} OFFSET {k} LIMIT 1)")
+    family.linked = linked
+    parent_values = _values(family.parents, parent_model, connection, p_fields, params)
+    child_values = _values(family.children, child_model, connection, c_fields, params, linked=(link_field, linked))
+    return (f"{parents_name} AS ({p_head}{parent_values}{p_tail}), "
+            f"{children_name} AS ({c_head}{child_values}{c_tail})")
+
+
+def _family_written(family, parent_ids, child_ids, connection):
+    parent_model, child_model = type(family.parents[0]), type(family.children[0])
+    _fields, _head, _tail, p_returned = _columns(parent_model, connection)
+    _fields, _head, _tail, c_returned = _columns(child_model, connection)
+    _set_returned(family.parents, [(i,) for i in parent_ids], p_returned, connection)
+    _set_returned(family.children, [(i,) for i in child_ids], c_returned, connection)
+    link_field = child_model._meta.get_field(family.link)
+    _link_ids([child for child, sql in zip(family.children, family.linked) if sql is not None], link_field)
 
 
 def _link_ids(children, link_field):

@@ -14,18 +14,22 @@ from core import outbox
 log = logging.getLogger(__name__)
 
 # The broker connection of the wake-ups and what paces them; a lock because the trailing
-# wake-up below is sent from a timer thread.
+# wake-up below is sent from the process's waker thread.
 _lock = threading.RLock()
+_due = threading.Condition(_lock)  # notified when a trailing wake-up is promised
 _connection_held = None
 _last_sent = float("-inf")  # time.monotonic() of the last wake-up sent
-_trailing = None  # the timer of the wake-up promised for the end of the current interval
+_trailing_at = None  # when the wake-up promised for the end of the current interval is due
+_waker = None  # the thread that sends it
 
 
 def _after_fork():
-    # A forked child (a prefork worker, a gunicorn worker) has neither the parent's timer thread
+    # A forked child (a prefork worker, a gunicorn worker) has neither the parent's waker thread
     # nor a right to its broker socket.
-    global _lock, _connection_held, _last_sent, _trailing
-    _lock, _connection_held, _last_sent, _trailing = threading.RLock(), None, float("-inf"), None
+    global _lock, _due, _connection_held, _last_sent, _trailing_at, _waker
+    _lock = threading.RLock()
+    _due = threading.Condition(_lock)
+    _connection_held, _last_sent, _trailing_at, _waker = None, float("-inf"), None, None
 
 
 os.register_at_fork(after_in_child=_after_fork)
@@ -75,32 +79,46 @@ def deliver_soon():
     committed, so this logs and returns (the beat sweep delivers later) instead of failing or
     stalling the request.
     """
-    global _trailing
+    global _trailing_at, _waker
     if deliver_outbox.app.conf.task_always_eager:
         deliver_outbox.apply_async()
         return
     with _lock:
-        wait = _last_sent + wake_interval() - time.monotonic()
-        if wait > 0:
-            if _trailing is None:
-                _trailing = threading.Timer(wait, _send_trailing)
-                _trailing.daemon = True  # a process that exits meanwhile leaves it to the beat sweep
-                _trailing.start()
+        due = _last_sent + wake_interval()
+        if due > time.monotonic():
+            if _trailing_at is None:
+                # One long-lived thread sends the trailing wake-ups: a timer thread started per
+                # interval was a thread start (and a GIL hand-off) in a create (issue 12).
+                _trailing_at = due
+                if _waker is None:
+                    # A daemon: a process that exits meanwhile leaves it to the beat sweep.
+                    _waker = threading.Thread(target=_send_trailing, name="outbox-waker", daemon=True)
+                    _waker.start()
+                _due.notify()
             return
         _send()
 
 
 def _send_trailing():
-    global _trailing
-    with _lock:
-        _trailing = None
-        _send()
+    condition = _due  # this process's (a fork makes new ones, and a new thread)
+    with condition:
+        while True:
+            if _trailing_at is None:
+                condition.wait()
+            elif _trailing_at > time.monotonic():
+                condition.wait(_trailing_at - time.monotonic())
+            else:
+                try:
+                    _send()
+                except Exception:  # noqa: BLE001 - the thread must outlive one odd failure
+                    log.exception("outbox: the trailing wake-up failed; the beat sweep will deliver later")
 
 
 def _send():
-    global _last_sent
+    global _last_sent, _trailing_at
     with _lock:
-        _last_sent = time.monotonic()
+        # A wake-up sent now also serves the commits that were promised a trailing one.
+        _last_sent, _trailing_at = time.monotonic(), None
         for fresh in (False, True):  # a connection the broker dropped (a restart) gets one fresh try
             try:
                 deliver_outbox.apply_async(retry=False, connection=_connection())

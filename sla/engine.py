@@ -252,8 +252,10 @@ class _Session:
         for key, clock in self.dirty.items():
             if key not in new:
                 clock.save(update_fields=CLOCK_FIELDS)
-        # One statement: the events of a new clock get its id inside it (core.rows).
-        rows.insert_with_children(new.values(), self.events, "clock")
+        # One statement: the events of a new clock get its id inside it (core.rows). Inside
+        # core.rows.together() (a ticket's creation) it rides in the creation's outbox statement,
+        # unless a threshold crossed now needs the clocks' ids at once (its audit row, runs).
+        rows.insert_with_children(new.values(), self.events, "clock", later=not self.crossed)
         for clock, percent, instant in self.crossed:
             record_threshold_audit(self.ticket, clock, percent, instant)
         if self.crossed:

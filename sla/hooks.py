@@ -31,11 +31,15 @@ def ticket_created(event):
 def _remember_clocks(ticket, clocks):
     from sla.api.serializers import LISTED_CLOCKS
 
-    setattr(ticket, LISTED_CLOCKS, sorted(clocks, key=lambda clock: (clock.kind, clock.pk)))  # the API's list
+    # Sorted as the API's list and Meta.ordering sort them, (kind, id): the clocks' ids ascend in
+    # the order they were started (core.rows.insert_with_children), and are not read here, as
+    # they may be written later in the transaction (with the creation's outbox event).
+    in_order = sorted(clocks, key=lambda clock: clock.kind)
+    setattr(ticket, LISTED_CLOCKS, in_order)
     for field in type(ticket)._meta.private_fields:
         if isinstance(field, GenericRelation) and field.related_model is SLAClock:
             queryset = _related_queryset(getattr(ticket, field.name))
-            queryset._result_cache = sorted(clocks, key=lambda clock: (clock.kind, clock.pk))  # Meta.ordering
+            queryset._result_cache = list(in_order)
             queryset._prefetch_done = True
             ticket._prefetched_objects_cache = {**getattr(ticket, "_prefetched_objects_cache", {}),
                                                 field.name: queryset}

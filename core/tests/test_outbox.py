@@ -250,6 +250,33 @@ def test_broker_outage_never_fails_the_wake_up(caplog):
     assert "could not reach the broker" in caplog.text
 
 
+def test_wake_ups_are_paced_and_the_trailing_one_comes_from_one_kept_thread(settings):
+    settings.OUTBOX_WAKE_INTERVAL_SECONDS = 0.05
+    conf = tasks.deliver_outbox.app.conf
+    eager, conf.task_always_eager = conf.task_always_eager, False
+    tasks.forget_connection()
+    try:
+        with mock.patch.object(tasks.deliver_outbox, "apply_async") as sent, \
+                mock.patch.object(tasks, "_connection"):
+            tasks.deliver_soon()  # the first of an interval: sent at once
+            assert sent.call_count == 1
+            tasks.deliver_soon()
+            tasks.deliver_soon()  # these two share one wake-up at the interval's end
+            assert sent.call_count == 1
+            waker = tasks._waker
+            time.sleep(0.2)
+            assert sent.call_count == 2
+            tasks.deliver_soon()  # a new interval: at once again
+            assert sent.call_count == 3
+            tasks.deliver_soon()
+            time.sleep(0.2)
+            assert sent.call_count == 4
+            assert tasks._waker is waker and waker.is_alive()  # one thread, kept
+    finally:
+        conf.task_always_eager = eager
+        tasks.forget_connection()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_dispatchers_never_deliver_one_delivery_twice(team):
     # given 200 pending deliveries

@@ -111,3 +111,53 @@ def test_a_failed_block_writes_no_deferred_row(agent):
     with rows.together():
         pass
     assert not AuditEntry.objects.filter(object_repr="dropped").exists()
+
+
+def _family(clock, event):
+    new = [clock("resolution"), clock("response")]
+    return new, [event(new[1]), event(new[0]), event(new[1], "stop")]
+
+
+def _linked(new, events):
+    assert all(c.pk for c in new) and all(e.pk for e in events)
+    assert new[0].pk < new[1].pk  # in the order of their rows
+    read = {e.pk: e.clock_id for e in ClockEvent.objects.filter(pk__in=[e.pk for e in events])}
+    assert read == {events[0].pk: new[1].pk, events[1].pk: new[0].pk, events[2].pk: new[1].pk}
+    assert [e.clock_id for e in events] == [new[1].pk, new[0].pk, new[1].pk]
+
+
+def test_a_deferred_family_rides_only_in_a_statement_that_reads_its_ids_back(clocks, agent,
+                                                                              django_assert_num_queries):
+    from core.models import AuditEntry
+
+    clock, event = clocks
+    new, events = _family(clock, event)
+    with django_assert_num_queries(2):
+        with rows.together():
+            rows.insert([_entry(agent, "with the family")], later=True)
+            rows.insert_with_children(new, events, "clock", later=True)
+            assert new[0].pk is None and events[0].pk is None
+            # a plain insert takes the audit row, not the family (it would not read its ids)
+            rows.insert([_entry(agent, "plain")])
+            assert new[0].pk is None
+            # a statement that reads the ids back carries it (as the outbox's does)
+            params, families = [], []
+            clauses = rows.deferred_clauses(connection, params, families)
+            with connection.cursor() as cursor:
+                cursor.execute(f"WITH {', '.join(clauses)} SELECT {', '.join(rows.readback_sql(families))}",
+                               params)
+                rows.read_back(families, cursor.fetchone(), connection)
+    _linked(new, events)
+    assert AuditEntry.objects.filter(object_repr="with the family").count() == 1
+
+
+def test_a_deferred_family_left_is_written_at_the_blocks_end(clocks, django_assert_num_queries):
+    clock, event = clocks
+    new, events = _family(clock, event)
+    with django_assert_num_queries(1):
+        with rows.together():
+            rows.insert_with_children(new, events, "clock", later=True)
+    _linked(new, events)
+    outside, outside_events = _family(clock, event)
+    rows.insert_with_children(outside, outside_events, "clock", later=True)  # outside together(): at once
+    _linked(outside, outside_events)

@@ -1,5 +1,7 @@
 """The `incidents/` and `incidents/{id}/comments/` resources of API v1 (see /work/shared/API.md)."""
 
+import copy
+
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -82,6 +84,21 @@ class IncidentSerializer(TicketSerializer):
         read_only_fields = ["number", "priority_override", "reopen_count", "created_at", "updated_at",
                             "first_responded_at", "resolved_at", "closed_at"]
         extra_kwargs = {"title": {"required": False}}
+        # DRF derives none for Incident (no unique_together, no unique_for_date), but deriving
+        # that nothing walked the model's constraints and fields on every validation (~3 % of
+        # an API create). incidents/tests/test_api_serializer_fields.py holds DRF's derivation
+        # empty, so a new constraint fails it instead of going unvalidated.
+        validators = []
+
+    def get_fields(self):
+        # The class's fields are built once (VisibleRelationsSerializer.fields_template); each
+        # instance needs its own, as binding writes to them. A plain field is copied as it is
+        # (its dict, with its own lists and dicts), not made again through its __init__: the
+        # 34 plain fields of a create were ~10 % of its CPU (issue 12, sixth round). A nested
+        # serializer is copied the way DRF copies declared fields (a ListSerializer's child is
+        # bound to its parent, so it must be made afresh).
+        return {name: copy.deepcopy(field) if isinstance(field, serializers.BaseSerializer) else _unbound_copy(field)
+                for name, field in self.fields_template().items()}
 
     @extend_schema_field(SecurityDetailSerializer(allow_null=True))
     def get_security(self, incident):
@@ -107,6 +124,17 @@ class IncidentSerializer(TicketSerializer):
                 raise serializers.ValidationError({"state": [_("A new incident starts in state new.")]})
             attrs.pop("state", None)
         return attrs
+
+
+def _unbound_copy(field):
+    """A copy of an unbound field: the same attributes, its own lists and dicts (binding and
+    validation may write to the field, never to the choices or querysets it shares). Made
+    without __init__, as copy.copy does, minus copy's protocol look-ups."""
+    cls = type(field)
+    new = cls.__new__(cls)
+    new.__dict__ = {key: value.copy() if type(value) in (list, dict) else value
+                    for key, value in field.__dict__.items()}
+    return new
 
 
 class CommentSerializer(VisibleRelationsSerializer):
