@@ -158,9 +158,15 @@ class IncidentDetailView(DeskMixin, TicketDetailView):
         return _("%(caller)s will see this on the portal (without an e-mail: they receive none about comments).") % {
             "caller": caller}
 
-    @staticmethod
-    def page_queryset(incidents):
-        return (incidents.with_list_relations().select_related("parent")
+    # The related rows the page shows: the caller and the assignee (the header, the pickers' text,
+    # who reads a reply) and the CI (its picker). The group, categories and service are the
+    # form's selected options, whose lists are kept per process (core.choices_memo): loading their
+    # rows as the queue does was a statement or two per page for nothing shown (issue 12).
+    SHOWN_RELATIONS = ("caller", "assigned_to", "configuration_item")
+
+    @classmethod
+    def page_queryset(cls, incidents):
+        return (incidents.only_rows(*cls.SHOWN_RELATIONS).defer("search_vector").select_related("parent")
                 .prefetch_related(Prefetch("sla_clocks", queryset=SLAClock.objects.select_related("definition")))
                 .annotate(open_children=Count("children", filter=Q(children__state__in=OPEN_STATES))))
 
