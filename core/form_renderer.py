@@ -3,12 +3,16 @@
 A desk ticket page renders about 22 widgets; through Django's renderer each is a template, and
 each select option another included template, which was half of the incident page's CPU time
 (bench/README.md, issue 12). The widgets below produce the same HTML as Django's templates
-(`django/forms/widgets/*.html`: same attribute order, escaping and whitespace); any other template
-(pickers, radio and checkbox lists, whole forms) goes through the templates as before.
+(`django/forms/widgets/*.html`: same attribute order, escaping and whitespace), and so does the
+pickers' (`core/widgets/picker.html`, three on the incident page: ~15 % of its widgets' time went
+to that template and its attrs include, issue 12, sixth round). Any other template (radio and
+checkbox lists, whole forms) goes through the templates as before.
 """
 
 from django.forms.renderers import DjangoTemplates
+from django.templatetags.static import static
 from django.utils.html import conditional_escape
+from django.utils.translation import gettext
 
 _W = "django/forms/widgets/"
 _INPUTS = {f"{_W}{name}.html" for name in (
@@ -56,6 +60,21 @@ def _select(widget):
     return "".join(out)
 
 
+def _picker(widget):
+    e = conditional_escape
+    return (f'<div class="picker">\n<input type="text" name="{e(widget["text_name"])}" value="{e(widget["text"])}" '
+            f'role="combobox" aria-autocomplete="list" aria-expanded="false" aria-controls="{e(widget["listbox_id"])}" '
+            f'data-picker-url="{e(widget["url"])}" data-picker-target="{e(widget["hidden_id"])}" '
+            f'data-picker-empty="{e(gettext("No match. Keep typing a name."))}"{_attrs(widget["attrs"])}>\n'
+            f'<input type="hidden" name="{e(widget["name"])}" id="{e(widget["hidden_id"])}" value="{e(widget["ident"])}">\n'
+            f'<ul class="picker-list list-group" id="{e(widget["listbox_id"])}" role="listbox" '
+            f'aria-label="{e(gettext("Suggestions"))}" hidden></ul>\n'
+            f'</div><script src="{e(static("js/picker.js"))}" defer></script>')
+
+
+_PYTHON = {f"{_W}textarea.html": _textarea, f"{_W}select.html": _select, "core/widgets/picker.html": _picker}
+
+
 class FastWidgetRenderer(DjangoTemplates):
     def render(self, template_name, context, request=None):
         widget = context.get("widget") if isinstance(context, dict) else None
@@ -63,10 +82,8 @@ class FastWidgetRenderer(DjangoTemplates):
         if widget is not None:
             if template_name in _INPUTS:
                 html = _input(widget)
-            elif template_name == f"{_W}textarea.html":
-                html = _textarea(widget)
-            elif template_name == f"{_W}select.html":
-                html = _select(widget)
+            elif template_name in _PYTHON:
+                html = _PYTHON[template_name](widget)
         if html is None:
             return super().render(template_name, context, request)
         return html.strip()
