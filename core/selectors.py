@@ -45,10 +45,11 @@ def _related_names(model, entries):
     return names
 
 
-# The timeline's three reads (comments with their authors, files with their uploaders, audit rows
-# with their actors), written once per process: compiling them through the ORM on every record
-# page was half of the timeline's CPU time (issue 12, sixth round). The instances are those the
-# ORM's `filter(content_type=…, object_id=…).select_related(person)` in the models' ordering built.
+# The rows of a record's generic relations (the timeline's comments with their authors, files
+# with their uploaders, audit rows with their actors; an incident page's SLA clocks with their
+# definitions), each read by a statement written once per process: compiling them through the ORM
+# on every record page was half of the timeline's CPU time (issue 12, sixth round). The instances
+# are those `filter(content_type=…, object_id=…).select_related(person)` built, in the model's order.
 _READS = {}
 
 
@@ -83,8 +84,10 @@ def _read(model, person, include_internal):
     return read
 
 
-def _records(model, person, content_type, obj, include_internal):
-    """The record's rows of `model`, each with its `person` (a user, or None) in place."""
+def generic_rows(model, person, content_type, obj, *, include_internal=True):
+    """The rows of `model` about `obj` (of `content_type`), each with the row its foreign key
+    `person` names (or None) in place. include_internal=False: what an end user may read, the
+    comments and files not internal and the audit rows of PUBLIC_AUDIT_FIELDS and the creation."""
     sql, params, records, people, person_pk, field = _read(model, person, include_internal)
     split = len(records)
     found = []
@@ -99,9 +102,9 @@ def timeline(obj, *, include_internal):
     """The record's history, oldest first. End users get public comments, files and state changes."""
     model = type(obj)
     content_type = ContentType.objects.get_for_model(obj)
-    comments = _records(Comment, "author", content_type, obj, include_internal)
-    files = _records(Attachment, "uploaded_by", content_type, obj, include_internal)
-    entries = _records(AuditEntry, "actor", content_type, obj, include_internal)
+    comments = generic_rows(Comment, "author", content_type, obj, include_internal=include_internal)
+    files = generic_rows(Attachment, "uploaded_by", content_type, obj, include_internal=include_internal)
+    entries = generic_rows(AuditEntry, "actor", content_type, obj, include_internal=include_internal)
     entries = [e for e in entries if e.action not in (AuditAction.COMMENTED, AuditAction.ATTACHED)]
     related = _related_names(model, entries)
 

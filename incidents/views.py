@@ -1,6 +1,7 @@
 """Agent desk views for incident management (thin: visibility, a form, a service call)."""
 
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
@@ -13,7 +14,7 @@ from cmdb.models import ConfigurationItem
 from core import choices_memo
 from core.choices import Channel
 from core.exceptions import DomainError
-from core.selectors import timeline
+from core.selectors import generic_rows, timeline
 from incidents import security_panel, services, workflow
 from incidents.choices import OPEN_STATES, IncidentState
 from incidents.filtersets import ALL_COUNT_CAP, ORDERING_FIELDS, IncidentFilterSet, Queue, queue_counts
@@ -167,7 +168,6 @@ class IncidentDetailView(DeskMixin, TicketDetailView):
     @classmethod
     def page_queryset(cls, incidents):
         return (incidents.only_rows(*cls.SHOWN_RELATIONS).defer("search_vector").select_related("parent")
-                .prefetch_related(Prefetch("sla_clocks", queryset=SLAClock.objects.select_related("definition")))
                 .annotate(open_children=Count("children", filter=Q(children__state__in=OPEN_STATES))))
 
     def get(self, request, pk):
@@ -190,7 +190,8 @@ class IncidentDetailView(DeskMixin, TicketDetailView):
             "children": incident.children.select_related("assigned_to").order_by("-created_at")[:50]
             if incident.is_major else [],
             "known_errors_url": known_errors_url(incident),
-            "clocks": list(incident.sla_clocks.all()),
+            # The clocks' Prefetch, compiled per page, was a third of the record's read (issue 12).
+            "clocks": generic_rows(SLAClock, "definition", ContentType.objects.get_for_model(incident), incident),
             "security": security_panel.panel_context(self.request.user, incident),
         }
 
