@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from core.choices import Channel
 from incidents import services
+from incidents.choices import IncidentState
 from incidents.models import Incident
 from incidents.tests.test_api import make_many
 
@@ -249,3 +250,20 @@ def test_every_tab_counts_what_its_queue_lists(agent, end_user, open_incident):
     counts = queue_counts(visible, agent)
     assert counts == {value: visible.filter(queue_q(value, agent)).count() for value, _label in Queue.choices}
     assert (counts[Queue.ALL], counts[Queue.MAJOR]) == (4, 1)
+
+
+def test_a_major_incidents_page_counts_its_open_children(client, agent, open_incident):
+    """The transition form's "also resolve" counts every open child (issue 12, sixth round: a window
+    count in the children's statement, not a join in the record's read); the list shows the newest."""
+    major = open_incident(title="Mail down for everyone", is_major=True)
+    children = [open_incident(title=f"Mail down {i}", parent=major) for i in range(3)]
+    Incident.objects.filter(pk=children[0].pk).update(state=IncidentState.CLOSED)
+    client.force_login(agent)
+    page = client.get(reverse("incidents:incident_detail", args=[major.pk])).content.decode()
+    assert "2 open child incidents." in page
+    assert all(child.number in page for child in children)
+    alone = open_incident(title="Mail down, no children yet", is_major=True)
+    page = client.get(reverse("incidents:incident_detail", args=[alone.pk])).content.decode()
+    assert "open child incident" not in page and "None linked yet." in page
+    page = client.get(reverse("incidents:incident_detail", args=[children[1].pk])).content.decode()
+    assert "open child incident" not in page and major.number in page
