@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 
 from accounts import roles
 from core import navigation
+from core.form_renderer import select_html
 from core.choices import Channel
 
 register = template.Library()
@@ -150,6 +151,8 @@ def form_field(field):
     """
     if field.is_hidden:
         return mark_safe(f"{field}\n")
+    # A plain select is written from its choices (core.form_renderer.select_html), the same markup.
+    html = select_html(field)
     widget = field.field.widget
     input_type = getattr(widget, "input_type", None)
     multiple = getattr(widget, "allow_multiple_selected", False)
@@ -160,10 +163,10 @@ def form_field(field):
                f' <label class="form-check-label" for="{conditional_escape(field.id_for_label)}">{label}</label>\n  ']
     elif multiple and input_type == "checkbox" or input_type == "radio":
         out = [f'\n\n<div class="mb-3">\n  \n    <fieldset>\n      <legend class="form-label fs-6">{label}{required}'
-               '</legend>\n      <div class="choice-list">', str(field), "</div>\n    </fieldset>\n  "]
+               '</legend>\n      <div class="choice-list">', html or str(field), "</div>\n    </fieldset>\n  "]
     else:
         out = [f'\n\n<div class="mb-3">\n  \n    <label class="form-label" for="{conditional_escape(field.id_for_label)}">'
-               f"{label}{required}</label>\n    ", str(field), "\n  "]
+               f"{label}{required}</label>\n    ", html or str(field), "\n  "]
     out.append("\n  ")
     if field.help_text:
         out.append(f'<div class="form-text">{conditional_escape(field.help_text)}</div>')

@@ -99,3 +99,21 @@ def test_a_kept_list_still_validates_against_the_database(client, agent, open_in
     assert "Gone" in _selects(client.get(LIST), "assignment_group")[1]  # stale, as said
     client.post(reverse("incidents:incident_bulk_update"), {"incidents": [incident.pk], "assignment_group": gone.pk})
     assert Incident.objects.get(pk=incident.pk).assignment_group_id != gone.pk
+
+
+def test_the_record_form_keeps_categories_and_subcategories_apart(agent, open_incident):
+    """The categories' limit_choices_to lives in the record form's querysets (issue 12, sixth round):
+    a subcategory is no category, a category no subcategory, and the lists show each as before."""
+    from incidents.forms import IncidentForm
+
+    top = Category.objects.create(name="Network", slug="network")
+    sub = Category.objects.create(name="VPN", slug="vpn", parent=top)
+    incident = open_incident()
+    base = {"title": "VPN down", "impact": 2, "urgency": 2, "version": incident.version}
+    assert IncidentForm({**base, "category": top.pk, "subcategory": sub.pk}, instance=incident).is_valid()
+    for wrong in ({"category": sub.pk}, {"subcategory": top.pk}):
+        form = IncidentForm({**base, **wrong}, instance=incident)
+        assert not form.is_valid() and set(form.errors) == set(wrong)
+    form = IncidentForm(instance=incident)
+    assert [str(c) for c in form.fields["category"].queryset] == [str(top)]
+    assert [str(c) for c in form.fields["subcategory"].queryset] == [str(sub)]
