@@ -92,8 +92,7 @@ class IncidentListView(DeskMixin, TicketListView):
         htmx = getattr(self.request, "htmx", None)
         # The tabs sit outside the rows an htmx filter request replaces: count only for the full page.
         counts = {} if htmx and not htmx.boosted else queue_counts(
-            Incident.objects.visible_to(self.request.user), self.request.user,
-            now=self.filterset.now, soon=self.filterset.soon)
+            self.request.user, now=self.filterset.now, soon=self.filterset.soon)
         if counts.get(Queue.ALL, 0) > ALL_COUNT_CAP:
             counts[Queue.ALL] = f"{ALL_COUNT_CAP:,}+"
         return {
