@@ -138,7 +138,7 @@ def queue_counts(user, *, now=None, soon=None):
     now = now or timezone.now()
     soon = soon or sla_queues.window(now)
     probe_window, instants, layout = _probe_window(soon)
-    key = f"incidents.queue_counts:{user.pk}:{user.is_superuser}:{layout}"
+    key = f"incidents.queue_counts:{user.pk}:{user.is_superuser}:{layout}:{ALL_COUNT_CAP}"
     sql, params, names = memo.memoised(key, lambda: _counts_statement(user, probe_window), key=memo.MEMBERSHIP)
     params = [instants.get(param, param) if type(param) is dt.datetime else param for param in params]
     with connection.cursor() as cursor:
