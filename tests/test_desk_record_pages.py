@@ -246,3 +246,21 @@ def test_the_portal_timeline_does_not_label_what_is_all_public(client, agent, en
     client.force_login(end_user)
     html = client.get(incident.get_portal_url()).content.decode()
     assert "We are on it." in html and 'data-testid="visibility-public"' not in html
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_when_s_kept_words_are_timesince_s(language):
+    """`when` keeps the words of spans under four weeks (issue 12, sixth round): they are what
+    timesince and timeuntil say, at every unit's edges, both ways, in Korean too."""
+    from core.templatetags import core_tags
+
+    with translation.override(language), timezone.override("Asia/Seoul"):
+        now = timezone.localtime()
+        edges = [0, 1, 59, 60, 61, 3599, 3600, 7199, 7200, 86399, 86400, 86401, 6 * 86400 + 86399, 7 * 86400,
+                 14 * 86400 - 1, 27 * 86400 - 1, 27 * 86400, 28 * 86400, 40 * 86400, 400 * 86400]
+        for seconds in edges:
+            for span in (timedelta(seconds=seconds), timedelta(seconds=seconds, microseconds=500_000)):
+                for value in (now - span, now + span):
+                    for _twice in range(2):  # worked out, then kept
+                        assert core_tags._relative(value, now) == core_tags.conditional_escape(
+                            core_tags._relative_words(value, now)), (seconds, value)
