@@ -59,28 +59,38 @@ def _relative_words(value, now):
     return gettext("in %(time)s") % {"time": timeuntil(value, now, depth=1)}
 
 
-# Under four weeks apart (less a day for a daylight saving shift), timesince counts no months or
-# years: its one unit is the largest of a week, a day, an hour and a minute the span holds, and
-# its words depend on that unit, its count, the direction and the language alone. So they are
-# kept per process, worked out by timesince itself the first time (fewer than a hundred of
-# them). timesince for every date on a queue page was ~6 % of its CPU (issue 12, sixth round).
-_KEPT_SPAN = 27 * 24 * 60 * 60
-_CHUNKS = (7 * 24 * 60 * 60, 24 * 60 * 60, 60 * 60, 60)
-_RELATIVE: dict = {}  # (language, past, chunk, count) -> escaped words
+# timesince's words at depth 1 are its first unit (years, months, weeks, days, hours, minutes) and
+# that unit's count, in the language, ago or ahead: kept per process under those, worked out by
+# timesince itself the first time (a few hundred of them at most). _first_unit finds the unit by
+# timesince's own rule. timesince for every date on a queue page was ~6 % of its CPU (issue 12,
+# sixth round).
+_CHUNKS = (("week", 7 * 24 * 60 * 60), ("day", 24 * 60 * 60), ("hour", 60 * 60), ("minute", 60))
+_RELATIVE: dict = {}  # (language, past, unit, count) -> escaped words
+
+
+def _first_unit(earlier, later):
+    """(unit, count): the first non-zero part timesince(earlier, later) counts ("minute", 0 if none).
+    Its calendar months first (a month is whole when the day and time of day are reached again),
+    then the span in weeks, days, hours and minutes."""
+    months = (later.year - earlier.year) * 12 + later.month - earlier.month
+    if earlier.day > later.day or (earlier.day == later.day and earlier.time() > later.time()):
+        months -= 1
+    if months >= 12:
+        return "year", months // 12
+    if months > 0:
+        return "month", months
+    span = (later - earlier).total_seconds()
+    for unit, size in _CHUNKS:
+        if span >= size:
+            return unit, int(span // size)
+    return "minute", 0
 
 
 def _relative(value, now):
-    """The escaped words for how long ago (or how far ahead) `value` is from `now`."""
+    """The escaped words for how long ago (or how far ahead) `value` is from `now` (both in one
+    time zone, as `when` gives them)."""
     past = value <= now
-    span = ((now - value) if past else (value - now)).total_seconds()
-    if span >= _KEPT_SPAN:
-        return conditional_escape(_relative_words(value, now))
-    chunk, count = 60, 0
-    for size in _CHUNKS:
-        if span >= size:
-            chunk, count = size, int(span // size)
-            break
-    key = (get_language(), past, chunk, count)
+    key = (get_language(), past, *(_first_unit(value, now) if past else _first_unit(now, value)))
     words = _RELATIVE.get(key)
     if words is None:
         words = _RELATIVE[key] = conditional_escape(_relative_words(value, now))
