@@ -88,7 +88,8 @@ def _probe_window(soon):
     """(`soon` with a distinct stand-in instant for each calendar's end, {stand-in: real instant},
     the calendars and which have no end: what the statement's shape depends on)."""
     instants, ends = {_PROBE_NOW: soon.now}, {}
-    for n, (calendar, end) in enumerate(sorted(soon.ends.items(), key=lambda item: (item[0] is not None, item[0] or 0))):
+    by_calendar = sorted(soon.ends.items(), key=lambda item: (item[0] is not None, item[0] or 0))
+    for n, (calendar, end) in enumerate(by_calendar):
         if end is not None:
             probe = _PROBE_NOW + dt.timedelta(minutes=n + 1)
             instants[probe] = end
@@ -111,7 +112,8 @@ def _counts_statement(user, soon):
     open_tabs = {value: condition for value, condition in open_tabs.items() if condition is not None}
     # An aggregate over a constant "group" is aggregate() as a queryset: its SQL, not its row.
     tabs = queryset.filter(state__in=OPEN_STATES).order_by().values(_all=Value(1)).annotate(**{
-        value: Count("pk", filter=condition) if condition else Count("pk") for value, condition in open_tabs.items()
+        value: Count("pk", filter=condition) if condition else Count("pk")
+        for value, condition in open_tabs.items()
     }).values(*open_tabs)
     # Major incidents (open or resolved, a handful) through their own partial index (inc_major_idx).
     major = queryset.filter(queue_q(Queue.MAJOR, user)).order_by().values(_all=Value(1)).annotate(
@@ -139,7 +141,8 @@ def queue_counts(user, *, now=None, soon=None):
     soon = soon or sla_queues.window(now)
     probe_window, instants, layout = _probe_window(soon)
     key = f"incidents.queue_counts:{user.pk}:{user.is_superuser}:{layout}:{ALL_COUNT_CAP}"
-    sql, params, names = memo.memoised(key, lambda: _counts_statement(user, probe_window), key=memo.MEMBERSHIP)
+    sql, params, names = memo.memoised(key, lambda: _counts_statement(user, probe_window),
+                                       key=memo.MEMBERSHIP)
     params = [instants.get(param, param) if type(param) is dt.datetime else param for param in params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -28,7 +28,8 @@ _STATEMENTS = {}
 def _statement(by):
     found = _STATEMENTS.get(by)
     if found is None:
-        related = {name: READ_COLUMNS[Incident._meta.get_field(name).related_model] for name in READ_RELATIONS}
+        related = {name: READ_COLUMNS[Incident._meta.get_field(name).related_model]
+                   for name in READ_RELATIONS}
         found = _STATEMENTS[by] = RowsWith(Incident, by, many=by == "id", exclude=("search_vector",),
                                            related={**related, "parent": PARENT_COLUMNS})
     return found

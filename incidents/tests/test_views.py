@@ -242,7 +242,8 @@ def test_every_tab_counts_what_its_queue_lists(agent, end_user, open_incident):
     assert (counts[Queue.ALL], counts[Queue.MAJOR]) == (4, 1)
 
 
-def test_the_kept_tab_counts_statement_counts_for_each_person_as_the_rows_are(agent, other_agent, open_incident):
+def test_the_kept_tab_counts_statement_counts_for_each_person_as_the_rows_are(agent, other_agent,
+                                                                            open_incident):
     """queue_counts compiles its statement once per person (issue 12, sixth round): later calls
     count the rows as they are then, for their own person (the instants: test_sla_queues)."""
     from incidents.filtersets import Queue, queue_counts, queue_q
