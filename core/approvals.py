@@ -17,6 +17,8 @@ from datetime import datetime
 
 from django.db import connection
 
+from core import memo
+
 
 @dataclass(frozen=True)
 class PendingApproval:
@@ -44,7 +46,9 @@ class Source:
     # navigation shows a count on every desk page, and a busy approver's list can be long.
     count: object = None
     # Optional callable(user) -> a queryset of at most one row of one number, that count (no row
-    # is 0): the badge runs it with the other sources' in one statement.
+    # is 0): the badge runs it with the other sources' in one statement. Its SQL and parameters
+    # may depend on the person and their roles only, as candidates_query's: the statement is kept
+    # per person until a membership changes (core.memo.MEMBERSHIP).
     count_query: object = None
     # Optional callable(user) -> a queryset whose rows are a superset of what pending(user) lists
     # (empty: nothing waits). For a source whose rule needs Python: pending runs only if it has rows.
@@ -52,12 +56,14 @@ class Source:
 
 
 _sources: dict[str, Source] = {}
+_registrations = [0]  # moves on each register(): the kept probe statements name it
 
 
 def register(name, *, label, pending, count=None, count_query=None, candidates_query=None):
     """Register (or replace, on a reload) the approval source `name`."""
     _sources[name] = Source(name=name, label=label, pending=pending, count=count, count_query=count_query,
                             candidates_query=candidates_query)
+    _registrations[0] += 1
 
 
 def sources():
@@ -108,31 +114,42 @@ def source_count_for_request(request, name):
     return counts[name]
 
 
+def _probe_statement(user, probed):
+    """(sql, params) of the probe of the sources `probed`, for this person."""
+    parts, params = [], []
+    for source in probed:
+        if source.count_query is not None:
+            sql, values = source.count_query(user).query.sql_with_params()
+            parts.append(f"COALESCE(({sql}), 0)")
+        else:
+            sql, values = source.candidates_query(user).query.sql_with_params()
+            parts.append(f"EXISTS ({sql})")
+        params.extend(values)
+    return f"SELECT {', '.join(parts)}", params
+
+
 def _probe_together(request):
     """The counts of the sources that give a count or candidates query, in one statement, into the
-    request's counts; a source with candidates then lists them (its rule is Python)."""
-    if not getattr(request.user, "is_authenticated", False):
+    request's counts; a source with candidates then lists them (its rule is Python).
+
+    The statement is kept per person and set of sources under the membership generation (a
+    source's queries depend on the person and their roles alone): building and compiling the
+    changes' candidates through the ORM was ~6 % of every desk page (issue 12, sixth round)."""
+    user = request.user
+    if not getattr(user, "is_authenticated", False):
         return
     counts = request.__dict__.setdefault("_pending_counts", {})
     listed = request.__dict__.get("_pending_by_source", {})
-    probed, parts, params = [], [], []
-    for source in _sources.values():
-        if source.name in counts or source.name in listed:
-            continue
-        if source.count_query is not None:
-            sql, values = source.count_query(request.user).query.sql_with_params()
-            parts.append(f"COALESCE(({sql}), 0)")
-        elif source.candidates_query is not None:
-            sql, values = source.candidates_query(request.user).query.sql_with_params()
-            parts.append(f"EXISTS ({sql})")
-        else:
-            continue
-        probed.append(source)
-        params.extend(values)
-    if not parts:
+    probed = [source for source in _sources.values()
+              if source.name not in counts and source.name not in listed
+              and (source.count_query is not None or source.candidates_query is not None)]
+    if not probed:
         return
+    names = ",".join(source.name for source in probed)
+    key = f"core.approvals:{_registrations[0]}:{user.pk}:{user.is_superuser}:{names}"
+    sql, params = memo.memoised(key, lambda: _probe_statement(user, probed), key=memo.MEMBERSHIP)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(parts)}", params)
+        cursor.execute(sql, params)
         row = cursor.fetchone()
     for source, value in zip(probed, row):
         if source.count_query is not None:

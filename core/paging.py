@@ -14,19 +14,26 @@ from django.utils.functional import cached_property
 
 def rows_for_ids(ids, rows_queryset):
     """The rows of `ids` in the order of `ids` (one query plus the queryset's prefetches)."""
+    return rows_in_order(ids, rows_queryset.in_bulk)
+
+
+def rows_in_order(ids, read):
+    """The rows of `ids` in the order of `ids`; `read(ids)` gives {id: row} of those that exist."""
     ids = list(ids)
     if not ids:
         return []
-    by_id = rows_queryset.in_bulk(ids)
+    by_id = read(ids)
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
 class IdPage:
-    """Wrap a Django Paginator page of ids so templates see full rows in object_list."""
+    """Wrap a Django Paginator page of ids so templates see full rows in object_list: read from
+    `rows_queryset`, or by `read(ids)` ({id: row}, rows_in_order)."""
 
-    def __init__(self, page, rows_queryset):
+    def __init__(self, page, rows_queryset=None, *, read=None):
         self._page = page
-        self.object_list = rows_for_ids(page.object_list, rows_queryset)
+        self.object_list = rows_in_order(page.object_list, read) if read is not None \
+            else rows_for_ids(page.object_list, rows_queryset)
 
     def __getattr__(self, name):
         return getattr(self._page, name)

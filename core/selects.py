@@ -9,7 +9,7 @@ turns a fetched slice of a row into the instance the ORM would have built for th
 deferred, as `only()` gives.
 """
 
-from django.db import DEFAULT_DB_ALIAS, connection
+from django.db import DEFAULT_DB_ALIAS, connection, models
 from django.db.models import Model, signals
 from django.db.models.base import ModelState
 from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
@@ -74,3 +74,56 @@ def fetch(sql, params):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+_TEXT = (models.CharField, models.TextField)  # a SlugField is a CharField
+
+
+class RowsWith:
+    """The rows of `model` whose `key` column is a parameter (`many`: any of a list of them), every
+    column but `exclude`, with the rows some of its foreign keys point to: one statement written
+    once, read into the instances the ORM builds (Columns), each relation of `related`
+    ({foreign key name: column names of its row, the primary key first, the rest text}) cached on
+    them as select_related leaves it, without its other columns.
+
+    Each related row is a scalar subquery of the statement (an index probe, planned in a fraction
+    of what joining them costs: incidents.models' with_list_relations says why not joins), its
+    text columns as one array. One instance per related row: a caller of several rows, the
+    assignee of another, is one user (as core.models.attach_rows shares them)."""
+
+    def __init__(self, model, key, *, many=False, exclude=(), related=None):
+        quote = connection.ops.quote_name
+        alias = "t"
+        self.columns = Columns(model, alias, exclude=exclude)
+        self.relations, subqueries = [], []
+        for n, (name, names) in enumerate((related or {}).items()):
+            field = model._meta.get_field(name)
+            target, inner = field.related_model, f"r{n}"
+            columns = Columns(target, inner, names)
+            pk, rest = columns.fields[0], columns.fields[1:]
+            if pk is not target._meta.pk or not all(isinstance(f, _TEXT) for f in rest) or columns.converters:
+                raise ValueError(f"{name}: written for a primary key and text columns")
+            values = ", ".join(f"{inner}.{quote(f.column)}::text" for f in rest)
+            subqueries.append(f"(SELECT ARRAY[{values}] FROM {quote(target._meta.db_table)} {inner} "
+                              f"WHERE {inner}.{quote(pk.column)} = {alias}.{quote(field.column)})")
+            self.relations.append((field, columns))
+        where = f"{alias}.{quote(model._meta.get_field(key).column)} = {'ANY(%s)' if many else '%s'}"
+        self.sql = (f"SELECT {', '.join([self.columns.sql, *subqueries])} "
+                    f"FROM {quote(model._meta.db_table)} {alias} WHERE {where}")
+
+    def read(self, param):
+        """The instances of the rows whose key is `param` (a list of keys with `many`)."""
+        split = len(self.columns)
+        found, loaded = [], {}
+        for row in fetch(self.sql, [param]):
+            instance = self.columns.load(row[:split])
+            for (field, columns), values in zip(self.relations, row[split:]):
+                key = getattr(instance, field.attname)
+                related = None
+                if key is not None and values is not None:
+                    related = loaded.get((columns.model, key))
+                    if related is None:
+                        related = loaded[columns.model, key] = columns.load([key, *values])
+                field.set_cached_value(instance, related)
+            found.append(instance)
+        return found

@@ -72,6 +72,11 @@ class TicketListView(DeskRequiredMixin, View):
         """With defer_rows: the queryset the page's rows are loaded from by id."""
         return self.get_queryset()
 
+    def read_rows(self, ids):
+        """With defer_rows: {id: row} of the page's ids (get_rows_queryset's, unless a type reads
+        them its own way)."""
+        return self.get_rows_queryset().in_bulk(ids)
+
     def get_params(self):
         return self.request.GET.copy()
 
@@ -109,7 +114,7 @@ class TicketListView(DeskRequiredMixin, View):
         size = self.get_page_size(params)
         if self.defer_rows:
             ids = queryset.prefetch_related(None).values_list("pk", flat=True)
-            return IdPage(paginator_class(ids, size).get_page(params.get("page")), self.get_rows_queryset())
+            return IdPage(paginator_class(ids, size).get_page(params.get("page")), read=self.read_rows)
         return paginator_class(queryset, size).get_page(params.get("page"))
 
     def get(self, request, *args, **kwargs):

@@ -1,5 +1,7 @@
 """Agent desk views for incident management (thin: visibility, a form, a service call)."""
 
+import functools
+
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
@@ -10,10 +12,12 @@ from django.utils.translation import gettext as _, gettext_lazy, ngettext
 from django.views import View
 
 from accounts import roles
+from accounts.models import Team, User
 from cmdb.models import ConfigurationItem
 from core import choices_memo
 from core.choices import Channel
 from core.exceptions import DomainError
+from core.selects import RowsWith
 from core.selectors import generic_rows, timeline
 from incidents import security_panel, services, workflow
 from incidents.choices import OPEN_STATES, IncidentState
@@ -21,6 +25,7 @@ from incidents.filtersets import ALL_COUNT_CAP, ORDERING_FIELDS, IncidentFilterS
 from incidents.forms import TEAMS, BulkUpdateForm, IncidentForm, IncidentTransitionForm
 from incidents.models import Incident
 from incidents.paging import SEARCH_COUNT_CAP, CappedCountPaginator, search_paginator
+from sla.api.rows import BADGE_CLOCK_COLUMNS, attach_listed_clocks
 from sla.models import SLAClock
 from core.ticket_views import TicketActionView, TicketDetailView, TicketFormView, TicketListView, TicketMixin
 from core.web import htmx_redirect as _done, int_param
@@ -35,6 +40,32 @@ def list_queryset(user):
         Incident.objects.visible_to(user).with_list_relations()
         .prefetch_related(Prefetch("sla_clocks", queryset=SLAClock.objects.select_related("definition")))
     )
+
+
+# What a queue row shows of the rows its foreign keys point to (incident_row): their names.
+_ROW_NAMES = {User: ("id", "username", "first_name", "last_name", "display_name"), Team: ("id", "name"),
+              ConfigurationItem: ("id", "name")}
+
+
+@functools.cache
+def _queue_rows_statement():
+    return RowsWith(Incident, "id", many=True, exclude=("search_vector",), related={
+        name: _ROW_NAMES[Incident._meta.get_field(name).related_model]
+        for name in ("caller", "assignment_group", "assigned_to", "service")})
+
+
+def queue_rows(ids):
+    """{id: incident} of a queue page's ids as incident_row shows them, in two statements written
+    once per process (core.selects.RowsWith, sla.api.rows): every column but the search document,
+    the names of the caller, group, assignee and service, the clocks the SLA badges read.
+
+    Issue 12, sixth round: list_queryset's in_bulk read them in six statements compiled per
+    request (rows, clocks, then users, teams, categories and CIs), ~30 % of the queue page's CPU.
+    The category, subcategory and CI a row does not show are left to their foreign keys.
+    Visibility is the caller's: the ids come from the visible, filtered list."""
+    incidents = _queue_rows_statement().read(list(ids))
+    attach_listed_clocks(incidents, BADGE_CLOCK_COLUMNS)
+    return {incident.pk: incident for incident in incidents}
 
 
 class DeskMixin(TicketMixin):
@@ -59,6 +90,9 @@ class IncidentListView(DeskMixin, TicketListView):
 
     def get_queryset(self):
         return list_queryset(self.request.user)
+
+    def read_rows(self, ids):
+        return queue_rows(ids)
 
     def style_filter_form(self, form):
         super().style_filter_form(form)
@@ -93,8 +127,7 @@ class IncidentListView(DeskMixin, TicketListView):
         htmx = getattr(self.request, "htmx", None)
         # The tabs sit outside the rows an htmx filter request replaces: count only for the full page.
         counts = {} if htmx and not htmx.boosted else queue_counts(
-            Incident.objects.visible_to(self.request.user), self.request.user,
-            now=self.filterset.now, soon=self.filterset.soon)
+            self.request.user, now=self.filterset.now, soon=self.filterset.soon)
         if counts.get(Queue.ALL, 0) > ALL_COUNT_CAP:
             counts[Queue.ALL] = f"{ALL_COUNT_CAP:,}+"
         return {

@@ -246,3 +246,27 @@ def test_the_portal_timeline_does_not_label_what_is_all_public(client, agent, en
     client.force_login(end_user)
     html = client.get(incident.get_portal_url()).content.decode()
     assert "We are on it." in html and 'data-testid="visibility-public"' not in html
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_when_s_kept_words_are_timesince_s(language):
+    """`when` keeps the words per unit and count (issue 12, sixth round): they are what timesince
+    and timeuntil say, at every unit's edges, both ways, across month ends and a leap day, in
+    Korean too."""
+    from core.templatetags import core_tags
+
+    with translation.override(language), timezone.override("Asia/Seoul"):
+        zone = timezone.get_current_timezone()
+        moments = [timezone.localtime(), datetime(2024, 2, 29, 23, 30, tzinfo=zone),
+                   datetime(2026, 1, 31, 0, 0, tzinfo=zone), datetime(2026, 3, 1, 12, 0, 5, tzinfo=zone),
+                   datetime(2025, 12, 31, 23, 59, tzinfo=zone)]
+        edges = [0, 1, 59, 60, 61, 3599, 3600, 7199, 7200, 86399, 86400, 86401, 6 * 86400 + 86399, 7 * 86400,
+                 14 * 86400 - 1, 27 * 86400, 28 * 86400, 29 * 86400, 30 * 86400, 31 * 86400, 32 * 86400,
+                 59 * 86400, 61 * 86400, 364 * 86400, 365 * 86400, 366 * 86400, 400 * 86400, 3 * 366 * 86400]
+        for now in moments:
+            for seconds in edges:
+                for span in (timedelta(seconds=seconds), timedelta(seconds=seconds, microseconds=500_000)):
+                    for value in (now - span, now + span):
+                        for _twice in range(2):  # worked out, then kept
+                            assert core_tags._relative(value, now) == core_tags.conditional_escape(
+                                core_tags._relative_words(value, now)), (now, seconds, value)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 from core.templatetags.core_tags import badge, when
 from core.web import url_for_rows
 from incidents.models import Incident
+from sla.api.serializers import LISTED_CLOCKS
 
 # get_state_display() builds a dict of every choice on each call; the labels stay lazy (translated
 # when shown).
@@ -63,7 +64,11 @@ def _row_words(context):
 
 
 def _clocks(incident):
-    """The row's prefetched SLA clocks, without building the generic relation's manager per row."""
+    """The row's SLA clocks as the queue read them (incidents.views.queue_rows: LISTED_CLOCKS) or
+    prefetched them, without building the generic relation's manager per row."""
+    listed = getattr(incident, LISTED_CLOCKS, None)
+    if listed is not None:
+        return listed
     cached = getattr(incident, "_prefetched_objects_cache", {}).get("sla_clocks")
     return cached if cached is not None else incident.sla_clocks.all()
 

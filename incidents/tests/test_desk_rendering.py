@@ -20,7 +20,10 @@ from incidents.filtersets import IncidentFilterSet
 from incidents.forms import BulkUpdateForm, IncidentForm, IncidentTransitionForm
 from incidents.models import Incident
 from incidents.templatetags.incidents_tags import select_field
-from incidents.views import list_queryset
+from cmdb.models import BUSINESS_SERVICE_SLUG
+from cmdb.tests.factories import make_ci
+from incidents.views import list_queryset, queue_rows
+from sla.tests.factories import make_definition
 
 pytestmark = pytest.mark.django_db
 
@@ -77,15 +80,23 @@ def test_queue_filters_render_as_the_select_include_did(agent, team):
 
 @pytest.mark.parametrize("language", ["en", "ko"])
 def test_queue_rows_render_as_the_row_template_did(agent, team, open_incident, language):
+    """The tag, over the rows the queue reads (queue_rows, issue 12, sixth round) and over the
+    list's queryset, writes what the template wrote over the queryset's rows."""
+    make_definition(calendar=None)  # rows with SLA badges
+    service = make_ci(name="<Mail> service", cls=BUSINESS_SERVICE_SLUG)
     open_incident(title="A very long title " * 8 + "<script>", assignment_group=team, assigned_to=agent,
-                  is_major=True)
-    open_incident(title="Unassigned & plain")
+                  is_major=True, service=service)
+    open_incident(title="Unassigned & plain", impact=1, urgency=1)
     rows = list(list_queryset(agent).order_by("-id"))
+    read = queue_rows([row.pk for row in rows])
+    tag = "{% load incidents_tags %}{% for incident in rows %}{% incident_row incident %}{% endfor %}"
     with translation.override(language):
         old = Template(ROW_TEMPLATE).render(Context({"rows": rows}))
-        new = Template("{% load incidents_tags %}{% for incident in rows %}{% incident_row incident %}{% endfor %}") \
-            .render(Context({"rows": rows}))
+        new = Template(tag).render(Context({"rows": rows}))
+        read_new = Template(tag).render(Context({"rows": [read[row.pk] for row in rows]}))
     assert new == old
+    assert read_new == old
+    assert "&lt;Mail&gt; service" in old and old.count("data-due=") == 4  # two clocks a row, running
     assert "&lt;script&gt;" not in new and "A very long title" in new  # cut at 80 characters, escaped
 
 

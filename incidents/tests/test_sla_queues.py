@@ -11,6 +11,8 @@ from django.utils import timezone
 from core.choices import Channel
 from incidents import services
 from incidents.filtersets import Queue
+from incidents.models import Incident
+from sla import queues as sla_queues
 from sla import sweep as sla_sweep
 from sla.tests.factories import make_definition
 
@@ -111,8 +113,28 @@ def test_the_breaching_queue_runs_a_constant_number_of_queries(client, agent, en
 # (core.approvals: the service requests' count and the changes' candidates together).
 # Then -1: the user's roles (and whether they are in a team) are kept per process under the
 # generation a change of membership moves (accounts.roles.membership).
-PINNED_BREACHING_QUEUE_QUERIES = 11
+# Issue 12, sixth round: -2, the tab counts (the open-work tabs' aggregate, Major and the capped
+# All) are one statement, compiled once per person (incidents.filtersets.queue_counts).
+# Then -1: the page's rows, their related rows' names and clocks in two statements written once per
+# process (incidents.views.queue_rows), not the rows, clocks and one look-up per related model.
+PINNED_BREACHING_QUEUE_QUERIES = 8
 
+
+def test_the_kept_tab_counts_statement_counts_at_each_request_s_instants(agent, desk_in_every_sla_state):
+    """queue_counts compiles its statement once (issue 12, sixth round) with stand-ins for the
+    instants: each call counts at its own now and breaching-soon window."""
+    from incidents.filtersets import queue_counts, queue_q
+
+    visible = Incident.objects.visible_to(agent)
+    now = timezone.now()
+    seen = []
+    for at in (now, now + dt.timedelta(minutes=50), now + dt.timedelta(days=30)):
+        soon = sla_queues.window(at)
+        counts = queue_counts(agent, now=at, soon=soon)
+        assert counts == {value: visible.filter(queue_q(value, agent, now=at, soon=soon)).count()
+                          for value, _label in Queue.choices}
+        seen.append((counts[Queue.BREACHING], counts[Queue.BREACHED]))
+    assert len(set(seen)) == 3, seen
 
 def test_dashboard_cards_link_to_lists_with_the_same_number(client, agent, desk_in_every_sla_state):
     client.force_login(agent)

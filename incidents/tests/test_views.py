@@ -196,10 +196,14 @@ def test_comment_with_an_executable_renamed_pdf_is_refused(client, agent, open_i
 # (core.approvals: the service requests' count and the changes' candidates together).
 # Then -1: the user's roles (and whether they are in a team) are kept per process under the
 # generation a change of membership moves (accounts.roles.membership).
-PINNED_DESK_SEARCH_WORD_QUERIES = 11
+# Issue 12, sixth round: -2, the tab counts (the open-work tabs' aggregate, Major and the capped
+# All) are one statement, compiled once per person (incidents.filtersets.queue_counts).
+# Then -1: the page's rows, their related rows' names and clocks in two statements written once per
+# process (incidents.views.queue_rows), not the rows, clocks and one look-up per related model.
+PINNED_DESK_SEARCH_WORD_QUERIES = 8
 # The number search -1 more: a count of one id (or none) is its page, without a second statement
 # to sort it (incidents.paging.CappedCountPaginator.short_list_is_page).
-PINNED_DESK_SEARCH_NUMBER_QUERIES = 10
+PINNED_DESK_SEARCH_NUMBER_QUERIES = 7
 # Issue 12, second round: the record page -1, its visibility check and its read are one query.
 # Sixth round: the same with a group, categories and a service set (-3 for such an incident: their rows
 # are no longer read, the form's kept lists name them; IncidentDetailView.SHOWN_RELATIONS).
@@ -247,7 +251,7 @@ def test_every_tab_counts_what_its_queue_lists(agent, end_user, open_incident):
     services.resolve(done, actor=agent, channel=Channel.WEB, code="user_error", notes="Done")
     services.close(Incident.objects.get(pk=done.pk), actor=agent, channel=Channel.WEB)
     visible = Incident.objects.visible_to(agent)
-    counts = queue_counts(visible, agent)
+    counts = queue_counts(agent)
     assert counts == {value: visible.filter(queue_q(value, agent)).count() for value, _label in Queue.choices}
     assert (counts[Queue.ALL], counts[Queue.MAJOR]) == (4, 1)
 
@@ -267,3 +271,20 @@ def test_a_major_incidents_page_counts_its_open_children(client, agent, open_inc
     assert "open child incident" not in page and "None linked yet." in page
     page = client.get(reverse("incidents:incident_detail", args=[children[1].pk])).content.decode()
     assert "open child incident" not in page and major.number in page
+def test_the_kept_tab_counts_statement_counts_for_each_person_as_the_rows_are(agent, other_agent,
+                                                                            open_incident):
+    """queue_counts compiles its statement once per person (issue 12, sixth round): later calls
+    count the rows as they are then, for their own person (the instants: test_sla_queues)."""
+    from incidents.filtersets import Queue, queue_counts, queue_q
+
+    def expected(user):
+        visible = Incident.objects.visible_to(user)
+        return {value: visible.filter(queue_q(value, user)).count() for value, _label in Queue.choices}
+
+    open_incident(title="Mine", assigned_to=agent)
+    first = queue_counts(agent)
+    open_incident(title="Also mine", assigned_to=agent)
+    assert queue_counts(agent) == expected(agent)
+    assert queue_counts(agent)[Queue.MINE] == first[Queue.MINE] + 1 == 2
+    assert queue_counts(other_agent) == expected(other_agent)
+    assert queue_counts(other_agent)[Queue.MINE] == 0

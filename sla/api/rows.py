@@ -14,15 +14,18 @@ from core.selects import Columns, fetch
 from sla.api.serializers import LISTED_CLOCK_COLUMNS, LISTED_CLOCKS
 from sla.models import SLAClock, SLADefinition
 
-_STATEMENT = None
+# What a desk list's SLA badges read of a clock (sla/partials/_badges.html, sla.selectors.
+# badge_status): the listed columns and the warnings sent.
+BADGE_CLOCK_COLUMNS = (*LISTED_CLOCK_COLUMNS, "warnings_sent")
+_STATEMENTS = {}
 
 
-def _statement():
-    global _STATEMENT
-    if _STATEMENT is None:
+def _statement(names):
+    found = _STATEMENTS.get(names)
+    if found is None:
         quote = connection.ops.quote_name
-        own = ["id"] + [name for name in LISTED_CLOCK_COLUMNS if "__" not in name]
-        related = ["id"] + [name.split("__", 1)[1] for name in LISTED_CLOCK_COLUMNS if name.startswith("definition__")]
+        own = ["id"] + [name for name in names if "__" not in name]
+        related = ["id"] + [name.split("__", 1)[1] for name in names if name.startswith("definition__")]
         clock, definition = Columns(SLAClock, "c", own), Columns(SLADefinition, "d", related)
         meta = SLAClock._meta
         if any(name.startswith("-") for name in meta.ordering):
@@ -35,16 +38,17 @@ def _statement():
             f"WHERE c.{quote(meta.get_field('content_type').column)} = %s "
             f"AND c.{quote(meta.get_field('object_id').column)} = ANY(%s) ORDER BY {order}"
         )
-        _STATEMENT = (sql, clock, definition)
-    return _STATEMENT
+        found = _STATEMENTS[names] = (sql, clock, definition)
+    return found
 
 
-def attach_listed_clocks(tickets):
+def attach_listed_clocks(tickets, columns=LISTED_CLOCK_COLUMNS):
     """Set LISTED_CLOCKS on every ticket of `tickets` (one model): its clocks with their
-    definitions' name, agreement and calendar, in one statement, none without tickets."""
+    definitions' name, agreement and calendar, in one statement, none without tickets. `columns`:
+    what is read of them (LISTED_CLOCK_COLUMNS' form), the API's by default."""
     if not tickets:
         return
-    sql, clock_columns, definition_columns = _statement()
+    sql, clock_columns, definition_columns = _statement(tuple(columns))
     content_type = ContentType.objects.get_for_model(type(tickets[0]))
     by_ticket = {ticket.pk: [] for ticket in tickets}
     split = len(clock_columns)
