@@ -7,9 +7,12 @@ from csp import middleware as csp_middleware
 from csp.constants import HEADER, HEADER_REPORT_ONLY
 from csp.utils import build_policy
 from django.conf import settings
+from django.conf.urls.i18n import is_language_prefix_patterns_used
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.middleware import locale
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 from core.dbbusy import busy_answer
@@ -144,4 +147,26 @@ class CSPMiddleware(csp_middleware.CSPMiddleware):
                 response[header] = policy
         # No nonce was used: reading one now would be too late to be in the header (django-csp's rule).
         request.csp_nonce = csp_middleware.CheckableLazyObject(self._csp_nonce_post_response)
+        return response
+
+
+class LocaleMiddleware(locale.LocaleMiddleware):
+    """Django's, without looking for a language prefix in the path when no URL has one.
+
+    Django's reads the path's language twice per request (a regular expression, then the
+    languages' look-up) for what only i18n_patterns URLs use, which this site has none of: its
+    language comes from the cookie the language form sets, then Accept-Language. With
+    i18n_patterns in the URLs, Django's own code runs."""
+
+    def process_request(self, request):
+        if is_language_prefix_patterns_used(getattr(request, "urlconf", settings.ROOT_URLCONF))[0]:
+            return super().process_request(request)
+        translation.activate(translation.get_language_from_request(request))
+        request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request, response):
+        if is_language_prefix_patterns_used(getattr(request, "urlconf", settings.ROOT_URLCONF))[0]:
+            return super().process_response(request, response)
+        patch_vary_headers(response, ("Accept-Language",))
+        response.headers.setdefault("Content-Language", translation.get_language())
         return response
