@@ -11,8 +11,8 @@ from django.conf import settings
 from django.conf.urls.i18n import is_language_prefix_patterns_used
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import render
 from django.middleware import locale
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -133,7 +133,8 @@ class DatabaseBusyMiddleware:
 
 
 # What a response may carry to change its policy (csp.decorators); the request's nonce is the other.
-_POLICY_PARTS = ("_csp_config", "_csp_update", "_csp_replace", "_csp_config_ro", "_csp_update_ro", "_csp_replace_ro")
+_POLICY_PARTS = ("_csp_config", "_csp_update", "_csp_replace",
+                 "_csp_config_ro", "_csp_update_ro", "_csp_replace_ro")
 
 
 class CSPMiddleware(csp_middleware.CSPMiddleware):
@@ -161,8 +162,9 @@ class CSPMiddleware(csp_middleware.CSPMiddleware):
             if built is None or built[0] is not config:
                 built = self._built[report_only] = (config, build_policy(report_only=report_only))
             policy = built[1]
+            excluded = tuple((config or {}).get("EXCLUDE_URL_PREFIXES") or ())
             if policy and getattr(response, exempt, False) is False and header not in response \
-                    and not request.path_info.startswith(tuple((config or {}).get("EXCLUDE_URL_PREFIXES") or ())):
+                    and not request.path_info.startswith(excluded):
                 response[header] = policy
         # No nonce was used: reading one now would be too late to be in the header (django-csp's rule).
         request.csp_nonce = csp_middleware.CheckableLazyObject(self._csp_nonce_post_response)

@@ -43,6 +43,7 @@ class JSONRenderer(DRFJSONRenderer):
                 pass
             else:
                 if _LINE_SEPARATOR in rendered or _PARAGRAPH_SEPARATOR in rendered:
-                    rendered = rendered.replace(_LINE_SEPARATOR, b"\\u2028").replace(_PARAGRAPH_SEPARATOR, b"\\u2029")
+                    rendered = rendered.replace(_LINE_SEPARATOR, b"\\u2028")
+                    rendered = rendered.replace(_PARAGRAPH_SEPARATOR, b"\\u2029")
                 return rendered
         return super().render(data, accepted_media_type, renderer_context)

@@ -11,8 +11,8 @@ from core.api.negotiation import ContentNegotiation
 
 ACCEPTS = [None, "*/*", "application/json", "", "application/json; indent=4", "text/html", "text/html, */*",
            "application/*", "application/json, text/html;q=0.9", "image/png", " */*", "*/*;q=0.8"]
-RENDERER_SETS = [(JSONRenderer, BrowsableAPIRenderer), (BrowsableAPIRenderer, JSONRenderer), (StaticHTMLRenderer,),
-                 (JSONRenderer,)]
+RENDERER_SETS = [(JSONRenderer, BrowsableAPIRenderer), (BrowsableAPIRenderer, JSONRenderer),
+                 (StaticHTMLRenderer,), (JSONRenderer,)]
 
 
 def _answer(negotiation, accept, renderers, query, suffix):
@@ -28,8 +28,8 @@ def _answer(negotiation, accept, renderers, query, suffix):
 
 
 @pytest.mark.parametrize("renderers", RENDERER_SETS, ids=lambda rs: "+".join(r.__name__ for r in rs))
-@pytest.mark.parametrize("query,suffix", [("", None), ("?format=api", None), ("?format=json", None), ("", "json"),
-                                          ("?page=2", None)])
+@pytest.mark.parametrize("query,suffix", [("", None), ("?format=api", None), ("?format=json", None),
+                                          ("", "json"), ("?page=2", None)])
 def test_the_same_renderer_and_media_type_as_drf(renderers, query, suffix):
     for accept in ACCEPTS:
         assert _answer(ContentNegotiation(), accept, renderers, query, suffix) == \

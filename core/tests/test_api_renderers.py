@@ -51,7 +51,8 @@ def _answer(renderer, data, media_type=None, context=None):
 @pytest.mark.parametrize("media_type,context", [(None, None), ("application/json", {}),
                                                 ("application/json; indent=4", {}), (None, {"indent": 2})])
 def test_the_same_bytes_as_drf(data, media_type, context):
-    assert _answer(JSONRenderer(), data, media_type, context) == _answer(DRFJSONRenderer(), data, media_type, context)
+    ours = _answer(JSONRenderer(), data, media_type, context)
+    assert ours == _answer(DRFJSONRenderer(), data, media_type, context)
 
 
 def test_none_renders_nothing():
@@ -69,8 +70,8 @@ def test_plain_answers_are_written_by_orjson_and_others_by_drf(monkeypatch):
 
 
 def test_an_api_list_answers_drfs_bytes(agent_api):
-    created = agent_api.post("/api/v1/incidents/", {"title": "VPN 접속 불가\u2028", "description": "x", "impact": 2,
-                                                    "urgency": 2}, format="json")
+    created = agent_api.post("/api/v1/incidents/", {"title": "VPN 접속 불가\u2028", "description": "x",
+                                                    "impact": 2, "urgency": 2}, format="json")
     assert created.status_code == 201
     assert created.content == DRFJSONRenderer().render(created.data, "application/json", {})
     response = agent_api.get("/api/v1/incidents/")

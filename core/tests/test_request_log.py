@@ -12,7 +12,8 @@ def test_one_line_per_request_with_its_fields_through_the_configured_processors(
     with capture_logs() as lines:
         response = client.get("/accounts/login/", HTTP_X_REQUEST_ID="abc-1")
     [line] = [line for line in lines if line.get("event") == "request"]
-    assert list(line) == ["method", "path", "status", "duration_ms", "request_id", "user", "event", "log_level"]
+    assert list(line) == ["method", "path", "status", "duration_ms", "request_id", "user", "event",
+                          "log_level"]
     assert (line["method"], line["path"], line["status"], line["request_id"], line["user"]) == (
         "GET", "/accounts/login/", response.status_code, "abc-1", agent.pk)
 
