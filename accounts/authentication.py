@@ -7,12 +7,7 @@ from rest_framework import authentication, exceptions
 from accounts import roles
 from accounts.middleware import SAFE_METHODS, expired_message, read_only_message
 from accounts.models import ApiToken
-
-
-def _columns(model, alias):
-    fields = model._meta.concrete_fields
-    return [f"{alias}.{connection.ops.quote_name(f.column)}" for f in fields], [f.attname for f in fields], [
-        (index, f.get_db_converters(connection), f) for index, f in enumerate(fields) if f.get_db_converters(connection)]
+from core.selects import Columns
 
 
 _TOKEN_QUERY = None
@@ -29,13 +24,12 @@ def _token_query():
     if _TOKEN_QUERY is None:
         user_model = get_user_model()
         quote = connection.ops.quote_name
-        token_cols, token_names, token_conv = _columns(ApiToken, "t")
-        user_cols, user_names, user_conv = _columns(user_model, "u")
+        token_columns, user_columns = Columns(ApiToken, "t"), Columns(user_model, "u")
         groups = user_model._meta.get_field("groups")
         through = groups.remote_field.through._meta
         group_table = groups.related_model._meta.db_table
         sql = (
-            f"SELECT {', '.join(token_cols + user_cols)}, ARRAY(SELECT g.{quote('name')} "
+            f"SELECT {token_columns.sql}, {user_columns.sql}, ARRAY(SELECT g.{quote('name')} "
             f"FROM {quote(through.db_table)} ug JOIN {quote(group_table)} g ON g.{quote('id')} = "
             f"ug.{quote(groups.m2m_reverse_name())} WHERE ug.{quote(groups.m2m_column_name())} = t.{quote('user_id')} "
             f"AND g.{quote('name')} = ANY(%s)) "
@@ -43,28 +37,21 @@ def _token_query():
             f"ON u.{quote(user_model._meta.pk.column)} = t.{quote('user_id')} "
             f"WHERE t.{quote('digest')} = %s AND t.{quote('revoked_at')} IS NULL LIMIT 1"
         )
-        _TOKEN_QUERY = (sql, (token_names, token_conv), (user_names, user_conv), user_model)
+        _TOKEN_QUERY = (sql, sorted(roles.ROLE_NAMES), token_columns, user_columns)
     return _TOKEN_QUERY
-
-
-def _load(model, names, converters, values):
-    values = list(values)
-    for index, funcs, field in converters:
-        for func in funcs:
-            values[index] = func(values[index], field, connection)
-    return model.from_db(connection.alias, names, values)
 
 
 def active_token(digest):
     """The unrevoked token of this digest with its user (role names remembered), or None."""
-    sql, (token_names, token_conv), (user_names, user_conv), user_model = _token_query()
+    sql, role_names, token_columns, user_columns = _token_query()
     with connection.cursor() as cursor:
-        cursor.execute(sql, [sorted(roles.ROLE_NAMES), digest])
+        cursor.execute(sql, [role_names, digest])
         row = cursor.fetchone()
     if row is None:
         return None
-    token = _load(ApiToken, token_names, token_conv, row[:len(token_names)])
-    user = _load(user_model, user_names, user_conv, row[len(token_names):-1])
+    # Built as core.selects builds the API's rows: without Model.__init__ where nothing needs it.
+    token = token_columns.load(row[:len(token_columns)])
+    user = user_columns.load(row[len(token_columns):-1])
     ApiToken._meta.get_field("user").set_cached_value(token, user)
     roles.remember_role_names(user, row[-1])
     return token

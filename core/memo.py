@@ -56,14 +56,29 @@ request_started.connect(_request_started, dispatch_uid="core.memo.request_starte
 request_finished.connect(_request_finished, dispatch_uid="core.memo.request_finished")
 
 
+# A first read of a key here reads these with it, in one round trip (MGET): a session's request
+# reads its roles (MEMBERSHIP) first, and a desk page then reads the lists' generation and, for a
+# queue or a record's clocks, the configuration's: three round trips to Redis per page before
+# (issue 12, sixth round). An API request by token reads only the configuration's, if any (its
+# roles come with the token), and so reads it alone.
+_READ_TOGETHER = {MEMBERSHIP: (MEMBERSHIP, REFERENCE, GENERATION_KEY)}
+
+
 def generation(key=GENERATION_KEY):
     """The current generation under `key`, or None if the shared cache cannot say. Read from the
     shared cache once per request (see `_request` above), every time outside one."""
     seen = getattr(_request, "seen", None)
-    if seen is not None and key in seen:
+    if seen is None:
+        return _read_generation(key)
+    if key in seen:
         return seen[key]
+    together = _READ_TOGETHER.get(key)
+    if together and not seen:  # the request's first read
+        seen.update(_read_generations(together))
+        if key in seen:
+            return seen[key]
     value = _read_generation(key)
-    if seen is not None and value is not None:
+    if value is not None:
         seen[key] = value
     return value
 
@@ -78,6 +93,15 @@ def _read_generation(key=GENERATION_KEY):
     except Exception:  # noqa: BLE001 - a cache outage must not fail a write: read the database
         log.warning("memo: could not read the generation %s", key, exc_info=True)
         return None
+
+
+def _read_generations(keys):
+    """{key: generation} of those of `keys` the shared cache holds, in one round trip."""
+    try:
+        return {key: value for key, value in cache.get_many(keys).items() if value is not None}
+    except Exception:  # noqa: BLE001 - read one by one then (each falls back to the database)
+        log.warning("memo: could not read the generations %s", keys, exc_info=True)
+        return {}
 
 
 def memoised(name, load, current=None, *, key=GENERATION_KEY):

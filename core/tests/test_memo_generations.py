@@ -65,3 +65,36 @@ def test_a_new_generation_lets_go_of_what_the_old_one_kept():
     memo.forget(key=memo.MEMBERSHIP)
     memo.memoised("person.0", lambda: "new roles", key=memo.MEMBERSHIP)
     assert list(memo._held[memo.MEMBERSHIP][1]) == ["person.0"]
+
+
+def test_a_first_read_of_the_membership_reads_the_others_with_it(redis_reads, monkeypatch):
+    """A session's request reads its roles first: the lists' and the configuration's generations
+    come in the same round trip (one MGET), and are then read no more."""
+    many = []
+    expected = {key: memo.generation(key) for key in (memo.MEMBERSHIP, memo.REFERENCE, memo.GENERATION_KEY)}
+    # (The tests' cache answers get_many with one get per key, Redis with one MGET: here, what
+    # the cache holds.)
+    monkeypatch.setattr(memo.cache, "get_many", lambda keys, *a, **kw: many.append(keys) or {
+        key: expected[key] for key in keys})
+    redis_reads.clear()
+    request_started.send(sender=None)
+    try:
+        assert {key: memo.generation(key) for key in expected} == expected
+        assert memo.generation(memo.REFERENCE) == expected[memo.REFERENCE]
+        assert len(many) == 1 and redis_reads == []
+        memo.forget(key=memo.MEMBERSHIP)  # then read again, alone
+        assert memo.generation(memo.MEMBERSHIP) != expected[memo.MEMBERSHIP]
+        assert len(many) == 1 and redis_reads == [memo.MEMBERSHIP]
+    finally:
+        request_finished.send(sender=None)
+
+
+def test_a_generation_the_batch_did_not_find_is_read_alone(redis_reads, monkeypatch):
+    monkeypatch.setattr(memo.cache, "get_many", lambda keys, *a, **kw: {})
+    request_started.send(sender=None)
+    try:
+        assert memo.generation(memo.MEMBERSHIP) is not None
+        assert memo.generation(memo.REFERENCE) is not None
+        assert redis_reads.count(memo.MEMBERSHIP) >= 1 and memo.REFERENCE in redis_reads
+    finally:
+        request_finished.send(sender=None)

@@ -60,3 +60,20 @@ def test_an_odd_request_id_is_replaced_by_a_new_one(client, given):
 
 def test_no_request_id_gets_a_new_one(client):
     assert len(client.get("/accounts/login/")["X-Request-ID"]) == 32
+
+
+def test_the_policy_built_once_is_django_csps_own(client, settings):
+    # core.middleware.CSPMiddleware keeps the settings' policy per process: the same header as
+    # django-csp builds, and a new one when the settings change.
+    from csp.utils import build_policy
+
+    assert client.get("/accounts/login/")["Content-Security-Policy"] == build_policy()
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"]}}
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": {"img-src": ["'self'"]},
+                                                    "EXCLUDE_URL_PREFIXES": ["/healthz-not"]}
+    response = client.get("/accounts/login/")
+    assert response["Content-Security-Policy"] == "default-src 'none'" == build_policy()
+    assert response["Content-Security-Policy-Report-Only"] == build_policy(report_only=True)
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": {"img-src": ["'self'"]},
+                                                    "EXCLUDE_URL_PREFIXES": ["/accounts/"]}
+    assert "Content-Security-Policy-Report-Only" not in client.get("/accounts/login/")
