@@ -1,5 +1,4 @@
-"""The request log's line goes through structlog's configured processors (issue 12, sixth round:
-written without structlog's lazy logger, see core.middleware._log_request)."""
+"""The request log: one line per request, with its fields, through structlog's configured processors."""
 
 import pytest
 from structlog.testing import capture_logs
