@@ -54,6 +54,11 @@ def _textarea(widget):
             f'{conditional_escape(value) if value else ""}</textarea>')
 
 
+def _option(value, label, attrs_html):
+    """Django's select_option.html for one option, its attributes already written."""
+    return f'\n  <option value="{conditional_escape(str(value))}"{attrs_html}>{conditional_escape(label)}</option>\n'
+
+
 def _select(widget):
     out = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
     for group_name, group_choices, _index in widget["optgroups"]:
@@ -62,8 +67,7 @@ def _select(widget):
         for option in group_choices:
             if option["template_name"] != f"{_W}select_option.html":
                 return None
-            out.append(f'\n  <option value="{conditional_escape(str(option["value"]))}"'
-                       f'{_attrs(option["attrs"])}>{conditional_escape(option["label"])}</option>\n')
+            out.append(_option(option["value"], option["label"], _attrs(option["attrs"])))
         if group_name:
             out.append("\n  </optgroup>")
     out.append("\n</select>")
@@ -127,8 +131,7 @@ def select_html(bound):
         for subvalue, sublabel in choices:
             selected = not has_selected and str(subvalue) in value
             has_selected |= selected
-            out.append(f'\n  <option value="{conditional_escape(str(subvalue))}"{" selected" if selected else ""}>'
-                       f'{conditional_escape(sublabel)}</option>\n')
+            out.append(_option(subvalue, sublabel, " selected" if selected else ""))
         if group:
             out.append("\n  </optgroup>")
     out.append("\n</select>")
