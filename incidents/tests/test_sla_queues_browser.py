@@ -48,3 +48,28 @@ def test_breaching_soon_tab_and_dashboard_cards_agree_with_the_lists(page, login
     assert "queue=breached" in page.url
     assert number == 2 == page.get_by_test_id("incident-row").count()
     assert page.get_by_test_id("queue-breached").get_by_test_id("queue-count").inner_text() == "2"
+
+
+def test_on_a_phone_the_queue_shows_each_incident_as_a_card_with_its_title(page, login, agent, end_user):
+    # given two incidents, one with a long Korean title
+    make_definition("Gold 24×7", calendar=None, targets={1: (None, 60), 5: (None, 960)})
+    long_title = "재택근무 중 VPN 접속이 안 됩니다 — 본사 인사팀 전원 영향, 재부팅 후에도 동일"
+    services.open_incident(actor=agent, channel=Channel.WEB, title=long_title, caller=end_user, impact=1, urgency=1)
+    services.open_incident(actor=agent, channel=Channel.WEB, title="Printer jam", caller=end_user, impact=3, urgency=3)
+    login(agent)
+    # when the agent opens the queue on a phone
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/incidents/?queue=open")
+    row = page.get_by_test_id("incident-row").filter(has_text="VPN").first
+    # then nothing scrolls sideways and the whole title is on screen, under the number, in the card
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
+    number, title = row.locator("td").nth(1).bounding_box(), row.locator("td.col-title").bounding_box()
+    assert title["y"] > number["y"] and title["x"] >= 0 and title["x"] + title["width"] <= 390
+    assert row.locator("td.col-title").is_visible() and long_title[:20] in row.locator("td.col-title").inner_text()
+    # and the sort links stay reachable
+    assert page.locator("[data-testid=incident-table] thead a", has_text="Priority").is_visible()
+    screenshot(page, "incidents-queue-390", full_page=False)
+    # on a wide screen the queue is still a table, the title beside the number
+    page.set_viewport_size({"width": 1440, "height": 900})
+    number, title = row.locator("td").nth(1).bounding_box(), row.locator("td.col-title").bounding_box()
+    assert title["x"] > number["x"] + number["width"] and abs(title["y"] - number["y"]) < 40
