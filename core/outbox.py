@@ -31,7 +31,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.functional import Promise
 
-from core import audit, events
+from core import audit, events, prepared
 from core.choices import AuditAction, Channel, DeliveryState
 from core.models import Delivery, OutboxEvent
 from core.rows import deferred_clauses, read_back, readback_sql
@@ -161,8 +161,8 @@ def _write_one(row, handlers, now):
     if readback:
         sql = f"{sql}, {', '.join(readback)}"
     params += [field.get_db_prep_save(getattr(row, field.attname), connection) for field in _event_fields()]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, DeliveryState.PENDING.value, now, list(handlers)])
+    with connection.cursor() as cursor:  # prepared once per connection (core.prepared)
+        prepared.execute(connection, cursor, sql, [*params, DeliveryState.PENDING.value, now, list(handlers)])
         written = cursor.fetchall()
     if families:
         read_back(families, written[0][3:], connection)
