@@ -36,7 +36,8 @@ def test_prepared_on_first_use_then_executed_in_one_statement_each():
         assert run() == [(3, "100%x")]
         assert run(params=(5, 6, "y")) == [(11, "100%y")]
     first, second = (q["sql"] for q in ctx.captured_queries)
-    assert first.startswith("PREPARE itsm_1 AS SELECT $1::int + $2::int, '100%' || $3::text; EXECUTE itsm_1 (")
+    assert first.startswith("PREPARE itsm_1 AS SELECT $1::int + $2::int, '100%' || $3::text; "
+                            "EXECUTE itsm_1 (")
     assert second.startswith("EXECUTE itsm_1 (")
     assert server_statements() == ["itsm_1"]
 
