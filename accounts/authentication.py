@@ -7,6 +7,7 @@ from rest_framework import authentication, exceptions
 from accounts import roles
 from accounts.middleware import SAFE_METHODS, expired_message, read_only_message
 from accounts.models import ApiToken
+from core import prepared
 from core.selects import Columns
 
 
@@ -45,7 +46,9 @@ def active_token(digest):
     """The unrevoked token of this digest with its user (role names remembered), or None."""
     sql, role_names, token_columns, user_columns = _token_query()
     with connection.cursor() as cursor:
-        cursor.execute(sql, [role_names, digest])
+        # A prepared statement of the connection (core.prepared): PostgreSQL plans this join
+        # once per connection, not on every API request (issue 12, seventh round).
+        prepared.execute(connection, cursor, sql, [role_names, digest])
         row = cursor.fetchone()
     if row is None:
         return None

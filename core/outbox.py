@@ -31,7 +31,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.functional import Promise
 
-from core import audit, events
+from core import audit, events, prepared
 from core.choices import AuditAction, Channel, DeliveryState
 from core.models import Delivery, OutboxEvent
 from core.rows import deferred_clauses, read_back, readback_sql
@@ -152,26 +152,29 @@ def _write_one(row, handlers, now):
     INSERTs were ~8 % of an API create's CPU and a round trip). The rows core.rows holds back
     (a create's audit row, its SLA clocks and their events) ride in it: one statement fewer
     (issue 12, sixth round)."""
+    # The connection itself, not django.db.connection: that proxy looks the thread's connection
+    # up again on every attribute read (~30 per create here and in the fields' value preparation).
+    db = transaction.get_connection()
     params, families = [], []
-    clauses = deferred_clauses(connection, params, families)
+    clauses = deferred_clauses(db, params, families)
     sql = _one_event_sql()
     if clauses:
         sql = f"WITH {', '.join(clauses)}, {sql.removeprefix('WITH ')}"
     readback = readback_sql(families)
     if readback:
         sql = f"{sql}, {', '.join(readback)}"
-    params += [field.get_db_prep_save(getattr(row, field.attname), connection) for field in _event_fields()]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, DeliveryState.PENDING.value, now, list(handlers)])
+    params += [field.get_db_prep_save(getattr(row, field.attname), db) for field in _event_fields()]
+    with db.cursor() as cursor:  # prepared once per connection (core.prepared)
+        prepared.execute(db, cursor, sql, [*params, DeliveryState.PENDING.value, now, list(handlers)])
         written = cursor.fetchall()
     if families:
-        read_back(families, written[0][3:], connection)
+        read_back(families, written[0][3:], db)
     row.pk = written[0][1]
-    row._state.adding, row._state.db = False, connection.alias
+    row._state.adding, row._state.db = False, db.alias
     by_handler = {handler: pk for pk, _event, handler, *_ids in written}
     deliveries = [Delivery(pk=by_handler[key], event=row, handler=key, next_attempt_at=now) for key in handlers]
     for delivery in deliveries:
-        delivery._state.adding, delivery._state.db = False, connection.alias
+        delivery._state.adding, delivery._state.db = False, db.alias
     return deliveries
 
 

@@ -14,6 +14,9 @@ parents with their children (`insert_with_children(..., later=True)`: a create's
 their start events) may be deferred too, but only a statement that reads their ids back carries
 them (`deferred_clauses` with `families`: the outbox's event of the create); plain `insert`
 leaves them for the next one.
+
+The statements are sent as prepared statements of the connection (core.prepared): their text is
+the same from one create to the next, so PostgreSQL plans each once per connection.
 """
 
 import datetime
@@ -23,6 +26,8 @@ from contextlib import contextmanager
 from django.db import connections, models, router
 from django.db.models.fields import AutoFieldMixin
 from django.db.models.sql import InsertQuery
+
+from core import prepared
 
 _COLUMNS: dict = {}  # model -> (fields, "INSERT INTO … (…)", " RETURNING …", returned fields)
 _later = threading.local()  # .rows: the rows deferred inside together(), else None
@@ -221,7 +226,7 @@ def insert(objs, *, numbered=None, later=False):
     values = _values(objs, model, connection, fields, params, numbered_field, numbered_sql)
     with_clause = f"WITH {', '.join(clauses)} " if clauses else ""
     with connection.cursor() as cursor:
-        cursor.execute(with_clause + head + values + tail, params)
+        prepared.execute(connection, cursor, with_clause + head + values + tail, params)
         written = cursor.fetchall()
     _set_returned(objs, written, returned, connection)
     if numbered_field is not None:
@@ -257,7 +262,7 @@ def insert_with_children(parents, children, link, *, later=False):
     sql = (f'WITH {clauses}{_family_clauses(family, connection, params, *names)} '
            f'SELECT {", ".join(readback_sql([(family, names), *families]))}')
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        prepared.execute(connection, cursor, sql, params)
         written = cursor.fetchone()
     read_back([(family, names), *families], written, connection)
 

@@ -197,6 +197,10 @@ with_timeouts(DATABASES["default"], statement_ms=DB_STATEMENT_TIMEOUT_MS, lock_m
 # jit_above_cost, and the queue tabs' counts (SLA sub-plans over every incident) spent ~430 ms
 # compiling for ~40 ms of execution at 100,000 incidents (bench/README.md, issue 12).
 DATABASES["default"]["OPTIONS"]["options"] += " -c jit=off"
+# A create's INSERTs are PostgreSQL prepared statements of the connection (core.prepared). Turn
+# this off behind a pooler that does not keep a client on one server session (pgbouncer in
+# transaction mode before 1.21).
+DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

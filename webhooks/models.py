@@ -60,7 +60,9 @@ class WebhookDelivery(models.Model):
     """One outbox event owed to one subscription. `webhook_id` is fixed when the row is made, so
     every retry and replay carries the same `webhook-id` header and receivers can deduplicate."""
 
-    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="deliveries")
+    # No index of its own: webhook_delivery_once and webhook_delivery_log_idx lead with this column.
+    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="deliveries",
+                                     db_index=False)
     event = models.ForeignKey(OutboxEvent, on_delete=models.CASCADE, related_name="+")
     event_name = models.CharField(max_length=100)
     webhook_id = models.CharField(max_length=40, unique=True, default=new_webhook_id)

@@ -1,0 +1,97 @@
+"""Server-side prepared statements for the statements of fixed shape that every create writes.
+
+Issue 12, seventh round: an API create's three INSERT statements (the ticket with its number,
+the outbox's statement that carries the audit row, the SLA clocks and their start events) are
+long data-modifying WITH statements whose text never changes. PostgreSQL parsed, analysed,
+rewrote and planned each of them again on every create. `execute` sends such a statement as
+`EXECUTE name (values)` of a statement prepared once per database connection, so the server only
+binds the values.
+
+- The statement is prepared in the same round trip as its first use
+  (`PREPARE name AS …; EXECUTE name (…)`): one statement as Django counts them, no extra round
+  trip, so the pinned query counts stay.
+- The registry of what is prepared is kept per DB-API connection object (a weak key): a new
+  connection (a reconnect after CONN_MAX_AGE or a failed health check, a forked worker's first
+  connection) starts empty, and so does the server's side of it.
+- PREPARE is not transactional in PostgreSQL: a statement prepared inside a transaction or a
+  savepoint that later rolls back stays prepared, so the registry does not need to follow
+  rollbacks. A name is recorded only after its PREPARE and EXECUTE succeeded. If that first
+  round trip fails, whether the PREPARE stayed is unknown, so its name is never used again (the
+  next attempt prepares under a fresh name).
+- A statement that PostgreSQL no longer knows (something ran `DEALLOCATE ALL` or `DISCARD ALL`
+  on the session) fails once, like any failed statement, and is prepared again next time.
+- The parameters' types are inferred by PostgreSQL from where they stand (the columns they are
+  inserted into), as they are for the plain statement; the values are still sent by the driver.
+- Behind a pooler that hands one client's statements to different server sessions (pgbouncer in
+  transaction mode before 1.21) a session's prepared statements are not the client's: set
+  `DB_PREPARED_STATEMENTS=0` there, and every statement is sent as it is.
+"""
+
+import re
+import weakref
+
+from django.conf import settings
+
+LIMIT = 32  # statements prepared per connection at most; later shapes are sent as they are
+_PLACEHOLDER = re.compile(r"%%|%s")  # a literal % stays escaped for the driver
+_registries: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_NOT_PREPARED = frozenset({"26000"})  # invalid_sql_statement_name: the server has forgotten it
+
+
+class _Registry:
+    __slots__ = ("names", "count", "__weakref__")
+
+    def __init__(self):
+        self.names = {}  # statement text (Django's %s placeholders) -> prepared name
+        self.count = 0  # names handed out on this connection, used or not
+
+
+def _numbered(sql):
+    """`sql` with Django's placeholders numbered as PostgreSQL's ($1, $2…); `%%` is kept, as the
+    PREPARE is sent through the driver's formatting with the EXECUTE's values."""
+    position = 0
+
+    def number(match):
+        nonlocal position
+        if match.group() == "%%":
+            return "%%"
+        position += 1
+        return f"${position}"
+
+    return _PLACEHOLDER.sub(number, sql), position
+
+
+def enabled(connection):
+    return connection.vendor == "postgresql" and getattr(settings, "DB_PREPARED_STATEMENTS", True)
+
+
+def execute(connection, cursor, sql, params):
+    """Run `sql` with `params` on `cursor` (of `connection`, a Django connection) as a prepared
+    statement of that connection, preparing it on first use (see the module's docstring)."""
+    if not params or not enabled(connection):
+        cursor.execute(sql, params)
+        return
+    raw = connection.connection
+    registry = _registries.get(raw)
+    if registry is None:
+        registry = _registries[raw] = _Registry()
+    name = registry.names.get(sql)
+    arguments = f" ({', '.join(['%s'] * len(params))})"
+    if name is not None:
+        try:
+            cursor.execute(f"EXECUTE {name}{arguments}", params)
+        except Exception as error:
+            if getattr(getattr(error, "__cause__", None), "pgcode", None) in _NOT_PREPARED:
+                registry.names.pop(sql, None)
+            raise
+        return
+    if len(registry.names) >= LIMIT:
+        cursor.execute(sql, params)
+        return
+    numbered, count = _numbered(sql)
+    if count != len(params):
+        raise ValueError(f"The statement has {count} placeholders for {len(params)} values.")
+    registry.count += 1
+    name = f"itsm_{registry.count}"
+    cursor.execute(f"PREPARE {name} AS {numbered}; EXECUTE {name}{arguments}", params)
+    registry.names[sql] = name

@@ -1,0 +1,114 @@
+"""core.prepared: a statement is prepared once per database connection and stays right across
+rollbacks, savepoints, failures, a reconnect and a server that forgot it."""
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from core import prepared
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SQL = "SELECT %s::int + %s::int, '100%%' || %s::text"
+
+
+def run(sql=SQL, params=(1, 2, "x")):
+    with connection.cursor() as cursor:
+        prepared.execute(connection, cursor, sql, list(params))
+        return cursor.fetchall()
+
+
+def server_statements():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM pg_prepared_statements WHERE name LIKE 'itsm%%' ORDER BY name")
+        return [name for (name,) in cursor.fetchall()]
+
+
+@pytest.fixture(autouse=True)
+def fresh_connection():
+    connection.close()  # each test starts with a connection (and a registry) of its own
+    yield
+    connection.close()
+
+
+def test_prepared_on_first_use_then_executed_in_one_statement_each():
+    with CaptureQueriesContext(connection) as ctx:
+        assert run() == [(3, "100%x")]
+        assert run(params=(5, 6, "y")) == [(11, "100%y")]
+    first, second = (q["sql"] for q in ctx.captured_queries)
+    assert first.startswith("PREPARE itsm_1 AS SELECT $1::int + $2::int, '100%' || $3::text; "
+                            "EXECUTE itsm_1 (")
+    assert second.startswith("EXECUTE itsm_1 (")
+    assert server_statements() == ["itsm_1"]
+
+
+def test_a_new_connection_prepares_again():
+    run()
+    connection.close()
+    with CaptureQueriesContext(connection) as ctx:
+        assert run() == [(3, "100%x")]
+    assert ctx.captured_queries[-1]["sql"].startswith("PREPARE itsm_1 AS")
+
+
+def test_a_statement_prepared_in_a_rolled_back_transaction_or_savepoint_stays_usable():
+    with transaction.atomic():
+        with transaction.atomic():  # a savepoint
+            run()
+            transaction.set_rollback(True)
+        run(sql="SELECT %s::int * %s::int, %s::text")
+        transaction.set_rollback(True)
+    with CaptureQueriesContext(connection) as ctx:
+        assert run() == [(3, "100%x")]
+        assert run(sql="SELECT %s::int * %s::int, %s::text") == [(2, "x")]
+    assert [q["sql"].split(" (")[0] for q in ctx.captured_queries] == ["EXECUTE itsm_1", "EXECUTE itsm_2"]
+
+
+def test_a_failed_first_use_is_never_taken_for_prepared():
+    # The PREPARE succeeds and the EXECUTE fails (division by zero): the statement exists on the
+    # server but its name is not recorded, and the next use prepares under a fresh name.
+    sql = "SELECT 1 / %s::int, %s::int, %s::int"
+    with pytest.raises(DatabaseError), transaction.atomic():
+        run(sql, (0, 1, 2))
+    assert run(sql, (1, 1, 2)) == [(1, 1, 2)]
+    assert server_statements() == ["itsm_1", "itsm_2"]
+    with CaptureQueriesContext(connection) as ctx:
+        run(sql, (1, 1, 2))
+    assert ctx.captured_queries[0]["sql"].startswith("EXECUTE itsm_2 (")
+
+
+def test_a_failed_execution_keeps_the_statement():
+    sql = "SELECT 1 / %s::int, %s::int, %s::int"
+    run(sql, (1, 1, 2))
+    with pytest.raises(DatabaseError), transaction.atomic():
+        run(sql, (0, 1, 2))
+    with CaptureQueriesContext(connection) as ctx:
+        assert run(sql, (1, 1, 2)) == [(1, 1, 2)]
+    assert ctx.captured_queries[0]["sql"].startswith("EXECUTE itsm_1 (")
+
+
+def test_a_statement_the_server_forgot_fails_once_then_is_prepared_again():
+    run()
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        run()
+    assert run() == [(3, "100%x")]
+    assert server_statements() == ["itsm_2"]
+
+
+def test_the_setting_turns_it_off(settings):
+    settings.DB_PREPARED_STATEMENTS = False
+    with CaptureQueriesContext(connection) as ctx:
+        assert run() == [(3, "100%x")]
+    assert ctx.captured_queries[0]["sql"].startswith("SELECT 1::int + 2::int")
+    assert server_statements() == []
+
+
+def test_past_the_limit_statements_are_sent_as_they_are(monkeypatch):
+    monkeypatch.setattr(prepared, "LIMIT", 1)
+    run()
+    with CaptureQueriesContext(connection) as ctx:
+        assert run(sql="SELECT %s::int - %s::int, %s::text") == [(-1, "x")]
+        run()
+    assert ctx.captured_queries[0]["sql"].startswith("SELECT 1::int - 2::int")
+    assert ctx.captured_queries[1]["sql"].startswith("EXECUTE itsm_1 (")
