@@ -64,7 +64,8 @@ class OncePerLanguageNode(Node):
             # An empty context: nothing of this request (user, CSRF token, path) can be kept and
             # shown to the next one. A part that reads a variable renders it empty, which the
             # shell's reference test sees.
-            fixed = template.Context(autoescape=context.autoescape, use_l10n=context.use_l10n, use_tz=context.use_tz)
+            fixed = template.Context(autoescape=context.autoescape, use_l10n=context.use_l10n,
+                                     use_tz=context.use_tz)
             fixed.template = context.template
             html = mark_safe(self.nodelist.render(fixed))
             if len(self.rendered) >= self.MAX:

@@ -25,8 +25,10 @@ from accounts.roles import Role
 from core import navigation
 
 REFERENCE_DIR = Path(__file__).parent  # shell_reference/… resolves from here
-PAGE = ('{% extends "BASE" %}{% block title %}A page{% endblock %}{% block head %}<meta name="x">{% endblock %}'
-        '{% block content %}<p>{{ user }} {{ LANGUAGE_CODE }}</p>{% endblock %}{% block scripts %}<script></script>{% endblock %}')
+PAGE = ('{% extends "BASE" %}{% block title %}A page{% endblock %}'
+        '{% block head %}<meta name="x">{% endblock %}'
+        '{% block content %}<p>{{ user }} {{ LANGUAGE_CODE }}</p>{% endblock %}'
+        '{% block scripts %}<script></script>{% endblock %}')
 CSRF = re.compile(r'(csrfmiddlewaretoken" value="|"X-CSRFToken": ")[^"]+')
 
 PATHS = ["/incidents/", "/incidents/35/", "/changes/", "/approvals/", "/requests/", "/admin/", "/iso/audits/",
@@ -87,7 +89,8 @@ def test_every_person_page_and_language_gets_the_reference_shell(reference_templ
 
 
 def _menu(htmls):
-    return {re.search(r'<ul class="navbar-nav me-auto">.*?(?=<ul class="navbar-nav ms-auto)', html, re.S).group(0)
+    return {re.search(r'<ul class="navbar-nav me-auto">.*?(?=<ul class="navbar-nav ms-auto)', html,
+                      re.S).group(0)
             for html in htmls if '<ul class="navbar-nav me-auto">' in html}
 
 
@@ -140,8 +143,8 @@ def test_once_per_language_sees_nothing_of_the_request():
                               "{% end_once_per_language %}")
     assert page.render({"user": "someone", "csrf_token": "secret"}) == "[|]"
     with translation.override("ko"):
-        korean = engine.from_string("{% load i18n shell_tags %}{% once_per_language %}{% translate 'Log out' %}"
-                                    "{% end_once_per_language %}")
+        korean = engine.from_string("{% load i18n shell_tags %}{% once_per_language %}"
+                                    "{% translate 'Log out' %}{% end_once_per_language %}")
         words = korean.render({})
     with translation.override("en"):
         assert korean.render({}) == "Log out"
