@@ -180,6 +180,11 @@ def _fetch_prepared(sql, params):
     project connects to PostgreSQL directly."""
     values = f" ({', '.join(['%s'] * len(params))})" if params else ""
     with connection.cursor() as cursor:
+        if connection.Database.__name__ != "psycopg2":
+            # Two statements in one execute with parameters is psycopg2's client-side binding;
+            # psycopg 3 binds on the server and refuses it: the plain statement there.
+            cursor.execute(sql, params)
+            return cursor.fetchone()
         held = getattr(connection, "_core_prepared", None)
         if held is None or held[0] is not connection.connection:
             # (the raw connection, the names it has prepared, the names' round)

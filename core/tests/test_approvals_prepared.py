@@ -3,6 +3,8 @@
 one statement per page whatever the session's age, and a session that lost its statement (or
 never finished preparing it) prepares again instead of failing for good."""
 
+from types import SimpleNamespace
+
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -60,3 +62,11 @@ def test_a_statement_the_tracking_lost_does_not_fail_for_good(agent):
     with pytest.raises(Exception), transaction.atomic():
         approvals._fetch_prepared(SQL, [0, 1])
     assert approvals._fetch_prepared(SQL, [0, 1]) == _plain(SQL, [0, 1])
+
+
+@pytest.mark.django_db
+def test_another_driver_runs_the_plain_statement(monkeypatch):
+    monkeypatch.setattr(connection, "Database", SimpleNamespace(__name__="psycopg"), raising=False)
+    with CaptureQueriesContext(connection) as seen:
+        assert approvals._fetch_prepared(SQL, [0, 1]) == _plain(SQL, [0, 1])
+    assert seen.captured_queries[0]["sql"].startswith("SELECT COUNT(*)")
