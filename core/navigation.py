@@ -58,6 +58,7 @@ def register(key: str, label, url_name: str, *, group: str = MAIN, order: int = 
                   visible=visible or roles.is_agent, active=active, testid=testid or f"nav-{key}")
     _entries[key] = entry
     _resolved.clear()
+    _rendered.clear()
     return entry
 
 
@@ -105,3 +106,59 @@ def menu_for(user, match) -> tuple[tuple[Link, ...], tuple[Group, ...]]:
         (main if entry.group == MAIN else grouped[entry.group]).append(link)
     groups = tuple(Group(key, GROUPS[key], tuple(links)) for key, links in grouped.items() if links)
     return tuple(main), groups
+
+
+# The desk menu's markup (includes/nav_desk.html), rendered once per process for each thing that
+# changes it and reused: every desk page draws the menu, and its ~30 links, lazy labels and
+# conditions through the template engine were most of the page's shell (issue 12, seventh round).
+# What changes the output, and so the key: the language (labels), the URL configuration and
+# script prefix (hrefs), which entries this user sees (permissions, asked per request as before),
+# which are lit for this page, whether the approvals inbox is the page, and the approvals count.
+# Nothing else reaches the template (no user name, no CSRF token, no request). Bounded: at most
+# _RENDERED_MAX keys (an approver's count is the only open-ended part), dropped all at once when
+# full; register() drops them too.
+_rendered: dict = {}
+_RENDERED_MAX = 512
+NAV_TEMPLATE = "includes/nav_desk.html"
+
+
+def _shown(user, match):
+    """(the visible entries' links in menu order, the key part naming them and the lit ones)."""
+    seen = {}  # visible callable -> its answer: most entries share roles.is_agent
+    main, grouped = [], {key: [] for key in GROUPS}
+    keys = []
+    for entry, href in _ordered():
+        visible = seen.get(entry.visible)
+        if visible is None:
+            visible = seen[entry.visible] = bool(entry.visible(user))
+        if not visible:
+            continue
+        active = entry.is_active(match)
+        keys.append((entry.key, active))
+        link = Link(label=entry.label, href=href, active=active, testid=entry.testid)
+        (main if entry.group == MAIN else grouped[entry.group]).append(link)
+    return main, grouped, tuple(keys)
+
+
+def desk_nav(request, pending) -> str:
+    """The desk menu's HTML (includes/nav_desk.html) for request.user on this page, with
+    `pending` approvals waiting in its badge."""
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import get_language
+
+    match = getattr(request, "resolver_match", None)
+    main, grouped, shown = _shown(request.user, match)
+    approvals_active = getattr(match, "view_name", None) == "approvals"
+    key = (get_language(), settings.ROOT_URLCONF, get_urlconf(), get_script_prefix(), shown,
+           approvals_active, int(pending))
+    html = _rendered.get(key)
+    if html is None:
+        groups = tuple(Group(gkey, GROUPS[gkey], tuple(links)) for gkey, links in grouped.items() if links)
+        # No request and no context processors: only what the key names reaches the template.
+        html = mark_safe(render_to_string(NAV_TEMPLATE, {
+            "menu": (tuple(main), groups), "pending": int(pending), "approvals_active": approvals_active}))
+        if len(_rendered) >= _RENDERED_MAX:
+            _rendered.clear()
+        _rendered[key] = html
+    return html
