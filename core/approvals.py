@@ -12,14 +12,12 @@ count (`count_query`), or, when its rule is Python, a query of its candidates
 when it has candidates. Core runs them as one `SELECT (q1), EXISTS (q2), …`.
 """
 
-import hashlib
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection
 
-from core import memo
+from core import memo, prepared
 
 
 @dataclass(frozen=True)
@@ -158,50 +156,15 @@ def _probe_together(request):
             counts[source.name] = len(_source_items(request, source)) if value else 0
 
 
-_PLACEHOLDER = re.compile(r"%[%s]")
-
-
-def _numbered(sql):
-    """psycopg2's `%s` placeholders as PostgreSQL's `$1`, `$2`, ... (`%%` is left for psycopg2)."""
-    count = iter(range(1, 10 ** 6))
-    return _PLACEHOLDER.sub(lambda m: m.group(0) if m.group(0) == "%%" else f"${next(count)}", sql)
-
-
 def _fetch_prepared(sql, params):
-    """The probe's row, by a statement prepared once per database session.
+    """The probe's row, by a statement prepared once per database session (core.prepared).
 
     PostgreSQL planned the probe anew on every desk page: ~0.7 ms of the server's time for ~0.05 ms
     of execution (the changes' candidates join five tables), and 2-4 ms of a page's wall time on a
-    loaded machine (issue 12, seventh round). Prepared, it is planned a few times per session, then
-    its plan is reused. The first use in a session sends PREPARE and EXECUTE as one statement, so
-    a page's statement count does not depend on the session's age (the query-count pins). The
-    names prepared are kept per raw connection: a new connection prepares again. Not for a pooler
-    that shares sessions between clients per transaction (pgbouncer's transaction mode): this
-    project connects to PostgreSQL directly."""
-    values = f" ({', '.join(['%s'] * len(params))})" if params else ""
+    loaded machine (issue 12, seventh round). Prepared, its plan is reused; the first use sends
+    PREPARE and EXECUTE as one statement, so the page's statement count (the pins) stays."""
     with connection.cursor() as cursor:
-        if connection.Database.__name__ != "psycopg2":
-            # Two statements in one execute with parameters is psycopg2's client-side binding;
-            # psycopg 3 binds on the server and refuses it: the plain statement there.
-            cursor.execute(sql, params)
-            return cursor.fetchone()
-        held = getattr(connection, "_core_prepared", None)
-        if held is None or held[0] is not connection.connection:
-            # (the raw connection, the names it has prepared, the names' round)
-            held = connection._core_prepared = (connection.connection, set(), [0])
-        name = f"core_approvals_{held[2][0]}_{hashlib.sha1(sql.encode()).hexdigest()[:24]}"
-        try:
-            if name in held[1]:
-                cursor.execute(f"EXECUTE {name}{values}", params)
-            else:
-                cursor.execute(f"PREPARE {name} AS {_numbered(sql)}; EXECUTE {name}{values}", params)
-                held[1].add(name)
-        except Exception:
-            # Whether the session now holds the statement is unknown (PREPARE may have run before
-            # a timeout; a DISCARD may have dropped it): the next use prepares under new names.
-            held[1].clear()
-            held[2][0] += 1
-            raise
+        prepared.execute(connection, cursor, sql, params)
         return cursor.fetchone()
 
 

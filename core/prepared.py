@@ -62,7 +62,10 @@ def _numbered(sql):
 
 
 def enabled(connection):
-    return connection.vendor == "postgresql" and getattr(settings, "DB_PREPARED_STATEMENTS", True)
+    # PREPARE and EXECUTE go in one execute() with parameters: psycopg2 binds them on the client;
+    # psycopg 3 binds on the server and refuses two statements, so it gets the plain statement.
+    return (connection.vendor == "postgresql" and connection.Database.__name__ == "psycopg2"
+            and getattr(settings, "DB_PREPARED_STATEMENTS", True))
 
 
 def execute(connection, cursor, sql, params):

@@ -1,9 +1,7 @@
 """The approvals badge's probe runs as a statement prepared once per database session
-(core.approvals._fetch_prepared, issue 12 seventh round): the same answers as the plain statement,
-one statement per page whatever the session's age, and a session that lost its statement (or
-never finished preparing it) prepares again instead of failing for good."""
-
-from types import SimpleNamespace
+(core.approvals._fetch_prepared through core.prepared, issue 12 seventh round): the same answers as
+the plain statement, one statement per page whatever the session's age, and a session that lost
+its statement prepares it again instead of failing for good."""
 
 import pytest
 from django.db import connection, transaction
@@ -15,17 +13,6 @@ SQL = ("SELECT COUNT(*) FILTER (WHERE username LIKE 'a%%'), COUNT(*) FILTER (WHE
        "FROM accounts_user")
 
 
-def test_placeholders_are_numbered_and_percent_signs_kept():
-    assert approvals._numbered("SELECT %s, '%%', %s") == "SELECT $1, '%%', $2"
-
-
-def _fresh_session():
-    """As on a new connection: nothing prepared, nothing known."""
-    with connection.cursor() as cursor:
-        cursor.execute("DEALLOCATE ALL")
-    connection._core_prepared = None
-
-
 def _plain(sql, params):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -34,7 +21,6 @@ def _plain(sql, params):
 
 @pytest.mark.django_db
 def test_the_same_row_as_the_plain_statement_in_one_statement_each_time(agent, manager):
-    _fresh_session()
     for params in ([0, 1], [agent.pk, 2], [manager.pk, 3], [0, 4], [0, 5], [0, 6], [0, 7]):
         with CaptureQueriesContext(connection) as seen:
             row = approvals._fetch_prepared(SQL, params)
@@ -45,7 +31,6 @@ def test_the_same_row_as_the_plain_statement_in_one_statement_each_time(agent, m
 
 @pytest.mark.django_db
 def test_a_lost_statement_is_prepared_again(agent):
-    _fresh_session()
     approvals._fetch_prepared(SQL, [0, 1])
     with connection.cursor() as cursor:
         cursor.execute("DEALLOCATE ALL")  # as a DISCARD ALL would
@@ -53,20 +38,3 @@ def test_a_lost_statement_is_prepared_again(agent):
         approvals._fetch_prepared(SQL, [0, 1])
     assert approvals._fetch_prepared(SQL, [0, 1]) == _plain(SQL, [0, 1])
 
-
-@pytest.mark.django_db
-def test_a_statement_the_tracking_lost_does_not_fail_for_good(agent):
-    _fresh_session()
-    approvals._fetch_prepared(SQL, [0, 1])
-    connection._core_prepared[1].clear()  # prepared in the session, not known here
-    with pytest.raises(Exception), transaction.atomic():
-        approvals._fetch_prepared(SQL, [0, 1])
-    assert approvals._fetch_prepared(SQL, [0, 1]) == _plain(SQL, [0, 1])
-
-
-@pytest.mark.django_db
-def test_another_driver_runs_the_plain_statement(monkeypatch):
-    monkeypatch.setattr(connection, "Database", SimpleNamespace(__name__="psycopg"), raising=False)
-    with CaptureQueriesContext(connection) as seen:
-        assert approvals._fetch_prepared(SQL, [0, 1]) == _plain(SQL, [0, 1])
-    assert seen.captured_queries[0]["sql"].startswith("SELECT COUNT(*)")

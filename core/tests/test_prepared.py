@@ -112,3 +112,9 @@ def test_past_the_limit_statements_are_sent_as_they_are(monkeypatch):
         run()
     assert ctx.captured_queries[0]["sql"].startswith("SELECT 1::int - 2::int")
     assert ctx.captured_queries[1]["sql"].startswith("EXECUTE itsm_1 (")
+
+
+def test_another_driver_gets_the_plain_statement(monkeypatch):
+    # psycopg 3 binds parameters on the server and refuses PREPARE and EXECUTE in one execute().
+    monkeypatch.setattr(connection, "Database", type("psycopg", (), {"__name__": "psycopg"}), raising=False)
+    assert not prepared.enabled(connection)
