@@ -40,9 +40,32 @@ def _related_names(model, entries):
                 v for v in values if isinstance(v, int) and not isinstance(v, bool))
     names = {}
     for related_model, ids in wanted.items():
-        for obj in related_model._default_manager.filter(pk__in=ids):
+        for obj in _rows_by_id(related_model, ids):
             names[(related_model, obj.pk)] = str(obj)
     return names
+
+
+# The statements _related_names reads a model's rows by id with, written once per process (the ORM
+# compiled one per related model on every record page, issue 12, seventh round): every column, as
+# `_default_manager.filter(pk__in=ids)` reads them, so a model's __str__ finds what it reads. A
+# model whose default manager narrows its rows (a filter of its own) keeps the ORM's query.
+_BY_ID = {}
+
+
+def _rows_by_id(model, ids):
+    read = _BY_ID.get(model)
+    if read is None:
+        if model._default_manager.all().query.has_filters():
+            read = _BY_ID[model] = False
+        else:
+            quote = connection.ops.quote_name
+            columns = Columns(model, "r")
+            read = _BY_ID[model] = (f"SELECT {columns.sql} FROM {quote(model._meta.db_table)} r "
+                                    f"WHERE r.{quote(model._meta.pk.column)} = ANY(%s)", columns)
+    if read is False:
+        return model._default_manager.filter(pk__in=ids)
+    sql, columns = read
+    return [columns.load(row) for row in fetch(sql, [sorted(ids)])]
 
 
 # The rows of a record's generic relations (the timeline's comments with their authors, files

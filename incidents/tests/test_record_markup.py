@@ -83,3 +83,17 @@ def test_an_unknown_choice_shows_its_value():
     context = {"incident": incident, "user": viewer}
     assert Template("{% load incident_record_tags %}{% incident_header incident %}").render(Context(context)) == \
         Template(OLD_HEADER).render(Context(context))
+
+
+def test_the_parent_select_lists_the_open_major_incidents_as_the_orm_does(open_incident, agent):
+    from core.choices import Channel as C
+    from incidents import services
+    from incidents.forms import IncidentForm, record_querysets
+
+    majors = [open_incident(title=f"Outage <{i}>", is_major=True) for i in range(4)]
+    open_incident(title="Not major")
+    services.transition(majors[1], actor=agent, channel=C.WEB, target=IncidentState.CANCELLED)
+    choices = [(str(value), label) for value, label in IncidentForm().fields["parent"].choices]
+    expected = [(str(i.pk), str(i)) for i in record_querysets()["parent"].all()]
+    assert choices == [("", "---------"), *expected]
+    assert {int(value) for value, _label in choices[1:]} == {majors[0].pk, majors[2].pk, majors[3].pk}
