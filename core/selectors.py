@@ -9,7 +9,7 @@ from django.db import connection
 from core import history
 from core.choices import AuditAction
 from core.models import Attachment, AuditEntry, Comment
-from core.selects import Columns, fetch
+from core.selects import Columns, fetch, rows_by_id
 
 # Audit rows an end user may see in the portal timeline.
 PUBLIC_AUDIT_FIELDS = frozenset({"state", "priority", "resolution_code", "resolution_notes"})
@@ -45,27 +45,18 @@ def _related_names(model, entries):
     return names
 
 
-# The statements _related_names reads a model's rows by id with, written once per process (the ORM
+# _related_names reads a model's rows by id with a statement written once per process (the ORM
 # compiled one per related model on every record page, issue 12, seventh round): every column, as
 # `_default_manager.filter(pk__in=ids)` reads them, so a model's __str__ finds what it reads. A
 # model whose default manager narrows its rows (a filter of its own) keeps the ORM's query.
-_BY_ID = {}
+_NARROWED = {}
 
 
 def _rows_by_id(model, ids):
-    read = _BY_ID.get(model)
-    if read is None:
-        if model._default_manager.all().query.has_filters():
-            read = _BY_ID[model] = False
-        else:
-            quote = connection.ops.quote_name
-            columns = Columns(model, "r")
-            read = _BY_ID[model] = (f"SELECT {columns.sql} FROM {quote(model._meta.db_table)} r "
-                                    f"WHERE r.{quote(model._meta.pk.column)} = ANY(%s)", columns)
-    if read is False:
-        return model._default_manager.filter(pk__in=ids)
-    sql, columns = read
-    return [columns.load(row) for row in fetch(sql, [sorted(ids)])]
+    narrowed = _NARROWED.get(model)
+    if narrowed is None:
+        narrowed = _NARROWED[model] = model._default_manager.all().query.has_filters()
+    return model._default_manager.filter(pk__in=ids) if narrowed else rows_by_id(model, ids)
 
 
 # The rows of a record's generic relations (the timeline's comments with their authors, files
