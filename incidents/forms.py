@@ -157,6 +157,12 @@ class IncidentForm(forms.ModelForm):
 # construction (issue 12, sixth round).
 for _name in ("category", "subcategory"):
     IncidentForm.base_fields[_name].limit_choices_to = None
+# Every IncidentForm gives these fields their querysets (record_querysets()) or replaces them by
+# pickers (which take only their label, required and help text): the class's own querysets were
+# cloned by each form's deep copy of its fields for nothing (issue 12, seventh round).
+for _name in ("category", "subcategory", "service", "assignment_group", "parent", "caller", "configuration_item",
+              "assigned_to"):
+    IncidentForm.base_fields[_name].queryset = None
 
 
 class IncidentTransitionForm(forms.Form):
