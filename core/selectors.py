@@ -9,7 +9,7 @@ from django.db import connection
 from core import history
 from core.choices import AuditAction
 from core.models import Attachment, AuditEntry, Comment
-from core.selects import Columns, fetch
+from core.selects import Columns, fetch, rows_by_id
 
 # Audit rows an end user may see in the portal timeline.
 PUBLIC_AUDIT_FIELDS = frozenset({"state", "priority", "resolution_code", "resolution_notes"})
@@ -40,9 +40,23 @@ def _related_names(model, entries):
                 v for v in values if isinstance(v, int) and not isinstance(v, bool))
     names = {}
     for related_model, ids in wanted.items():
-        for obj in related_model._default_manager.filter(pk__in=ids):
+        for obj in _rows_by_id(related_model, ids):
             names[(related_model, obj.pk)] = str(obj)
     return names
+
+
+# _related_names reads a model's rows by id with a statement written once per process (the ORM
+# compiled one per related model on every record page, issue 12, seventh round): every column, as
+# `_default_manager.filter(pk__in=ids)` reads them, so a model's __str__ finds what it reads. A
+# model whose default manager narrows its rows (a filter of its own) keeps the ORM's query.
+_NARROWED = {}
+
+
+def _rows_by_id(model, ids):
+    narrowed = _NARROWED.get(model)
+    if narrowed is None:
+        narrowed = _NARROWED[model] = model._default_manager.all().query.has_filters()
+    return model._default_manager.filter(pk__in=ids) if narrowed else rows_by_id(model, ids)
 
 
 # The rows of a record's generic relations (the timeline's comments with their authors, files

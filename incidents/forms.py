@@ -3,6 +3,8 @@
 import functools
 
 from django import forms
+from django.db import connection
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
@@ -13,6 +15,7 @@ from incidents.models import Category, Incident
 from core import choices_memo
 from core.forms import MultipleFileField
 from core.pickers import use_picker
+from core.selects import Columns, fetch
 from core.web import bootstrapify  # noqa: F401  (re-exported for views)
 
 EDIT_FIELDS = [
@@ -44,6 +47,48 @@ def record_querysets():
         "parent": Incident.objects.filter(is_major=True).exclude(
             state__in=[IncidentState.CLOSED, IncidentState.CANCELLED]),
     }
+
+
+@functools.cache
+def _open_majors_statement():
+    """The parent select's options as record_querysets()["parent"] lists them (open major incidents,
+    in the model's order), written once per process: the ORM compiled it on every record page
+    (issue 12, seventh round). Only what an option shows is read (Incident.__str__: number, title)."""
+    quote = connection.ops.quote_name
+    meta = Incident._meta
+    columns = Columns(Incident, "t", ("id", "number", "title"))
+    order = ", ".join(f"t.{quote(meta.get_field(name.lstrip('-')).column)}{' DESC' if name.startswith('-') else ''}"
+                      for name in meta.ordering)
+    sql = (f"SELECT {columns.sql} FROM {quote(meta.db_table)} t WHERE t.{quote(meta.get_field('is_major').column)} "
+           f"AND NOT (t.{quote(meta.get_field('state').column)} = ANY(%s)) ORDER BY {order}")
+    return sql, columns
+
+
+class _OpenMajors:
+    """Stands in for the parent field's queryset inside its choice iterator (which reads
+    `_prefetch_related_lookups`, `iterator()`, `count()` and `exists()`); the field's queryset
+    stays the ORM's, which validates a posted value."""
+
+    _prefetch_related_lookups = ()
+
+    def iterator(self):
+        sql, columns = _open_majors_statement()
+        return iter([columns.load(row) for row in fetch(sql, [[IncidentState.CLOSED.value,
+                                                                IncidentState.CANCELLED.value]])])
+
+    __iter__ = iterator
+
+    def count(self):
+        return len(list(self.iterator()))
+
+    def exists(self):
+        return bool(self.count())
+
+
+class OpenMajorsIterator(ModelChoiceIterator):
+    def __init__(self, field):
+        super().__init__(field)
+        self.queryset = _OpenMajors()
 
 
 class IncidentForm(forms.ModelForm):
@@ -79,8 +124,11 @@ class IncidentForm(forms.ModelForm):
         choices_memo.memoise(self.fields["service"], "cmdb.active_business_services")
         choices_memo.memoise(self.fields["assignment_group"], TEAMS)
         use_picker(self, "assigned_to", "agent")
-        self.fields["parent"].label = _("Parent major incident")
-        self.fields["parent"].help_text = ""
+        parent = self.fields["parent"]
+        parent.iterator = OpenMajorsIterator
+        parent.widget.choices = parent.choices
+        parent.label = _("Parent major incident")
+        parent.help_text = ""
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
             if self.instance.priority_override:
@@ -109,6 +157,12 @@ class IncidentForm(forms.ModelForm):
 # construction (issue 12, sixth round).
 for _name in ("category", "subcategory"):
     IncidentForm.base_fields[_name].limit_choices_to = None
+# Every IncidentForm gives these fields their querysets (record_querysets()) or replaces them by
+# pickers (which take only their label, required and help text): the class's own querysets were
+# cloned by each form's deep copy of its fields for nothing (issue 12, seventh round).
+for _name in ("category", "subcategory", "service", "assignment_group", "parent", "caller", "configuration_item",
+              "assigned_to"):
+    IncidentForm.base_fields[_name].queryset = None
 
 
 class IncidentTransitionForm(forms.Form):

@@ -6,7 +6,8 @@ from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, Window
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _, gettext_lazy, ngettext
 from django.views import View
@@ -17,7 +18,7 @@ from cmdb.models import ConfigurationItem
 from core import choices_memo
 from core.choices import Channel
 from core.exceptions import DomainError
-from core.selects import RowsWith
+from core.selects import RowsWith, attach_by_id
 from core.selectors import generic_rows, timeline
 from incidents import security_panel, services, workflow
 from incidents.choices import OPEN_STATES, IncidentState
@@ -198,9 +199,22 @@ class IncidentDetailView(DeskMixin, TicketDetailView):
     # rows as the queue does was a statement or two per page for nothing shown (issue 12).
     SHOWN_RELATIONS = ("caller", "assigned_to", "configuration_item")
 
+    @staticmethod
+    @functools.cache
+    def _record_statement():
+        # What the page shows of the parent (a child's card): its number and title.
+        return RowsWith(Incident, "id", exclude=("search_vector",), related={"parent": ("id", "number", "title")})
+
     @classmethod
-    def page_queryset(cls, incidents):
-        return incidents.only_rows(*cls.SHOWN_RELATIONS).defer("search_vector").select_related("parent")
+    def read_record(cls, pk):
+        """The incident as the page shows it (every column but the search document, the parent's
+        number and title, the rows of SHOWN_RELATIONS), or None: what
+        `only_rows(*SHOWN_RELATIONS).defer("search_vector").select_related("parent")` read, by
+        statements written once per process (core.selects), not compiled by the ORM on every page
+        (issue 12, seventh round). Visibility is the caller's (Incident.objects.sees)."""
+        found = cls._record_statement().read(pk)
+        attach_by_id(found, cls.SHOWN_RELATIONS)
+        return found[0] if found else None
 
     @staticmethod
     def children(incident):
@@ -217,14 +231,17 @@ class IncidentDetailView(DeskMixin, TicketDetailView):
         return children
 
     def get(self, request, pk):
-        # The visibility check and the page's read are one query (issue 12: the row was read twice).
-        incident = get_object_or_404(self.page_queryset(Incident.objects.visible_to(request.user)), pk=pk)
+        # The page's read is the visibility check too (issue 12: the row was read twice), by
+        # visible_to's rule in Python (Incident.objects.sees, as the API's detail).
+        incident = self.read_record(pk)
+        if incident is None or not Incident.objects.sees(request.user, incident):
+            raise Http404(f"No {Incident._meta.object_name} matches the given query.")
         incident.read_for_page = True
         return self.render_page(incident)
 
     def get_context(self, incident, forms):
         if not getattr(incident, "read_for_page", False):  # a refused POST re-renders the page
-            incident = self.page_queryset(Incident.objects).get(pk=incident.pk)
+            incident = self.read_record(incident.pk)
         allowed = workflow.allowed_targets(incident.state)
         children = self.children(incident)
         return {

@@ -16,9 +16,15 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from accounts import roles
+from core.models import AuditEntry
 from core.templatetags.core_tags import channel_label, when
 
 register = template.Library()
+
+
+# The audit actions' labels (lazy: translated when shown): get_action_display() builds a dict of
+# every choice, hashing each lazy label (a translation each), for every event shown.
+_ACTIONS = dict(AuditEntry._meta.get_field("action").flatchoices)
 
 
 def _lock():
@@ -43,7 +49,7 @@ def _meta(item, desk, lock):
     if kind == "created":
         return f'{e(gettext("created the record"))}\n      '
     if kind == "event":
-        return f'<span class="badge text-bg-secondary">{e(item.obj.get_action_display())}</span>\n      '
+        return f'<span class="badge text-bg-secondary">{e(_ACTIONS.get(item.obj.action, item.obj.action))}</span>\n      '
     return e(gettext("changed"))
 
 
