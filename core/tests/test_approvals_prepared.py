@@ -1,10 +1,11 @@
 """The approvals badge's probe runs as a statement prepared once per database session
 (core.approvals._fetch_prepared through core.prepared, issue 12 seventh round): the same answers as
-the plain statement, one statement per page whatever the session's age, and a session that lost
-its statement prepares it again instead of failing for good."""
+the plain statement, one statement per page whatever the session's age. How a prepared statement
+survives rollbacks, reconnects and a server that forgot it is core/tests/test_prepared.py's (a
+DEALLOCATE ALL here would also drop the token look-up's statement on this test connection)."""
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core import approvals
@@ -27,14 +28,4 @@ def test_the_same_row_as_the_plain_statement_in_one_statement_each_time(agent, m
         assert row == _plain(SQL, params)
         assert len(seen.captured_queries) == 1
     assert [q["sql"].split()[0] for q in seen.captured_queries] == ["EXECUTE"]
-
-
-@pytest.mark.django_db
-def test_a_lost_statement_is_prepared_again(agent):
-    approvals._fetch_prepared(SQL, [0, 1])
-    with connection.cursor() as cursor:
-        cursor.execute("DEALLOCATE ALL")  # as a DISCARD ALL would
-    with pytest.raises(Exception), transaction.atomic():
-        approvals._fetch_prepared(SQL, [0, 1])
-    assert approvals._fetch_prepared(SQL, [0, 1]) == _plain(SQL, [0, 1])
 
