@@ -178,7 +178,12 @@ class IncidentViewSet(TicketViewSet):
             if written is not None:
                 page = self.paginate_ids(written)
                 if page is not None:  # as ListModelMixin.list answers a page
-                    return self.get_paginated_response(self.get_serializer(page, many=True).data)
+                    data = self.get_serializer(page, many=True).data
+                    # The page's rows, written: freed now rather than by the garbage collector
+                    # (the serializer holding them is a cycle, its fields' `parent`), which
+                    # otherwise traverses their ~600 objects on every list (issue 12).
+                    page.clear()
+                    return self.get_paginated_response(data)
             return super().list(request, *args, **kwargs)
         row = rows.incident_by_number(number)
         visible = row is not None and Incident.objects.sees(request.user, row)
