@@ -174,17 +174,20 @@ class IncidentViewSet(TicketViewSet):
                 # Nothing but visibility narrows an agent's list: the table's size may stand in
                 # for its count (core.paging.CountedPageListPaginator).
                 self.paginator.paginator_attributes = {"estimated_rows": search.estimated_rows(Incident)}
-            written = self.written_ids(request)
-            if written is not None:
-                page = self.paginate_ids(written)
-                if page is not None:  # as ListModelMixin.list answers a page
-                    data = self.get_serializer(page, many=True).data
-                    # The page's rows, written: freed now rather than by the garbage collector
-                    # (the serializer holding them is a cycle, its fields' `parent`), which
-                    # otherwise traverses their ~600 objects on every list (issue 12).
-                    page.clear()
-                    return self.get_paginated_response(data)
-            return super().list(request, *args, **kwargs)
+            # ListModelMixin.list's page (page_by_ids: paginate_queryset is paginate_ids of
+            # ids_of the filtered queryset), its ids by the written statement where it applies.
+            ids = self.written_ids(request)
+            if ids is None:
+                ids = self.ids_of(self.filter_queryset(self.get_queryset()))
+            page = self.paginate_ids(ids)
+            if page is None:
+                return super().list(request, *args, **kwargs)
+            data = self.get_serializer(page, many=True).data
+            # The page's rows, written: freed now rather than by the garbage collector (the
+            # serializer holding them is a cycle, its fields' `parent`), which otherwise
+            # traverses their ~600 objects on every list (issue 12).
+            page.clear()
+            return self.get_paginated_response(data)
         row = rows.incident_by_number(number)
         visible = row is not None and Incident.objects.sees(request.user, row)
         results = [self.get_serializer(row).data] if visible else []
