@@ -107,11 +107,21 @@ class TicketViewSet(NumberOrIdLookupMixin, ApiActorMixin, mixins.CreateModelMixi
     def paginate_queryset(self, queryset):
         if not self.page_by_ids:
             return super().paginate_queryset(queryset)
+        return self.paginate_ids(self.ids_of(queryset))
+
+    @staticmethod
+    def ids_of(queryset):
+        """The ordered ids of a (filtered) list queryset, which page_by_ids pages."""
+        return queryset.prefetch_related(None).values_list("pk", flat=True)
+
+    def paginate_ids(self, ids):
+        """The page's rows (page_by_ids) of ordered ids: ids_of(the list's queryset), or what
+        stands for it (core.paging.WrittenIds)."""
         if self.search_paginator_class and (self.request.query_params.get("search") or "").strip():
             self.paginator.django_paginator_class = self.search_paginator_class
         elif self.list_paginator_class:
             self.paginator.django_paginator_class = self.list_paginator_class
-        ids = super().paginate_queryset(queryset.prefetch_related(None).values_list("pk", flat=True))
+        ids = super().paginate_queryset(ids)
         if ids is None:
             return None
         ids = list(ids)

@@ -12,8 +12,8 @@ from accounts.models import Team, User
 from cmdb.models import ConfigurationItem
 from core.api.fields import (URL_PK_MARK, RecordUrlField, VisiblePrimaryKeyRelatedField, VisibleSlugRelatedField,
                              url_with_pk)
-from core.api.serializers import (TicketSerializer, VisibleRelationsSerializer, as_int, as_text, choice_value,
-                                  fields_as_written, iso_datetime, lazy_generic)
+from core.api.serializers import (TicketSerializer, VisibleRelationsSerializer, as_int, as_text, big_integer,
+                                  choice_value, fields_as_written, iso_writer, lazy_generic)
 from core.models import Comment
 from incidents.choices import IncidentChannel, IncidentState, OnHoldReason, ResolutionCode
 from incidents import security
@@ -200,7 +200,7 @@ def incident_row(serializer, generic):
             return None
     if fields["parent"].slug_field != "number":
         return None
-    id_ = fields["id"].to_representation
+    id_ = big_integer(fields["id"])
     channel, impact, urgency, state, on_hold, resolution = (
         (fields[name].choice_strings_to_values, fields[name].to_representation)
         for name in ("channel", "impact", "urgency", "state", "on_hold_reason", "resolution_code"))
@@ -212,8 +212,12 @@ def incident_row(serializer, generic):
     slas = fields["slas"]
     viewname = fields["url"].viewname
     get_security = serializer.get_security
-    # The response's time zone: a serializer represents the rows of one response, in its request.
-    tz = timezone.get_current_timezone()
+    # IncidentSerializer's answers None for an incident that is not a security incident without
+    # reading the request: called for those only (a subclass's, always).
+    own_security = type(serializer).get_security is not IncidentSerializer.get_security
+    # The response's time zone: a serializer represents the rows of one response, in its request;
+    # each instant of the response converted once (shared with the clocks' rows).
+    iso = iso_writer(serializer, timezone.get_current_timezone())
 
     def flag(value):
         return value if type(value) is bool else (None if value is None else boolean(value))
@@ -238,6 +242,7 @@ def incident_row(serializer, generic):
             parent = incident.parent
             clocks = slas.get_attribute(incident)
             pk = incident.id
+            security = incident.is_security
             return {
                 "id": None if pk is None else id_(pk),
                 "number": as_text(incident.number),
@@ -266,16 +271,18 @@ def incident_row(serializer, generic):
                 "service_down": flag(incident.service_down),
                 "parent": None if parent is None else parent.number,
                 "reopen_count": as_int(incident.reopen_count),
-                "created_at": iso_datetime(incident.created_at, tz, created),
-                "updated_at": iso_datetime(incident.updated_at, tz, updated),
-                "first_responded_at": iso_datetime(incident.first_responded_at, tz, responded),
-                "resolved_at": iso_datetime(incident.resolved_at, tz, resolved),
-                "closed_at": iso_datetime(incident.closed_at, tz, closed),
+                "created_at": iso(incident.created_at, created),
+                "updated_at": iso(incident.updated_at, updated),
+                "first_responded_at": iso(incident.first_responded_at, responded),
+                "resolved_at": iso(incident.resolved_at, resolved),
+                "closed_at": iso(incident.closed_at, closed),
                 "version": as_int(incident.version),
-                "slas": None if clocks is None else slas.to_representation(clocks),
-                "url": url(incident.pk),
-                "is_security": flag(incident.is_security),
-                "security": get_security(incident),
+                # Most incidents of a list have no clock: [] is what the list serializer answers.
+                "slas": None if clocks is None else [] if type(clocks) is list and not clocks
+                else slas.to_representation(clocks),
+                "url": url(pk),
+                "is_security": flag(security),
+                "security": get_security(incident) if security or own_security else None,
             }
         except Exception:  # noqa: BLE001 - DRF's path answers (or raises) as it always did
             return generic(incident)

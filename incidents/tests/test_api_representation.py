@@ -152,3 +152,51 @@ def test_the_rows_read_by_sql_are_the_reading_queryset_s(world, django_assert_nu
     assert _loaded(api_rows.incident_by_number(number)) == expected[world["ids"][1]]
     assert api_rows.incident_by_number("INC9999999") is None
     assert api_rows.incidents_by_id([]) == {}
+
+
+@pytest.mark.parametrize("zone", ["UTC", "America/New_York"])
+@pytest.mark.parametrize("coerce", [False, True])
+def test_instants_converted_once_and_big_ids_answer_as_drf_does(world, zone, coerce, monkeypatch, settings):
+    """The rows of one response convert each instant once (core.api.serializers.iso_writer, shared
+    by the incidents' and their clocks' rows: a new incident's created_at, updated_at and clocks'
+    started_at are one instant) and read COERCE_BIGINT_TO_STRING once (big_integer): the same
+    answer as DRF's in any time zone, with ids as numbers or as strings."""
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "COERCE_BIGINT_TO_STRING": coerce}
+    user = world["agent"]
+    request = APIRequestFactory().get("/api/v1/incidents/")
+    request.user = user
+    rows = list(incident_queryset(user, reading=True).filter(pk__in=world["ids"]).order_by("id"))
+    rows[1].updated_at = rows[0].created_at  # the same instant in two rows and two fields
+    with timezone.override(zone):
+        context = {"request": request, "_sla_calendars": {"_now": NOW}}
+        fast = IncidentSerializer(rows, many=True, context=context).data
+        generic = generic_data(IncidentSerializer, rows,
+                               {"request": request, "_sla_calendars": {"_now": NOW}}, monkeypatch)
+    assert fast == generic
+    assert fast[1]["updated_at"] == fast[0]["created_at"]
+    assert fast[0]["created_at"].endswith("Z") == (zone == "UTC")
+    assert all(isinstance(row["id"], str) == coerce for row in fast)
+    tz, texts = context["_iso_texts"]
+    assert str(tz) == zone and texts[rows[0].created_at] == fast[0]["created_at"]
+
+
+def test_the_iso_writer_s_texts_are_the_field_s():
+    from core.api.serializers import iso_writer
+
+    field = serializers.DateTimeField()
+    serializer = SLAClockSerializer(context={})
+    seoul = dt.timezone(dt.timedelta(hours=9))
+    instant = dt.datetime(2026, 3, 1, 0, 30, tzinfo=dt.timezone.utc)
+    with timezone.override("Asia/Seoul"):
+        iso = iso_writer(serializer, timezone.get_current_timezone())
+        text = "2026-03-01T09:30:00+09:00"
+        assert iso(instant, field.to_representation) == field.to_representation(instant) == text
+        assert iso(instant.astimezone(seoul), field.to_representation) == text  # one instant, one text
+        naive = instant.replace(tzinfo=None)
+        assert iso(naive, field.to_representation) == field.to_representation(naive)
+        assert iso(None, field.to_representation) is None
+        assert iso(dt.date(2026, 3, 1), lambda value: "slow") == "slow"
+        assert len(serializer.context["_iso_texts"][1]) == 1  # the aware instant only
+    with timezone.override("UTC"):  # another time zone: texts of its own
+        utc = iso_writer(serializer, timezone.get_current_timezone())
+        assert utc(instant, None) == "2026-03-01T00:30:00Z"

@@ -7,8 +7,8 @@ from rest_framework import serializers
 from core import memo
 from core.api.fields import VisiblePrimaryKeyRelatedField
 from core.api.schema import HourMinuteField
-from core.api.serializers import (VisibleRelationsSerializer, as_int, as_text, choice_value, fields_as_written,
-                                  iso_datetime, lazy_generic)
+from core.api.serializers import (VisibleRelationsSerializer, as_int, as_text, big_integer, choice_value,
+                                  fields_as_written, iso_writer, lazy_generic)
 from sla.calendars import calendar_value
 from sla.choices import ClockKind, EventKind, ExceptionKind, Weekday
 from sla.engine import elapsed_at
@@ -82,7 +82,16 @@ class SLAClockSerializer(VisibleRelationsSerializer):
             else:
                 row = None
             calendar = cache[calendar_id] = calendar_value(row)
-        return elapsed_at(clock, now, calendar)
+        # The count depends on these alone (and `now`, the response's): a ticket's clocks often
+        # started together and counted nothing yet, so one count serves both (issue 12).
+        key = ("_elapsed", calendar_id, clock.state, clock.segment_started_at, clock.elapsed_business_seconds)
+        try:
+            found = cache.get(key)
+        except TypeError:  # an unhashable value: counted, not kept
+            return elapsed_at(clock, now, calendar)
+        if found is None:
+            found = cache[key] = elapsed_at(clock, now, calendar)
+        return found
 
     class Meta:
         model = SLAClock
@@ -118,12 +127,12 @@ def clock_row(serializer, generic):
     fields = serializer.row_fields()
     if not fields_as_written(serializer, CLOCK_ROW_FIELDS, fields):
         return None
-    id_ = fields["id"].to_representation
+    id_ = big_integer(fields["id"])
     kind, state = ((fields[name].choice_strings_to_values, fields[name].to_representation) for name in ("kind", "state"))
     started, due, paused, breached, stopped = (
         fields[name].to_representation for name in ("started_at", "due_at", "paused_at", "breached_at", "stopped_at"))
     elapsed = serializer.get_elapsed_business_seconds
-    tz = timezone.get_current_timezone()  # the response's (see incident_row)
+    iso = iso_writer(serializer, timezone.get_current_timezone())  # the response's (see incident_row)
 
     def row(clock):
         try:
@@ -138,11 +147,11 @@ def clock_row(serializer, generic):
                 "state": choice_value(clock.state, *state),
                 "priority": as_int(clock.priority),
                 "target_minutes": as_int(clock.target_minutes),
-                "started_at": iso_datetime(clock.started_at, tz, started),
-                "due_at": iso_datetime(clock.due_at, tz, due),
-                "paused_at": iso_datetime(clock.paused_at, tz, paused),
-                "breached_at": iso_datetime(clock.breached_at, tz, breached),
-                "stopped_at": iso_datetime(clock.stopped_at, tz, stopped),
+                "started_at": iso(clock.started_at, started),
+                "due_at": iso(clock.due_at, due),
+                "paused_at": iso(clock.paused_at, paused),
+                "breached_at": iso(clock.breached_at, breached),
+                "stopped_at": iso(clock.stopped_at, stopped),
                 "elapsed_business_seconds": elapsed(clock),
             }
         except Exception:  # noqa: BLE001 - DRF's path answers (or raises) as it always did
