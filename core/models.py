@@ -189,12 +189,13 @@ class Attachment(models.Model):
         return self.filename
 
 
-def attach_rows(instances, names, columns=None):
+def attach_rows(instances, names, columns=None, read=None):
     """Load the rows the foreign keys `names` of `instances` point to, one query per related
     model (a caller and an assignee are both users: one query, where prefetch_related runs one
     per field), without ordering (nothing is listed in their order). A relation already in
     memory is kept. `columns` ({related model: field names}) loads only those columns of that
-    model's rows (the API shows a user's id and names, not their settings)."""
+    model's rows (the API shows a user's id and names, not their settings). `read(related
+    model, ids)` ({pk: row}) reads them another way (core.selects.attach_by_id)."""
     if not instances:
         return
     meta = type(instances[0])._meta
@@ -206,7 +207,9 @@ def attach_rows(instances, names, columns=None):
         wanted = {getattr(obj, f.attname) for obj in instances for f in fields if not f.is_cached(obj)}
         wanted.discard(None)
         rows = {}
-        if wanted:
+        if wanted and read is not None:
+            rows = read(related, wanted)
+        elif wanted:
             rows = related._base_manager.order_by()
             if columns and related in columns:
                 rows = rows.only(*columns[related])

@@ -15,6 +15,8 @@ from django.db.models.base import ModelState
 from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
 from django.db.models.query_utils import DeferredAttribute
 
+from core.models import attach_rows
+
 
 class Columns:
     """The concrete fields `names` (all but `exclude` if None) of `model` read as `alias`."""
@@ -152,18 +154,4 @@ def rows_by_id(model, ids):
 def attach_by_id(instances, names):
     """core.models.attach_rows (the rows the foreign keys `names` point to, one statement per
     related model, a relation already in memory kept) by rows_by_id's statements."""
-    if not instances:
-        return
-    meta = type(instances[0])._meta
-    by_model = {}
-    for name in names:
-        field = meta.get_field(name)
-        by_model.setdefault(field.related_model, []).append(field)
-    for related, fields in by_model.items():
-        wanted = {getattr(obj, f.attname) for obj in instances for f in fields if not f.is_cached(obj)}
-        wanted.discard(None)
-        rows = {row.pk: row for row in rows_by_id(related, wanted)} if wanted else {}
-        for obj in instances:
-            for f in fields:
-                if not f.is_cached(obj):
-                    f.set_cached_value(obj, rows.get(getattr(obj, f.attname)))
+    attach_rows(instances, names, read=lambda related, ids: {row.pk: row for row in rows_by_id(related, ids)})
