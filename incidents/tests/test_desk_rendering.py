@@ -114,3 +114,29 @@ def test_the_all_tab_counts_up_to_its_cap(client, agent, open_incident, monkeypa
     monkeypatch.setattr(filtersets, "ALL_COUNT_CAP", 3)
     monkeypatch.setattr("incidents.views.ALL_COUNT_CAP", 3)
     assert counts()["all"] == 3
+
+
+def test_the_all_tab_never_counts_past_what_the_agent_may_see(client, agent, make_user, open_incident, monkeypatch):
+    """Desk staff's capped count is bounded by the primary key's index less the security incidents:
+    an agent outside the security group is never told of incidents hidden from them, and a member
+    of the group is told of all of them."""
+    from accounts.models import Team
+    from accounts.roles import Role
+
+    member = make_user(Role.AGENT, username="cert_member")
+    Team.objects.create(name="CERT", is_security=True).members.add(member)
+    for n in range(3):
+        incident = open_incident(title=f"Incident {n}")
+        Incident.objects.filter(pk=incident.pk).update(is_security=n > 0)
+    monkeypatch.setattr(filtersets, "ALL_COUNT_CAP", 2)
+    monkeypatch.setattr("incidents.views.ALL_COUNT_CAP", 2)
+
+    def all_tab(user):
+        client.force_login(user)
+        return {value: count for value, _label, count in client.get(reverse("incidents:incident_list")).context["queues"]}["all"]
+
+    assert all_tab(agent) == 1
+    assert all_tab(member) == "2+"
+    for n in range(2):
+        open_incident(title=f"Ordinary {n}")
+    assert all_tab(agent) == "2+"  # 3 ordinary incidents: past the cap by the index alone
