@@ -98,14 +98,12 @@ def _ordered():
 
 def menu_for(user, match) -> tuple[tuple[Link, ...], tuple[Group, ...]]:
     """The main row's links and the dropdown groups (empty groups left out) this user sees."""
-    main, grouped = [], {key: [] for key in GROUPS}
-    for entry, href in _ordered():
-        if not entry.visible(user):
-            continue
-        link = Link(label=entry.label, href=href, active=entry.is_active(match), testid=entry.testid)
-        (main if entry.group == MAIN else grouped[entry.group]).append(link)
-    groups = tuple(Group(key, GROUPS[key], tuple(links)) for key, links in grouped.items() if links)
-    return tuple(main), groups
+    main, grouped, _shown_key = _shown(user, match)
+    return tuple(main), _groups(grouped)
+
+
+def _groups(grouped):
+    return tuple(Group(key, GROUPS[key], tuple(links)) for key, links in grouped.items() if links)
 
 
 # The desk menu's markup (includes/nav_desk.html), rendered once per process for each thing that
@@ -154,10 +152,9 @@ def desk_nav(request, pending) -> str:
            approvals_active, int(pending))
     html = _rendered.get(key)
     if html is None:
-        groups = tuple(Group(gkey, GROUPS[gkey], tuple(links)) for gkey, links in grouped.items() if links)
         # No request and no context processors: only what the key names reaches the template.
         html = mark_safe(render_to_string(NAV_TEMPLATE, {
-            "menu": (tuple(main), groups), "pending": int(pending), "approvals_active": approvals_active}))
+            "menu": (tuple(main), _groups(grouped)), "pending": int(pending), "approvals_active": approvals_active}))
         if len(_rendered) >= _RENDERED_MAX:
             _rendered.clear()
         _rendered[key] = html
