@@ -16,6 +16,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 from core.dbbusy import busy_answer
+from core.request_context import CURRENT_REQUEST_ID
 
 log = structlog.get_logger("itsm.request")
 
@@ -39,12 +40,12 @@ class RequestLogMiddleware:
 
     def __call__(self, request):
         request_id = request_id_from(request)
-        structlog.contextvars.bind_contextvars(request_id=request_id)
+        bound = CURRENT_REQUEST_ID.set(request_id)
         started = time.perf_counter()
         try:
             response = self.get_response(request)
         finally:
-            structlog.contextvars.clear_contextvars()
+            CURRENT_REQUEST_ID.reset(bound)
         response["X-Request-ID"] = request_id
         if not request.path.startswith(("/static/", "/healthz")):
             user = getattr(request, "user", None)

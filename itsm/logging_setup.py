@@ -2,6 +2,8 @@ import logging
 
 import structlog
 
+from core.request_context import add_request_id
+
 # Requests the request log (core.middleware.RequestLogMiddleware) leaves out.
 UNLOGGED_PATHS = ("/static/", "/healthz")
 # Keys every line carries in its prefix (console mode) or that only JSON readers want.
@@ -12,7 +14,7 @@ def configure_structlog():
     """Route structlog through the standard library so one LOGGING dict formats everything."""
     structlog.configure(
         processors=[
-            structlog.contextvars.merge_contextvars,
+            add_request_id,
             structlog.stdlib.add_log_level,
             structlog.stdlib.add_logger_name,
             structlog.processors.TimeStamper(fmt="iso"),
