@@ -1,4 +1,6 @@
-"""Server-side prepared statements for the statements of fixed shape that every create writes.
+"""Server-side prepared statements for statements of fixed shape: what every create writes, and
+the look-ups by key written once per process (core.selects.fetch: a list's rows and clocks, a
+record's related rows).
 
 Issue 12, seventh round: an API create's three INSERT statements (the ticket with its number,
 the outbox's statement that carries the audit row, the SLA clocks and their start events) are
@@ -32,7 +34,10 @@ import weakref
 
 from django.conf import settings
 
-LIMIT = 32  # statements prepared per connection at most; later shapes are sent as they are
+# Statements prepared per connection at most; later shapes are sent as they are. A worker serving
+# the desk, the portal and the API uses a few dozen written statements; each costs the server a
+# cached plan of some kilobytes.
+LIMIT = 64
 _PLACEHOLDER = re.compile(r"%%|%s")  # a literal % stays escaped for the driver
 _registries: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 _NOT_PREPARED = frozenset({"26000"})  # invalid_sql_statement_name: the server has forgotten it

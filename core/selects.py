@@ -15,6 +15,7 @@ from django.db.models.base import ModelState
 from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
 from django.db.models.query_utils import DeferredAttribute
 
+from core import prepared
 from core.models import attach_rows
 
 
@@ -72,9 +73,14 @@ class Columns:
 
 
 def fetch(sql, params):
-    """Every row of one statement (of the default database, where `Columns.load` says they are)."""
+    """Every row of one statement (of the default database, where `Columns.load` says they are).
+
+    The statement is prepared once per connection (core.prepared): every caller's text is written
+    once per process, and each is a look-up by key whose generic plan PostgreSQL keeps after five
+    executions, so it is no longer planned per request (issue 12, eighth round: an API list's rows
+    and clocks took 0.13-0.16 ms each to plan, 0.02-0.04 ms prepared)."""
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        prepared.execute(connection, cursor, sql, params)
         return cursor.fetchall()
 
 

@@ -118,3 +118,16 @@ def test_another_driver_gets_the_plain_statement(monkeypatch):
     # psycopg 3 binds parameters on the server and refuses PREPARE and EXECUTE in one execute().
     monkeypatch.setattr(connection, "Database", type("psycopg", (), {"__name__": "psycopg"}), raising=False)
     assert not prepared.enabled(connection)
+
+
+def test_the_written_look_ups_by_key_are_prepared_once_and_read_the_same_rows(django_user_model):
+    from core.selects import rows_by_id
+
+    users = [django_user_model.objects.create(username=f"prep{n}") for n in range(3)]
+    with CaptureQueriesContext(connection) as ctx:
+        first = rows_by_id(django_user_model, [users[0].pk, users[2].pk])
+        again = rows_by_id(django_user_model, [users[1].pk])
+    assert sorted(u.username for u in first) == ["prep0", "prep2"]
+    assert [u.username for u in again] == ["prep1"]
+    assert [q["sql"].split(" ", 2)[:2] for q in ctx.captured_queries] == [["PREPARE", "itsm_1"], ["EXECUTE", "itsm_1"]]
+    assert rows_by_id(django_user_model, []) == []  # no statement for no keys, prepared or not
