@@ -31,12 +31,14 @@ binds the values.
 
 import re
 import weakref
+from collections import OrderedDict
 
 from django.conf import settings
 
-# Statements prepared per connection at most; later shapes are sent as they are. A worker serving
-# the desk, the portal and the API uses a few dozen written statements; each costs the server a
-# cached plan of some kilobytes.
+# Statements kept prepared per connection at most, each a cached plan of some kilobytes on the
+# server. Past it, the statement used least recently is deallocated in the round trip that prepares
+# the new one: a worker that has served many people (the desk queue's tab counts are written per
+# person) still prepares the statements in use now, not only the first 64 it met.
 LIMIT = 64
 _PLACEHOLDER = re.compile(r"%%|%s")  # a literal % stays escaped for the driver
 _registries: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
@@ -47,7 +49,7 @@ class _Registry:
     __slots__ = ("names", "count", "__weakref__")
 
     def __init__(self):
-        self.names = {}  # statement text (Django's %s placeholders) -> prepared name
+        self.names = OrderedDict()  # statement text (Django's %s placeholders) -> prepared name, least recently used first
         self.count = 0  # names handed out on this connection, used or not
 
 
@@ -86,6 +88,7 @@ def execute(connection, cursor, sql, params):
     name = registry.names.get(sql)
     arguments = f" ({', '.join(['%s'] * len(params))})"
     if name is not None:
+        registry.names.move_to_end(sql)
         try:
             cursor.execute(f"EXECUTE {name}{arguments}", params)
         except Exception as error:
@@ -93,13 +96,16 @@ def execute(connection, cursor, sql, params):
                 registry.names.pop(sql, None)
             raise
         return
-    if len(registry.names) >= LIMIT:
-        cursor.execute(sql, params)
-        return
     numbered, count = _numbered(sql)
     if count != len(params):
         raise ValueError(f"The statement has {count} placeholders for {len(params)} values.")
+    evict = ""
+    if len(registry.names) >= LIMIT:
+        # Forgotten before the round trip: if it fails, whether the DEALLOCATE ran is unknown, and
+        # a statement left on the server under a name no longer used costs only its memory.
+        _old_sql, old_name = registry.names.popitem(last=False)
+        evict = f"DEALLOCATE {old_name}; "
     registry.count += 1
     name = f"itsm_{registry.count}"
-    cursor.execute(f"PREPARE {name} AS {numbered}; EXECUTE {name}{arguments}", params)
+    cursor.execute(f"{evict}PREPARE {name} AS {numbered}; EXECUTE {name}{arguments}", params)
     registry.names[sql] = name

@@ -104,14 +104,21 @@ def test_the_setting_turns_it_off(settings):
     assert server_statements() == []
 
 
-def test_past_the_limit_statements_are_sent_as_they_are(monkeypatch):
-    monkeypatch.setattr(prepared, "LIMIT", 1)
-    run()
+def test_past_the_limit_the_statement_used_least_recently_makes_way_in_the_same_round_trip(monkeypatch):
+    monkeypatch.setattr(prepared, "LIMIT", 2)
+    run()  # itsm_1
+    run(sql="SELECT %s::int * %s::int, %s::text")  # itsm_2
+    run()  # itsm_1 used again: itsm_2 is now the least recently used
     with CaptureQueriesContext(connection) as ctx:
         assert run(sql="SELECT %s::int - %s::int, %s::text") == [(-1, "x")]
-        run()
-    assert ctx.captured_queries[0]["sql"].startswith("SELECT 1::int - 2::int")
-    assert ctx.captured_queries[1]["sql"].startswith("EXECUTE itsm_1 (")
+        assert run() == [(3, "100%x")]
+        assert run(sql="SELECT %s::int - %s::int, %s::text", params=(9, 4, "y")) == [(5, "y")]
+    assert [q["sql"].split(" AS ")[0] for q in ctx.captured_queries[:1]] == ["DEALLOCATE itsm_2; PREPARE itsm_3"]
+    assert [q["sql"][:15] for q in ctx.captured_queries[1:]] == ["EXECUTE itsm_1 ", "EXECUTE itsm_3 "]
+    assert server_statements() == ["itsm_1", "itsm_3"]
+    # The evicted shape comes back as a new statement, evicting the next least recently used.
+    assert run(sql="SELECT %s::int * %s::int, %s::text") == [(2, "x")]
+    assert server_statements() == ["itsm_3", "itsm_4"]
 
 
 def test_another_driver_gets_the_plain_statement(monkeypatch):
