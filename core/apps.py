@@ -7,6 +7,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Service desk core")
 
     def ready(self):
+        from core.i18n_catalogs import merge_same_plural_catalogs
+
+        merge_same_plural_catalogs()  # first: before a page builds a language's catalog
+
         from accounts import roles
         from core import navigation
 
