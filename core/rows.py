@@ -37,25 +37,31 @@ _INTEGER = (models.IntegerField, models.SmallIntegerField, models.BigIntegerFiel
             models.PositiveIntegerField, models.PositiveSmallIntegerField, models.PositiveBigIntegerField)
 
 
+_AWARE, _STR = "aware", "str"
+
+
 def _unchanged(field, connection):
-    """(types, aware datetimes): the exact value types that `field.get_db_prep_save` returns
-    unchanged, for the plain field classes only (a subclass may prepare its values): a str for
-    a text column, an int for an integer one or a foreign key to an integer id, a bool, an aware
-    datetime, and None where those classes give None for None. Every other value, and every
-    other field, is prepared by the field. Issue 12: preparing a create's ~100 values was ~3 %."""
+    """(types, also): the exact value types that `field.get_db_prep_save` returns unchanged, for
+    the plain field classes only (a subclass may prepare its values): a str for a text column, an
+    int for an integer one or a foreign key to an integer id, a bool, and None where those
+    classes give None for None. `also`: _AWARE, an aware datetime too (a DateTimeField); _STR,
+    any str subclass too (a text column: CharField.to_python returns a str as it is, so a
+    TextChoices member reaches the driver unchanged either way, ~13 per create). Every other
+    value, and every other field, is prepared by the field. Issue 12: preparing a create's ~100
+    values was ~3 %."""
     cls, none = type(field), type(None)
     target = field.target_field if cls is models.ForeignKey else field
     if cls in _TEXT:
-        return frozenset({str, none}), False
+        return frozenset({str, none}), _STR
     if type(target) in _INTEGER + (models.AutoField, models.BigAutoField, models.SmallAutoField) \
             and (cls is models.ForeignKey or cls in _INTEGER) \
             and type(connection.ops.adapt_integerfield_value(7, target.get_internal_type())) is int:
-        return frozenset({int, none}), False
+        return frozenset({int, none}), None
     if cls is models.BooleanField:
-        return frozenset({bool}), False
+        return frozenset({bool}), None
     if cls is models.DateTimeField and connection.ops.adapt_datetimefield_value(None) is None:
-        return frozenset({none}), True
-    return frozenset(), False
+        return frozenset({none}), _AWARE
+    return frozenset(), None
 
 
 def _columns(model, connection):
@@ -81,7 +87,7 @@ def _values(objs, model, connection, fields, params, numbered_field=None, number
     rows, compiler = [], None
     for i, obj in enumerate(objs):
         placeholders = []
-        for field, unchanged, aware in fields:
+        for field, unchanged, also in fields:
             if field is numbered_field:
                 placeholders.append(numbered_sql[0])
                 params.extend(numbered_sql[1])
@@ -91,7 +97,8 @@ def _values(objs, model, connection, fields, params, numbered_field=None, number
                 continue
             value = field.pre_save(obj, add=True)
             kind = type(value)
-            if kind in unchanged or (aware and kind is datetime.datetime and value.utcoffset() is not None):
+            if kind in unchanged or (also is _STR and isinstance(value, str)) or (
+                    also is _AWARE and kind is datetime.datetime and value.utcoffset() is not None):
                 placeholders.append("%s")
                 params.append(value)
             elif hasattr(value, "resolve_expression"):  # an SQL expression (a search document)

@@ -3,6 +3,8 @@
 The world is the bench's: an SLA definition that applies (two clocks start), an assignment rule
 that routes, a caller and an agent in the group."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -70,6 +72,35 @@ def test_the_answer_built_in_memory_is_what_a_read_gives(agent_api, world, end_u
             clock.pop("elapsed_business_seconds")  # live: it moves between the two requests
     assert response.status_code == 201 and created == read
     assert [c["kind"] for c in created["slas"]] == ["resolution", "response"]
+
+
+def test_the_answer_of_a_create_is_byte_for_byte_what_a_read_renders(agent_api, world, end_user, team):
+    """The same bytes, keys in the same order, as the detail's answer (the clocks' live count
+    aside): the answer built in memory is rendered by the same renderer from the same dict."""
+    response = agent_api.post("/api/v1/incidents/", {"title": "Printer jams", "description": "floor 3",
+                                                     "caller": end_user.pk, "impact": 1, "urgency": 2},
+                              format="json")
+    read = agent_api.get(f"/api/v1/incidents/{response.json()['id']}/")
+    live = re.compile(rb'"elapsed_business_seconds":\d+')
+    assert response.status_code == 201 and live.sub(b"", response.content) == live.sub(b"", read.content)
+
+
+def test_the_clocks_left_on_a_created_ticket_answer_all_from_memory_and_filter_from_the_table(
+        agent, world, django_assert_num_queries):
+    """The created ticket's clocks are its prefetched ones; a filter on them still reads the table,
+    through the relation's own filter (sla.hooks._related_queryset)."""
+    from core.choices import Channel
+    from incidents import services
+
+    other = services.open_incident(actor=agent, channel=Channel.WEB, title="other")
+    incident = services.open_incident(actor=agent, channel=Channel.WEB, title="mine")
+    with django_assert_num_queries(0):
+        clocks = list(incident.sla_clocks.all())
+    assert sorted(c.kind for c in clocks) == ["resolution", "response"]
+    with django_assert_num_queries(1):
+        response = list(incident.sla_clocks.filter(kind="response"))
+    assert [c.pk for c in response] == [c.pk for c in clocks if c.kind == "response"]
+    assert set(incident.sla_clocks.values_list("object_id", flat=True)) == {incident.pk} != {other.pk}
 
 
 def test_a_changed_rule_or_definition_is_read_again(agent_api, world, team, django_assert_num_queries):
