@@ -136,6 +136,34 @@ def test_the_kept_tab_counts_statement_counts_at_each_request_s_instants(agent, 
         seen.append((counts[Queue.BREACHING], counts[Queue.BREACHED]))
     assert len(set(seen)) == 3, seen
 
+
+def test_the_tab_counts_keep_one_plan_and_count_at_every_instant(agent, desk_in_every_sla_state):
+    """The tabs' statement is prepared with only its instants as parameters, each hidden from the
+    planner alike (issue 12, eighth round): after PostgreSQL's trial plans it runs on its generic
+    plan, not planned again per request, and still counts at each call's own instants."""
+    from django.db import connection
+
+    from core import prepared
+    from incidents.filtersets import queue_counts, queue_q
+
+    if not prepared.enabled(connection):
+        pytest.skip("statements are prepared with psycopg2 only")
+    visible = Incident.objects.visible_to(agent)
+    now = timezone.now()
+    for step in range(8):
+        at = now + dt.timedelta(minutes=25 * step)
+        soon = sla_queues.window(at)
+        assert queue_counts(agent, now=at, soon=soon) == {
+            value: visible.filter(queue_q(value, agent, now=at, soon=soon)).count() for value, _label in Queue.choices}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement, generic_plans FROM pg_prepared_statements WHERE statement LIKE %s",
+                       ["%AS tabs%"])
+        (statement, generic_plans), = cursor.fetchall()
+    assert generic_plans >= 1
+    # The instants alone are parameters: the states are in the text, which the partial index of
+    # the open incidents (inc_open_queue_idx) needs to be proven usable by a generic plan.
+    assert "'in_progress'" in statement and "$1::timestamptz" in statement
+
 def test_dashboard_cards_link_to_lists_with_the_same_number(client, agent, desk_in_every_sla_state):
     client.force_login(agent)
     page = client.get(DASHBOARD).content.decode()
