@@ -117,7 +117,9 @@ def test_the_breaching_queue_runs_a_constant_number_of_queries(client, agent, en
 # All) are one statement, compiled once per person (incidents.filtersets.queue_counts).
 # Then -1: the page's rows, their related rows' names and clocks in two statements written once per
 # process (incidents.views.queue_rows), not the rows, clocks and one look-up per related model.
-PINNED_BREACHING_QUEUE_QUERIES = 8
+# Issue 12, eighth round: -1, a queue listed without other filters takes its page count from its
+# tab's count (incidents.views.IncidentListView.paginate), not a COUNT of its own.
+PINNED_BREACHING_QUEUE_QUERIES = 7
 
 
 def test_the_kept_tab_counts_statement_counts_at_each_request_s_instants(agent, desk_in_every_sla_state):
