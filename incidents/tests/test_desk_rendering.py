@@ -5,12 +5,14 @@ field or per row; these tests hold each tag equal, character for character, to t
 replaced, on every kind of widget, with errors, and in Korean.
 """
 
+import datetime as dt
+
 import pytest
 from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from core.forms import DeskCommentForm
 from core.templatetags.core_tags import form_field
@@ -87,6 +89,12 @@ def test_queue_rows_render_as_the_row_template_did(agent, team, open_incident, l
     open_incident(title="A very long title " * 8 + "<script>", assignment_group=team, assigned_to=agent,
                   is_major=True, service=service)
     open_incident(title="Unassigned & plain", impact=1, urgency=1)
+    # Titles at truncatechars' edges (80 characters, 81; combining accents NFC folds to 80 and 81)
+    # and dates of another year (the short form's "date").
+    for title in ("x" * 80, "y" * 81, "cafe\u0301-" * 16, "cafe\u0301-" * 16 + "z"):
+        open_incident(title=title)
+    Incident.objects.filter(title="x" * 80).update(created_at=timezone.now() - dt.timedelta(days=400),
+                                                  updated_at=timezone.now() - dt.timedelta(days=370))
     rows = list(list_queryset(agent).order_by("-id"))
     read = queue_rows([row.pk for row in rows])
     tag = "{% load incidents_tags %}{% for incident in rows %}{% incident_row incident %}{% endfor %}"
@@ -96,8 +104,9 @@ def test_queue_rows_render_as_the_row_template_did(agent, team, open_incident, l
         read_new = Template(tag).render(Context({"rows": [read[row.pk] for row in rows]}))
     assert new == old
     assert read_new == old
-    assert "&lt;Mail&gt; service" in old and old.count("data-due=") == 4  # two clocks a row, running
+    assert "&lt;Mail&gt; service" in old and old.count("data-due=") == 12  # two clocks a row, running
     assert "&lt;script&gt;" not in new and "A very long title" in new  # cut at 80 characters, escaped
+    assert "x" * 80 + "<" in new and "y" * 79 + "…<" in new and "café-" * 16 + "<" in new and "café-" * 15 + "café…<" in new
 
 
 def test_the_all_tab_counts_up_to_its_cap(client, agent, open_incident, monkeypatch):
