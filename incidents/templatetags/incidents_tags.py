@@ -6,8 +6,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
+from core import memo
 from core.templatetags.core_tags import badge, local_when, when
 from core.web import url_for_rows
 from incidents.models import Incident
@@ -33,15 +34,41 @@ def fast_select(bound):
     value = bound.value()
     values = value if isinstance(value, (list, tuple)) else [value]
     selected = {str(v) for v in values if v not in (None, "")}
-    options = []
-    for key, label in field.choices:
-        key = "" if key is None else str(getattr(key, "value", key))
-        options.append(format_html('<option value="{}"{}>{}</option>', key,
-                                   mark_safe(" selected") if key in selected else "", label))
+    kept = _kept_options(field)
+    if kept is not None:
+        options = [f"{head} selected{tail}" if key in selected else head + tail for key, head, tail in kept]
+    else:
+        options = []
+        for key, label in field.choices:
+            key = "" if key is None else str(getattr(key, "value", key))
+            options.append(format_html('<option value="{}"{}>{}</option>', key,
+                                       mark_safe(" selected") if key in selected else "", label))
     return format_html(
         '<select name="{}" id="{}" class="form-select"{}>{}</select>', bound.html_name, bound.auto_id,
         mark_safe(" multiple") if multiple else "", mark_safe("".join(options)),
     )
+
+
+def _option_parts(field):
+    parts = []
+    for key, label in field.choices:
+        key = "" if key is None else str(getattr(key, "value", key))
+        parts.append((key, f'<option value="{conditional_escape(key)}"', f">{conditional_escape(label)}</option>"))
+    return parts
+
+
+def _kept_options(field):
+    """[(value, markup before " selected", markup after)] of a kept list's options (a field given
+    its rows by core.choices_memo), written once per process, list, language and empty label
+    under the lists' generation, as the rows are: escaping each of the queue page's ~150 options
+    per request was two thirds of its selects' time (issue 12, eighth round). None for another
+    field (its options are written per request)."""
+    name = getattr(field, "memo_choices_name", None)
+    if name is None or "label_from_instance" in vars(field) or hasattr(field, "_choices"):
+        return None
+    key = (f"incidents.fast_select:{name}:{type(field).__module__}.{type(field).__qualname__}:"
+           f"{get_language()}:{getattr(field, 'empty_label', None)}:{getattr(field, 'null_label', None)}")
+    return memo.memoised(key, lambda: _option_parts(field), key=memo.REFERENCE)
 
 
 @register.simple_tag

@@ -81,6 +81,39 @@ def test_queue_filters_render_as_the_select_include_did(agent, team):
 
 
 @pytest.mark.parametrize("language", ["en", "ko"])
+def test_kept_lists_render_as_the_select_include_did(agent, team, language):
+    """The queue's kept lists (core.choices_memo) have their options written once per list and
+    language (issue 12, eighth round): the include's markup, chosen or not, on the filter and the
+    bulk forms, and a new team is offered at once."""
+    from accounts.models import Team
+    from incidents.views import IncidentListView
+
+    def forms_():
+        filters = []
+        for data in ({"assignment_group": team.pk, "assigned_to": agent.pk}, {}):
+            request = RequestFactory().get("/incidents/", data)
+            request.user = agent
+            filterset = IncidentFilterSet(request.GET, queryset=Incident.objects.all(), request=request)
+            IncidentListView.style_filter_form(IncidentListView(), filterset.form)
+            filterset.is_valid()
+            filters.append(filterset.form)
+        return [*filters, BulkUpdateForm(), BulkUpdateForm({"assignment_group": team.pk})]
+
+    with translation.override(language):
+        for _round in range(2):  # written, then kept
+            for form in forms_():
+                for name in ("assignment_group", "assigned_to", "category", "service"):
+                    if name in form.fields:
+                        assert getattr(form.fields[name], "memo_choices_name", None), name
+                        expected = render_to_string("incidents/partials/_select_field.html", {"field": form[name]})
+                        assert select_field(form[name]) == expected, name
+        assert f'<option value="{team.pk}" selected>' in select_field(forms_()[0]["assignment_group"])
+        Team.objects.create(name="<New> team")
+        for form in forms_():
+            assert "&lt;New&gt; team</option>" in select_field(form["assignment_group"])
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
 def test_queue_rows_render_as_the_row_template_did(agent, team, open_incident, language):
     """The tag, over the rows the queue reads (queue_rows, issue 12, sixth round) and over the
     list's queryset, writes what the template wrote over the queryset's rows."""
