@@ -101,3 +101,22 @@ def share_when_copied(filterset_class):
     between the copies each request makes (_SharedWhenCopied)."""
     filterset_class.base_filters = _SharedWhenCopied(filterset_class.base_filters)
     return filterset_class
+
+
+class FormClassKept:
+    """A FilterSet mixin: the filter form's class is built once per process and filter set class,
+    not per request. django-filter builds it from a new form field per filter on every request
+    (28 for the incidents), and the form then deep-copies them again as any Django form does, so
+    each request still gets fields of its own. Only where no filter's queryset depends on the
+    request (a callable): then every request would build the same class (issue 12, eighth round)."""
+
+    _kept_form_classes: dict = {}
+
+    def get_form_class(self):
+        cls = type(self)
+        form_class = FormClassKept._kept_form_classes.get(cls)
+        if form_class is None:
+            form_class = super().get_form_class()
+            if not any(callable(getattr(filter_, "queryset", None)) for filter_ in self.filters.values()):
+                FormClassKept._kept_form_classes[cls] = form_class
+        return form_class

@@ -14,7 +14,7 @@ from accounts import roles
 from accounts.models import Team, User
 from cmdb.models import ConfigurationItem
 from core import memo, prepared
-from core.filters import DateBoundFilter, YesNoFilter, share_when_copied
+from core.filters import DateBoundFilter, FormClassKept, YesNoFilter, share_when_copied
 from incidents import measures, search
 from incidents.choices import OPEN_STATES, IncidentChannel, IncidentState, Priority
 from incidents.models import Category, Incident
@@ -209,7 +209,7 @@ class SLAState:
 
 
 @share_when_copied
-class IncidentFilterSet(django_filters.FilterSet):
+class IncidentFilterSet(FormClassKept, django_filters.FilterSet):
     queue = django_filters.ChoiceFilter(label=_("Queue"), choices=Queue.choices, method="filter_queue")
     state = django_filters.MultipleChoiceFilter(label=_("State"), choices=IncidentState.choices, distinct=False)
     priority = django_filters.MultipleChoiceFilter(label=_("Priority"), choices=Priority.choices, distinct=False)
