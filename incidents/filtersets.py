@@ -126,7 +126,8 @@ def _counts_statement(user, soon):
     if roles.is_agent(user):
         capped, capped_params = _agents_capped_all(capped, capped_params)
     sql = f"SELECT * FROM ({tabs_sql}) AS tabs, ({major_sql}) AS major, {capped} AS everything"
-    return (*_one_plan(sql, [*tabs_params, *major_params, *capped_params]), [*open_tabs, Queue.MAJOR, Queue.ALL])
+    sql, params = _one_plan(sql, [*tabs_params, *major_params, *capped_params])
+    return sql, params, [*open_tabs, Queue.MAJOR, Queue.ALL]
 
 
 _PLACEHOLDER = re.compile(r"%%|%s")
@@ -175,7 +176,8 @@ def _agents_capped_all(capped, params):
     # "More than cap + S entries" is whether the index has an entry past the first cap + S: one
     # row asked for after skipping them, not a count of each (0.75 ms against 1.8 ms at 100,000).
     sql = (f"(SELECT CASE WHEN EXISTS (SELECT 1 FROM {table} ORDER BY {pk} OFFSET %s + hidden.n) "
-           f"THEN %s ELSE {capped} END FROM (SELECT COUNT(*) AS n FROM {table} WHERE {is_security}) AS hidden)")
+           f"THEN %s ELSE {capped} END "
+           f"FROM (SELECT COUNT(*) AS n FROM {table} WHERE {is_security}) AS hidden)")
     return sql, [ALL_COUNT_CAP, ALL_COUNT_CAP + 1, *params]
 
 

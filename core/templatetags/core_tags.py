@@ -148,7 +148,8 @@ def local_when(value, form, now):
         form = "month" if value.year == now.year else "date"
     # format_html's markup without its per-argument escaping: the instant and the shown form are
     # digits and separators, the words are escaped by _relative.
-    return mark_safe(f'<time datetime="{value.isoformat()}" title="{_relative(value, now)}">{_numeric(value, form)}</time>')
+    return mark_safe(f'<time datetime="{value.isoformat()}" title="{_relative(value, now)}">'
+                     f"{_numeric(value, form)}</time>")
 
 
 @register.filter

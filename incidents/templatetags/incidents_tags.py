@@ -53,7 +53,8 @@ def _option_parts(field):
     parts = []
     for key, label in field.choices:
         key = "" if key is None else str(getattr(key, "value", key))
-        parts.append((key, f'<option value="{conditional_escape(key)}"', f">{conditional_escape(label)}</option>"))
+        parts.append((key, f'<option value="{conditional_escape(key)}"',
+                      f">{conditional_escape(label)}</option>"))
     return parts
 
 
@@ -96,7 +97,9 @@ def _row_words(context):
 
 
 def _short_date(value, now):
-    return local_when(value, "short", now) if value is not None and timezone.is_aware(value) else when(value, "short")
+    if value is not None and timezone.is_aware(value):
+        return local_when(value, "short", now)
+    return when(value, "short")
 
 
 def _title(title):

@@ -156,7 +156,8 @@ def test_the_tab_counts_keep_one_plan_and_count_at_every_instant(agent, desk_in_
         at = now + dt.timedelta(minutes=25 * step)
         soon = sla_queues.window(at)
         assert queue_counts(agent, now=at, soon=soon) == {
-            value: visible.filter(queue_q(value, agent, now=at, soon=soon)).count() for value, _label in Queue.choices}
+            value: visible.filter(queue_q(value, agent, now=at, soon=soon)).count()
+            for value, _label in Queue.choices}
     with connection.cursor() as cursor:
         # This person's (the connection may hold other tests' people's statements).
         cursor.execute("SELECT statement, generic_plans FROM pg_prepared_statements WHERE statement LIKE %s "

@@ -266,7 +266,8 @@ def test_a_queue_listed_as_it_is_pages_by_its_tab_s_count(client, agent, team, o
     from incidents.paging import KnownCountPaginator
 
     for n in range(26):
-        open_incident(title=f"Open {n}", assignment_group=team, assigned_to=agent if n % 2 else None, impact=1 + n % 3)
+        open_incident(title=f"Open {n}", assignment_group=team, assigned_to=agent if n % 2 else None,
+                      impact=1 + n % 3)
     major = open_incident(title="Major", is_major=True)
     services.resolve(major, actor=agent, channel=Channel.WEB, code="user_error", notes="Done")
     client.force_login(agent)
