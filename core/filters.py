@@ -1,7 +1,9 @@
 """Filters the desk lists share: a date bound with a date picker, and a yes/no filter whose
 empty choice reads "Any" (django's NullBooleanSelect says "Unknown", which reads like a value)."""
 
+import copy
 import datetime as dt
+from collections import OrderedDict
 
 import django_filters
 from django import forms
@@ -74,3 +76,47 @@ class DateBoundFilter(django_filters.Filter):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.extra.setdefault("end_of_day", self.lookup_expr in ("lt", "lte"))
+
+
+class _SharedWhenCopied(OrderedDict):
+    """A filter set's `base_filters` whose per-request deep copy (django-filter's FilterSet
+    deep-copies every filter on construction) shares the querysets and choice lists the filters
+    build their form fields from, and copies the rest as before. A field clones its queryset
+    (`ModelChoiceField.queryset` is set through `.all()`) and copies its choices into a list of
+    its own, and no filter changes them in place, so one per process serves every request.
+    Copying the incidents' nine querysets (their queries' where trees) and choice lists was most
+    of a 2-4 ms deep copy on every desk queue page (issue 12, eighth round)."""
+
+    def __deepcopy__(self, memo):
+        for filter_ in self.values():
+            for shared in (getattr(filter_, "queryset", None), filter_.extra.get("queryset"),
+                           filter_.extra.get("choices")):
+                if shared is not None:
+                    memo[id(shared)] = shared  # deepcopy answers from the memo: the same object
+        return OrderedDict((name, copy.deepcopy(filter_, memo)) for name, filter_ in self.items())
+
+
+def share_when_copied(filterset_class):
+    """Class decorator: `filterset_class`'s filters keep their querysets and choice lists shared
+    between the copies each request makes (_SharedWhenCopied)."""
+    filterset_class.base_filters = _SharedWhenCopied(filterset_class.base_filters)
+    return filterset_class
+
+
+class FormClassKept:
+    """A FilterSet mixin: the filter form's class is built once per process and filter set class,
+    not per request. django-filter builds it from a new form field per filter on every request
+    (28 for the incidents), and the form then deep-copies them again as any Django form does, so
+    each request still gets fields of its own. Only where no filter's queryset depends on the
+    request (a callable): then every request would build the same class (issue 12, eighth round)."""
+
+    _kept_form_classes: dict = {}
+
+    def get_form_class(self):
+        cls = type(self)
+        form_class = FormClassKept._kept_form_classes.get(cls)
+        if form_class is None:
+            form_class = super().get_form_class()
+            if not any(callable(getattr(filter_, "queryset", None)) for filter_ in self.filters.values()):
+                FormClassKept._kept_form_classes[cls] = form_class
+        return form_class

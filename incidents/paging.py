@@ -82,3 +82,13 @@ def search_paginator(model, text, user, narrowed):
     paginator instead."""
     return functools.partial(CappedCountPaginator, estimated_matches=search_estimate(model, text, user, narrowed),
                              short_list_is_page=True)
+
+
+class KnownCountPaginator(Paginator):
+    """A paginator told its count: the queue's tab counted the same list in the same request
+    (IncidentListView.paginate), so the list's own COUNT would be a second statement for the
+    same number."""
+
+    def __init__(self, object_list, per_page, *, count, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.__dict__["count"] = count

@@ -1,14 +1,19 @@
+import unicodedata
+
 from django import forms, template
 from django.template.defaultfilters import truncatechars
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
-from core.templatetags.core_tags import badge, when
+from core import memo
+from core.templatetags.core_tags import badge, local_when, when
 from core.web import url_for_rows
 from incidents.models import Incident
 from sla.api.serializers import LISTED_CLOCKS
+from sla.templatetags.sla_tags import sla_badges
 
 # get_state_display() builds a dict of every choice on each call; the labels stay lazy (translated
 # when shown).
@@ -29,15 +34,42 @@ def fast_select(bound):
     value = bound.value()
     values = value if isinstance(value, (list, tuple)) else [value]
     selected = {str(v) for v in values if v not in (None, "")}
-    options = []
-    for key, label in field.choices:
-        key = "" if key is None else str(getattr(key, "value", key))
-        options.append(format_html('<option value="{}"{}>{}</option>', key,
-                                   mark_safe(" selected") if key in selected else "", label))
+    kept = _kept_options(field)
+    if kept is not None:
+        options = [f"{head} selected{tail}" if key in selected else head + tail for key, head, tail in kept]
+    else:
+        options = []
+        for key, label in field.choices:
+            key = "" if key is None else str(getattr(key, "value", key))
+            options.append(format_html('<option value="{}"{}>{}</option>', key,
+                                       mark_safe(" selected") if key in selected else "", label))
     return format_html(
         '<select name="{}" id="{}" class="form-select"{}>{}</select>', bound.html_name, bound.auto_id,
         mark_safe(" multiple") if multiple else "", mark_safe("".join(options)),
     )
+
+
+def _option_parts(field):
+    parts = []
+    for key, label in field.choices:
+        key = "" if key is None else str(getattr(key, "value", key))
+        parts.append((key, f'<option value="{conditional_escape(key)}"',
+                      f">{conditional_escape(label)}</option>"))
+    return parts
+
+
+def _kept_options(field):
+    """[(value, markup before " selected", markup after)] of a kept list's options (a field given
+    its rows by core.choices_memo), written once per process, list, language and empty label
+    under the lists' generation, as the rows are: escaping each of the queue page's ~150 options
+    per request was two thirds of its selects' time (issue 12, eighth round). None for another
+    field (its options are written per request)."""
+    name = getattr(field, "memo_choices_name", None)
+    if name is None or "label_from_instance" in vars(field) or hasattr(field, "_choices"):
+        return None
+    key = (f"incidents.fast_select:{name}:{type(field).__module__}.{type(field).__qualname__}:"
+           f"{get_language()}:{getattr(field, 'empty_label', None)}:{getattr(field, 'null_label', None)}")
+    return memo.memoised(key, lambda: _option_parts(field), key=memo.REFERENCE)
 
 
 @register.simple_tag
@@ -50,17 +82,31 @@ def select_field(bound):
 
 
 def _row_words(context):
-    """The row's fixed words and the SLA badges' template, looked up once per page."""
+    """The row's fixed words, the detail URL and the current time, looked up once per page."""
     words = context.render_context.get("incident_row")
     if words is None:
         words = context.render_context["incident_row"] = {
             "select": conditional_escape(gettext("Select")), "major": conditional_escape(gettext("Major")),
             "unassigned": conditional_escape(gettext("Unassigned")),
-            "badges": context.template.engine.get_template("sla/partials/_badges.html"),
             # One reverse() for the page: each row's URL is this one with its own id.
             "url": url_for_rows(lambda pk: conditional_escape(reverse("incidents:incident_detail", args=[pk]))),
+            # `when`'s "now" (and time zone) once for the page's fifty dates, not once per date.
+            "now": timezone.localtime(),
         }
     return words
+
+
+def _short_date(value, now):
+    if value is not None and timezone.is_aware(value):
+        return local_when(value, "short", now)
+    return when(value, "short")
+
+
+def _title(title):
+    """`title|truncatechars:80`: Truncator normalises the text (NFC) and returns it whole when it
+    has at most 80 characters, which a queue's titles mostly have; only longer ones need it."""
+    text = unicodedata.normalize("NFC", str(title))
+    return text if len(text) <= 80 else truncatechars(title, 80)
 
 
 def _clocks(incident):
@@ -77,11 +123,12 @@ def _clocks(incident):
 def incident_row(context, incident):
     """One queue row, as the loop body of `_rows.html` wrote it (same markup, character for
     character): 25 rows of a dozen template variables each were the largest part of a queue
-    page's CPU time (issue 12, third round). The SLA badges stay their template."""
+    page's CPU time (issue 12, third round). The SLA badges are `{% sla_badges %}`'s, which writes
+    what their template did (issue 12, eighth round: the template was a quarter of a row)."""
     e = conditional_escape
     words = _row_words(context)
-    with context.push(clocks=_clocks(incident)):
-        badges = words["badges"].render(context)
+    badges = sla_badges(_clocks(incident))
+    now = words["now"]
     major = f' <span class="badge text-bg-danger">{words["major"]}</span>' if incident.is_major else ""
     service = f" · {e(incident.service)}" if incident.service else ""
     return mark_safe(
@@ -91,10 +138,10 @@ def incident_row(context, incident):
         f'      <td class="text-nowrap"><a href="{words["url"](incident.pk)}">{e(incident.number)}</a>{major}</td>\n'
         f'      <td><span class="badge text-bg-{e(badge(incident, "priority"))}">P{incident.priority}</span></td>\n'
         f'      <td><span class="badge text-bg-{e(badge(incident, "state"))}">{e(_STATE_LABELS.get(incident.state, incident.state))}</span></td>\n'
-        f'      <td class="col-title">{e(truncatechars(incident.title, 80))}<div class="small text-body-secondary">'
+        f'      <td class="col-title">{e(_title(incident.title))}<div class="small text-body-secondary">'
         f'{e(incident.caller)}{service}</div></td>\n'
-        f'      <td class="text-nowrap small">{when(incident.created_at, "short")}</td>\n'
-        f'      <td class="text-nowrap small">{when(incident.updated_at, "short")}</td>\n'
+        f'      <td class="text-nowrap small">{_short_date(incident.created_at, now)}</td>\n'
+        f'      <td class="text-nowrap small">{_short_date(incident.updated_at, now)}</td>\n'
         f'      <td class="small">{e(incident.assignment_group or "—")}<div class="text-body-secondary">'
         f'{e(incident.assigned_to or words["unassigned"])}</div></td>\n'
         f'      <td class="small">{badges}</td>\n'

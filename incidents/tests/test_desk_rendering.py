@@ -5,12 +5,14 @@ field or per row; these tests hold each tag equal, character for character, to t
 replaced, on every kind of widget, with errors, and in Korean.
 """
 
+import datetime as dt
+
 import pytest
 from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from core.forms import DeskCommentForm
 from core.templatetags.core_tags import form_field
@@ -79,6 +81,40 @@ def test_queue_filters_render_as_the_select_include_did(agent, team):
 
 
 @pytest.mark.parametrize("language", ["en", "ko"])
+def test_kept_lists_render_as_the_select_include_did(agent, team, language):
+    """The queue's kept lists (core.choices_memo) have their options written once per list and
+    language (issue 12, eighth round): the include's markup, chosen or not, on the filter and the
+    bulk forms, and a new team is offered at once."""
+    from accounts.models import Team
+    from incidents.views import IncidentListView
+
+    def forms_():
+        filters = []
+        for data in ({"assignment_group": team.pk, "assigned_to": agent.pk}, {}):
+            request = RequestFactory().get("/incidents/", data)
+            request.user = agent
+            filterset = IncidentFilterSet(request.GET, queryset=Incident.objects.all(), request=request)
+            IncidentListView.style_filter_form(IncidentListView(), filterset.form)
+            filterset.is_valid()
+            filters.append(filterset.form)
+        return [*filters, BulkUpdateForm(), BulkUpdateForm({"assignment_group": team.pk})]
+
+    with translation.override(language):
+        for _round in range(2):  # written, then kept
+            for form in forms_():
+                for name in ("assignment_group", "assigned_to", "category", "service"):
+                    if name in form.fields:
+                        assert getattr(form.fields[name], "memo_choices_name", None), name
+                        expected = render_to_string("incidents/partials/_select_field.html",
+                                                    {"field": form[name]})
+                        assert select_field(form[name]) == expected, name
+        assert f'<option value="{team.pk}" selected>' in select_field(forms_()[0]["assignment_group"])
+        Team.objects.create(name="<New> team")
+        for form in forms_():
+            assert "&lt;New&gt; team</option>" in select_field(form["assignment_group"])
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
 def test_queue_rows_render_as_the_row_template_did(agent, team, open_incident, language):
     """The tag, over the rows the queue reads (queue_rows, issue 12, sixth round) and over the
     list's queryset, writes what the template wrote over the queryset's rows."""
@@ -87,6 +123,12 @@ def test_queue_rows_render_as_the_row_template_did(agent, team, open_incident, l
     open_incident(title="A very long title " * 8 + "<script>", assignment_group=team, assigned_to=agent,
                   is_major=True, service=service)
     open_incident(title="Unassigned & plain", impact=1, urgency=1)
+    # Titles at truncatechars' edges (80 characters, 81; combining accents NFC folds to 80 and 81)
+    # and dates of another year (the short form's "date").
+    for title in ("x" * 80, "y" * 81, "cafe\u0301-" * 16, "cafe\u0301-" * 16 + "z"):
+        open_incident(title=title)
+    Incident.objects.filter(title="x" * 80).update(created_at=timezone.now() - dt.timedelta(days=400),
+                                                  updated_at=timezone.now() - dt.timedelta(days=370))
     rows = list(list_queryset(agent).order_by("-id"))
     read = queue_rows([row.pk for row in rows])
     tag = "{% load incidents_tags %}{% for incident in rows %}{% incident_row incident %}{% endfor %}"
@@ -96,8 +138,10 @@ def test_queue_rows_render_as_the_row_template_did(agent, team, open_incident, l
         read_new = Template(tag).render(Context({"rows": [read[row.pk] for row in rows]}))
     assert new == old
     assert read_new == old
-    assert "&lt;Mail&gt; service" in old and old.count("data-due=") == 4  # two clocks a row, running
+    assert "&lt;Mail&gt; service" in old and old.count("data-due=") == 12  # two clocks a row, running
     assert "&lt;script&gt;" not in new and "A very long title" in new  # cut at 80 characters, escaped
+    assert "x" * 80 + "<" in new and "y" * 79 + "…<" in new
+    assert "café-" * 16 + "<" in new and "café-" * 15 + "café…<" in new
 
 
 def test_the_all_tab_counts_up_to_its_cap(client, agent, open_incident, monkeypatch):

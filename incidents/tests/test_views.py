@@ -258,6 +258,42 @@ def test_every_tab_counts_what_its_queue_lists(agent, end_user, open_incident):
     assert (counts[Queue.ALL], counts[Queue.MAJOR]) == (4, 1)
 
 
+def test_a_queue_listed_as_it_is_pages_by_its_tab_s_count(client, agent, team, open_incident):
+    """A queue with no other filter takes its page count from its tab (issue 12, eighth round):
+    each tab's list still pages over exactly the incidents it counts; a filter, a search or All
+    (whose tab stops at a cap) count the list on their own."""
+    from incidents.filtersets import Queue, queue_q
+    from incidents.paging import KnownCountPaginator
+
+    for n in range(26):
+        open_incident(title=f"Open {n}", assignment_group=team, assigned_to=agent if n % 2 else None,
+                      impact=1 + n % 3)
+    major = open_incident(title="Major", is_major=True)
+    services.resolve(major, actor=agent, channel=Channel.WEB, code="user_error", notes="Done")
+    client.force_login(agent)
+    visible = Incident.objects.visible_to(agent)
+    for value, _label in Queue.choices:
+        expected = list(visible.filter(queue_q(value, agent)).values_list("pk", flat=True))
+        seen, page = [], 1
+        while True:
+            response = client.get(LIST, {"queue": value, "page": page})
+            tabs = {tab: count for tab, _label, count in response.context["queues"]}
+            paginator = response.context["page"].paginator
+            assert paginator.count == tabs[value] == len(expected), value
+            assert isinstance(paginator, KnownCountPaginator) == (value != Queue.ALL), value
+            seen += [incident.pk for incident in response.context["page"].object_list]
+            if not response.context["page"].has_next():
+                break
+            page += 1
+        assert sorted(seen) == sorted(expected), value
+    assert client.get(LIST, {"queue": Queue.OPEN}).context["page"].paginator.num_pages == 2
+    for query in ({"queue": Queue.OPEN, "priority": "1"}, {"queue": Queue.MINE, "search": "Open"}):
+        paginator = client.get(LIST, query).context["page"].paginator
+        assert not isinstance(paginator, KnownCountPaginator)
+        assert paginator.count == visible.filter(queue_q(query["queue"], agent)).filter(
+            title__icontains="Open", **({"priority": 1} if "priority" in query else {})).count()
+
+
 def test_a_major_incidents_page_counts_its_open_children(client, agent, open_incident):
     """The transition form's "also resolve" counts every open child (issue 12, sixth round: a window
     count in the children's statement, not a join in the record's read); the list shows the newest."""
