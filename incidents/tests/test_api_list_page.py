@@ -43,7 +43,8 @@ def drf_s_answer(monkeypatch, client, url):
 
 
 @pytest.mark.parametrize("query", ["", "?page_size=4", "?page_size=4&page=2&ordering=priority",
-                                   "?state=new&page_size=3", "?assignment_group={team}&state=new&page=2&page_size=4"])
+                                   "?state=new&page_size=3",
+                                   "?assignment_group={team}&state=new&page=2&page_size=4"])
 def test_a_page_is_drf_s_answer_byte_for_byte(world, agent_api, query, monkeypatch):
     monkeypatch.setattr(timezone, "now", lambda: NOW + dt.timedelta(hours=3))  # one instant for the counts
     url = LIST + query.format(team=world["team"].pk)
