@@ -9,6 +9,7 @@ matching heap row just to sort them.
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
+from django.db.models import BooleanField
 from django.db.models.expressions import RawSQL
 from django.utils.functional import cached_property
 
@@ -190,12 +191,21 @@ class WrittenIds:
     request's, of id STAND_IN_PK) and each use puts the user's id where the stand-in's was.
     What the statements do not cover (a count alone, `page=last`, a statement that could not be
     compiled: a list of nothing) goes through the ORM's queryset for the user, built then.
+
+    Eighth round, for a filtered list: `template(stand_in)` is what is compiled instead of
+    `build(stand_in)`, with stand-in values (`values`: {stand-in: the request's parameter}) where
+    the request's filter values go, so `key` names the filters and how many values each has, not
+    the values. `checks()`: querysets that must each have a row for the request's values to be
+    valid (a choice of a row that must exist, which a filter form looks up): read with the page,
+    as one more column, or alone when the page has no row. Where one has no row, the ORM's
+    queryset answers, whose filter set then refuses the request as it always did.
     """
 
     ordered = True  # Django's Paginator asks; `build`'s queryset is ordered
 
-    def __init__(self, key, build, user, stand_in):
+    def __init__(self, key, build, user, stand_in, *, template=None, values=None, checks=None):
         self.key, self._build, self._user, self._stand_in = key, build, user, stand_in
+        self._template, self._values, self._checks = template or build, values or {}, checks
 
     @cached_property
     def queryset(self):
@@ -217,29 +227,41 @@ class WrittenIds:
                 and 0 <= item.start <= item.stop:
             found = self._statement("ids", None)
             if found is not None:
-                return [pk for (pk,) in self._run(found, item.start, item.stop)]
+                rows = self._run(found, item.start, item.stop)
+                if rows is not None:
+                    return [pk for (pk,) in rows]
         return self.queryset[item]
 
     def counted_page(self, bottom, top, cap):
         """counted_page(the ORM's queryset, bottom, top, cap), by the written statement."""
         found = self._statement("counted", cap)
-        if found is None:
-            return counted_page(self.queryset, bottom, top, cap)
-        return self._run(found, bottom, top)
+        rows = None if found is None else self._run(found, bottom, top)
+        return counted_page(self.queryset, bottom, top, cap) if rows is None else rows
+
+    def _params(self, params, at):
+        params = list(params)
+        for index, stand_in in at:
+            params[index] = self._user.pk if stand_in == STAND_IN_PK else self._values[stand_in]
+        return params
 
     def _run(self, found, bottom, top):
-        sql, params, user_at, alias = found
-        params = list(params)
-        for index in user_at:
-            params[index] = self._user.pk
-        params += [top - bottom, bottom]
+        """The statement's rows, or None where `checks` refuse the request's values."""
+        sql, params, at, alias, checked = found
         with connections[alias].cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
+            cursor.execute(sql, self._params(params, at) + [top - bottom, bottom])
+            rows = cursor.fetchall()
+            if checked is None:
+                return rows
+            if rows:
+                valid = rows[0][-1]
+            else:  # no row to carry the checks: asked alone
+                cursor.execute(checked[0], self._params(checked[1], checked[2]))
+                valid = cursor.fetchone()[0]
+        return [row[:-1] for row in rows] if valid else None
 
     def _statement(self, form, cap):
-        """(sql ending in LIMIT and OFFSET parameters, params, where the user's id goes, the
-        database), or None where the ORM must answer."""
+        """(sql ending in LIMIT and OFFSET parameters, params, where the user's id and the values
+        go, the database, the checks alone or None), or None where the ORM must answer."""
         key = (self.key, form, cap)
         found = _WRITTEN_IDS.get(key, False)
         if found is False:
@@ -252,17 +274,50 @@ class WrittenIds:
         return found
 
     def _compile(self, form, cap):
-        queryset = self._build(self._stand_in)
+        queryset = self._template(self._stand_in)
+        checks = list(self._checks()) if self._checks is not None else []
         try:
-            sql, params = (queryset if form == "ids" else _counted(queryset, cap)).query.sql_with_params()
+            written = queryset if form == "ids" else _counted(queryset, cap)
+            names = ("pk",) if form == "ids" else ("pk", "_capped_count")
+            checked = None
+            if checks:
+                parts = [check.query.sql_with_params() for check in checks]
+                condition = " AND ".join(f"EXISTS({sql})" for sql, _params in parts)
+                condition_params = [param for _sql, params in parts for param in params]
+                written = written.annotate(
+                    _written_valid=RawSQL(f"({condition})", condition_params, output_field=BooleanField()),
+                ).values_list(*names, "_written_valid")
+                checked = f"SELECT ({condition})", condition_params
+            sql, params = written.query.sql_with_params()
         except EmptyResultSet:  # a list of nothing: the ORM answers without a statement
             return None
-        if str(STAND_IN_PK) in sql or queryset.query.low_mark or queryset.query.high_mark is not None:
-            return None  # the id written into the SQL, or a sliced queryset: not a template
-        user_at = tuple(i for i, value in enumerate(params) if type(value) is int and value == STAND_IN_PK)
-        if any(isinstance(value, (list, tuple)) and STAND_IN_PK in value for value in params):
-            return None  # the id inside a list parameter: not written for that
-        return f"{sql} LIMIT %s OFFSET %s", tuple(params), user_at, queryset.db
+        if queryset.query.low_mark or queryset.query.high_mark is not None:
+            return None  # a sliced queryset: not a template
+        stand_ins = (STAND_IN_PK, *self._values)
+        at = _stand_ins_at(sql, params, stand_ins)
+        if at is None or not {stand_in for _index, stand_in in at} >= set(self._values):
+            return None  # a value written into the SQL, or not there at all: not a template
+        if checked is not None:
+            checked_at = _stand_ins_at(checked[0], checked[1], stand_ins)
+            if checked_at is None:
+                return None
+            checked = (*checked, checked_at)
+        return f"{sql} LIMIT %s OFFSET %s", tuple(params), at, queryset.db, checked
+
+
+def _stand_ins_at(sql, params, stand_ins):
+    """((index of a parameter, the stand-in it is), ...) of `params`, or None if a stand-in is in
+    the SQL's text or inside a list parameter, where it could not be replaced."""
+    if any(str(stand_in) in sql for stand_in in stand_ins):
+        return None
+    kinds = {type(stand_in) for stand_in in stand_ins}
+    at = []
+    for index, value in enumerate(params):
+        if isinstance(value, (list, tuple)) and any(stand_in in value for stand_in in stand_ins):
+            return None
+        if type(value) in kinds and value in stand_ins:
+            at.append((index, value))
+    return tuple(at)
 
 
 def capped_counts(querysets, cap):

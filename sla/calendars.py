@@ -52,6 +52,13 @@ def build_calendar(model, intervals=None, exceptions=None) -> Calendar:
     )
 
 
+def held(pk, updated_at):
+    """The value of the calendar `pk` at the version `updated_at` if this process built it, else
+    None: what a reader holding only those two (a clock's row, sla.api.rows) may use without
+    reading the calendar's row."""
+    return _cache.get((pk, updated_at))
+
+
 def is_cached(model) -> bool:
     """Whether `calendar_value(model)` answers without reading intervals and exceptions."""
     return (model.pk, model.updated_at) in _cache

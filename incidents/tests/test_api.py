@@ -263,9 +263,10 @@ def test_the_list_reads_every_child_s_parent_in_one_query(agent_api, open_incide
         assert agent_api.get(f"{LIST}{child['id']}/").json()["parent"] == child["parent"]
 
 
-# A filtered list (state and assignment group, the harness's pick): the list's 4 and the filter
-# set's check that the group exists (a form error stays a 400, not an empty page).
-PINNED_API_FILTERED_LIST_QUERIES = 5
+# A filtered list (state and assignment group, the harness's pick): was 5, the list's 4 and the
+# filter set's check that the group exists (a form error stays a 400, not an empty page); 4 since
+# that check is a column of the written id page's statement (core.api.filtering.written_filters).
+PINNED_API_FILTERED_LIST_QUERIES = 4
 
 
 def test_a_filtered_list_runs_a_fixed_number_of_queries(agent_api, open_incident, team, agent,

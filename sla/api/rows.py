@@ -4,15 +4,17 @@ Issue 12, fifth round: the clocks' Prefetch (a GenericRelation with select_relat
 was compiled through the ORM on every list and detail, then its instances built through the
 prefetch machinery. This reads the same columns (LISTED_CLOCK_COLUMNS) in the same order (the
 clock's Meta.ordering) into the same instances, and sets them where the Prefetch put them
-(LISTED_CLOCKS), which SLAClockSerializer reads.
+(LISTED_CLOCKS), which SLAClockSerializer reads. Each definition also holds its calendar's
+version (LISTED_CALENDAR_VERSION), by which a running clock's count finds the calendar this
+process built without asking the shared cache whether its copy of the row is current.
 """
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
 from core.selects import Columns, fetch
-from sla.api.serializers import LISTED_CLOCK_COLUMNS, LISTED_CLOCKS
-from sla.models import SLAClock, SLADefinition
+from sla.api.serializers import LISTED_CALENDAR_VERSION, LISTED_CLOCK_COLUMNS, LISTED_CLOCKS
+from sla.models import BusinessCalendar, SLAClock, SLADefinition
 
 # What a desk list's SLA badges read of a clock (sla/partials/_badges.html, sla.selectors.
 # badge_status): the listed columns and the warnings sent.
@@ -31,8 +33,13 @@ def _statement(names):
         if any(name.startswith("-") for name in meta.ordering):
             raise ValueError("SLAClock's ordering changed: written for ascending columns")
         order = ", ".join(f"c.{quote(meta.get_field(name).column)}" for name in meta.ordering)
+        calendar = BusinessCalendar._meta
+        version = quote(calendar.get_field("updated_at").column)
+        by = quote(SLADefinition._meta.get_field("calendar").column)
+        stamp = (f"(SELECT cal.{version} FROM {quote(calendar.db_table)} cal "
+                 f"WHERE cal.{quote(calendar.pk.column)} = d.{by})")
         sql = (
-            f"SELECT {clock.sql}, {definition.sql} FROM {quote(meta.db_table)} c "
+            f"SELECT {clock.sql}, {definition.sql}, {stamp} FROM {quote(meta.db_table)} c "
             f"INNER JOIN {quote(SLADefinition._meta.db_table)} d "
             f"ON d.{quote(SLADefinition._meta.pk.column)} = c.{quote(meta.get_field('definition').column)} "
             f"WHERE c.{quote(meta.get_field('content_type').column)} = %s "
@@ -58,7 +65,8 @@ def attach_listed_clocks(tickets, columns=LISTED_CLOCK_COLUMNS):
         clock = clock_columns.load(row[:split])
         definition = definitions.get(clock.definition_id)
         if definition is None:  # one per definition, as select_related would not: fewer to build
-            definition = definitions[clock.definition_id] = definition_columns.load(row[split:])
+            definition = definitions[clock.definition_id] = definition_columns.load(row[split:-1])
+            definition.__dict__[LISTED_CALENDAR_VERSION] = row[-1]
         set_definition(clock, definition)
         by_ticket[clock.object_id].append(clock)
     for ticket in tickets:

@@ -9,6 +9,7 @@ from core.api.fields import VisiblePrimaryKeyRelatedField
 from core.api.schema import HourMinuteField
 from core.api.serializers import (VisibleRelationsSerializer, as_int, as_text, big_integer, choice_value,
                                   fields_as_written, iso_writer, lazy_generic)
+from sla import calendars
 from sla.calendars import calendar_value
 from sla.choices import ClockKind, EventKind, ExceptionKind, Weekday
 from sla.engine import elapsed_at
@@ -26,6 +27,11 @@ LISTED_CLOCK_COLUMNS = (
     "segment_started_at", "due_at", "paused_at", "elapsed_business_seconds", "breached_at", "stopped_at",
     "definition__name", "definition__agreement", "definition__calendar",
 )
+
+
+# Where sla.api.rows leaves, on a listed clock's definition, its calendar's `updated_at`: the
+# version sla.calendars keeps calendars under (a save of an interval or exception touches it).
+LISTED_CALENDAR_VERSION = "_listed_calendar_version"
 
 
 def calendar_row(calendar_id, generation=None):
@@ -69,11 +75,21 @@ class SLAClockSerializer(VisibleRelationsSerializer):
         now = cache.get("_now")
         if now is None:
             now = cache["_now"] = timezone.now()
-        calendar_id = clock.definition.calendar_id
+        definition = clock.definition
+        calendar_id = definition.calendar_id
         calendar = cache.get(calendar_id)
+        if calendar is None and calendar_id:
+            # The calendar's version read with the clock (sla.api.rows): the value this process
+            # built for it needs no read of the configuration's generation from the shared cache,
+            # a round trip per list with a running clock (issue 12, eighth round).
+            version = definition.__dict__.get(LISTED_CALENDAR_VERSION)
+            if version is not None:
+                calendar = calendars.held(calendar_id, version)
+                if calendar is not None:
+                    cache[calendar_id] = calendar
         if calendar is None:
-            if calendar_id and SLADefinition.calendar.is_cached(clock.definition):
-                row = clock.definition.calendar  # loaded with the definition (a ticket just created)
+            if calendar_id and SLADefinition.calendar.is_cached(definition):
+                row = definition.calendar  # loaded with the definition (a ticket just created)
             elif calendar_id:
                 # One read of the shared cache's generation per response, not one per calendar.
                 if "_generation" not in cache:
