@@ -148,3 +148,25 @@ def test_what_the_statement_does_not_cover_is_the_orm_s(world, monkeypatch):
                          stand_in(agent))
     assert list(nothing[0:5]) == [] and nothing.counted_page(0, 5, 10) == []
 
+
+
+def test_a_first_page_keeps_one_plan_and_later_pages_are_planned_with_their_offset(world, api_as):
+    """Issue 12, eighth round: a first page's statement has its LIMIT in the text and is prepared,
+    so PostgreSQL keeps a generic plan for it; a later page's LIMIT and OFFSET stay parameters."""
+    from django.db import connection
+
+    from core import prepared
+
+    if not prepared.enabled(connection):
+        pytest.skip("statements are prepared with psycopg2 only")
+    client = api_as(world["agent"])
+    first = [client.get(LIST, {"page_size": 3}).json()["results"] for _ in range(7)]
+    assert all(page == first[0] for page in first)
+    second = client.get(LIST, {"page_size": 3, "page": 2}).json()["results"]
+    assert {row["id"] for row in second}.isdisjoint({row["id"] for row in first[0]})
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement, generic_plans FROM pg_prepared_statements "
+                       "WHERE statement LIKE %s AND statement LIKE %s",
+                       ['%FROM "incidents_incident"%', "% LIMIT 4; EXECUTE %"])
+        kept = cursor.fetchall()
+    assert [generic for _statement, generic in kept] and all(generic >= 1 for _statement, generic in kept)
