@@ -151,8 +151,8 @@ def _one_plan(sql, params, person):
       what the generic plan costs, and after PostgreSQL's five trial plans it keeps the generic
       one (planning ~0.05 ms);
     - without the person's id in it, the text is one prepared statement for every person of a
-      shape, not one each: a connection prepares 32 statements at most (core.prepared.LIMIT),
-      which the creates' statements need too."""
+      shape, not one each: a connection keeps core.prepared.LIMIT statements, the one used least
+      recently making way, and one per person would push out the creates' and the lists'."""
     values, kept = iter(params), []
 
     def place(match):
