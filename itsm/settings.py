@@ -184,6 +184,9 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must be a PostgreSQL URL (postgres://...).")
+# Django's PostgreSQL backend, trusting a connection that answered a request a moment ago
+# instead of sending its health check before every request (itsm/db/base.py).
+DATABASES["default"]["ENGINE"] = "itsm.db"
 # Web requests: a statement or a row-lock wait past these is cancelled and answers 503/409
 # (core.dbbusy) well before gunicorn's timeout (itsm/gunicorn.conf.py). Celery workers run the
 # SLA sweep and the outbox over many rows and get their own, longer limits (itsm/celery.py).
