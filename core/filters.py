@@ -14,6 +14,8 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import fields_copied_by_hand
+
 
 class AnyYesNoSelect(forms.NullBooleanSelect):
     def __init__(self, attrs=None):
@@ -163,7 +165,7 @@ class FormClassKept:
         cls = type(self)
         form_class = FormClassKept._kept_form_classes.get(cls)
         if form_class is None:
-            form_class = super().get_form_class()
+            form_class = fields_copied_by_hand(super().get_form_class())
             if not any(callable(getattr(filter_, "queryset", None)) for filter_ in self.filters.values()):
                 FormClassKept._kept_form_classes[cls] = form_class
         return form_class
