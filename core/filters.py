@@ -88,12 +88,6 @@ class DateBoundFilter(django_filters.Filter):
 _ATOMIC = (str, int, float, bool, bytes, type(None), type, types.FunctionType, types.BuiltinFunctionType)
 
 
-def _copied(value, memo):
-    if type(value) in _ATOMIC or isinstance(value, (type, Promise)):
-        return value
-    return memo[id(value)] if id(value) in memo else copy.deepcopy(value, memo)
-
-
 def _copy_filter(filter_, memo):
     """What `copy.deepcopy(filter_, memo)` gives, written for django-filter's filters: their
     attributes copied one by one, the `extra` dict given to the form field copied key by key, and a
@@ -105,25 +99,38 @@ def _copy_filter(filter_, memo):
     memo[id(filter_)] = new
     state = {}
     for name, value in filter_.__dict__.items():
-        if name == "extra" and type(value) is dict:
-            value = {key: _copied(item, memo) for key, item in value.items()}
+        if type(value) in _ATOMIC or isinstance(value, Promise):
+            pass
+        elif name == "extra" and type(value) is dict:
+            value = {key: item if type(item) in _ATOMIC or isinstance(item, (type, Promise))
+                     else memo[id(item)] if id(item) in memo else copy.deepcopy(item, memo)
+                     for key, item in value.items()}
         elif type(value) is FilterMethod and value.f is filter_:
             value = FilterMethod(new)
-        else:
-            value = _copied(value, memo)
+        elif id(value) in memo:
+            value = memo[id(value)]
+        elif not isinstance(value, type):
+            value = copy.deepcopy(value, memo)
         state[name] = value
     new.__dict__.update(state)
     return new
+
+
+_COPYABLE: dict = {}
 
 
 def _copyable(filter_):
     """Whether deepcopy would copy it as _copy_filter does: an object of a class without hooks of
     its own (deepcopy then makes it with object.__new__ and deep-copies its __dict__)."""
     cls = type(filter_)
-    return (getattr(cls, "__deepcopy__", None) is None and cls.__reduce_ex__ is object.__reduce_ex__
+    copyable = _COPYABLE.get(cls)
+    if copyable is None:
+        copyable = _COPYABLE[cls] = (
+            getattr(cls, "__deepcopy__", None) is None and cls.__reduce_ex__ is object.__reduce_ex__
             and cls.__reduce__ is object.__reduce__ and cls.__getstate__ is object.__getstate__
             and getattr(cls, "__setstate__", None) is None and cls.__new__ is object.__new__
             and not hasattr(cls, "__slots__"))
+    return copyable
 
 
 class _SharedWhenCopied(OrderedDict):
