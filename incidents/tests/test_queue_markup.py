@@ -62,3 +62,31 @@ def test_a_fixed_select_s_kept_options_follow_the_language():
     with translation.override("en"):
         assert select_field(BulkUpdateForm()["state"]) == english
     assert english != korean
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_the_record_form_s_kept_and_fixed_selects_render_as_the_field_include_did(agent, team, open_incident,
+                                                                                 language):
+    """core.form_renderer.select_html keeps the options of the record form's kept lists (teams,
+    categories, services) and fixed lists (impact, urgency, the state menu) per language: the
+    include's markup, chosen or not, first written then kept, and a new team is offered at once."""
+    from django.template.loader import render_to_string
+
+    from accounts.models import Team
+    from core.templatetags.core_tags import form_field
+    from incidents.forms import IncidentForm, IncidentTransitionForm
+    from incidents.views import action_choices
+
+    incident = open_incident(title="Printer", assignment_group=team, assigned_to=agent)
+    with translation.override(language):
+        for _round in range(2):
+            forms = [IncidentForm(instance=incident), IncidentForm(),
+                     action_choices(incident, IncidentTransitionForm(allowed=["on_hold", "resolved"]))]
+            for form in forms:
+                for field in form:
+                    assert form_field(field) == render_to_string("includes/field.html", {"field": field}), field.name
+        shown = form_field(IncidentForm(instance=incident)["assignment_group"])
+        assert f'<option value="{team.pk}" selected>' in shown
+        Team.objects.create(name="<New> team")
+        assert "&lt;New&gt; team</option>" in form_field(IncidentForm(instance=incident)["assignment_group"])
