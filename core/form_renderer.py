@@ -105,6 +105,29 @@ class FastWidgetRenderer(DjangoTemplates):
         return html.strip()
 
 
+# Django's own text-like inputs: Input.get_context, Widget.render and a template in _INPUTS.
+_PLAIN_INPUTS = {forms.TextInput, forms.DateInput, forms.NumberInput, forms.EmailInput, forms.URLInput,
+                 forms.SearchInput, forms.TelInput}
+
+
+def input_html(bound):
+    """What `str(bound)` renders for one of Django's text-like inputs under FastWidgetRenderer,
+    written without the widget's context and renderer round (BoundField.as_widget's,
+    Widget.get_context's and Input.get_context's steps, as select_html does for selects): the
+    queue's six date inputs and search box were ~2,000 Python lines a page (issue 12, ninth
+    round). None where this does not apply: render the field instead."""
+    field = bound.field
+    widget = field.widget
+    if type(widget) not in _PLAIN_INPUTS or widget.template_name not in _INPUTS or field.show_hidden_initial \
+            or field.localize or not isinstance(bound.form.renderer, FastWidgetRenderer):
+        return None
+    attrs = bound.build_widget_attrs({}, widget)
+    if bound.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", bound.auto_id)
+    return _input({"type": widget.input_type, "name": bound.html_name, "value": widget.format_value(bound.value()),
+                   "attrs": widget.build_attrs(widget.attrs, attrs)}).strip()
+
+
 def select_html(bound):
     """What `str(bound)` renders for a plain `forms.Select` under FastWidgetRenderer, written from
     the field's choices: Django first builds a dict per option (`ChoiceWidget.optgroups`), a

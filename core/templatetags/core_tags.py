@@ -10,7 +10,7 @@ from django.utils.translation import get_language, gettext
 
 from accounts import roles
 from core import navigation
-from core.form_renderer import select_html
+from core.form_renderer import input_html, select_html
 from core.choices import Channel
 
 register = template.Library()
@@ -206,7 +206,7 @@ def form_field(field):
     if field.is_hidden:
         return mark_safe(f"{field}\n")
     # A plain select is written from its choices (core.form_renderer.select_html), the same markup.
-    html = select_html(field)
+    html = select_html(field) or input_html(field)
     widget = field.field.widget
     input_type = getattr(widget, "input_type", None)
     multiple = getattr(widget, "allow_multiple_selected", False)
