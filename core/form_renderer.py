@@ -124,7 +124,8 @@ def input_html(bound):
     attrs = bound.build_widget_attrs({}, widget)
     if bound.auto_id and "id" not in widget.attrs:
         attrs.setdefault("id", bound.auto_id)
-    return _input({"type": widget.input_type, "name": bound.html_name, "value": widget.format_value(bound.value()),
+    value = widget.format_value(bound.value())
+    return _input({"type": widget.input_type, "name": bound.html_name, "value": value,
                    "attrs": widget.build_attrs(widget.attrs, attrs)}).strip()
 
 

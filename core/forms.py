@@ -129,7 +129,8 @@ def _plain_but_copy_hook(cls):
 
 
 def _flat(choice):
-    return type(choice) is tuple and all(type(part) in _SHARED or isinstance(part, Promise) for part in choice)
+    return type(choice) is tuple and all(type(part) in _SHARED or isinstance(part, Promise)
+                                         for part in choice)
 
 
 def _copy_choices(choices, memo):

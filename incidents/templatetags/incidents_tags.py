@@ -56,8 +56,8 @@ def fast_select(bound):
             key = "" if key is None else str(getattr(key, "value", key))
             options.append(format_html('<option value="{}"{}>{}</option>', key,
                                        mark_safe(" selected") if key in selected else "", label))
-    return SafeString(f'<select name="{escape(bound.html_name)}" id="{escape(bound.auto_id)}" class="form-select"'
-                      f'{" multiple" if multiple else ""}>{"".join(options)}</select>')
+    return SafeString(f'<select name="{escape(bound.html_name)}" id="{escape(bound.auto_id)}" '
+                      f'class="form-select"{" multiple" if multiple else ""}>{"".join(options)}</select>')
 
 
 def _option_parts(field):
@@ -200,7 +200,8 @@ def incident_row(context, incident):
         f'aria-label="{words["select"]} {e(incident.number)}"></td>\n'
         f'      <td class="text-nowrap"><a href="{words["url"](incident.pk)}">{e(incident.number)}</a>{major}</td>\n'
         f'      <td><span class="badge text-bg-{e(badge(incident, "priority"))}">P{incident.priority}</span></td>\n'
-        f'      <td><span class="badge text-bg-{e(badge(incident, "state"))}">{_state_text(words["states"], incident.state)}</span></td>\n'
+        f'      <td><span class="badge text-bg-{e(badge(incident, "state"))}">'
+        f'{_state_text(words["states"], incident.state)}</span></td>\n'
         f'      <td class="col-title">{e(_title(incident.title))}<div class="small text-body-secondary">'
         f'{e(incident.caller)}{service}</div></td>\n'
         f'      <td class="text-nowrap small">{_short_date(incident.created_at, now, language)}</td>\n'
@@ -242,7 +243,8 @@ def sort_headers(context, sort_columns, ordering, query_no_order):
     out = []
     for field, label in sort_columns:
         mark = " ▲" if ordering == field else " ▼" if ordering == f"-{field}" else ""
-        out.append(f'\n      <th scope="col"><a class="link-body-emphasis text-decoration-none" href="?{query}'
+        out.append(f'\n      <th scope="col"><a class="link-body-emphasis text-decoration-none" '
+                   f'href="?{query}'
                    f'ordering={"-" if ordering == field else ""}{render_value_in_context(field, context)}">'
                    f'{render_value_in_context(label, context)}{mark}</a></th>\n      ')
     return SafeString("".join(out))

@@ -38,7 +38,8 @@ def test_the_queue_tabs_render_as_the_loop_did(language):
     with translation.override(language):
         for counts, queue in cases:
             context = {"queues": _queues(counts), "queue": queue}
-            assert Template(TABS_TAG).render(Context(context)) == Template(TABS_TEMPLATE).render(Context(context))
+            expected = Template(TABS_TEMPLATE).render(Context(context))
+            assert Template(TABS_TAG).render(Context(context)) == expected
         weird = {"queues": [("a&b", "<i>x</i>", "1&2"), ("breached", "b", 0)], "queue": "a&b"}
         assert Template(TABS_TAG).render(Context(weird)) == Template(TABS_TEMPLATE).render(Context(weird))
 
@@ -85,7 +86,8 @@ def test_the_record_form_s_kept_and_fixed_selects_render_as_the_field_include_di
                      action_choices(incident, IncidentTransitionForm(allowed=["on_hold", "resolved"]))]
             for form in forms:
                 for field in form:
-                    assert form_field(field) == render_to_string("includes/field.html", {"field": field}), field.name
+                    expected = render_to_string("includes/field.html", {"field": field})
+                    assert form_field(field) == expected, field.name
         shown = form_field(IncidentForm(instance=incident)["assignment_group"])
         assert f'<option value="{team.pk}" selected>' in shown
         Team.objects.create(name="<New> team")
