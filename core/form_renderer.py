@@ -14,7 +14,9 @@ from html import escape as _html_escape
 from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.templatetags.static import static
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext, gettext_lazy
+
+from core import memo
 
 _W = "django/forms/widgets/"
 
@@ -103,6 +105,30 @@ class FastWidgetRenderer(DjangoTemplates):
         return html.strip()
 
 
+# Django's own text-like inputs: Input.get_context, Widget.render and a template in _INPUTS.
+_PLAIN_INPUTS = {forms.TextInput, forms.DateInput, forms.NumberInput, forms.EmailInput, forms.URLInput,
+                 forms.SearchInput, forms.TelInput}
+
+
+def input_html(bound):
+    """What `str(bound)` renders for one of Django's text-like inputs under FastWidgetRenderer,
+    written without the widget's context and renderer round (BoundField.as_widget's,
+    Widget.get_context's and Input.get_context's steps, as select_html does for selects): the
+    queue's six date inputs and search box were ~2,000 Python lines a page (issue 12, ninth
+    round). None where this does not apply: render the field instead."""
+    field = bound.field
+    widget = field.widget
+    if type(widget) not in _PLAIN_INPUTS or widget.template_name not in _INPUTS or field.show_hidden_initial \
+            or field.localize or not isinstance(bound.form.renderer, FastWidgetRenderer):
+        return None
+    attrs = bound.build_widget_attrs({}, widget)
+    if bound.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", bound.auto_id)
+    value = widget.format_value(bound.value())
+    return _input({"type": widget.input_type, "name": bound.html_name, "value": value,
+                   "attrs": widget.build_attrs(widget.attrs, attrs)}).strip()
+
+
 def select_html(bound):
     """What `str(bound)` renders for a plain `forms.Select` under FastWidgetRenderer, written from
     the field's choices: Django first builds a dict per option (`ChoiceWidget.optgroups`), a
@@ -119,6 +145,17 @@ def select_html(bound):
         attrs.setdefault("id", bound.auto_id)
     value = widget.format_value(bound.value())
     out = [f'<select name="{conditional_escape(bound.html_name)}"{_attrs(widget.build_attrs(widget.attrs, attrs))}>']
+    kept = _kept_options(field)
+    if kept is None:
+        kept = _static_options(field, widget.choices)
+    if kept is not None:
+        has_selected = False
+        for key, head, tail in kept:
+            selected = not has_selected and key in value
+            has_selected |= selected
+            out.append(f"{head} selected{tail}" if selected else head + tail)
+        out.append("\n</select>")
+        return "".join(out)
     has_selected = False
     for option_value, option_label in widget.choices:
         if option_value is None:
@@ -136,3 +173,63 @@ def select_html(bound):
             out.append("\n  </optgroup>")
     out.append("\n</select>")
     return "".join(out)
+
+
+def _kept_options(field):
+    """[(value, markup before " selected", markup after)] of a kept list's options (a field given
+    its rows by core.choices_memo: teams, categories, services), written once per process, list,
+    language and empty label under the lists' generation, as the rows are (incidents_tags keeps
+    the queue's the same way). A record page wrote ~40 such options per request, each label worked
+    out and escaped: ~2,500 Python lines (issue 12, ninth round). None for any other field."""
+    name = getattr(field, "memo_choices_name", None)
+    if name is None or "label_from_instance" in vars(field) or hasattr(field, "_choices"):
+        return None
+    key = (f"core.select_html:{name}:{type(field).__module__}.{type(field).__qualname__}:"
+           f"{get_language()}:{getattr(field, 'empty_label', None)}")
+    return memo.memoised(key, lambda: _option_parts(field.widget.choices), key=memo.REFERENCE)
+
+
+def _option_parts(choices):
+    parts = []
+    for option_value, option_label in choices:
+        if option_value is None:
+            option_value = ""
+        if isinstance(option_label, (list, tuple)):
+            return None  # groups: written per request
+        key = str(option_value)
+        parts.append((key, f'\n  <option value="{conditional_escape(key)}"',
+                      f">{conditional_escape(option_label)}</option>\n"))
+    return parts
+
+
+_GETTEXT_LAZY = type(gettext_lazy("Any"))
+_STATIC: dict = {}  # (language, (value, label or its id) per option) -> (labels, option parts)
+_STATIC_MAX = 512
+
+
+def _static_options(field, choices):
+    """_option_parts of a fixed list whose labels are plain text or gettext_lazy's (impact,
+    urgency, the state menu's actions), kept per process under the language and the options.
+    A lazy label is known by its identity: the entry holds the labels, so no other object can take
+    their ids while it is kept. None for a model's rows or any other label."""
+    if hasattr(field, "queryset"):
+        return None
+    shape, labels = [get_language()], []
+    for option_value, option_label in choices:
+        kind = type(option_label)
+        if kind is str:
+            shape.append((option_value, option_label))
+        elif kind is _GETTEXT_LAZY:
+            shape.append((option_value, id(option_label)))
+            labels.append(option_label)
+        else:
+            return None
+        if type(option_value) not in (str, int, type(None)):
+            return None
+    shape = tuple(shape)
+    kept = _STATIC.get(shape)
+    if kept is None:
+        if len(_STATIC) >= _STATIC_MAX:
+            _STATIC.clear()
+        kept = _STATIC[shape] = (labels, _option_parts(choices))
+    return kept[1]

@@ -13,7 +13,7 @@ from cmdb.models import ConfigurationItem
 from incidents.choices import IncidentState, OnHoldReason, Priority, ResolutionCode, Urgency
 from incidents.models import Category, Incident
 from core import choices_memo
-from core.forms import MultipleFileField
+from core.forms import MultipleFileField, fields_copied_by_hand
 from core.pickers import use_picker
 from core.selects import Columns, fetch
 from core.web import bootstrapify  # noqa: F401  (re-exported for views)
@@ -32,6 +32,14 @@ TEAMS = "accounts.teams"
 def agents():
     return User.objects.filter(is_active=True, groups__name__in=list(roles.DESK_ROLES)).distinct() \
         .order_by("display_name", "username")
+
+
+@functools.cache
+def _kept_agents():
+    """agents(), built once per process for the bulk form, which the queue page makes on every
+    request: building its filter was ~1,300 Python lines a page (issue 12, ninth round). Never
+    evaluated itself: the field takes a clone (ModelChoiceField.queryset's setter)."""
+    return agents()
 
 
 @functools.cache
@@ -91,6 +99,7 @@ class OpenMajorsIterator(ModelChoiceIterator):
         self.queryset = _OpenMajors()
 
 
+@fields_copied_by_hand
 class IncidentForm(forms.ModelForm):
     """Create or edit an incident's fields on the desk (state changes use IncidentTransitionForm)."""
 
@@ -165,6 +174,7 @@ for _name in ("category", "subcategory", "service", "assignment_group", "parent"
     IncidentForm.base_fields[_name].queryset = None
 
 
+@fields_copied_by_hand
 class IncidentTransitionForm(forms.Form):
     state = forms.ChoiceField(label=_("New state"), choices=IncidentState.choices)
     on_hold_reason = forms.ChoiceField(label=_("On-hold reason"), required=False,
@@ -195,6 +205,7 @@ class CommentForm(forms.Form):
         bootstrapify(self)
 
 
+@fields_copied_by_hand
 class BulkUpdateForm(forms.Form):
     incidents = forms.ModelMultipleChoiceField(queryset=Incident.objects.all(), widget=forms.MultipleHiddenInput)
     assignment_group = forms.ModelChoiceField(label=_("Assignment group"), queryset=Team.objects.all(),
@@ -206,7 +217,7 @@ class BulkUpdateForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assigned_to"].queryset = agents()
+        self.fields["assigned_to"].queryset = _kept_agents()
         choices_memo.memoise(self.fields["assignment_group"], TEAMS)
         choices_memo.memoise(self.fields["assigned_to"], "accounts.active_agents")
         bootstrapify(self)

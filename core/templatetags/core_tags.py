@@ -4,13 +4,13 @@ from django import template
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import get_language, gettext
 
 from accounts import roles
 from core import navigation
-from core.form_renderer import select_html
+from core.form_renderer import input_html, select_html
 from core.choices import Channel
 
 register = template.Library()
@@ -87,11 +87,11 @@ def _first_unit(earlier, later):
     return "minute", 0
 
 
-def _relative(value, now):
+def _relative(value, now, language=None):
     """The escaped words for how long ago (or how far ahead) `value` is from `now` (both in one
-    time zone, as `when` gives them)."""
+    time zone, as `when` gives them), in `language` (the current one if None)."""
     past = value <= now
-    key = (get_language(), past, *(_first_unit(value, now) if past else _first_unit(now, value)))
+    key = (language or get_language(), past, *(_first_unit(value, now) if past else _first_unit(now, value)))
     words = _RELATIVE.get(key)
     if words is None:
         words = _RELATIVE[key] = conditional_escape(_relative_words(value, now))
@@ -139,17 +139,18 @@ def when(value, form="full"):
     return mark_safe(f'<time datetime="{value.isoformat()}" title="{_relative(value, now)}">{shown}</time>')
 
 
-def local_when(value, form, now):
+def local_when(value, form, now, language=None):
     """`when(value, form)` of an aware date-time, with `now` the current time in the current time
     zone (timezone.localtime()): a list writing two dates a row takes it once for the page rather
-    than twice a row (issue 12, eighth round)."""
+    than twice a row (issue 12, eighth round). So may `language`, the current language
+    (get_language() per date was ~1,800 Python lines a queue page; issue 12, ninth round)."""
     value = value.astimezone(now.tzinfo)
     if form == "short":
         form = "month" if value.year == now.year else "date"
     # format_html's markup without its per-argument escaping: the instant and the shown form are
     # digits and separators, the words are escaped by _relative.
-    return mark_safe(f'<time datetime="{value.isoformat()}" title="{_relative(value, now)}">'
-                     f"{_numeric(value, form)}</time>")
+    return SafeString(f'<time datetime="{value.isoformat()}" title="{_relative(value, now, language)}">'
+                      f"{_numeric(value, form)}</time>")
 
 
 @register.filter
@@ -205,7 +206,7 @@ def form_field(field):
     if field.is_hidden:
         return mark_safe(f"{field}\n")
     # A plain select is written from its choices (core.form_renderer.select_html), the same markup.
-    html = select_html(field)
+    html = select_html(field) or input_html(field)
     widget = field.field.widget
     input_type = getattr(widget, "input_type", None)
     multiple = getattr(widget, "allow_multiple_selected", False)

@@ -1,12 +1,13 @@
 import unicodedata
 
 from django import forms, template
+from django.template.base import render_value_in_context
 from django.template.defaultfilters import truncatechars
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext, gettext_lazy
 
 from core import memo
 from core.templatetags.core_tags import badge, local_when, when
@@ -22,6 +23,16 @@ _STATE_LABELS = dict(Incident._meta.get_field("state").flatchoices)
 register = template.Library()
 
 
+def escape(value):
+    """django.utils.html.conditional_escape's text (html.escape's five replacements, in its order)
+    without its lazy-argument wrapper and html.escape's own call: a queue page escapes ~600 values
+    (issue 12, ninth round)."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return (str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+            .replace("'", "&#x27;"))
+
+
 @register.simple_tag
 def fast_select(bound):
     """Render a (multiple) select of a bound field without a template per option.
@@ -35,6 +46,8 @@ def fast_select(bound):
     values = value if isinstance(value, (list, tuple)) else [value]
     selected = {str(v) for v in values if v not in (None, "")}
     kept = _kept_options(field)
+    if kept is None:
+        kept = _static_options(field)
     if kept is not None:
         options = [f"{head} selected{tail}" if key in selected else head + tail for key, head, tail in kept]
     else:
@@ -43,10 +56,8 @@ def fast_select(bound):
             key = "" if key is None else str(getattr(key, "value", key))
             options.append(format_html('<option value="{}"{}>{}</option>', key,
                                        mark_safe(" selected") if key in selected else "", label))
-    return format_html(
-        '<select name="{}" id="{}" class="form-select"{}>{}</select>', bound.html_name, bound.auto_id,
-        mark_safe(" multiple") if multiple else "", mark_safe("".join(options)),
-    )
+    return SafeString(f'<select name="{escape(bound.html_name)}" id="{escape(bound.auto_id)}" '
+                      f'class="form-select"{" multiple" if multiple else ""}>{"".join(options)}</select>')
 
 
 def _option_parts(field):
@@ -72,20 +83,70 @@ def _kept_options(field):
     return memo.memoised(key, lambda: _option_parts(field), key=memo.REFERENCE)
 
 
+_GETTEXT_LAZY = type(gettext_lazy("Any"))
+_STATIC: dict = {}  # (language, (value, label or its id) per option) -> (labels, option parts)
+_STATIC_MAX = 512
+
+
+def _static_options(field):
+    """_option_parts of a field whose labels are plain text or gettext_lazy's (state, priority,
+    channel: the queue page's fixed lists), kept per process under the language and the options:
+    `format_html` per option, each translating its lazy label, was ~3,000 Python lines a queue page
+    (issue 12, ninth round). A lazy label is known by its identity: the entry holds the labels, so
+    no other object can take their ids while it is kept. None for any other label."""
+    if hasattr(field, "queryset"):
+        return None  # a model's rows: kept by core.choices_memo if at all (_kept_options)
+    shape, labels = [get_language()], []
+    for key, label in field.choices:
+        key = "" if key is None else str(getattr(key, "value", key))
+        kind = type(label)
+        if kind is str:
+            shape.append((key, label))
+        elif kind is _GETTEXT_LAZY:
+            shape.append((key, id(label)))
+            labels.append(label)
+        else:
+            return None
+    shape = tuple(shape)
+    kept = _STATIC.get(shape)
+    if kept is None:
+        if len(_STATIC) >= _STATIC_MAX:
+            _STATIC.clear()
+        kept = _STATIC[shape] = (labels, _option_parts(field))
+    return kept[1]
+
+
 @register.simple_tag
 def select_field(bound):
     """What `{% include "incidents/partials/_select_field.html" with field=… %}` renders, without the
     include (ten of them on every queue page; issue 12, third round; a test holds both equal)."""
-    errors = "".join(f'<div class="invalid-feedback d-block">{conditional_escape(error)}</div>' for error in bound.errors)
-    return mark_safe(f'<div class="mb-3">\n  <label class="form-label" for="{conditional_escape(bound.auto_id)}">'
-                     f'{conditional_escape(bound.label)}</label>\n  {fast_select(bound)}\n  {errors}\n</div>\n')
+    errors = "".join(f'<div class="invalid-feedback d-block">{escape(error)}</div>' for error in bound.errors)
+    return SafeString(f'<div class="mb-3">\n  <label class="form-label" for="{escape(bound.auto_id)}">'
+                      f'{escape(bound.label)}</label>\n  {fast_select(bound)}\n  {errors}\n</div>\n')
+
+
+_STATE_TEXT: dict = {}  # language -> {state: its label, escaped}
+
+
+def _state_texts(language):
+    texts = _STATE_TEXT.get(language)
+    if texts is None:
+        texts = _STATE_TEXT[language] = {state: escape(label) for state, label in _STATE_LABELS.items()}
+    return texts
+
+
+def _state_text(texts, state):
+    text = texts.get(state)
+    return escape(state) if text is None else text
 
 
 def _row_words(context):
-    """The row's fixed words, the detail URL and the current time, looked up once per page."""
+    """The row's fixed words, the detail URL, the current time and language, looked up once per page."""
     words = context.render_context.get("incident_row")
     if words is None:
+        language = get_language()
         words = context.render_context["incident_row"] = {
+            "language": language, "states": _state_texts(language),
             "select": conditional_escape(gettext("Select")), "major": conditional_escape(gettext("Major")),
             "unassigned": conditional_escape(gettext("Unassigned")),
             # One reverse() for the page: each row's URL is this one with its own id.
@@ -96,9 +157,9 @@ def _row_words(context):
     return words
 
 
-def _short_date(value, now):
+def _short_date(value, now, language):
     if value is not None and timezone.is_aware(value):
-        return local_when(value, "short", now)
+        return local_when(value, "short", now, language)
     return when(value, "short")
 
 
@@ -125,25 +186,65 @@ def incident_row(context, incident):
     character): 25 rows of a dozen template variables each were the largest part of a queue
     page's CPU time (issue 12, third round). The SLA badges are `{% sla_badges %}`'s, which writes
     what their template did (issue 12, eighth round: the template was a quarter of a row)."""
-    e = conditional_escape
+    # The escaping of django.utils.html.conditional_escape, without its lazy-argument wrapper
+    # (~8,000 Python lines a queue page; issue 12, ninth round).
+    e = escape
     words = _row_words(context)
     badges = sla_badges(_clocks(incident))
-    now = words["now"]
+    now, language = words["now"], words["language"]
     major = f' <span class="badge text-bg-danger">{words["major"]}</span>' if incident.is_major else ""
     service = f" · {e(incident.service)}" if incident.service else ""
-    return mark_safe(
+    return SafeString(
         f'\n    <tr data-testid="incident-row">\n'
         f'      <td><input class="form-check-input" type="checkbox" name="incidents" value="{incident.pk}" '
         f'aria-label="{words["select"]} {e(incident.number)}"></td>\n'
         f'      <td class="text-nowrap"><a href="{words["url"](incident.pk)}">{e(incident.number)}</a>{major}</td>\n'
         f'      <td><span class="badge text-bg-{e(badge(incident, "priority"))}">P{incident.priority}</span></td>\n'
-        f'      <td><span class="badge text-bg-{e(badge(incident, "state"))}">{e(_STATE_LABELS.get(incident.state, incident.state))}</span></td>\n'
+        f'      <td><span class="badge text-bg-{e(badge(incident, "state"))}">'
+        f'{_state_text(words["states"], incident.state)}</span></td>\n'
         f'      <td class="col-title">{e(_title(incident.title))}<div class="small text-body-secondary">'
         f'{e(incident.caller)}{service}</div></td>\n'
-        f'      <td class="text-nowrap small">{_short_date(incident.created_at, now)}</td>\n'
-        f'      <td class="text-nowrap small">{_short_date(incident.updated_at, now)}</td>\n'
+        f'      <td class="text-nowrap small">{_short_date(incident.created_at, now, language)}</td>\n'
+        f'      <td class="text-nowrap small">{_short_date(incident.updated_at, now, language)}</td>\n'
         f'      <td class="small">{e(incident.assignment_group or "—")}<div class="text-body-secondary">'
         f'{e(incident.assigned_to or words["unassigned"])}</div></td>\n'
         f'      <td class="small">{badges}</td>\n'
         f'    </tr>\n  '
     )
+
+
+@register.simple_tag(takes_context=True)
+def queue_tabs(context, queues, queue):
+    """The queue tabs' items, as list.html's loop wrote them (same markup, character for
+    character; each value shown as `{{ }}` shows it): eight tabs of a dozen template nodes were
+    ~2,000 Python lines a queue page (issue 12, ninth round)."""
+    out = []
+    for value, label, count in queues:
+        current = value == queue
+        shown = render_value_in_context(value, context)
+        badge_ = ""
+        if count is not None:
+            colour = ("badge-sla-breached" if value == "breached" and count else
+                      "badge-sla-warning" if value == "breaching" and count else "text-bg-light")
+            badge_ = (f' <span class="badge rounded-pill {colour}" data-testid="queue-count">'
+                      f'{render_value_in_context(count, context)}</span>')
+        active, aria = (" active", ' aria-current="page"') if current else ("", "")
+        out.append(f'\n  <li class="nav-item"><a class="nav-link{active}" href="?queue={shown}" '
+                   f'data-testid="queue-{shown}"{aria}>'
+                   f'{render_value_in_context(label, context)}{badge_}</a></li>\n  ')
+    return SafeString("".join(out))
+
+
+@register.simple_tag(takes_context=True)
+def sort_headers(context, sort_columns, ordering, query_no_order):
+    """The sortable column heads, as _rows.html's loop wrote them (same markup, character for
+    character), on every queue page and htmx refresh (issue 12, ninth round)."""
+    query = f"{render_value_in_context(query_no_order, context)}&amp;" if query_no_order else ""
+    out = []
+    for field, label in sort_columns:
+        mark = " ▲" if ordering == field else " ▼" if ordering == f"-{field}" else ""
+        out.append(f'\n      <th scope="col"><a class="link-body-emphasis text-decoration-none" '
+                   f'href="?{query}'
+                   f'ordering={"-" if ordering == field else ""}{render_value_in_context(field, context)}">'
+                   f'{render_value_in_context(label, context)}{mark}</a></th>\n      ')
+    return SafeString("".join(out))
