@@ -263,6 +263,9 @@ def iso_writer(serializer, tz):
             return slow(value)
         text = texts[value] = text[:-6] + "Z" if text.endswith("+00:00") else text
         return text
+    # The texts made so far, by value: a caller may look an aware datetime up there first
+    # (`iso.texts.get(value) or iso(value, slow)`), a C call instead of a Python one.
+    iso.texts = texts
     return iso
 
 
