@@ -118,30 +118,62 @@ class RowsWith:
             subqueries.append(f"(SELECT ARRAY[{values}] FROM {quote(target._meta.db_table)} {inner} "
                               f"WHERE {inner}.{quote(pk.column)} = {alias}.{quote(field.column)})")
             self.relations.append((field, columns))
+        # For read(): (cache name, the key's index in the row, the related model, its load) of
+        # each relation, where the instances are built directly from values the row holds as they
+        # are (no converters), else None.
+        self.direct_relations = None
+        if self.columns.direct and not self.columns.converters and all(
+                field.attname in self.columns.attnames for field, _columns in self.relations):
+            self.direct_relations = [(field.cache_name, self.columns.attnames.index(field.attname),
+                                      columns.model, columns.load) for field, columns in self.relations]
         where = f"{alias}.{quote(model._meta.get_field(key).column)} = {'ANY(%s)' if many else '%s'}"
         self.sql = (f"SELECT {', '.join([self.columns.sql, *subqueries])} "
                     f"FROM {quote(model._meta.db_table)} {alias} WHERE {where}")
 
     def read(self, param):
         """The instances of the rows whose key is `param` (a list of keys with `many`)."""
-        columns = self.columns
-        split, load, direct = len(columns), columns.load, columns.direct
-        relations = [(field.cache_name, field.attname, related) for field, related in self.relations]
+        columns, relations = self.columns, self.direct_relations
+        split = len(columns)
+        if relations is None:
+            return self._read(fetch(self.sql, [param]), split)
+        # Columns.load's direct instance written out, and each relation's key read from the row
+        # (a column without converters: the value load puts in __dict__), cached as
+        # set_cached_value caches it: ~1,500 of a list page's ~14,500 Python lines were here and
+        # in load (issue 12, ninth round).
+        model, new, attnames = columns.model, columns.model.__new__, columns.attnames
         found, loaded = [], {}
         for row in fetch(self.sql, [param]):
-            instance = load(row[:split])
-            # What set_cached_value does, per relation; a direct instance's key read from its
-            # __dict__, not through the foreign key's descriptor: 10 Python calls a row, ~250 a
-            # list page (issue 12, ninth round).
-            values_of, cache = instance.__dict__, instance._state.fields_cache
-            for (name, attname, related_columns), values in zip(relations, row[split:]):
-                key = values_of[attname] if direct else getattr(instance, attname)
+            instance = new(model)
+            state = ModelState()
+            state.adding, state.db, state.fields_cache = False, DEFAULT_DB_ALIAS, {}
+            values = instance.__dict__
+            values["_state"] = state
+            values.update(zip(attnames, row))  # the first `split` values
+            cache = state.fields_cache
+            for (name, at, related_model, load), texts in zip(relations, row[split:]):
+                key = row[at]
+                if key is None or texts is None:
+                    cache[name] = None
+                    continue
+                related = loaded.get((related_model, key))
+                if related is None:
+                    related = loaded[related_model, key] = load([key, *texts])
+                cache[name] = related
+            found.append(instance)
+        return found
+
+    def _read(self, rows, split):
+        found, loaded = [], {}
+        for row in rows:
+            instance = self.columns.load(row[:split])
+            for (field, columns), values in zip(self.relations, row[split:]):
+                key = getattr(instance, field.attname)
                 related = None
                 if key is not None and values is not None:
-                    related = loaded.get((related_columns.model, key))
+                    related = loaded.get((columns.model, key))
                     if related is None:
-                        related = loaded[related_columns.model, key] = related_columns.load([key, *values])
-                cache[name] = related
+                        related = loaded[columns.model, key] = columns.load([key, *values])
+                field.set_cached_value(instance, related)
             found.append(instance)
         return found
 

@@ -293,6 +293,24 @@ def choice_value(value, choices, slow):
     return slow(value)
 
 
+def choices_by_text(field):
+    """`get(value, value)`: choice_value(value, ...) of a ChoiceField for a value of type str, by
+    one dict look-up (the empty text answers itself, as choice_value's does)."""
+    return {text: value for text, value in field.choice_strings_to_values.items() if text}.get
+
+
+def choices_by_number(field):
+    """`get(value, value)`: choice_value(value, ...) of a ChoiceField for a value of type int (whose
+    str() is the decimal text choice_value looks up), by one dict look-up."""
+    by_number = {}
+    for text, value in field.choice_strings_to_values.items():
+        if text.lstrip("-").isdecimal() and text.isascii():
+            number = int(text)
+            if str(number) == text:
+                by_number[number] = value
+    return by_number.get
+
+
 def as_text(value):
     """A CharField's to_representation for the values a row holds: a str as it is."""
     return value if type(value) is str else (None if value is None else str(value))

@@ -18,7 +18,8 @@ from cmdb.models import ConfigurationItem
 from core.api.fields import (URL_PK_MARK, RecordUrlField, VisiblePrimaryKeyRelatedField, VisibleSlugRelatedField,
                              url_with_pk)
 from core.api.serializers import (TicketSerializer, VisibleRelationsSerializer, as_int, as_text, big_integer,
-                                  choice_value, fields_as_written, iso_writer, lazy_generic)
+                                  choice_value, choices_by_number, choices_by_text, fields_as_written,
+                                  iso_writer, lazy_generic)
 from core.models import Comment
 from incidents.choices import IncidentChannel, IncidentState, OnHoldReason, ResolutionCode
 from incidents import security
@@ -284,6 +285,12 @@ def incident_row(serializer, generic):
     channel, impact, urgency, state, on_hold, resolution = (
         (fields[name].choice_strings_to_values, fields[name].to_representation)
         for name in ("channel", "impact", "urgency", "state", "on_hold_reason", "resolution_code"))
+    # The plain values a row holds answered in the row itself, without a call: a choice's text
+    # or number by one C look-up; other values (None, an enum member...) by the functions.
+    channel_text, state_text, on_hold_text, resolution_text = (
+        choices_by_text(fields[name]) for name in ("channel", "state", "on_hold_reason", "resolution_code"))
+    impact_number, urgency_number = (choices_by_number(fields[name]) for name in ("impact", "urgency"))
+    plain_id = id_ is as_int
     boolean = fields["is_major"].to_representation  # every BooleanField's is the same
     created, updated, responded, resolved, closed = (
         fields[name].to_representation
@@ -327,33 +334,42 @@ def incident_row(serializer, generic):
                 (caller, assignee, category, subcategory, parent) = values_of(incident)
             clocks = slas.get_attribute(incident)
             return {
-                "id": None if pk is None else id_(pk),
-                "number": as_text(number),
-                "title": as_text(title),
-                "description": as_text(description),
+                "id": pk if plain_id and type(pk) is int else None if pk is None else id_(pk),
+                "number": number if type(number) is str else as_text(number),
+                "title": title if type(title) is str else as_text(title),
+                "description": description if type(description) is str else as_text(description),
                 "caller": caller_id,
                 "caller_detail": None if caller is None else caller_detail(caller),
-                "channel": choice_value(channel_value, *channel),
+                "channel": channel_text(channel_value, channel_value) if type(channel_value) is str
+                else choice_value(channel_value, *channel),
                 "category": None if category is None else category.slug,
                 "subcategory": None if subcategory is None else subcategory.slug,
                 "service": service_id,
                 "configuration_item": ci_id,
-                "impact": choice_value(impact_value, *impact),
-                "urgency": choice_value(urgency_value, *urgency),
-                "priority": as_int(priority),
-                "priority_override": flag(priority_override),
-                "priority_override_reason": as_text(override_reason),
-                "state": choice_value(state_value, *state),
-                "on_hold_reason": choice_value(on_hold_value, *on_hold),
+                "impact": impact_number(impact_value, impact_value) if type(impact_value) is int
+                else choice_value(impact_value, *impact),
+                "urgency": urgency_number(urgency_value, urgency_value) if type(urgency_value) is int
+                else choice_value(urgency_value, *urgency),
+                "priority": priority if type(priority) is int else as_int(priority),
+                "priority_override": priority_override if type(priority_override) is bool
+                else flag(priority_override),
+                "priority_override_reason": override_reason if type(override_reason) is str
+                else as_text(override_reason),
+                "state": state_text(state_value, state_value) if type(state_value) is str
+                else choice_value(state_value, *state),
+                "on_hold_reason": on_hold_text(on_hold_value, on_hold_value) if type(on_hold_value) is str
+                else choice_value(on_hold_value, *on_hold),
                 "assignment_group": group_id,
                 "assigned_to": assignee_id,
                 "assigned_to_detail": None if assignee is None else assigned_detail(assignee),
-                "resolution_code": choice_value(resolution_value, *resolution),
-                "resolution_notes": as_text(resolution_notes),
-                "is_major": flag(is_major),
-                "service_down": flag(service_down),
+                "resolution_code": resolution_text(resolution_value, resolution_value)
+                if type(resolution_value) is str else choice_value(resolution_value, *resolution),
+                "resolution_notes": resolution_notes if type(resolution_notes) is str
+                else as_text(resolution_notes),
+                "is_major": is_major if type(is_major) is bool else flag(is_major),
+                "service_down": service_down if type(service_down) is bool else flag(service_down),
                 "parent": None if parent is None else parent.number,
-                "reopen_count": as_int(reopen_count),
+                "reopen_count": reopen_count if type(reopen_count) is int else as_int(reopen_count),
                 "created_at": None if created_at is None else text_of(created_at) or iso(created_at, created),
                 "updated_at": None if updated_at is None else text_of(updated_at) or iso(updated_at, updated),
                 "first_responded_at": None if responded_at is None
@@ -361,12 +377,12 @@ def incident_row(serializer, generic):
                 "resolved_at": None if resolved_at is None
                 else text_of(resolved_at) or iso(resolved_at, resolved),
                 "closed_at": None if closed_at is None else text_of(closed_at) or iso(closed_at, closed),
-                "version": as_int(version),
+                "version": version if type(version) is int else as_int(version),
                 # Most incidents of a list have no clock: [] is what the list serializer answers.
                 "slas": None if clocks is None else [] if type(clocks) is list and not clocks
                 else slas.to_representation(clocks),
                 "url": url(pk),
-                "is_security": flag(security),
+                "is_security": security if type(security) is bool else flag(security),
                 "security": get_security(incident) if security or own_security else None,
             }
         except Exception:  # noqa: BLE001 - DRF's path answers (or raises) as it always did
