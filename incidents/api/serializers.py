@@ -18,8 +18,8 @@ from cmdb.models import ConfigurationItem
 from core.api.fields import (URL_PK_MARK, RecordUrlField, VisiblePrimaryKeyRelatedField, VisibleSlugRelatedField,
                              url_with_pk)
 from core.api.serializers import (TicketSerializer, VisibleRelationsSerializer, as_int, as_text, big_integer,
-                                  choice_value, choices_by_number, choices_by_text, fields_as_written,
-                                  iso_writer, lazy_generic)
+                                  choice_value, choices_by_number, choices_by_text, iso_writer,
+                                  lazy_generic)
 from core.models import Comment
 from incidents.choices import IncidentChannel, IncidentState, OnHoldReason, ResolutionCode
 from incidents import security
@@ -273,8 +273,9 @@ def incident_row(serializer, generic):
     it was written for. Any error on the way replays the row through `generic` (the compiled
     plan, which replays DRF's path field by field), so errors and defaults stay DRF's.
     incidents/tests/test_api_representation.py holds it equal to DRF's own to_representation."""
-    fields = serializer.row_fields(bound=("caller_detail", "assigned_to_detail", "slas"))
-    if not fields_as_written(serializer, INCIDENT_ROW_FIELDS, fields):
+    fields = serializer.row_fields_as_written(INCIDENT_ROW_FIELDS,
+                                              bound=("caller_detail", "assigned_to_detail", "slas"))
+    if fields is None:
         return None
     for name in ("category", "subcategory"):
         if fields[name].slug_field != "slug":

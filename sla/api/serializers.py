@@ -8,7 +8,7 @@ from core import memo
 from core.api.fields import VisiblePrimaryKeyRelatedField
 from core.api.schema import HourMinuteField
 from core.api.serializers import (VisibleRelationsSerializer, as_int, as_text, big_integer, choice_value,
-                                  fields_as_written, iso_writer, lazy_generic)
+                                  iso_writer, lazy_generic)
 from sla import calendars
 from sla.calendars import calendar_value
 from sla.choices import ClockKind, EventKind, ExceptionKind, Weekday
@@ -140,8 +140,8 @@ def clock_row(serializer, generic):
     """SLAClockSerializer's representation of one clock written out field by field, as
     incidents.api.serializers.incident_row is for an incident (a list of 25 incidents shows 50
     clocks); None when the fields are not these. An error replays the row through `generic`."""
-    fields = serializer.row_fields()
-    if not fields_as_written(serializer, CLOCK_ROW_FIELDS, fields):
+    fields = serializer.row_fields_as_written(CLOCK_ROW_FIELDS)
+    if fields is None:
         return None
     id_ = big_integer(fields["id"])
     kind, state = ((fields[name].choice_strings_to_values, fields[name].to_representation) for name in ("kind", "state"))
