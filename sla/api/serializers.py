@@ -149,11 +149,14 @@ def clock_row(serializer, generic):
         fields[name].to_representation for name in ("started_at", "due_at", "paused_at", "breached_at", "stopped_at"))
     elapsed = serializer.get_elapsed_business_seconds
     iso = iso_writer(serializer, timezone.get_current_timezone())  # the response's (see incident_row)
+    text_of = iso.texts.get  # an instant's text made already: one C call
 
     def row(clock):
         try:
             definition = clock.definition
             pk = clock.id
+            started_at, due_at, paused_at, breached_at, stopped_at = (
+                clock.started_at, clock.due_at, clock.paused_at, clock.breached_at, clock.stopped_at)
             return {
                 "id": None if pk is None else id_(pk),
                 "definition": clock.definition_id,
@@ -163,11 +166,12 @@ def clock_row(serializer, generic):
                 "state": choice_value(clock.state, *state),
                 "priority": as_int(clock.priority),
                 "target_minutes": as_int(clock.target_minutes),
-                "started_at": iso(clock.started_at, started),
-                "due_at": iso(clock.due_at, due),
-                "paused_at": iso(clock.paused_at, paused),
-                "breached_at": iso(clock.breached_at, breached),
-                "stopped_at": iso(clock.stopped_at, stopped),
+                "started_at": None if started_at is None else text_of(started_at) or iso(started_at, started),
+                "due_at": None if due_at is None else text_of(due_at) or iso(due_at, due),
+                "paused_at": None if paused_at is None else text_of(paused_at) or iso(paused_at, paused),
+                "breached_at": None if breached_at is None
+                else text_of(breached_at) or iso(breached_at, breached),
+                "stopped_at": None if stopped_at is None else text_of(stopped_at) or iso(stopped_at, stopped),
                 "elapsed_business_seconds": elapsed(clock),
             }
         except Exception:  # noqa: BLE001 - DRF's path answers (or raises) as it always did
