@@ -12,6 +12,7 @@ deferred, as `only()` gives.
 from django.db import DEFAULT_DB_ALIAS, connection, models
 from django.db.models import Model, signals
 from django.db.models.base import ModelState
+from django.db.models.fields.mixins import FieldCacheMixin
 from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
 from django.db.models.query_utils import DeferredAttribute
 
@@ -111,19 +112,59 @@ class RowsWith:
             pk, rest = columns.fields[0], columns.fields[1:]
             if pk is not target._meta.pk or not all(isinstance(f, _TEXT) for f in rest) or columns.converters:
                 raise ValueError(f"{name}: written for a primary key and text columns")
+            if type(field).set_cached_value is not FieldCacheMixin.set_cached_value:
+                raise ValueError(f"{name}: read() caches the related row as FieldCacheMixin does")
             values = ", ".join(f"{inner}.{quote(f.column)}::text" for f in rest)
             subqueries.append(f"(SELECT ARRAY[{values}] FROM {quote(target._meta.db_table)} {inner} "
                               f"WHERE {inner}.{quote(pk.column)} = {alias}.{quote(field.column)})")
             self.relations.append((field, columns))
+        # For read(): (cache name, the key's index in the row, the related model, its load) of
+        # each relation, where the instances are built directly from values the row holds as they
+        # are (no converters), else None.
+        self.direct_relations = None
+        if self.columns.direct and not self.columns.converters and all(
+                field.attname in self.columns.attnames for field, _columns in self.relations):
+            self.direct_relations = [(field.cache_name, self.columns.attnames.index(field.attname),
+                                      columns.model, columns.load) for field, columns in self.relations]
         where = f"{alias}.{quote(model._meta.get_field(key).column)} = {'ANY(%s)' if many else '%s'}"
         self.sql = (f"SELECT {', '.join([self.columns.sql, *subqueries])} "
                     f"FROM {quote(model._meta.db_table)} {alias} WHERE {where}")
 
     def read(self, param):
         """The instances of the rows whose key is `param` (a list of keys with `many`)."""
-        split = len(self.columns)
+        columns, relations = self.columns, self.direct_relations
+        split = len(columns)
+        if relations is None:
+            return self._read(fetch(self.sql, [param]), split)
+        # Columns.load's direct instance written out, and each relation's key read from the row
+        # (a column without converters: the value load puts in __dict__), cached as
+        # set_cached_value caches it: ~1,500 of a list page's ~14,500 Python lines were here and
+        # in load (issue 12, ninth round).
+        model, new, attnames = columns.model, columns.model.__new__, columns.attnames
         found, loaded = [], {}
         for row in fetch(self.sql, [param]):
+            instance = new(model)
+            state = ModelState()
+            state.adding, state.db, state.fields_cache = False, DEFAULT_DB_ALIAS, {}
+            values = instance.__dict__
+            values["_state"] = state
+            values.update(zip(attnames, row))  # the first `split` values
+            cache = state.fields_cache
+            for (name, at, related_model, load), texts in zip(relations, row[split:]):
+                key = row[at]
+                if key is None or texts is None:
+                    cache[name] = None
+                    continue
+                related = loaded.get((related_model, key))
+                if related is None:
+                    related = loaded[related_model, key] = load([key, *texts])
+                cache[name] = related
+            found.append(instance)
+        return found
+
+    def _read(self, rows, split):
+        found, loaded = [], {}
+        for row in rows:
             instance = self.columns.load(row[:split])
             for (field, columns), values in zip(self.relations, row[split:]):
                 key = getattr(instance, field.attname)

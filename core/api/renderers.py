@@ -9,11 +9,15 @@ plain values alone, checked first (~40 µs); any other answer, or an indented on
 media type, the browsable API), is DRF's own.
 """
 
+from itertools import compress
+
 import orjson
 from rest_framework.renderers import JSONRenderer as DRFJSONRenderer
 
 _SCALARS = frozenset({str, int, bool, type(None)})
 _STR_ONLY = frozenset({str})
+_CONTAINERS = frozenset({dict, list, tuple})
+_EXACT = _SCALARS | _CONTAINERS
 # DRF escapes these two (valid JSON, but line ends in JavaScript); orjson writes them as they are.
 _LINE_SEPARATOR, _PARAGRAPH_SEPARATOR = "\u2028".encode(), "\u2029".encode()
 
@@ -31,8 +35,13 @@ def _plain(value):
         items = value
     else:
         return type(value) in _SCALARS or isinstance(value, (str, int))
-    if _SCALARS.issuperset(map(type, items)):
+    kinds = set(map(type, items))
+    if _SCALARS.issuperset(kinds):
         return True
+    if _EXACT.issuperset(kinds):
+        # Only the containers are looked into, picked out in C: a row's 37 values were a Python
+        # step each (issue 12, ninth round: ~1,000 of a list's ~18,000 Python lines).
+        return all(map(_plain, compress(items, map(_CONTAINERS.__contains__, map(type, items)))))
     return all(_plain(item) for item in items if type(item) not in _SCALARS)
 
 

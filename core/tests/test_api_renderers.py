@@ -37,6 +37,11 @@ CASES = [
     [datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=datetime.UTC)], [datetime.date(2026, 1, 2)],
     [uuid.UUID(int=5)], [gettext_lazy("Incident")], {1: "int key"}, {"a": {2: 3}}, [Plain.A],
     ["\ud800"], [b"bytes"],
+    # Containers inside containers (only they are looked into, picked out by their types).
+    {"rows": [{"a": 1, "b": {"c": [1, "x", None]}, "d": []}, {"a": {"deep": [[{"e": 1.5}]]}}]},
+    {"rows": [{"a": 1}, {"b": ("t", {"u": Colour.RED})}]}, {"a": [1, ReturnDict({"b": [2]}, serializer=None)]},
+    {"a": {"b": {"c": datetime.date(2026, 1, 2)}}}, [[[], {}], ({"k": True},)], {"a": [{3: "int key"}]},
+    {"a": "x", "b": 1, "c": [decimal.Decimal("1")]}, [{"a": "b"}, "c", 1, Plain.A],
 ]
 
 

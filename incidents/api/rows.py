@@ -44,7 +44,8 @@ def _rows(by, param):
 def incidents_by_id(ids):
     """{id: incident} for the incidents of `ids` that exist, as the API shows them."""
     ids = list(ids)
-    return {incident.pk: incident for incident in _rows("id", ids)} if ids else {}
+    # `id`, the primary key, read as a column: `pk` is a property calling a method, per row.
+    return {incident.id: incident for incident in _rows("id", ids)} if ids else {}
 
 
 def incident_by_number(number):

@@ -1,7 +1,12 @@
 """The `incidents/` and `incidents/{id}/comments/` resources of API v1 (see /work/shared/API.md)."""
 
 import copy
+import inspect
+from operator import attrgetter, itemgetter
 
+from django.db.models.fields.related_descriptors import (ForeignKeyDeferredAttribute,
+                                                         ForwardManyToOneDescriptor)
+from django.db.models.query_utils import DeferredAttribute
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -13,7 +18,8 @@ from cmdb.models import ConfigurationItem
 from core.api.fields import (URL_PK_MARK, RecordUrlField, VisiblePrimaryKeyRelatedField, VisibleSlugRelatedField,
                              url_with_pk)
 from core.api.serializers import (TicketSerializer, VisibleRelationsSerializer, as_int, as_text, big_integer,
-                                  choice_value, fields_as_written, iso_writer, lazy_generic)
+                                  choice_value, choices_by_number, choices_by_text, iso_writer,
+                                  lazy_generic)
 from core.models import Comment
 from incidents.choices import IncidentChannel, IncidentState, OnHoldReason, ResolutionCode
 from incidents import security
@@ -199,6 +205,51 @@ INCIDENT_ROW_FIELDS = (
 )
 
 
+# What incident_row reads of an incident: its columns (by attribute name) and its relations.
+ROW_ATTRIBUTES = ("id", "number", "title", "description", "caller_id", "channel", "service_id",
+                  "configuration_item_id", "impact", "urgency", "priority", "priority_override",
+                  "priority_override_reason", "state", "on_hold_reason", "assignment_group_id",
+                  "assigned_to_id", "resolution_code", "resolution_notes", "is_major", "service_down",
+                  "reopen_count", "created_at", "updated_at", "first_responded_at", "resolved_at", "closed_at",
+                  "version", "is_security")
+ROW_RELATIONS = ("caller", "assigned_to", "category", "subcategory", "parent")
+
+
+def _row_values():
+    """`values(incident)`: (ROW_ATTRIBUTES' values, ROW_RELATIONS' rows), as reading each attribute
+    answers. An Incident whose columns are in its __dict__ and whose relations are cached (a list's
+    rows, core.selects.RowsWith; the ORM's with select_related) is read by two C calls there,
+    where the descriptors were ten Python calls a row, ~250 a list page (issue 12, ninth round);
+    anything else (a deferred column, a relation not loaded, a subclass, a required relation
+    cached as None, which its descriptor refuses) by the attributes, as before."""
+    by_attributes, related_by_attributes = attrgetter(*ROW_ATTRIBUTES), attrgetter(*ROW_RELATIONS)
+    fields = [Incident._meta.get_field(name) for name in ROW_RELATIONS]
+    column_types = (DeferredAttribute, ForeignKeyDeferredAttribute)
+    plain = (all(type(inspect.getattr_static(Incident, name)) in column_types for name in ROW_ATTRIBUTES)
+             and all(type(inspect.getattr_static(Incident, field.name)) is ForwardManyToOneDescriptor
+                     and field.cache_name == field.name for field in fields))
+    if not plain:
+        return lambda incident: (by_attributes(incident), related_by_attributes(incident))
+    columns, cached = itemgetter(*ROW_ATTRIBUTES), itemgetter(*ROW_RELATIONS)
+    required = [i for i, field in enumerate(fields) if not field.null]
+
+    def values(incident):
+        if type(incident) is Incident:
+            try:
+                related = cached(incident._state.fields_cache)
+                own = columns(incident.__dict__)
+            except KeyError:
+                pass
+            else:
+                if not required or None not in [related[i] for i in required]:
+                    return own, related
+        return by_attributes(incident), related_by_attributes(incident)
+    return values
+
+
+_ROW_VALUES = _row_values()
+
+
 def once_per_user(nested):
     """`nested.to_representation` (a user's brief form) made once per user instance for the rows
     this serializer writes (one response's: a list's rows share their users' instances,
@@ -222,8 +273,9 @@ def incident_row(serializer, generic):
     it was written for. Any error on the way replays the row through `generic` (the compiled
     plan, which replays DRF's path field by field), so errors and defaults stay DRF's.
     incidents/tests/test_api_representation.py holds it equal to DRF's own to_representation."""
-    fields = serializer.row_fields(bound=("caller_detail", "assigned_to_detail", "slas"))
-    if not fields_as_written(serializer, INCIDENT_ROW_FIELDS, fields):
+    fields = serializer.row_fields_as_written(INCIDENT_ROW_FIELDS,
+                                              bound=("caller_detail", "assigned_to_detail", "slas"))
+    if fields is None:
         return None
     for name in ("category", "subcategory"):
         if fields[name].slug_field != "slug":
@@ -234,6 +286,12 @@ def incident_row(serializer, generic):
     channel, impact, urgency, state, on_hold, resolution = (
         (fields[name].choice_strings_to_values, fields[name].to_representation)
         for name in ("channel", "impact", "urgency", "state", "on_hold_reason", "resolution_code"))
+    # The plain values a row holds answered in the row itself, without a call: a choice's text
+    # or number by one C look-up; other values (None, an enum member...) by the functions.
+    channel_text, state_text, on_hold_text, resolution_text = (
+        choices_by_text(fields[name]) for name in ("channel", "state", "on_hold_reason", "resolution_code"))
+    impact_number, urgency_number = (choices_by_number(fields[name]) for name in ("impact", "urgency"))
+    plain_id = id_ is as_int
     boolean = fields["is_major"].to_representation  # every BooleanField's is the same
     created, updated, responded, resolved, closed = (
         fields[name].to_representation
@@ -264,55 +322,68 @@ def incident_row(serializer, generic):
             return url_with_pk(viewname, pk)
         return f"{parts[0]}{pk}{parts[1]}"
 
+    values_of = _ROW_VALUES
+    # Each instant's text once per response (iso_writer): a text already made is one C call away.
+    text_of = iso.texts.get
+
     def row(incident):
         try:
-            caller = incident.caller
-            assignee = incident.assigned_to
-            category = incident.category
-            subcategory = incident.subcategory
-            parent = incident.parent
+            (pk, number, title, description, caller_id, channel_value, service_id, ci_id, impact_value,
+             urgency_value, priority, priority_override, override_reason, state_value, on_hold_value,
+             group_id, assignee_id, resolution_value, resolution_notes, is_major, service_down, reopen_count,
+             created_at, updated_at, responded_at, resolved_at, closed_at, version, security), \
+                (caller, assignee, category, subcategory, parent) = values_of(incident)
             clocks = slas.get_attribute(incident)
-            pk = incident.id
-            security = incident.is_security
             return {
-                "id": None if pk is None else id_(pk),
-                "number": as_text(incident.number),
-                "title": as_text(incident.title),
-                "description": as_text(incident.description),
-                "caller": incident.caller_id,
+                "id": pk if plain_id and type(pk) is int else None if pk is None else id_(pk),
+                "number": number if type(number) is str else as_text(number),
+                "title": title if type(title) is str else as_text(title),
+                "description": description if type(description) is str else as_text(description),
+                "caller": caller_id,
                 "caller_detail": None if caller is None else caller_detail(caller),
-                "channel": choice_value(incident.channel, *channel),
+                "channel": channel_text(channel_value, channel_value) if type(channel_value) is str
+                else choice_value(channel_value, *channel),
                 "category": None if category is None else category.slug,
                 "subcategory": None if subcategory is None else subcategory.slug,
-                "service": incident.service_id,
-                "configuration_item": incident.configuration_item_id,
-                "impact": choice_value(incident.impact, *impact),
-                "urgency": choice_value(incident.urgency, *urgency),
-                "priority": as_int(incident.priority),
-                "priority_override": flag(incident.priority_override),
-                "priority_override_reason": as_text(incident.priority_override_reason),
-                "state": choice_value(incident.state, *state),
-                "on_hold_reason": choice_value(incident.on_hold_reason, *on_hold),
-                "assignment_group": incident.assignment_group_id,
-                "assigned_to": incident.assigned_to_id,
+                "service": service_id,
+                "configuration_item": ci_id,
+                "impact": impact_number(impact_value, impact_value) if type(impact_value) is int
+                else choice_value(impact_value, *impact),
+                "urgency": urgency_number(urgency_value, urgency_value) if type(urgency_value) is int
+                else choice_value(urgency_value, *urgency),
+                "priority": priority if type(priority) is int else as_int(priority),
+                "priority_override": priority_override if type(priority_override) is bool
+                else flag(priority_override),
+                "priority_override_reason": override_reason if type(override_reason) is str
+                else as_text(override_reason),
+                "state": state_text(state_value, state_value) if type(state_value) is str
+                else choice_value(state_value, *state),
+                "on_hold_reason": on_hold_text(on_hold_value, on_hold_value) if type(on_hold_value) is str
+                else choice_value(on_hold_value, *on_hold),
+                "assignment_group": group_id,
+                "assigned_to": assignee_id,
                 "assigned_to_detail": None if assignee is None else assigned_detail(assignee),
-                "resolution_code": choice_value(incident.resolution_code, *resolution),
-                "resolution_notes": as_text(incident.resolution_notes),
-                "is_major": flag(incident.is_major),
-                "service_down": flag(incident.service_down),
+                "resolution_code": resolution_text(resolution_value, resolution_value)
+                if type(resolution_value) is str else choice_value(resolution_value, *resolution),
+                "resolution_notes": resolution_notes if type(resolution_notes) is str
+                else as_text(resolution_notes),
+                "is_major": is_major if type(is_major) is bool else flag(is_major),
+                "service_down": service_down if type(service_down) is bool else flag(service_down),
                 "parent": None if parent is None else parent.number,
-                "reopen_count": as_int(incident.reopen_count),
-                "created_at": iso(incident.created_at, created),
-                "updated_at": iso(incident.updated_at, updated),
-                "first_responded_at": iso(incident.first_responded_at, responded),
-                "resolved_at": iso(incident.resolved_at, resolved),
-                "closed_at": iso(incident.closed_at, closed),
-                "version": as_int(incident.version),
+                "reopen_count": reopen_count if type(reopen_count) is int else as_int(reopen_count),
+                "created_at": None if created_at is None else text_of(created_at) or iso(created_at, created),
+                "updated_at": None if updated_at is None else text_of(updated_at) or iso(updated_at, updated),
+                "first_responded_at": None if responded_at is None
+                else text_of(responded_at) or iso(responded_at, responded),
+                "resolved_at": None if resolved_at is None
+                else text_of(resolved_at) or iso(resolved_at, resolved),
+                "closed_at": None if closed_at is None else text_of(closed_at) or iso(closed_at, closed),
+                "version": version if type(version) is int else as_int(version),
                 # Most incidents of a list have no clock: [] is what the list serializer answers.
                 "slas": None if clocks is None else [] if type(clocks) is list and not clocks
                 else slas.to_representation(clocks),
                 "url": url(pk),
-                "is_security": flag(security),
+                "is_security": security if type(security) is bool else flag(security),
                 "security": get_security(incident) if security or own_security else None,
             }
         except Exception:  # noqa: BLE001 - DRF's path answers (or raises) as it always did

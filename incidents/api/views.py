@@ -1,5 +1,7 @@
 """API v1 incidents: the core TicketViewSet with incident services behind it."""
 
+from functools import partial
+
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -154,9 +156,10 @@ class IncidentViewSet(TicketViewSet):
             elif backend not in (FilterBackend, SearchFilter):
                 return None  # a backend this was not written for
         key = ("incidents.api.list", roles.role_names(user), ordering)
+        probe = partial(stand_in, user)  # made only if the statement is compiled
         if filters is None:
-            return WrittenIds(key, self._list_ids, user, stand_in(user))
-        return WrittenIds((*key, filters.shape), self._list_ids, user, stand_in(user),
+            return WrittenIds(key, self._list_ids, user, probe)
+        return WrittenIds((*key, filters.shape), self._list_ids, user, probe,
                           template=lambda probe: self._written_filtered_ids(probe, filters),
                           values=filters.values, checks=filters.checks)
 

@@ -9,6 +9,8 @@ version (LISTED_CALENDAR_VERSION), by which a running clock's count finds the ca
 process built without asking the shared cache whether its copy of the row is current.
 """
 
+from operator import attrgetter
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
@@ -56,8 +58,11 @@ def attach_listed_clocks(tickets, columns=LISTED_CLOCK_COLUMNS):
     if not tickets:
         return
     sql, clock_columns, definition_columns = _statement(tuple(columns))
-    content_type = ContentType.objects.get_for_model(type(tickets[0]))
-    by_ticket = {ticket.pk: [] for ticket in tickets}
+    model = type(tickets[0])
+    content_type = ContentType.objects.get_for_model(model)
+    # The primary key read as the column it is: `pk` is a property calling a method, twice a ticket.
+    pk_of = attrgetter(model._meta.pk.attname)
+    by_ticket = {pk_of(ticket): [] for ticket in tickets}
     split = len(clock_columns)
     set_definition = SLAClock._meta.get_field("definition").set_cached_value
     definitions = {}
@@ -70,4 +75,4 @@ def attach_listed_clocks(tickets, columns=LISTED_CLOCK_COLUMNS):
         set_definition(clock, definition)
         by_ticket[clock.object_id].append(clock)
     for ticket in tickets:
-        setattr(ticket, LISTED_CLOCKS, by_ticket[ticket.pk])
+        setattr(ticket, LISTED_CLOCKS, by_ticket[pk_of(ticket)])

@@ -8,7 +8,7 @@ from core import memo
 from core.api.fields import VisiblePrimaryKeyRelatedField
 from core.api.schema import HourMinuteField
 from core.api.serializers import (VisibleRelationsSerializer, as_int, as_text, big_integer, choice_value,
-                                  fields_as_written, iso_writer, lazy_generic)
+                                  iso_writer, lazy_generic)
 from sla import calendars
 from sla.calendars import calendar_value
 from sla.choices import ClockKind, EventKind, ExceptionKind, Weekday
@@ -140,8 +140,8 @@ def clock_row(serializer, generic):
     """SLAClockSerializer's representation of one clock written out field by field, as
     incidents.api.serializers.incident_row is for an incident (a list of 25 incidents shows 50
     clocks); None when the fields are not these. An error replays the row through `generic`."""
-    fields = serializer.row_fields()
-    if not fields_as_written(serializer, CLOCK_ROW_FIELDS, fields):
+    fields = serializer.row_fields_as_written(CLOCK_ROW_FIELDS)
+    if fields is None:
         return None
     id_ = big_integer(fields["id"])
     kind, state = ((fields[name].choice_strings_to_values, fields[name].to_representation) for name in ("kind", "state"))
@@ -149,11 +149,14 @@ def clock_row(serializer, generic):
         fields[name].to_representation for name in ("started_at", "due_at", "paused_at", "breached_at", "stopped_at"))
     elapsed = serializer.get_elapsed_business_seconds
     iso = iso_writer(serializer, timezone.get_current_timezone())  # the response's (see incident_row)
+    text_of = iso.texts.get  # an instant's text made already: one C call
 
     def row(clock):
         try:
             definition = clock.definition
             pk = clock.id
+            started_at, due_at, paused_at, breached_at, stopped_at = (
+                clock.started_at, clock.due_at, clock.paused_at, clock.breached_at, clock.stopped_at)
             return {
                 "id": None if pk is None else id_(pk),
                 "definition": clock.definition_id,
@@ -163,11 +166,12 @@ def clock_row(serializer, generic):
                 "state": choice_value(clock.state, *state),
                 "priority": as_int(clock.priority),
                 "target_minutes": as_int(clock.target_minutes),
-                "started_at": iso(clock.started_at, started),
-                "due_at": iso(clock.due_at, due),
-                "paused_at": iso(clock.paused_at, paused),
-                "breached_at": iso(clock.breached_at, breached),
-                "stopped_at": iso(clock.stopped_at, stopped),
+                "started_at": None if started_at is None else text_of(started_at) or iso(started_at, started),
+                "due_at": None if due_at is None else text_of(due_at) or iso(due_at, due),
+                "paused_at": None if paused_at is None else text_of(paused_at) or iso(paused_at, paused),
+                "breached_at": None if breached_at is None
+                else text_of(breached_at) or iso(breached_at, breached),
+                "stopped_at": None if stopped_at is None else text_of(stopped_at) or iso(stopped_at, stopped),
                 "elapsed_business_seconds": elapsed(clock),
             }
         except Exception:  # noqa: BLE001 - DRF's path answers (or raises) as it always did
