@@ -29,6 +29,7 @@ binds the values.
   `DB_PREPARED_STATEMENTS=0` there, and every statement is sent as it is.
 """
 
+import datetime
 import re
 import weakref
 from collections import OrderedDict
@@ -68,6 +69,37 @@ def _numbered(sql):
     return _PLACEHOLDER.sub(number, sql), position
 
 
+def _instant(value):
+    """psycopg2's literal of an aware datetime (its adapter writes `'<isoformat>'::timestamptz`),
+    or None for any other value (a naive one, a subclass: left to the driver)."""
+    if type(value) is datetime.datetime and value.tzinfo is not None and value.utcoffset() is not None:
+        return f"'{value.isoformat()}'::timestamptz"
+    return None
+
+
+def _arguments(params):
+    """The EXECUTE's argument list, and the values left for the driver to bind.
+
+    An aware datetime is written into the list as its literal, the text psycopg2's adapter would
+    have put there (the ISO digits and signs need no quoting): that adapter takes ~4-5 µs a value,
+    and a create's outbox statement binds 20 instants, most of them the same `now` (issue 12,
+    ninth round: ~0.1 ms of a create). The same object is written once."""
+    placeholders, left, written = [], [], {}
+    for value in params:
+        if type(value) is datetime.datetime:
+            literal = written.get(id(value))
+            if literal is None:
+                literal = _instant(value)
+                if literal is not None:
+                    written[id(value)] = literal
+            if literal is not None:
+                placeholders.append(literal)
+                continue
+        placeholders.append("%s")
+        left.append(value)
+    return f" ({', '.join(placeholders)})", left
+
+
 def enabled(connection):
     # PREPARE and EXECUTE go in one execute() with parameters: psycopg2 binds them on the client;
     # psycopg 3 binds on the server and refuses two statements, so it gets the plain statement.
@@ -86,11 +118,11 @@ def execute(connection, cursor, sql, params):
     if registry is None:
         registry = _registries[raw] = _Registry()
     name = registry.names.get(sql)
-    arguments = f" ({', '.join(['%s'] * len(params))})"
+    arguments, bound = _arguments(params)
     if name is not None:
         registry.names.move_to_end(sql)
         try:
-            cursor.execute(f"EXECUTE {name}{arguments}", params)
+            cursor.execute(f"EXECUTE {name}{arguments}", bound)
         except Exception as error:
             if getattr(getattr(error, "__cause__", None), "pgcode", None) in _NOT_PREPARED:
                 registry.names.pop(sql, None)
@@ -107,5 +139,5 @@ def execute(connection, cursor, sql, params):
         evict = f"DEALLOCATE {old_name}; "
     registry.count += 1
     name = f"itsm_{registry.count}"
-    cursor.execute(f"{evict}PREPARE {name} AS {numbered}; EXECUTE {name}{arguments}", params)
+    cursor.execute(f"{evict}PREPARE {name} AS {numbered}; EXECUTE {name}{arguments}", bound)
     registry.names[sql] = name
