@@ -262,6 +262,10 @@ def business_seconds_between(calendar: Calendar, start: dt.datetime, end: dt.dat
     return int(total.total_seconds())
 
 
+def _none_ahead(start):
+    return NoWorkingTime(f"no working time within {MAX_DAYS} days of {start.isoformat()}")
+
+
 def add_business_seconds(calendar: Calendar, start: dt.datetime, seconds: int | float, pauses=()):
     """The instant at which `seconds` of business time have passed since `start` (UTC).
 
@@ -284,7 +288,7 @@ def add_business_seconds(calendar: Calendar, start: dt.datetime, seconds: int | 
         remaining -= length
     if pauses and _normalise_pauses(pauses)[-1][1] is None:
         return None
-    raise NoWorkingTime(f"no working time within {MAX_DAYS} days of {start.isoformat()}")
+    raise _none_ahead(start)
 
 
 def add_business_seconds_each(calendar: Calendar, start: dt.datetime, amounts) -> list:
@@ -304,7 +308,7 @@ def add_business_seconds_each(calendar: Calendar, start: dt.datetime, amounts) -
             if len(found) == len(wanted):
                 return found
         passed += length
-    raise NoWorkingTime(f"no working time within {MAX_DAYS} days of {start.isoformat()}")
+    raise _none_ahead(start)
 
 
 def add_business_minutes(calendar: Calendar, start: dt.datetime, minutes: int | float, pauses=()):
