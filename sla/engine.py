@@ -163,7 +163,8 @@ def schedule(clock, calendar, definition):
         pending = _pending(clock, definition)
         check = pending[0][1] if pending else None
         target, done = clock.target_minutes * 60, clock.elapsed_business_seconds
-        if clock.breached_at is None and pending and done < check < target and clock.segment_started_at is not None:
+        if (clock.breached_at is None and pending and done < check < target
+                and clock.segment_started_at is not None):
             # The next check (a warning) and the due instant, both from the running segment: one walk.
             clock.next_check_at, clock.due_at = add_business_seconds_each(
                 calendar, clock.segment_started_at, (check - done, target - done))

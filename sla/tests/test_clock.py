@@ -255,7 +255,7 @@ def test_fingerprint_changes_with_hours():
 
 @pytest.mark.parametrize("calendar", [
     Calendar.twenty_four_seven(),
-    Calendar(time_zone="Asia/Seoul", weekly=(((9 * 3600, 12 * 3600), (13 * 3600, 18 * 3600)),) * 5 + ((), ())),
+    Calendar.office(hours=((9, 0, 12, 0), (13, 0, 18, 0)), time_zone="Asia/Seoul"),
     Calendar(time_zone="America/New_York", weekly=(((0, 3 * 3600),),) * 7),  # across the DST changes
     Calendar(time_zone="Europe/Berlin", weekly=(((8 * 3600, 86400),),) * 4 + ((), (), ((3600, 7200),)),
              closed=frozenset({dt.date(2026, 12, 25)})),
