@@ -23,7 +23,9 @@ binds the values.
 - A statement that PostgreSQL no longer knows (something ran `DEALLOCATE ALL` or `DISCARD ALL`
   on the session) fails once, like any failed statement, and is prepared again next time.
 - The parameters' types are inferred by PostgreSQL from where they stand (the columns they are
-  inserted into), as they are for the plain statement; the values are still sent by the driver.
+  inserted into), as they are for the plain statement; the values are still bound on the client,
+  as psycopg2 writes them (aware instants and non-negative ints written out by `_arguments`, the
+  same text).
 - Behind a pooler that hands one client's statements to different server sessions (pgbouncer in
   transaction mode before 1.21) a session's prepared statements are not the client's: set
   `DB_PREPARED_STATEMENTS=0` there, and every statement is sent as it is.
