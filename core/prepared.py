@@ -23,12 +23,15 @@ binds the values.
 - A statement that PostgreSQL no longer knows (something ran `DEALLOCATE ALL` or `DISCARD ALL`
   on the session) fails once, like any failed statement, and is prepared again next time.
 - The parameters' types are inferred by PostgreSQL from where they stand (the columns they are
-  inserted into), as they are for the plain statement; the values are still sent by the driver.
+  inserted into), as they are for the plain statement; the values are still bound on the client,
+  as psycopg2 writes them (aware instants and non-negative ints written out by `_arguments`, the
+  same text).
 - Behind a pooler that hands one client's statements to different server sessions (pgbouncer in
   transaction mode before 1.21) a session's prepared statements are not the client's: set
   `DB_PREPARED_STATEMENTS=0` there, and every statement is sent as it is.
 """
 
+import datetime
 import re
 import weakref
 from collections import OrderedDict
@@ -68,6 +71,42 @@ def _numbered(sql):
     return _PLACEHOLDER.sub(number, sql), position
 
 
+def _instant(value):
+    """psycopg2's literal of an aware datetime (its adapter writes `'<isoformat>'::timestamptz`),
+    or None for any other value (a naive one, a subclass: left to the driver)."""
+    if type(value) is datetime.datetime and value.tzinfo is not None and value.utcoffset() is not None:
+        return f"'{value.isoformat()}'::timestamptz"
+    return None
+
+
+def _arguments(params):
+    """The EXECUTE's argument list, and the values left for the driver to bind.
+
+    An aware datetime and a non-negative int are written into the list as the text psycopg2's
+    adapters would have put there (ISO digits and signs, digits: nothing to quote), the same
+    bytes: its datetime adapter takes ~2.5 µs a value and its int adapter ~0.9 µs, and a create
+    binds 22 instants (the outbox statement's 20, most of them the same `now`) and 35 ints
+    (issue 12, ninth round). The same datetime object is written once."""
+    placeholders, left, written = [], [], {}
+    for value in params:
+        kind = type(value)
+        if kind is int and value >= 0:  # (psycopg2 writes a negative one with a space before it)
+            placeholders.append(str(value))
+            continue
+        if kind is datetime.datetime:
+            literal = written.get(id(value))
+            if literal is None:
+                literal = _instant(value)
+                if literal is not None:
+                    written[id(value)] = literal
+            if literal is not None:
+                placeholders.append(literal)
+                continue
+        placeholders.append("%s")
+        left.append(value)
+    return f" ({', '.join(placeholders)})", left
+
+
 def enabled(connection):
     # PREPARE and EXECUTE go in one execute() with parameters: psycopg2 binds them on the client;
     # psycopg 3 binds on the server and refuses two statements, so it gets the plain statement.
@@ -86,11 +125,11 @@ def execute(connection, cursor, sql, params):
     if registry is None:
         registry = _registries[raw] = _Registry()
     name = registry.names.get(sql)
-    arguments = f" ({', '.join(['%s'] * len(params))})"
+    arguments, bound = _arguments(params)
     if name is not None:
         registry.names.move_to_end(sql)
         try:
-            cursor.execute(f"EXECUTE {name}{arguments}", params)
+            cursor.execute(f"EXECUTE {name}{arguments}", bound)
         except Exception as error:
             if getattr(getattr(error, "__cause__", None), "pgcode", None) in _NOT_PREPARED:
                 registry.names.pop(sql, None)
@@ -107,5 +146,5 @@ def execute(connection, cursor, sql, params):
         evict = f"DEALLOCATE {old_name}; "
     registry.count += 1
     name = f"itsm_{registry.count}"
-    cursor.execute(f"{evict}PREPARE {name} AS {numbered}; EXECUTE {name}{arguments}", params)
+    cursor.execute(f"{evict}PREPARE {name} AS {numbered}; EXECUTE {name}{arguments}", bound)
     registry.names[sql] = name

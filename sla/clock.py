@@ -262,6 +262,10 @@ def business_seconds_between(calendar: Calendar, start: dt.datetime, end: dt.dat
     return int(total.total_seconds())
 
 
+def _none_ahead(start):
+    return NoWorkingTime(f"no working time within {MAX_DAYS} days of {start.isoformat()}")
+
+
 def add_business_seconds(calendar: Calendar, start: dt.datetime, seconds: int | float, pauses=()):
     """The instant at which `seconds` of business time have passed since `start` (UTC).
 
@@ -284,7 +288,27 @@ def add_business_seconds(calendar: Calendar, start: dt.datetime, seconds: int | 
         remaining -= length
     if pauses and _normalise_pauses(pauses)[-1][1] is None:
         return None
-    raise NoWorkingTime(f"no working time within {MAX_DAYS} days of {start.isoformat()}")
+    raise _none_ahead(start)
+
+
+def add_business_seconds_each(calendar: Calendar, start: dt.datetime, amounts) -> list:
+    """add_business_seconds(calendar, start, s) for each s of `amounts` (ascending, each > 0),
+    in one walk of the spans: the same instants, as the time already passed is the same sum of
+    whole spans either way (timedelta arithmetic is exact). Issue 12, ninth round: a clock's
+    due instant and its next check (a warning's) were two walks from the same start."""
+    wanted = [dt.timedelta(seconds=s) for s in amounts]
+    if not wanted or wanted[0] <= dt.timedelta(0) or wanted != sorted(wanted):
+        raise ValueError("amounts must be positive and ascending")
+    start = _as_utc(start)
+    found, passed = [], dt.timedelta(0)
+    for span_from, span_to in working_spans(calendar, start):
+        length = span_to - span_from
+        while wanted[len(found)] - passed <= length:
+            found.append(span_from + (wanted[len(found)] - passed))
+            if len(found) == len(wanted):
+                return found
+        passed += length
+    raise _none_ahead(start)
 
 
 def add_business_minutes(calendar: Calendar, start: dt.datetime, minutes: int | float, pauses=()):

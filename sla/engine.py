@@ -33,7 +33,8 @@ from sla.choices import (
     ReopenPolicy,
     StopAt,
 )
-from sla.clock import NoWorkingTime, add_business_seconds, business_seconds_between
+from sla.clock import (NoWorkingTime, add_business_seconds, add_business_seconds_each,
+                       business_seconds_between)
 from sla.conditions import MATCH_FIELDS, matches, pause_matches
 from sla.history import business_minutes, minutes as wall_minutes
 from sla.models import ClockEvent, EscalationRule, EscalationRun, SLAClock, SLADefinition
@@ -159,10 +160,18 @@ def schedule(clock, calendar, definition):
         clock.next_check_at = None
         return
     try:
-        if clock.breached_at is None:
-            clock.due_at = instant_at(clock, calendar, clock.target_minutes * 60)
         pending = _pending(clock, definition)
-        clock.next_check_at = instant_at(clock, calendar, pending[0][1]) if pending else None
+        check = pending[0][1] if pending else None
+        target, done = clock.target_minutes * 60, clock.elapsed_business_seconds
+        if (clock.breached_at is None and pending and done < check < target
+                and clock.segment_started_at is not None):
+            # The next check (a warning) and the due instant, both from the running segment: one walk.
+            clock.next_check_at, clock.due_at = add_business_seconds_each(
+                calendar, clock.segment_started_at, (check - done, target - done))
+        else:
+            if clock.breached_at is None:
+                clock.due_at = instant_at(clock, calendar, target)
+            clock.next_check_at = instant_at(clock, calendar, check) if pending else None
     except NoWorkingTime:
         log.warning("SLA clock %s: its calendar has no working time ahead", clock.pk)
         clock.due_at = clock.due_at if clock.breached_at else None

@@ -138,3 +138,32 @@ def test_the_written_look_ups_by_key_are_prepared_once_and_read_the_same_rows(dj
     assert [u.username for u in again] == ["prep1"]
     assert [q["sql"].split(" ", 2)[:2] for q in ctx.captured_queries] == [["PREPARE", "itsm_1"], ["EXECUTE", "itsm_1"]]
     assert rows_by_id(django_user_model, []) == []  # no statement for no keys, prepared or not
+
+
+def test_instants_and_ints_are_written_as_the_drivers_own_literals_and_read_back_the_same():
+    import datetime as dt
+    import zoneinfo
+
+    from psycopg2.extensions import adapt
+
+    utc = dt.timezone.utc
+    instants = [dt.datetime(2026, 12, 4, 13, 42, 12, 714035, tzinfo=utc), dt.datetime(2026, 1, 1, tzinfo=utc),
+                dt.datetime.max.replace(tzinfo=utc), dt.datetime(1, 1, 1, tzinfo=utc),
+                dt.datetime(2026, 3, 29, 2, 30, tzinfo=zoneinfo.ZoneInfo("Europe/Berlin")),
+                dt.datetime(2026, 1, 1, 1, 2, 3, 4, tzinfo=dt.timezone(dt.timedelta(hours=5, minutes=30)))]
+    for instant in instants:
+        assert prepared._instant(instant) == adapt(instant).getquoted().decode()
+    naive = dt.datetime(2026, 1, 1)
+    assert prepared._instant(naive) is None  # left to the driver ('…'::timestamp)
+    now = instants[0]
+    arguments, bound = prepared._arguments([now, 7, naive, now, -2, True, "x"])
+    assert arguments == f" ({prepared._instant(now)}, 7, %s, {prepared._instant(now)}, %s, %s, %s)"
+    assert bound == [naive, -2, True, "x"]
+    with connection.cursor() as cursor:  # the same text as the driver's own binding
+        values = [now, 0, 7, 2 ** 70, -2, True, naive, "x", None, instants[4]]
+        arguments, bound = prepared._arguments(values)
+        assert cursor.cursor.mogrify("EXECUTE x" + arguments, bound) == cursor.cursor.mogrify(
+            "EXECUTE x (" + ", ".join(["%s"] * len(values)) + ")", values)
+    sql = "SELECT %s::timestamptz, %s::int, %s::timestamp, %s::timestamptz = %s::timestamptz"
+    for _ in range(2):  # prepared, then executed
+        assert run(sql, (now, 7, naive, now, instants[4])) == [(now, 7, naive, False)]

@@ -10,6 +10,7 @@ from sla.clock import (
     NoWorkingTime,
     add_business_minutes,
     add_business_seconds,
+    add_business_seconds_each,
     business_seconds_between,
     is_working_time,
     next_working_instant,
@@ -250,3 +251,27 @@ def test_calendar_that_never_works_raises():
 def test_fingerprint_changes_with_hours():
     assert KR_OFFICE.fingerprint != KR_LUNCH.fingerprint
     assert KR_OFFICE.fingerprint == Calendar.office(time_zone="Asia/Seoul", country="KR", language="ko").fingerprint
+
+
+@pytest.mark.parametrize("calendar", [
+    Calendar.twenty_four_seven(),
+    Calendar.office(hours=((9, 0, 12, 0), (13, 0, 18, 0)), time_zone="Asia/Seoul"),
+    Calendar(time_zone="America/New_York", weekly=(((0, 3 * 3600),),) * 7),  # across the DST changes
+    Calendar(time_zone="Europe/Berlin", weekly=(((8 * 3600, 86400),),) * 4 + ((), (), ((3600, 7200),)),
+             closed=frozenset({dt.date(2026, 12, 25)})),
+])
+def test_one_walk_for_several_amounts_gives_what_one_walk_each_gives(calendar):
+    import random
+
+    rng = random.Random(12)
+    for _ in range(400):
+        start = dt.datetime(2026, 1, 1, tzinfo=UTC) + dt.timedelta(
+            seconds=rng.randrange(366 * 86400), microseconds=rng.randrange(10 ** 6))
+        target = rng.choice([2, 60, 3600, 3 * 3600, 7 * 3600 + 1, 8 * 3600, 86400, 5 * 86400])
+        amounts = sorted({max(1, target * p // 100) for p in (10, 50, 75, 90)} | {target})
+        assert add_business_seconds_each(calendar, start, amounts) == [
+            add_business_seconds(calendar, start, amount) for amount in amounts]
+    with pytest.raises(ValueError):
+        add_business_seconds_each(calendar, start, (0, 60))
+    with pytest.raises(ValueError):
+        add_business_seconds_each(calendar, start, (120, 60))
