@@ -173,3 +173,37 @@ def test_a_first_page_keeps_one_plan_and_later_pages_are_planned_with_their_offs
     with connection.cursor() as cursor:
         cursor.execute("SELECT generic_plans FROM pg_prepared_statements WHERE name = %s", [name])
         assert cursor.fetchone()[0] >= 1
+
+
+def test_a_page_s_clocks_keep_one_plan(world, api_as):
+    """Issue 12, ninth round: the clocks of a list's tickets are read by a prepared statement whose
+    values the planner cannot see, so PostgreSQL keeps a generic plan instead of planning it
+    again for every page (its custom plans looked cheaper with the ticket ids in view)."""
+    from django.db import connection
+
+    from core import prepared
+
+    if not prepared.enabled(connection):
+        pytest.skip("statements are prepared with psycopg2 only")
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    from incidents.models import Incident
+    from sla.models import SLAClock
+    from sla.tests.factories import make_calendar, make_definition
+
+    definition, now = make_definition(calendar=make_calendar()), timezone.now()
+    incidents = ContentType.objects.get_for_model(Incident)
+    SLAClock.objects.bulk_create(
+        SLAClock(content_type=incidents, object_id=10_000 + n, definition=definition, kind="response",
+                 target_minutes=60, started_at=now) for n in range(300))
+    with connection.cursor() as cursor:  # statistics as a desk's: the ticket ids' look-up looks cheap
+        cursor.execute("ANALYZE sla_slaclock")
+    client = api_as(world["agent"])
+    pages = [client.get(LIST, {"page_size": 3}).json()["results"] for _ in range(7)]
+    assert all(page == pages[0] for page in pages) and pages[0]
+    names = prepared._registries[connection.connection].names
+    name = [name for sql, name in names.items() if '"sla_slaclock" c' in sql][-1]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT generic_plans FROM pg_prepared_statements WHERE name = %s", [name])
+        assert cursor.fetchone()[0] >= 1
