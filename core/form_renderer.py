@@ -203,33 +203,40 @@ def _option_parts(choices):
 
 
 _GETTEXT_LAZY = type(gettext_lazy("Any"))
-_STATIC: dict = {}  # (language, (value, label or its id) per option) -> (labels, option parts)
+_STATIC: dict = {}  # (build, language, (value, label or its id) per option) -> (labels, option parts)
 _STATIC_MAX = 512
 
 
 def _static_options(field, choices):
-    """_option_parts of a fixed list whose labels are plain text or gettext_lazy's (impact,
-    urgency, the state menu's actions), kept per process under the language and the options.
-    A lazy label is known by its identity: the entry holds the labels, so no other object can take
-    their ids while it is kept. None for a model's rows or any other label."""
+    """_option_parts of a fixed list (impact, urgency, the state menu's actions); None for a
+    model's rows or a label that is neither plain text nor a gettext_lazy."""
     if hasattr(field, "queryset"):
         return None
-    shape, labels = [get_language()], []
-    for option_value, option_label in choices:
-        kind = type(option_label)
+    return kept_static_options(choices, _option_parts, choices)
+
+
+def kept_static_options(choices, build, argument):
+    """build(argument): the option markup of a fixed list whose labels are plain text or
+    gettext_lazy's, kept per process under `build`, the language and the options (the record
+    page's and the queue's fixed selects: `format_html` per option, each translating its lazy
+    label, was ~3,000 Python lines a queue page; issue 12, ninth round). A lazy label is known by
+    its identity: the entry holds the labels, so no other object can take their ids while it is
+    kept. None for any other label."""
+    shape, labels = [build, get_language()], []
+    for value, label in choices:
+        key = "" if value is None else str(getattr(value, "value", value))
+        kind = type(label)
         if kind is str:
-            shape.append((option_value, option_label))
+            shape.append((key, label))
         elif kind is _GETTEXT_LAZY:
-            shape.append((option_value, id(option_label)))
-            labels.append(option_label)
+            shape.append((key, id(label)))
+            labels.append(label)
         else:
-            return None
-        if type(option_value) not in (str, int, type(None)):
             return None
     shape = tuple(shape)
     kept = _STATIC.get(shape)
     if kept is None:
         if len(_STATIC) >= _STATIC_MAX:
             _STATIC.clear()
-        kept = _STATIC[shape] = (labels, _option_parts(choices))
+        kept = _STATIC[shape] = (labels, build(argument))
     return kept[1]

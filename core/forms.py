@@ -74,16 +74,19 @@ _CHOICE_WIDGET_COPY = ChoiceWidget.__deepcopy__
 _SHARED = (str, int, float, bool, type(None))
 
 
-_PLAIN: dict = {}
+_PLAIN: dict = {}  # (class, whether its own __deepcopy__ is allowed) -> plain
 
 
-def _plain(cls):
-    """Whether copy.copy of an instance is object.__new__ and its __dict__ (no hook of its own)."""
-    plain = _PLAIN.get(cls)
+def _plain(cls, *, own_deepcopy=False):
+    """Whether copy.copy of an instance is object.__new__ and its __dict__ (no hook of its own;
+    `own_deepcopy`: but for the class's own __deepcopy__, the field's or widget's, written out
+    here)."""
+    plain = _PLAIN.get((cls, own_deepcopy))
     if plain is None:
-        plain = _PLAIN[cls] = (
+        plain = _PLAIN[cls, own_deepcopy] = (
             cls.__reduce_ex__ is object.__reduce_ex__ and cls.__reduce__ is object.__reduce__
-            and getattr(cls, "__copy__", None) is None and getattr(cls, "__deepcopy__", None) is None
+            and getattr(cls, "__copy__", None) is None
+            and (own_deepcopy or getattr(cls, "__deepcopy__", None) is None)
             and cls.__getstate__ is object.__getstate__ and getattr(cls, "__setstate__", None) is None
             and cls.__new__ is object.__new__ and not hasattr(cls, "__slots__"))
     return plain
@@ -101,7 +104,7 @@ def _copy_widget(widget, memo):
         return memo[id(widget)]
     cls = type(widget)
     hook = cls.__deepcopy__
-    if hook is not _WIDGET_COPY and hook is not _CHOICE_WIDGET_COPY or not _plain_but_copy_hook(cls):
+    if hook is not _WIDGET_COPY and hook is not _CHOICE_WIDGET_COPY or not _plain(cls, own_deepcopy=True):
         return copy.deepcopy(widget, memo)
     obj = _shallow(widget)
     obj.attrs = widget.attrs.copy()
@@ -111,21 +114,6 @@ def _copy_widget(widget, memo):
                        else _shallow(choices) if _plain(type(choices)) else copy.copy(choices))
     memo[id(widget)] = obj
     return obj
-
-
-_PLAIN_BUT_HOOK: dict = {}
-
-
-def _plain_but_copy_hook(cls):
-    """_plain, but for the class's own __deepcopy__ (the field's or widget's, written out here)."""
-    plain = _PLAIN_BUT_HOOK.get(cls)
-    if plain is None:
-        plain = _PLAIN_BUT_HOOK[cls] = (
-            cls.__reduce_ex__ is object.__reduce_ex__ and cls.__reduce__ is object.__reduce__
-            and getattr(cls, "__copy__", None) is None and cls.__getstate__ is object.__getstate__
-            and getattr(cls, "__setstate__", None) is None and cls.__new__ is object.__new__
-            and not hasattr(cls, "__slots__"))
-    return plain
 
 
 def _flat(choice):
@@ -165,7 +153,7 @@ def _copy_field(field, memo):
     cls = type(field)
     hook = cls.__deepcopy__
     if hook is not _FIELD_COPY and hook is not _CHOICE_COPY and hook is not _MODEL_CHOICE_COPY \
-            or not _plain_but_copy_hook(cls):
+            or not _plain(cls, own_deepcopy=True):
         return copy.deepcopy(field, memo)
     result = _shallow(field)
     memo[id(field)] = result

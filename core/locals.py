@@ -40,7 +40,8 @@ class ContextLocal:
     __slots__ = ("_values",)
 
     def __init__(self):
-        object.__setattr__(self, "_values", contextvars.ContextVar(f"itsm.local.{id(self):x}", default=_EMPTY))
+        values = contextvars.ContextVar(f"itsm.local.{id(self):x}", default=_EMPTY)
+        object.__setattr__(self, "_values", values)
 
     def __getattr__(self, key):
         try:
@@ -101,5 +102,6 @@ def install():
     timezone._active = _carried(timezone._active, ContextLocal(), ["value"])
     urls._prefixes = _carried(urls._prefixes, ContextLocal(), ["value"])
     urls._urlconfs = _carried(urls._urlconfs, ContextLocal(), ["value"])
-    connections._connections = _carried(connections._connections, ThreadCriticalLocal(), list(connections.settings))
+    connections._connections = _carried(connections._connections, ThreadCriticalLocal(),
+                                        list(connections.settings))
     caches._connections = _carried(caches._connections, ContextLocal(), list(caches.settings))

@@ -7,9 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext, gettext_lazy
+from django.utils.translation import get_language, gettext
 
 from core import memo
+from core.form_renderer import kept_static_options
 from core.templatetags.core_tags import badge, local_when, when
 from core.web import url_for_rows
 from incidents.models import Incident
@@ -83,37 +84,12 @@ def _kept_options(field):
     return memo.memoised(key, lambda: _option_parts(field), key=memo.REFERENCE)
 
 
-_GETTEXT_LAZY = type(gettext_lazy("Any"))
-_STATIC: dict = {}  # (language, (value, label or its id) per option) -> (labels, option parts)
-_STATIC_MAX = 512
-
-
 def _static_options(field):
-    """_option_parts of a field whose labels are plain text or gettext_lazy's (state, priority,
-    channel: the queue page's fixed lists), kept per process under the language and the options:
-    `format_html` per option, each translating its lazy label, was ~3,000 Python lines a queue page
-    (issue 12, ninth round). A lazy label is known by its identity: the entry holds the labels, so
-    no other object can take their ids while it is kept. None for any other label."""
+    """_option_parts of a fixed list (state, priority, channel: the queue page's), kept by
+    core.form_renderer.kept_static_options; None for a model's rows or any other label."""
     if hasattr(field, "queryset"):
         return None  # a model's rows: kept by core.choices_memo if at all (_kept_options)
-    shape, labels = [get_language()], []
-    for key, label in field.choices:
-        key = "" if key is None else str(getattr(key, "value", key))
-        kind = type(label)
-        if kind is str:
-            shape.append((key, label))
-        elif kind is _GETTEXT_LAZY:
-            shape.append((key, id(label)))
-            labels.append(label)
-        else:
-            return None
-    shape = tuple(shape)
-    kept = _STATIC.get(shape)
-    if kept is None:
-        if len(_STATIC) >= _STATIC_MAX:
-            _STATIC.clear()
-        kept = _STATIC[shape] = (labels, _option_parts(field))
-    return kept[1]
+    return kept_static_options(field.choices, _option_parts, field)
 
 
 @register.simple_tag
