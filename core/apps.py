@@ -11,6 +11,10 @@ class CoreConfig(AppConfig):
 
         merge_same_plural_catalogs()  # first: before a page builds a language's catalog
 
+        from core import locals as fast_locals
+
+        fast_locals.install()  # after: it carries over the language Local the line above reset
+
         from accounts import roles
         from core import navigation
 
