@@ -56,19 +56,33 @@ class _Registry:
         self.count = 0  # names handed out on this connection, used or not
 
 
-def _numbered(sql):
-    """`sql` with Django's placeholders numbered as PostgreSQL's ($1, $2…); `%%` is kept, as the
-    PREPARE is sent through the driver's formatting with the EXECUTE's values."""
-    position = 0
+def each_placeholder(sql, place):
+    """`sql` with each of Django's `%s` placeholders replaced by `place(index, offset)` (its
+    0-based position among the placeholders, and where it stands in `sql`); a literal `%%` stays
+    as it is, escaped for the driver."""
+    position = -1
 
-    def number(match):
+    def replaced(match):
         nonlocal position
         if match.group() == "%%":
             return "%%"
         position += 1
-        return f"${position}"
+        return place(position, match.start())
 
-    return _PLACEHOLDER.sub(number, sql), position
+    return _PLACEHOLDER.sub(replaced, sql)
+
+
+def _numbered(sql):
+    """`sql` with Django's placeholders numbered as PostgreSQL's ($1, $2…); `%%` is kept, as the
+    PREPARE is sent through the driver's formatting with the EXECUTE's values."""
+    count = 0
+
+    def number(index, _offset):
+        nonlocal count
+        count = index + 1
+        return f"${count}"
+
+    return each_placeholder(sql, number), count
 
 
 def _instant(value):

@@ -130,7 +130,6 @@ def _counts_statement(user, soon):
     return sql, params, [*open_tabs, Queue.MAJOR, Queue.ALL]
 
 
-_PLACEHOLDER = re.compile(r"%%|%s")
 # Where the statement compares a column with the person's id: their assignments, their teams'
 # memberships and the security rule's membership and designation (incidents.security).
 _PERSON = re.compile(r'"(?:assigned_to_id|user_id)" = $')
@@ -153,21 +152,19 @@ def _one_plan(sql, params, person):
     - without the person's id in it, the text is one prepared statement for every person of a
       shape, not one each: a connection keeps core.prepared.LIMIT statements, the one used least
       recently making way, and one per person would push out the creates' and the lists'."""
-    values, kept = iter(params), []
+    kept = []
 
-    def place(match):
-        if match.group() == "%%":
-            return "%%"
-        value = next(values)
+    def place(index, offset):
+        value = params[index]
         if type(value) is dt.datetime:
             kept.append(value)
             return "(SELECT %s::timestamptz)"
-        if value == person and _PERSON.search(sql, 0, match.start()):
+        if value == person and _PERSON.search(sql, 0, offset):
             kept.append(value)
             return "(SELECT %s::bigint)"
         return connection.ops.compose_sql("%s", [value]).replace("%", "%%")
 
-    return _PLACEHOLDER.sub(place, sql), kept
+    return prepared.each_placeholder(sql, place), kept
 
 
 def _agents_capped_all(capped, params):
