@@ -1,10 +1,10 @@
 from django import template
-from django.template.defaultfilters import timeuntil_filter
+from django.template.defaultfilters import timesince_filter, timeuntil_filter
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, pgettext
 
 from sla.choices import BADGE_CLASS
 from sla.models import SLAClock
@@ -56,6 +56,7 @@ def _words():
             "met": e(gettext("met")), "cancelled": e(gettext("cancelled")), "paused": e(gettext("paused")),
             "why": e(gettext("Why this breached")), "breached": e(gettext("breached")),
             "none": e(gettext("No SLA")),
+            "overdue": pgettext("countdown past due", "%(time)s overdue"),
         }
     return words
 
@@ -80,7 +81,9 @@ def _badge(clock, words):
         url = e(reverse("sla:clock_detail", args=[clock.pk]))
         shown = f'<a class="link-danger" href="{url}" title="{words["why"]}">{words["breached"]}</a>\n  '
     elif due:
-        shown = f'<span data-due="{e(due.isoformat())}">{e(timeuntil_filter(due))}</span>\n  '
+        # Due and passed, not yet marked by the sweep: the time since, not a countdown below zero.
+        left = words["overdue"] % {"time": timesince_filter(due)} if status == "breached" else timeuntil_filter(due)
+        shown = f'<span data-due="{e(due.isoformat())}">{e(left)}</span>\n  '
     else:
         shown = state
     kind = words["response"] if clock.kind == "response" else words["resolution"]

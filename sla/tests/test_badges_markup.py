@@ -44,3 +44,12 @@ def test_sla_badges_equal_the_template(language, shown):
         for case in cases:
             context = {} if case is None else {"clocks": case}
             assert new.render(Context(context)) == old.render(context)
+
+
+@pytest.mark.parametrize(("language", "words"), [("en", "10\xa0minutes overdue"), ("ko", "10분 초과")])
+def test_a_due_instant_passed_before_the_sweep_reads_as_overdue_not_below_zero(language, words):
+    passed = next(clock for clock in clocks() if clock.pk == 9)
+    with translation.override(language):
+        html = Template("{% load sla_tags %}{% sla_badges clocks %}").render(Context({"clocks": [passed]}))
+    assert f">{words}</span>" in html
+    assert "badge-sla-breached" in html

@@ -5,13 +5,15 @@
   function unit(name, n, fallback) {
     return (units[name] || fallback).replace("{n}", n);
   }
-  function format(ms) {
-    const sign = ms < 0 ? "-" : "";
-    ms = Math.abs(ms);
+  function span(ms) {
     const d = Math.floor(ms / 86400000), h = Math.floor((ms % 86400000) / 3600000),
       m = Math.floor((ms % 3600000) / 60000);
-    if (d) return sign + unit("unitDays", d, "{n}d") + " " + unit("unitHours", h, "{n}h");
-    return sign + (h ? unit("unitHours", h, "{n}h") + " " : "") + unit("unitMinutes", m, "{n}m");
+    if (d) return unit("unitDays", d, "{n}d") + " " + unit("unitHours", h, "{n}h");
+    return (h ? unit("unitHours", h, "{n}h") + " " : "") + unit("unitMinutes", m, "{n}m");
+  }
+  // Past the due instant the sweep has not marked yet: "7m overdue", not a countdown below zero.
+  function format(ms) {
+    return ms < 0 ? (units.overdue || "{t} overdue").replace("{t}", span(-ms)) : span(ms);
   }
   function tick() {
     const now = Date.now();
