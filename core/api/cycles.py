@@ -25,7 +25,7 @@ def release_serializer(serializer):
     state = serializer.__dict__
     fields = state.pop("fields", None)  # DRF's cached_property: built again if read again
     state.pop("_row", None)  # core.api.serializers' compiled row function (closures over it)
-    nested = [] if fields is None else [field for field in fields.values() if isinstance(field, BaseSerializer)]
+    nested = [field for field in (fields or {}).values() if isinstance(field, BaseSerializer)]
     child = state.get("child")  # a ListSerializer's, bound to it when the list was made
     if isinstance(child, BaseSerializer):
         child.parent = None  # unbound, as DRF's Field.__init__ leaves a field
