@@ -11,7 +11,9 @@
 - optional id paging (`page_by_ids`) for big lists: the page's ids come from the (index-only)
   filtered queryset, then the page's rows with their relations; `search_paginator_class` counts
   search results up to a cap, `list_paginator_class` may count other lists up to one
-  (core.paging.LargeListPaginator).
+  (core.paging.LargeListPaginator);
+- the view and the serializers it made are released once the response is sent
+  (core.api.cycles): reference counting frees them, not the garbage collector.
 
 `TicketCommentViewSet` is the comments sub-resource (`{type}/{id or number}/comments/`).
 """
@@ -25,11 +27,13 @@ from rest_framework.response import Response
 
 from accounts import roles
 from core import services
+from core.api.cycles import ReleasedAfterResponseMixin
 from core.api.mixins import ApiActorMixin, NumberOrIdLookupMixin, number_or_id
 
 
-class TicketViewSet(NumberOrIdLookupMixin, ApiActorMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin,
-                    mixins.UpdateModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class TicketViewSet(ReleasedAfterResponseMixin, NumberOrIdLookupMixin, ApiActorMixin, mixins.CreateModelMixin,
+                    mixins.RetrieveModelMixin, mixins.UpdateModelMixin, mixins.ListModelMixin,
+                    viewsets.GenericViewSet):
     http_method_names = ["get", "post", "patch", "head", "options"]
     page_by_ids = False
     search_paginator_class = None
@@ -139,8 +143,8 @@ class TicketViewSet(NumberOrIdLookupMixin, ApiActorMixin, mixins.CreateModelMixi
         return self.get_queryset()
 
 
-class TicketCommentViewSet(ApiActorMixin, mixins.ListModelMixin, mixins.CreateModelMixin,
-                           viewsets.GenericViewSet):
+class TicketCommentViewSet(ReleasedAfterResponseMixin, ApiActorMixin, mixins.ListModelMixin,
+                           mixins.CreateModelMixin, viewsets.GenericViewSet):
     """Comments and work notes of one ticket; end users never see or write work notes.
 
     A subclass sets `ticket_model`, `ticket_url_kwarg` and `comment(ticket, **kwargs)` (the type's

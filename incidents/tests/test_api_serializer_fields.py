@@ -38,3 +38,22 @@ def test_each_serializer_has_its_own_fields_equal_to_those_made_afresh():
     assert first.fields["slas"].child.parent is first.fields["slas"]
     template = first.fields_template()
     assert all(not hasattr(field, "field_name") or field.field_name is None for field in template.values())
+
+
+def test_fields_made_bound_are_what_drf_s_binding_gives():
+    """IncidentSerializer.fields binds a plain field's copy from a state worked out once per name:
+    every attribute is what DRF's Serializer.fields (BindingDict calling Field.bind) gives."""
+    ours, theirs = IncidentSerializer(data={}), IncidentSerializer(data={})
+    drf = serializers.Serializer.fields.func(theirs)
+    for _ in range(2):  # the second serializer takes the states kept by the first
+        ours = IncidentSerializer(data={})
+        assert list(ours.fields) == list(drf)
+        for name, field in ours.fields.items():
+            mine, other = dict(vars(field)), dict(vars(drf[name]))
+            assert type(field) is type(drf[name]) and mine.pop("parent") is ours and other.pop("parent") is theirs
+            if not isinstance(field, serializers.BaseSerializer):
+                assert mine == other, name
+            assert field.field_name == name and field.source_attrs == drf[name].source_attrs
+            assert field.source_attrs is not drf[name].source_attrs
+    assert ours.fields["security"].method_name == "get_security"
+    assert ours.fields["caller_detail"].source_attrs == ["caller"]
