@@ -14,7 +14,8 @@ Visibility is the caller's business: rows are read as they are.
 from accounts.models import User
 from core.selects import RowsWith
 from incidents.models import Category, Incident
-from sla.api.rows import attach_listed_clocks
+from sla.api.rows import attach_listed_clocks, listed_clocks
+from sla.api.serializers import LISTED_CLOCKS
 
 # The relations IncidentSerializer shows beyond their ids, and the columns it reads of them
 # (incident_queryset(reading=True) reads the same).
@@ -52,3 +53,33 @@ def incident_by_number(number):
     """The incident of this exact number as the API shows it, or None."""
     found = _rows("number", number)
     return found[0] if found else None
+
+
+class ListedIncident:
+    """One incident of a list's page as read, without its instance: `row` (the statement's values,
+    the columns in Columns' order first), `related` (its READ_RELATIONS and parent, as read()
+    caches them) and `clocks`. IncidentSerializer writes it from these (incident_row's `listed`);
+    `incident()` is the instance incidents_by_id would have given, for anything else."""
+
+    __slots__ = ("row", "related", "clocks", "_incident")
+
+    def __init__(self, row, related, clocks):
+        self.row, self.related, self.clocks, self._incident = row, related, clocks, None
+
+    def incident(self):
+        if self._incident is None:
+            incident = self._incident = _statement("id").instance(self.row, self.related)
+            setattr(incident, LISTED_CLOCKS, self.clocks)
+        return self._incident
+
+
+def listed_by_id(ids):
+    """{id: ListedIncident} for the incidents of `ids` that exist (incidents_by_id's, without
+    their instances), or None where the statement builds its instances the slow way."""
+    statement = _statement("id")
+    found = statement.values(list(ids)) if ids else []
+    if found is None:
+        return None
+    at = statement.columns.attnames.index("id")
+    clocks = listed_clocks(Incident, [row[at] for row, _related in found]) if found else {}
+    return {row[at]: ListedIncident(row, related, clocks[row[at]]) for row, related in found}

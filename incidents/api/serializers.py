@@ -25,6 +25,8 @@ from core.api.serializers import (TicketSerializer, VisibleRelationsSerializer, 
 from core.models import Comment
 from incidents.choices import IncidentChannel, IncidentState, OnHoldReason, ResolutionCode
 from incidents import security
+from incidents.api import rows
+from incidents.api.rows import ListedIncident
 from incidents.choices import SecurityRecipient
 from incidents.models import Category, Incident, SecurityNotification
 from sla.api.serializers import SLAClockSerializer, TicketClocksSerializer
@@ -138,6 +140,14 @@ class IncidentSerializer(TicketSerializer):
         return incident_row(self, lazy_generic(self)) or super().compile_row()
 
     def to_representation(self, instance):
+        if type(instance) is ListedIncident:  # a list's row without its instance (IncidentViewSet)
+            row = self.__dict__.get("_row")
+            if row is None:
+                row = self._row = self.compile_row()
+            listed = getattr(row, "listed", None)
+            if listed is not None and not self.context.get("webhook"):
+                return listed(instance)
+            instance = instance.incident()
         data = super().to_representation(instance)
         if instance.is_security and self.context.get("webhook"):
             return {name: data[name] for name in WEBHOOK_SECURITY_FIELDS}
@@ -280,10 +290,10 @@ def _row_values():
     plain = (all(type(inspect.getattr_static(Incident, name)) in column_types for name in ROW_ATTRIBUTES)
              and all(type(inspect.getattr_static(Incident, field.name)) is ForwardManyToOneDescriptor
                      and field.cache_name == field.name for field in fields))
-    if not plain:
-        return lambda incident: (by_attributes(incident), related_by_attributes(incident))
-    columns, cached = itemgetter(*ROW_ATTRIBUTES), itemgetter(*ROW_RELATIONS)
     required = [i for i, field in enumerate(fields) if not field.null]
+    if not plain:
+        return (lambda incident: (by_attributes(incident), related_by_attributes(incident))), None
+    columns, cached = itemgetter(*ROW_ATTRIBUTES), itemgetter(*ROW_RELATIONS)
 
     def values(incident):
         if type(incident) is Incident:
@@ -296,10 +306,20 @@ def _row_values():
                 if not required or None not in [related[i] for i in required]:
                     return own, related
         return by_attributes(incident), related_by_attributes(incident)
-    return values
+    return values, required
 
 
-_ROW_VALUES = _row_values()
+# _ROW_REQUIRED: the indexes in ROW_RELATIONS of the relations an incident must have, or None
+# when an incident's attributes are not plain (then a listed row is written from its instance).
+_ROW_VALUES, _ROW_REQUIRED = _row_values()
+_LISTED_PICK = []  # [itemgetter]: ROW_ATTRIBUTES' values out of a listed row (incidents.api.rows)
+
+
+def _listed_pick():
+    if not _LISTED_PICK:
+        attnames = rows._statement("id").columns.attnames
+        _LISTED_PICK.append(itemgetter(*[attnames.index(name) for name in ROW_ATTRIBUTES]))
+    return _LISTED_PICK[0]
 
 
 def once_per_user(nested):
@@ -380,64 +400,89 @@ def incident_row(serializer, generic):
 
     def row(incident):
         try:
-            (pk, number, title, description, caller_id, channel_value, service_id, ci_id, impact_value,
-             urgency_value, priority, priority_override, override_reason, state_value, on_hold_value,
-             group_id, assignee_id, resolution_value, resolution_notes, is_major, service_down, reopen_count,
-             created_at, updated_at, responded_at, resolved_at, closed_at, version, security), \
-                (caller, assignee, category, subcategory, parent) = values_of(incident)
-            clocks = slas.get_attribute(incident)
-            return {
-                "id": pk if plain_id and type(pk) is int else None if pk is None else id_(pk),
-                "number": number if type(number) is str else as_text(number),
-                "title": title if type(title) is str else as_text(title),
-                "description": description if type(description) is str else as_text(description),
-                "caller": caller_id,
-                "caller_detail": None if caller is None else caller_detail(caller),
-                "channel": channel_text(channel_value, channel_value) if type(channel_value) is str
-                else choice_value(channel_value, *channel),
-                "category": None if category is None else category.slug,
-                "subcategory": None if subcategory is None else subcategory.slug,
-                "service": service_id,
-                "configuration_item": ci_id,
-                "impact": impact_number(impact_value, impact_value) if type(impact_value) is int
-                else choice_value(impact_value, *impact),
-                "urgency": urgency_number(urgency_value, urgency_value) if type(urgency_value) is int
-                else choice_value(urgency_value, *urgency),
-                "priority": priority if type(priority) is int else as_int(priority),
-                "priority_override": priority_override if type(priority_override) is bool
-                else flag(priority_override),
-                "priority_override_reason": override_reason if type(override_reason) is str
-                else as_text(override_reason),
-                "state": state_text(state_value, state_value) if type(state_value) is str
-                else choice_value(state_value, *state),
-                "on_hold_reason": on_hold_text(on_hold_value, on_hold_value) if type(on_hold_value) is str
-                else choice_value(on_hold_value, *on_hold),
-                "assignment_group": group_id,
-                "assigned_to": assignee_id,
-                "assigned_to_detail": None if assignee is None else assigned_detail(assignee),
-                "resolution_code": resolution_text(resolution_value, resolution_value)
-                if type(resolution_value) is str else choice_value(resolution_value, *resolution),
-                "resolution_notes": resolution_notes if type(resolution_notes) is str
-                else as_text(resolution_notes),
-                "is_major": is_major if type(is_major) is bool else flag(is_major),
-                "service_down": service_down if type(service_down) is bool else flag(service_down),
-                "parent": None if parent is None else parent.number,
-                "reopen_count": reopen_count if type(reopen_count) is int else as_int(reopen_count),
-                "created_at": None if created_at is None else text_of(created_at) or iso(created_at, created),
-                "updated_at": None if updated_at is None else text_of(updated_at) or iso(updated_at, updated),
-                "first_responded_at": None if responded_at is None
-                else text_of(responded_at) or iso(responded_at, responded),
-                "resolved_at": None if resolved_at is None
-                else text_of(resolved_at) or iso(resolved_at, resolved),
-                "closed_at": None if closed_at is None else text_of(closed_at) or iso(closed_at, closed),
-                "version": version if type(version) is int else as_int(version),
-                # Most incidents of a list have no clock: [] is what the list serializer answers.
-                "slas": None if clocks is None else [] if type(clocks) is list and not clocks
-                else slas.to_representation(clocks),
-                "url": url(pk),
-                "is_security": security if type(security) is bool else flag(security),
-                "security": get_security(incident) if security or own_security else None,
-            }
+            own, related = values_of(incident)
+            return write(own, related, slas.get_attribute(incident), incident)
         except Exception:  # noqa: BLE001 - DRF's path answers (or raises) as it always did
             return generic(incident)
+
+    required, pick = _ROW_REQUIRED, _listed_pick()
+
+    def listed(item):
+        """A ListedIncident (incidents.api.rows) written from its values, as row() writes its
+        instance; a security incident, a required relation missing or any error, from the
+        instance, as row() does (written out here: `row.listed` calling `row` would be a
+        reference cycle, core.api.serializers.release)."""
+        if required is not None:
+            own, related = pick(item.row), item.related
+            if not own[-1] and not own_security and None not in [related[i] for i in required]:
+                try:
+                    return write(own, related, item.clocks, None)
+                except Exception:  # noqa: BLE001 - answered from the instance, its fallbacks included
+                    pass
+        incident = item.incident()
+        try:
+            own, related = values_of(incident)
+            return write(own, related, slas.get_attribute(incident), incident)
+        except Exception:  # noqa: BLE001 - DRF's path answers (or raises) as it always did
+            return generic(incident)
+
+    def write(own, related, clocks, incident):
+        (pk, number, title, description, caller_id, channel_value, service_id, ci_id, impact_value,
+         urgency_value, priority, priority_override, override_reason, state_value, on_hold_value,
+         group_id, assignee_id, resolution_value, resolution_notes, is_major, service_down, reopen_count,
+         created_at, updated_at, responded_at, resolved_at, closed_at, version, security) = own
+        caller, assignee, category, subcategory, parent = related
+        return {
+            "id": pk if plain_id and type(pk) is int else None if pk is None else id_(pk),
+            "number": number if type(number) is str else as_text(number),
+            "title": title if type(title) is str else as_text(title),
+            "description": description if type(description) is str else as_text(description),
+            "caller": caller_id,
+            "caller_detail": None if caller is None else caller_detail(caller),
+            "channel": channel_text(channel_value, channel_value) if type(channel_value) is str
+            else choice_value(channel_value, *channel),
+            "category": None if category is None else category.slug,
+            "subcategory": None if subcategory is None else subcategory.slug,
+            "service": service_id,
+            "configuration_item": ci_id,
+            "impact": impact_number(impact_value, impact_value) if type(impact_value) is int
+            else choice_value(impact_value, *impact),
+            "urgency": urgency_number(urgency_value, urgency_value) if type(urgency_value) is int
+            else choice_value(urgency_value, *urgency),
+            "priority": priority if type(priority) is int else as_int(priority),
+            "priority_override": priority_override if type(priority_override) is bool
+            else flag(priority_override),
+            "priority_override_reason": override_reason if type(override_reason) is str
+            else as_text(override_reason),
+            "state": state_text(state_value, state_value) if type(state_value) is str
+            else choice_value(state_value, *state),
+            "on_hold_reason": on_hold_text(on_hold_value, on_hold_value) if type(on_hold_value) is str
+            else choice_value(on_hold_value, *on_hold),
+            "assignment_group": group_id,
+            "assigned_to": assignee_id,
+            "assigned_to_detail": None if assignee is None else assigned_detail(assignee),
+            "resolution_code": resolution_text(resolution_value, resolution_value)
+            if type(resolution_value) is str else choice_value(resolution_value, *resolution),
+            "resolution_notes": resolution_notes if type(resolution_notes) is str
+            else as_text(resolution_notes),
+            "is_major": is_major if type(is_major) is bool else flag(is_major),
+            "service_down": service_down if type(service_down) is bool else flag(service_down),
+            "parent": None if parent is None else parent.number,
+            "reopen_count": reopen_count if type(reopen_count) is int else as_int(reopen_count),
+            "created_at": None if created_at is None else text_of(created_at) or iso(created_at, created),
+            "updated_at": None if updated_at is None else text_of(updated_at) or iso(updated_at, updated),
+            "first_responded_at": None if responded_at is None
+            else text_of(responded_at) or iso(responded_at, responded),
+            "resolved_at": None if resolved_at is None
+            else text_of(resolved_at) or iso(resolved_at, resolved),
+            "closed_at": None if closed_at is None else text_of(closed_at) or iso(closed_at, closed),
+            "version": version if type(version) is int else as_int(version),
+            # Most incidents of a list have no clock: [] is what the list serializer answers.
+            "slas": None if clocks is None else [] if type(clocks) is list and not clocks
+            else slas.to_representation(clocks),
+            "url": url(pk),
+            "is_security": security if type(security) is bool else flag(security),
+            "security": get_security(incident) if security or own_security else None,
+        }
+    row.listed = listed
     return row

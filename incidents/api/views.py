@@ -174,6 +174,11 @@ class IncidentViewSet(TicketViewSet):
     def page_rows(self, ids):
         # The page's ids come from the visible, filtered list (TicketViewSet.paginate_queryset),
         # which also orders them: the rows are read by id, as they are (incidents.api.rows).
+        # IncidentSerializer writes them without their instances (rows.ListedIncident).
+        if self.get_serializer_class() is IncidentSerializer:
+            found = rows.listed_by_id(ids)
+            if found is not None:
+                return found
         return rows.incidents_by_id(ids)
 
     def get_object(self):

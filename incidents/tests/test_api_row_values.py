@@ -100,3 +100,51 @@ def test_the_direct_read_builds_what_the_generic_read_builds(world):
         major = next(row for row in rows if row.title == "Major")
         assert major.assigned_to is not None and major.caller is not None
     assert [row.__dict__.keys() for row in direct] == [row.__dict__.keys() for row in generic]
+
+
+@pytest.mark.parametrize("who", ["agent", "soc"])
+@pytest.mark.parametrize("webhook", [False, True])
+def test_listed_rows_answer_as_their_instances(world, who, webhook, monkeypatch):
+    """A list's rows written from their values, without instances (api_rows.ListedIncident, issue
+    12, tenth round): DRF's answer of the instances. A security incident, a required relation
+    missing and a webhook's context are answered from the instance."""
+    request = APIRequestFactory().get("/api/v1/incidents/")
+    request.user = world[who]
+    context = {"request": request, "_sla_calendars": {"_now": NOW}, **({"webhook": True} if webhook else {})}
+    built = []
+    incident = api_rows.ListedIncident.incident
+    monkeypatch.setattr(api_rows.ListedIncident, "incident",
+                        lambda item: built.append(item.row[0]) or incident(item))
+    ids = world["ids"]
+    listed = api_rows.listed_by_id(ids + [10 ** 9])
+    assert sorted(listed) == sorted(ids)
+    instances = api_rows.incidents_by_id(ids)
+    fast = IncidentSerializer([listed[pk] for pk in ids], many=True, context=context).data
+    generic = generic_data(IncidentSerializer, [instances[pk] for pk in ids], context, monkeypatch)
+    assert fast == generic
+    assert built == (ids if webhook else [ids[3]])  # the security incident, last
+
+    # A required relation missing (the caller): the instance's answer, DRF's.
+    built.clear()
+    bare = api_rows.listed_by_id([ids[2]])[ids[2]]
+    bare.related[0] = None
+    instance = api_rows.incidents_by_id([ids[2]])[ids[2]]
+    instance._state.fields_cache["caller"] = None
+    fast = IncidentSerializer([bare], many=True, context=context).data
+    assert fast == generic_data(IncidentSerializer, [instance], context, monkeypatch) and built == [ids[2]]
+
+
+def test_a_list_page_is_written_without_instances(world, monkeypatch):
+    """The API list's page (IncidentViewSet.page_rows) builds no instance for its rows, but the
+    security incident's, which the security group sees."""
+    from conftest import _api_client
+
+    built = []
+    incident = api_rows.ListedIncident.incident
+    monkeypatch.setattr(api_rows.ListedIncident, "incident",
+                        lambda item: built.append(item.row[0]) or incident(item))
+    for who, expected in (("agent", []), ("soc", [world["ids"][3]])):
+        built.clear()
+        response = _api_client(world[who]).get("/api/v1/incidents/")
+        assert response.status_code == 200 and len(response.json()["results"]) >= 3
+        assert built == expected

@@ -62,12 +62,20 @@ def attach_listed_clocks(tickets, columns=LISTED_CLOCK_COLUMNS):
     what is read of them (LISTED_CLOCK_COLUMNS' form), the API's by default."""
     if not tickets:
         return
-    sql, clock_columns, definition_columns = _statement(tuple(columns))
     model = type(tickets[0])
-    content_type = ContentType.objects.get_for_model(model)
     # The primary key read as the column it is: `pk` is a property calling a method, twice a ticket.
     pk_of = attrgetter(model._meta.pk.attname)
-    by_ticket = {pk_of(ticket): [] for ticket in tickets}
+    by_ticket = listed_clocks(model, [pk_of(ticket) for ticket in tickets], columns)
+    for ticket in tickets:
+        setattr(ticket, LISTED_CLOCKS, by_ticket[pk_of(ticket)])
+
+
+def listed_clocks(model, pks, columns=LISTED_CLOCK_COLUMNS):
+    """{pk: its clocks} for the tickets of `model` whose primary keys are `pks` (not empty): what
+    attach_listed_clocks sets on them."""
+    sql, clock_columns, definition_columns = _statement(tuple(columns))
+    content_type = ContentType.objects.get_for_model(model)
+    by_ticket = {pk: [] for pk in pks}
     split = len(clock_columns)
     set_definition = SLAClock._meta.get_field("definition").set_cached_value
     definitions = {}
@@ -79,5 +87,4 @@ def attach_listed_clocks(tickets, columns=LISTED_CLOCK_COLUMNS):
             definition.__dict__[LISTED_CALENDAR_VERSION] = row[-1]
         set_definition(clock, definition)
         by_ticket[clock.object_id].append(clock)
-    for ticket in tickets:
-        setattr(ticket, LISTED_CLOCKS, by_ticket[pk_of(ticket)])
+    return by_ticket
