@@ -26,6 +26,9 @@ def release_serializer(serializer):
     fields = state.pop("fields", None)  # DRF's cached_property: built again if read again
     state.pop("_row", None)  # core.api.serializers' compiled row function (closures over it)
     nested = [field for field in (fields or {}).values() if isinstance(field, BaseSerializer)]
+    # The nested serializers a list's rows were written with (VisibleRelationsSerializer.row_fields
+    # binds them outside `fields`); its `_row` held them.
+    nested.extend(field for field in state.pop("_row_bound", ()) if isinstance(field, BaseSerializer))
     child = state.get("child")  # a ListSerializer's, bound to it when the list was made
     if isinstance(child, BaseSerializer):
         child.parent = None  # unbound, as DRF's Field.__init__ leaves a field

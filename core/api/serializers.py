@@ -56,7 +56,7 @@ class VisibleRelationsSerializer(serializers.ModelSerializer):
             field = fields[name] = _fresh(fields[name])
             field.bind(field_name=name, parent=self)
         if bound:
-            self._row_bound = [fields[name] for name in bound]  # for release()
+            self._row_bound = [fields[name] for name in bound]  # for core.api.cycles.release_serializer
         return fields
 
     def row_fields_as_written(self, expected, bound=()):
@@ -115,28 +115,6 @@ class VisibleRelationsSerializer(serializers.ModelSerializer):
                     ret[name] = value
             return ret
         return row
-
-
-def release(serializer):
-    """Break the reference cycles of `serializer` once its answer is written and it will not
-    write another: its row function (to_representation's `_row`, whose closures hold the
-    serializer, the nested serializers row_fields bound and the users of a list's rows), and each
-    list's link back from its child, in it and in the nested serializers row_fields bound. Then
-    reference counting frees them with the response. Issue 12, tenth round: a list left ~400
-    objects a request in cycles (this and DRF's view, request and response: core.api.viewsets),
-    which only the garbage collector frees, by a young collection every ~20 lists that traversed
-    ~10,000 objects (~5 ms), ~6-8 % of a list's CPU."""
-    todo = [serializer]
-    while todo:
-        current = todo.pop()
-        state = current.__dict__
-        state.pop("_row", None)
-        todo.extend(state.pop("_row_bound", ()))
-        child = state.get("child")
-        if child is not None:
-            if child.__dict__.get("parent") is current:
-                child.parent = None
-            todo.append(child)
 
 
 # Field classes whose representation reads only the instance (never the serializer, its context

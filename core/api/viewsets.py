@@ -29,7 +29,6 @@ from accounts import roles
 from core import services
 from core.api.cycles import ReleasedAfterResponseMixin
 from core.api.mixins import ApiActorMixin, NumberOrIdLookupMixin, number_or_id
-from core.api.serializers import release
 
 
 class TicketViewSet(ReleasedAfterResponseMixin, NumberOrIdLookupMixin, ApiActorMixin, mixins.CreateModelMixin,
@@ -62,12 +61,6 @@ class TicketViewSet(ReleasedAfterResponseMixin, NumberOrIdLookupMixin, ApiActorM
         return self.get_queryset()._prefetch_related_lookups
 
     # --- the shared behaviour ---------------------------------------------------------------
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        if isinstance(response, Response):
-            response.add_post_render_callback(unlink)
-        return response
 
     def fresh(self, pk):
         """The representation of the row as it is now, with everything the list shows."""
@@ -190,32 +183,3 @@ class TicketCommentViewSet(ReleasedAfterResponseMixin, ApiActorMixin, mixins.Lis
             return Response({"detail": "attached"}, status=status.HTTP_201_CREATED)
         return Response(self.get_serializer(note).data, status=status.HTTP_201_CREATED)
 
-
-def unlink(response):
-    """Break, once `response` (DRF's) is rendered, the reference cycles DRF leaves between it, its
-    view, its request and its answer's serializer, which nothing reads after rendering: the
-    response in its own renderer context, the view's response, paginator and handlers (ViewSetMixin
-    sets each method's handler, a bound method, on the view), the request in its own parser
-    context (with the view, which holds the request), and the serializer (core.api.serializers.
-    release). Then reference counting frees a request's objects when the server lets the response
-    go; in cycles, ~400 objects a list were left to the garbage collector (issue 12, tenth round).
-    The answer (`data`), the renderer context's view and request and the request stay readable."""
-    context = response.renderer_context
-    if isinstance(context, dict):
-        context.pop("response", None)
-        view, request = context.get("view"), context.get("request")
-        if view is not None:
-            state = view.__dict__
-            state.pop("response", None)
-            state.pop("_paginator", None)
-            for method in getattr(view, "action_map", None) or ():
-                state.pop(method, None)
-        parser_context = getattr(request, "parser_context", None)
-        if isinstance(parser_context, dict):
-            parser_context.pop("request", None)
-            parser_context.pop("view", None)
-    data = response.data
-    for answer in (data, data.get("results") if isinstance(data, dict) else None):
-        serializer = getattr(answer, "serializer", None)
-        if serializer is not None:
-            release(serializer)

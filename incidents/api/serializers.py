@@ -411,7 +411,7 @@ def incident_row(serializer, generic):
         """A ListedIncident (incidents.api.rows) written from its values, as row() writes its
         instance; a security incident, a required relation missing or any error, from the
         instance, as row() does (written out here: `row.listed` calling `row` would be a
-        reference cycle, core.api.serializers.release)."""
+        reference cycle, core.api.cycles)."""
         if required is not None:
             own, related = pick(item.row), item.related
             if not own[-1] and not own_security and None not in [related[i] for i in required]:

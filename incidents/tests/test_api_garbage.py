@@ -1,7 +1,7 @@
 """An API list's and detail's request, view, response and serializers are freed by reference
 counting when the server lets the response go, not left in reference cycles for the garbage
-collector (core.api.viewsets.unlink, core.api.serializers.release; issue 12, tenth round: ~400
-objects a list, a young collection every ~20 lists)."""
+collector (core.api.cycles; issue 12, tenth round: ~400 objects a list, a young collection every
+~20 lists)."""
 
 import gc
 
