@@ -3,16 +3,17 @@ async_to_sync, sync_to_async) observed through each gives the same observations;
 request globals use them."""
 
 import asyncio
+import os
+import subprocess
+import sys
 import threading
 
 import pytest
 from asgiref.local import Local
 from asgiref.sync import async_to_sync, sync_to_async
-from django.core.cache import caches
+from django.conf import settings
 from django.db import connections
-from django.urls import base as urls
-from django.utils import timezone, translation
-from django.utils.translation import trans_real
+from django.utils import translation
 
 from core.locals import ContextLocal, ThreadCriticalLocal
 
@@ -126,13 +127,27 @@ def test_the_comparison_holds_where_the_calling_thread_runs_an_event_loop():
     assert in_thread(lambda: asyncio.run(from_inside_a_loop())) == scenario_in_fresh_thread(Local())
 
 
+GLOBALS_IN_A_FRESH_PROCESS = """
+import django
+django.setup()
+from django.core.cache import caches
+from django.db import connections
+from django.urls import base as urls
+from django.utils import timezone
+from django.utils.translation import trans_real
+print(" ".join(type(local).__name__ for local in (
+    trans_real._active, timezone._active, urls._prefixes, urls._urlconfs, connections._connections,
+    caches._connections)))
+"""
+
+
 def test_djangos_request_globals_use_the_stand_ins():
-    assert type(trans_real._active) is ContextLocal
-    assert type(timezone._active) is ContextLocal
-    assert type(urls._prefixes) is ContextLocal
-    assert type(urls._urlconfs) is ContextLocal
-    assert type(connections._connections) is ThreadCriticalLocal
-    assert type(caches._connections) is ContextLocal
+    # In a process of its own, as a server starts: in this one, a test earlier in the worker that
+    # overrode LANGUAGES, LOCALE_PATHS or CACHES has had Django's test signals put asgiref's back.
+    started = subprocess.run([sys.executable, "-c", GLOBALS_IN_A_FRESH_PROCESS], capture_output=True, text=True,
+                             env={**os.environ, "DJANGO_SETTINGS_MODULE": "itsm.settings"}, check=True,
+                             cwd=settings.BASE_DIR)
+    assert started.stdout.split() == ["ContextLocal"] * 4 + ["ThreadCriticalLocal", "ContextLocal"]
 
 
 def test_the_language_is_per_thread_and_follows_override():
