@@ -126,49 +126,29 @@ class RowsWith:
                 field.attname in self.columns.attnames for field, _columns in self.relations):
             self.direct_relations = [(field.cache_name, self.columns.attnames.index(field.attname),
                                       columns.model, columns.load) for field, columns in self.relations]
+            self.relation_names = [name for name, *_rest in self.direct_relations]
         where = f"{alias}.{quote(model._meta.get_field(key).column)} = {'ANY(%s)' if many else '%s'}"
         self.sql = (f"SELECT {', '.join([self.columns.sql, *subqueries])} "
                     f"FROM {quote(model._meta.db_table)} {alias} WHERE {where}")
 
     def read(self, param):
         """The instances of the rows whose key is `param` (a list of keys with `many`)."""
-        columns, relations = self.columns, self.direct_relations
-        split = len(columns)
-        if relations is None:
-            return self._read(fetch(self.sql, [param]), split)
-        # Columns.load's direct instance written out, and each relation's key read from the row
-        # (a column without converters: the value load puts in __dict__), cached as
-        # set_cached_value caches it: ~1,500 of a list page's ~14,500 Python lines were here and
-        # in load (issue 12, ninth round).
-        model, new, attnames = columns.model, columns.model.__new__, columns.attnames
-        found, loaded = [], {}
-        for row in fetch(self.sql, [param]):
-            instance = new(model)
-            state = ModelState()
-            state.adding, state.db, state.fields_cache = False, DEFAULT_DB_ALIAS, {}
-            values = instance.__dict__
-            values["_state"] = state
-            values.update(zip(attnames, row))  # the first `split` values
-            cache = state.fields_cache
-            for (name, at, related_model, load), texts in zip(relations, row[split:]):
-                key = row[at]
-                if key is None or texts is None:
-                    cache[name] = None
-                    continue
-                related = loaded.get((related_model, key))
-                if related is None:
-                    related = loaded[related_model, key] = load([key, *texts])
-                cache[name] = related
-            found.append(instance)
-        return found
+        if self.direct_relations is None:
+            return self._read(fetch(self.sql, [param]), len(self.columns))
+        # Columns.load's direct instance written out (instance()), and each relation's key read
+        # from the row (a column without converters: the value load puts in __dict__), cached as
+        # set_cached_value caches it (values()): ~1,500 of a list page's ~14,500 Python lines were
+        # in load and set_cached_value (issue 12, ninth round).
+        instance = self.instance
+        return [instance(row, related) for row, related in self.values(param)]
 
     def values(self, param):
         """[(row, related)] of the rows whose key is `param`, without their instances: each fetched
         row as it is (its first len(self.columns) values are the columns, in Columns' order, as
         read() puts them in __dict__) and its relations' instances, built and shared as read()
         builds them; None where read() does not build its instances directly. instance() makes
-        read()'s instance of one. Issue 12, tenth round: an incident's instance, built and freed,
-        was ~45,000 instructions, ~8 % of an API list page."""
+        read()'s instance of one (read() is the two together). Issue 12, tenth round: an
+        incident's instance, built and freed, was ~45,000 instructions, ~8 % of an API list page."""
         relations = self.direct_relations
         if relations is None:
             return None
@@ -193,11 +173,11 @@ class RowsWith:
         model = self.columns.model
         instance = model.__new__(model)
         state = ModelState()
-        state.adding, state.db, state.fields_cache = False, DEFAULT_DB_ALIAS, {}
+        state.adding, state.db = False, DEFAULT_DB_ALIAS
+        state.fields_cache = dict(zip(self.relation_names, related))
         values = instance.__dict__
         values["_state"] = state
-        values.update(zip(self.columns.attnames, row))
-        state.fields_cache.update(zip([name for name, *_rest in self.direct_relations], related))
+        values.update(zip(self.columns.attnames, row))  # the first len(self.columns) values
         return instance
 
     def _read(self, rows, split):

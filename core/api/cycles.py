@@ -12,9 +12,10 @@ response), ~0.2 ms of the collector per create in a worker (issue 12, tenth roun
 
 Django closes a response once it is sent (the WSGI server calls close(), which runs the
 response's closers before request_finished): nothing reads the view or its serializers after
-that, so `release_after_close` cuts their links then. Reference counting frees them as soon as
-the last outside reference goes (a test client's response keeps `data`, a plain dict with its
-values, and `renderer_context`; a serializer read again builds its fields again).
+that, so `ReleasedAfterResponseMixin` cuts their links then (`release`). Reference counting
+frees them as soon as the last outside reference goes (a test client's response keeps `data`, a
+plain dict with its values, and `renderer_context`; a serializer read again builds its fields
+again).
 """
 
 from rest_framework.serializers import BaseSerializer

@@ -182,4 +182,3 @@ class TicketCommentViewSet(ReleasedAfterResponseMixin, ApiActorMixin, mixins.Lis
         if note is None:
             return Response({"detail": "attached"}, status=status.HTTP_201_CREATED)
         return Response(self.get_serializer(note).data, status=status.HTTP_201_CREATED)
-

@@ -107,8 +107,7 @@ class IncidentSerializer(TicketSerializer):
         # 34 plain fields of a create were ~10 % of its CPU (issue 12, sixth round). A nested
         # serializer is copied the way DRF copies declared fields (a ListSerializer's child is
         # bound to its parent, so it must be made afresh).
-        return {name: copy.deepcopy(field) if isinstance(field, serializers.BaseSerializer) else _unbound_copy(field)
-                for name, field in self.fields_template().items()}
+        return {name: _template_copy(field) for name, field in self.fields_template().items()}
 
     @cached_property
     def fields(self):
@@ -123,8 +122,7 @@ class IncidentSerializer(TicketSerializer):
         fields = BindingDict(self)
         for name, field in self.fields_template().items():
             if isinstance(field, serializers.BaseSerializer) or type(field).bind not in _PLAIN_BINDS:
-                fields[name] = copy.deepcopy(field) if isinstance(field, serializers.BaseSerializer) \
-                    else _unbound_copy(field)  # bound by BindingDict, as DRF binds it
+                fields[name] = _template_copy(field)  # bound by BindingDict, as DRF binds it
             else:
                 fields.fields[name] = _bound_copy(field, name, self)
         return fields
@@ -187,6 +185,12 @@ def _unbound_copy(field):
 # templates live as long as their classes and are only read; one given an attribute since (DRF
 # caching its validators on first read) is walked again.
 _CONTAINER_KEYS = {}
+
+
+def _template_copy(field):
+    """A serializer's own copy of a template field: a nested serializer deep-copied, any other
+    field by _unbound_copy."""
+    return copy.deepcopy(field) if isinstance(field, serializers.BaseSerializer) else _unbound_copy(field)
 
 
 # The binds whose effect is the field's own attributes, set from the name alone (not from the
