@@ -51,7 +51,8 @@ def record(obj, *, actor, channel, action, field="", old=None, new=None, context
     # core.rows writes the INSERT of a new row without the ORM's compilation (AuditEntry.save
     # only refuses updates, and this is never one). `later`: inside core.rows.together(), the
     # row rides in the block's next statement (its id is then not set).
-    return rows.insert([AuditEntry(
+    return rows.insert([rows.new(
+        AuditEntry,
         content_type=ContentType.objects.get_for_model(obj),
         object_id=obj.pk,
         object_repr=str(obj)[:200],

@@ -34,7 +34,7 @@ from django.utils.functional import Promise
 from core import audit, events, prepared
 from core.choices import AuditAction, Channel, DeliveryState
 from core.models import Delivery, OutboxEvent
-from core.rows import deferred_clauses, read_back, readback_sql
+from core.rows import deferred_clauses, new as new_row, read_back, readback_sql
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +96,8 @@ def write(published) -> list[Delivery]:
         record = event.record
         is_model = isinstance(record, models.Model) and record.pk is not None
         actor = event.actor if getattr(event.actor, "pk", None) else None
-        rows.append(OutboxEvent(
+        rows.append(new_row(
+            OutboxEvent,
             name=event.name, content_type=ContentType.objects.get_for_model(record) if is_model else None,
             object_id=record.pk if is_model else None, object_repr=str(record)[:200] if is_model else "",
             actor=actor, channel=str(event.channel or ""),
@@ -172,7 +173,8 @@ def _write_one(row, handlers, now):
     row.pk = written[0][1]
     row._state.adding, row._state.db = False, db.alias
     by_handler = {handler: pk for pk, _event, handler, *_ids in written}
-    deliveries = [Delivery(pk=by_handler[key], event=row, handler=key, next_attempt_at=now) for key in handlers]
+    deliveries = [new_row(Delivery, id=by_handler[key], event=row, handler=key, next_attempt_at=now)
+                  for key in handlers]
     for delivery in deliveries:
         delivery._state.adding, delivery._state.db = False, db.alias
     return deliveries

@@ -54,7 +54,8 @@ def insert_ticket(model, *, actor, channel, m2m=None, now=None, audit_context=No
         raise RuntimeError("insert_ticket() runs inside the caller's transaction.atomic block.")
     now = now or timezone.now()
     fields = {**fields, **(values or {})}
-    ticket = model(created_by=actor if getattr(actor, "pk", None) else None, created_at=now, updated_at=now, **fields)
+    ticket = rows.new(model, created_by=actor if getattr(actor, "pk", None) else None, created_at=now, updated_at=now,
+                      **fields)
     ticket.number = "pending"
     _validate(ticket)
     searchable = isinstance(getattr(model, "SEARCH_FIELDS", None), search.SearchFields)

@@ -212,7 +212,8 @@ def _fold(clock, calendar, now):
 
 def _event(clock, kind, at, calendar, definition=None, *, actor=None, threshold=None, **data):
     definition = definition or clock.definition
-    return ClockEvent(
+    return rows.new(
+        ClockEvent,
         clock=clock, kind=kind, at=at, recorded_at=timezone.now(), actor=actor if getattr(actor, "pk", None) else None,
         calendar_id=definition.calendar_id, calendar_fingerprint=calendar.fingerprint,
         target_minutes=clock.target_minutes,
@@ -294,9 +295,9 @@ def _start(session, ticket, definitions, *, reason, kinds=(ClockKind.RESPONSE, C
             state = _ticket_state(ticket)
             if kind == ClockKind.RESPONSE and state is not None and state not in _groups(ticket).initial:
                 continue  # already answered (opened straight into work)
-            clock = SLAClock(content_type=content_type, object_id=ticket.pk, definition=definition, kind=kind,
-                             state=ClockState.RUNNING, priority=priority, target_minutes=minutes, started_at=now,
-                             segment_started_at=now, created_at=now)
+            clock = rows.new(SLAClock, content_type=content_type, object_id=ticket.pk, definition=definition,
+                             kind=kind, state=ClockState.RUNNING, priority=priority, target_minutes=minutes,
+                             started_at=now, segment_started_at=now, created_at=now)
             schedule(clock, calendar, definition)
             session.touch(clock)
             session.event(clock, EventKind.START, reason=reason, priority=priority)
