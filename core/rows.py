@@ -121,6 +121,18 @@ def _values(objs, model, connection, fields, params, numbered_field=None, number
     return ", ".join(rows)
 
 
+def plain_attributes(model, attnames):
+    """Whether an instance of `model` may be its values written into its __dict__, as Model.__init__
+    and from_db leave them: the model has Django's own __init__, nothing listens to its init
+    signals now, and each of `attnames` is the plain attribute Django gives a field (a
+    DeferredAttribute, which a fresh instance's __dict__ holds). Shared by the rows read
+    (core.selects.Columns) and the rows made (new())."""
+    plain = (DeferredAttribute, ForeignKeyDeferredAttribute)
+    return (model.__init__ is Model.__init__
+            and not signals.pre_init.has_listeners(model) and not signals.post_init.has_listeners(model)
+            and all(type(model.__dict__.get(name) or getattr(model, name, None)) in plain for name in attnames))
+
+
 def new(model, **values):
     """`model(**values)`: the same new instance, built without Model.__init__'s generic walk.
 
@@ -136,6 +148,7 @@ def new(model, **values):
     spec = _NEW.get(model, False)
     if spec is False:
         spec = _NEW[model] = _new_spec(model)
+    # The init signals are asked on every call: a listener may be connected after the spec is made.
     if spec is None or signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model):
         return model(**values)
     names, fields = spec
@@ -165,15 +178,11 @@ def new(model, **values):
 def _new_spec(model):
     """({names and attnames new() sets}, [(field, attname, name if a relation, default)]) of
     `model`, or None where new() leaves the work to Model.__init__."""
-    if model.__init__ is not Model.__init__:
+    concrete = [field for field in model._meta.fields if field.column is not None and not field.generated]
+    if not plain_attributes(model, [field.attname for field in concrete]):
         return None
-    plain = (DeferredAttribute, ForeignKeyDeferredAttribute)
     names, fields = set(), []
-    for field in model._meta.fields:
-        if field.column is None or field.generated:
-            continue
-        if type(model.__dict__.get(field.attname) or getattr(model, field.attname, None)) not in plain:
-            return None
+    for field in concrete:
         relation = field.is_relation
         if relation and not (field.many_to_one and field.cache_name == field.name
                              and type(getattr(model, field.name, None)) is ForwardManyToOneDescriptor):

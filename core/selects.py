@@ -10,13 +10,12 @@ deferred, as `only()` gives.
 """
 
 from django.db import DEFAULT_DB_ALIAS, connection, models
-from django.db.models import Model, signals
+from django.db.models import Model
 from django.db.models.base import ModelState
 from django.db.models.fields.mixins import FieldCacheMixin
-from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
-from django.db.models.query_utils import DeferredAttribute
 
 from core import prepared
+from core.rows import plain_attributes
 from core.models import attach_rows
 
 
@@ -48,11 +47,8 @@ class Columns:
         # the instance is those values in its __dict__: what __init__ would have left there.
         # A model with its own __init__ or from_db (one that remembers the loaded values, say)
         # goes through them.
-        plain = (DeferredAttribute, ForeignKeyDeferredAttribute)
-        self.direct = (model.__init__ is Model.__init__ and model.from_db.__func__ is Model.from_db.__func__
-                       and not signals.pre_init.has_listeners(model) and not signals.post_init.has_listeners(model)
-                       and all(type(model.__dict__.get(name) or getattr(model, name, None)) in plain
-                               for name in self.attnames))
+        self.direct = (model.from_db.__func__ is Model.from_db.__func__
+                       and plain_attributes(model, self.attnames))
 
     def __len__(self):
         return len(self.fields)
