@@ -182,6 +182,16 @@ def publish(name: str, record, *, actor=None, channel: str = "", data: dict | No
     return event
 
 
+def prepare(name: str, record, *, actor=None, channel: str = "", at=None) -> None:
+    """Tell the in-transaction subscribers of `name` ("<type>.creating") about a record about to
+    be written, before its row exists: they may fill in columns that mirror their own state (the
+    SLA engine's standing of a ticket), so the row is written once. Nothing reaches the outbox:
+    nothing has happened yet."""
+    event = Event(name=name, record=record, actor=actor, channel=channel, at=at)
+    for subscriber in subscribers(name):
+        subscriber(event)
+
+
 def publish_many(name: str, items, *, channel: str = "", at=None) -> list[Event]:
     """Publish one event per (record, data) or (record, data, at) item with one outbox write:
     for sweeps and batches."""

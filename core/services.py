@@ -58,6 +58,7 @@ def insert_ticket(model, *, actor, channel, m2m=None, now=None, audit_context=No
                       **fields)
     ticket.number = "pending"
     _validate(ticket)
+    events.prepare(f"{type_name(ticket)}.creating", ticket, actor=actor, channel=channel, at=now)
     searchable = isinstance(getattr(model, "SEARCH_FIELDS", None), search.SearchFields)
     plain = type(ticket).save is Model.save
     if plain and (not searchable or search.fields_of(model).row_index):

@@ -97,7 +97,11 @@ def _probe_window(soon):
             end = probe
         ends[calendar] = end
     layout = tuple((calendar, end is None) for calendar, end in ends.items())
-    return sla_queues.Window(now=_PROBE_NOW, minutes=soon.minutes, ends=ends), instants, layout
+    reach = None
+    if soon.furthest is not None:
+        reach = _PROBE_NOW + dt.timedelta(minutes=len(by_calendar) + 1)
+        instants[reach] = soon.furthest
+    return sla_queues.Window(now=_PROBE_NOW, minutes=soon.minutes, ends=ends, reach=reach), instants, layout
 
 
 def _counts_statement(user, soon):

@@ -18,6 +18,7 @@ class SLAConfig(AppConfig):
         # The engine keeps the active definitions in each process (sla.engine.active_definitions).
         memo.watch(SLADefinition, SLATarget, BusinessCalendar, WorkingInterval, CalendarException)
 
+        events.on("*.creating")(hooks.ticket_creating)
         events.on("*.created")(hooks.ticket_created)
         events.on("*.updated")(hooks.ticket_changed)
         events.on("*.commented")(hooks.ticket_commented)

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from core import audit, events, memo, rows
 from core.choices import AuditAction, Channel
 from core.tickets import Lifecycle, pause_reason
-from sla import fastsql
+from sla import fastsql, rowstate
 from sla.calendars import calendar_for_definition
 from sla.choices import (
     BREACH_PERCENT,
@@ -232,9 +232,17 @@ CLOCK_FIELDS = ["state", "priority", "target_minutes", "segment_started_at", "du
 class _Session:
     """One hook call: collects events, audit rows and escalation runs, and writes them once."""
 
-    def __init__(self, ticket, *, actor, now):
+    def __init__(self, ticket, *, actor, now, clocks=None):
         self.ticket, self.actor, self.now = ticket, actor, now
-        self.events, self.dirty, self.crossed = [], {}, []
+        self.events, self.dirty, self.crossed, self.audits = [], {}, [], []
+        # All the ticket's clocks (the list grows with the ones the session starts): what its
+        # SLA standing is worked out from at the flush (sla.rowstate).
+        self.clocks = list(clocks or ())
+
+    def audit(self, **kwargs):
+        """An audit row of the ticket, written at the flush: a new ticket's clocks are planned
+        before its row exists (plan_start)."""
+        self.audits.append(kwargs)
 
     def calendar(self, definition):
         return calendar_for_definition(definition)
@@ -258,6 +266,8 @@ class _Session:
         # New clocks (a ticket's response and resolution clocks) and the events go in one INSERT
         # statement, written by core.rows (the ORM's compilation of the two was ~10 % of a
         # create, and they were two statements).
+        for kwargs in self.audits:
+            audit.record(self.ticket, **kwargs)
         new = {key: clock for key, clock in self.dirty.items() if clock.pk is None}
         for key, clock in self.dirty.items():
             if key not in new:
@@ -271,13 +281,33 @@ class _Session:
         if self.crossed:
             runs = create_escalation_runs(self.crossed)
             publish_thresholds(self.crossed, lambda clock: self.ticket, runs)
+        rowstate.keep(self.ticket, self.clocks)
 
 
-def start_clocks(ticket, *, now, actor=None, definitions=None, reason="created"):
-    """Start a response and a resolution clock for every applicable definition."""
+def plan_start(ticket, *, now, actor=None):
+    """Work out a new ticket's clocks before its row is written, and put the SLA standing they
+    give on it, so the INSERT carries it (sla.rowstate). start_clocks writes them once the row
+    has its id. Not for a ticket that sets its own targets (`sla_target_minutes`: a request's
+    come from its items, written after it)."""
+    if callable(getattr(ticket, "sla_target_minutes", None)):
+        return
     session = _Session(ticket, actor=actor, now=now)
-    started = _start(session, ticket, definitions if definitions is not None else matching_definitions(ticket),
-                     reason=reason)
+    started = _start(session, ticket, matching_definitions(ticket), reason="created")
+    rowstate.set_on(ticket, started)
+    ticket._planned_clocks = (session, started)
+
+
+def start_clocks(ticket, *, now, actor=None):
+    """Start a response and a resolution clock for every applicable definition of a new ticket
+    (the ones plan_start worked out, if it did, at the same instant)."""
+    planned = ticket.__dict__.pop("_planned_clocks", None)
+    if planned is not None and planned[0].now == now:
+        session, started = planned
+        for clock in started:
+            clock.object_id = ticket.pk
+    else:
+        session = _Session(ticket, actor=actor, now=now)
+        started = _start(session, ticket, matching_definitions(ticket), reason="created")
     session.flush()
     return started
 
@@ -302,6 +332,7 @@ def _start(session, ticket, definitions, *, reason, kinds=(ClockKind.RESPONSE, C
             session.touch(clock)
             session.event(clock, EventKind.START, reason=reason, priority=priority)
             started.append(clock)
+            session.clocks.append(clock)
             _sync_state(session, clock, ticket)
     return started
 
@@ -351,10 +382,9 @@ def _cancel(session, clock, reason):
     clock.next_check_at = None
     session.touch(clock)
     session.event(clock, EventKind.CANCEL, reason=reason)
-    audit.record(session.ticket, actor=session.actor, channel=Channel.SYSTEM, action=AuditAction.SLA,
-                 field="sla", new="cancelled", at=session.now,
-                 context={"clock": clock.pk, "definition": clock.definition.name, "kind": clock.kind,
-                          "reason": reason})
+    session.audit(actor=session.actor, channel=Channel.SYSTEM, action=AuditAction.SLA, field="sla", new="cancelled",
+                  at=session.now, context={"clock": clock.pk, "definition": clock.definition.name, "kind": clock.kind,
+                                           "reason": reason})
 
 
 def _sync_state(session, clock, ticket):
@@ -397,7 +427,7 @@ def on_ticket_changed(ticket, *, diff, actor, now):
     """Apply a ticket change to its clocks: reopen, re-target, re-match, then pause/resume/stop."""
     clocks = _locked_clocks(ticket)
     _prefetch_targets(clocks)
-    session = _Session(ticket, actor=actor, now=now)
+    session = _Session(ticket, actor=actor, now=now, clocks=clocks)
     state = _ticket_state(ticket)
 
     if "state" in diff:
@@ -480,10 +510,11 @@ def _retarget(session, ticket, clocks, old_priority, new_priority):
 
 def mark_responded(ticket, *, actor, now):
     """The desk answered publicly: live response clocks stop (met unless already breached)."""
-    clocks = [c for c in _locked_clocks(ticket) if c.kind == ClockKind.RESPONSE and c.is_live]
+    every = _locked_clocks(ticket)
+    clocks = [c for c in every if c.kind == ClockKind.RESPONSE and c.is_live]
     if not clocks:
         return
-    session = _Session(ticket, actor=actor, now=now)
+    session = _Session(ticket, actor=actor, now=now, clocks=every)
     for clock in clocks:
         _stop(session, clock, reason="responded")
     session.flush()
@@ -494,7 +525,7 @@ def resync(ticket, *, actor, now):
     clocks = _locked_clocks(ticket)
     if not any(c.is_live for c in clocks):
         return
-    session = _Session(ticket, actor=actor, now=now)
+    session = _Session(ticket, actor=actor, now=now, clocks=clocks)
     for clock in clocks:
         _sync_state(session, clock, ticket)
     session.flush()

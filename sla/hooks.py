@@ -18,6 +18,13 @@ def _is_ticket(record):
     return isinstance(getattr(type(record), "lifecycle", None), Lifecycle)
 
 
+def ticket_creating(event):
+    """A ticket is about to be written: plan its clocks, so its row is written with the SLA
+    standing they give it (sla.rowstate) rather than updated once they start."""
+    if _is_ticket(event.record):
+        engine.plan_start(event.record, now=event.at, actor=getattr(event.record, "created_by", None))
+
+
 def ticket_created(event):
     """A ticket was opened: start the clocks of every SLA definition that applies to it.
 

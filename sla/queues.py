@@ -24,7 +24,9 @@ Definitions (for any ticket type that declares a Lifecycle, core.tickets):
 
 Queries: resolving the window reads the calendars once per process and configuration change
 (core.memo; plus two queries when a calendar changed since it was last built), then each count
-or list is one query with EXISTS over clocks.
+or list is one query. "Breached" reads the ticket's own row (its SLA standing, sla.rowstate);
+"breaching soon" probes the clocks (EXISTS) of the tickets the row puts within reach of the
+window; per-definition questions probe the clocks.
 """
 
 from __future__ import annotations
@@ -58,6 +60,15 @@ class Window:
     now: dt.datetime
     minutes: int
     ends: dict  # calendar pk or None → UTC instant (None: no working time ahead, nothing is soon)
+    # The latest of the ends, unless given (a statement compiled with stand-in instants names its own).
+    reach: dt.datetime | None = None
+
+    @property
+    def furthest(self):
+        """The latest instant any calendar's window reaches (None: nothing can be soon)."""
+        if self.reach is not None:
+            return self.reach
+        return max((end for end in self.ends.values() if end is not None), default=None)
 
     def clock_q(self):
         """Q over SLAClock: running, not breached, due after now and within its calendar's window."""
@@ -119,11 +130,14 @@ def open_q(model):
 
 
 def breached_q(model, now=None, definition=None):
-    """Q over a ticket model: it has a breached clock (open or not), of `definition` if given."""
-    condition = breached_clock_q(now)
-    if definition is not None:
-        condition &= Q(definition=definition)
-    return Q(_clocks_of(model, condition))
+    """Q over a ticket model: it has a breached clock (open or not), of `definition` if given.
+
+    Of any definition, read from the ticket's row (sla.rowstate): a breach recorded, or a clock
+    still counting whose due instant has passed; the same tickets breached_clock_q finds."""
+    now = now or timezone.now()
+    if definition is None:
+        return Q(sla_breached=True) | Q(sla_due_at__lte=now)
+    return Q(_clocks_of(model, breached_clock_q(now) & Q(definition=definition)))
 
 
 def under_definition_q(model, definition):
@@ -138,9 +152,15 @@ def breached_open_q(model, now=None):
 
 def clock_breaching_soon_q(model, soon: Window | None = None):
     """Q over a ticket model: it has a clock breaching within the window (open or not: callers
-    that already hold the open states, such as the desk's tab counts, leave them out)."""
+    that already hold the open states, such as the desk's tab counts, leave them out).
+
+    Only a ticket whose earliest counting due instant (sla.rowstate) falls before the window's
+    furthest end can have one, so its clocks are probed for those few alone: the row's
+    condition comes first, and PostgreSQL's AND stops there for the rest."""
     soon = soon or window()
-    return Q(_clocks_of(model, soon.clock_q()))
+    if soon.furthest is None:
+        return Q(pk__in=[])
+    return Q(sla_due_at__lte=soon.furthest) & Q(_clocks_of(model, soon.clock_q()))
 
 
 def breaching_soon_q(model, soon: Window | None = None):

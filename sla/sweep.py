@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from core import audit
 from core.choices import AuditAction, Channel
-from sla import fastsql
+from sla import fastsql, rowstate
 from sla.calendars import calendar_for_definition
 from sla.choices import BREACH_PERCENT, ClockState, EventKind
 from sla.engine import create_escalation_runs, publish_thresholds, settle
@@ -42,15 +42,50 @@ def sweep(*, now=None, batch_size=500, max_batches=None):
             )
             if not clocks:
                 break
-            _settle_batch(clocks, now, rules_cache)
-        total += len(clocks)
+            tickets = _lock_tickets(clocks)
+            settled = [clock for clock in clocks if (clock.content_type_id, clock.object_id) in tickets]
+            if settled:
+                _settle_batch(settled, now, rules_cache, tickets)
+        total += len(settled)
         batches += 1
-        if len(clocks) < batch_size:
+        # A batch whose tickets are all being changed right now settles nothing: their clocks wait
+        # for the next sweep rather than being asked for again at once.
+        if len(clocks) < batch_size or not settled:
             break
     return total
 
 
-def _settle_batch(clocks, now, rules_cache):
+def _lock_tickets(clocks):
+    """{(content type, id): ticket (number and title) or None} of the clocks' tickets this batch may
+    settle: the ones it locked, and the ones that no longer exist (None).
+
+    A recorded breach writes its ticket's SLA standing (sla.rowstate), so the sweep locks the
+    ticket rows too. It skips those locked by a transaction in flight: that one has locked the
+    ticket and waits for its clocks (every service locks in that order), which this batch holds;
+    waiting for the ticket here would be a deadlock. Their clocks are settled by the next sweep."""
+    by_type = {}
+    for clock in clocks:
+        by_type.setdefault(clock.content_type_id, set()).add(clock.object_id)
+    result = {}
+    for content_type_id, ids in by_type.items():
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        if model is None:
+            result.update({(content_type_id, pk): None for pk in ids})
+            continue
+        names = {f.attname for f in model._meta.concrete_fields}
+        queryset = model._base_manager.filter(pk__in=sorted(ids)).order_by("pk")
+        if {"number", "title"} <= names:
+            queryset = queryset.only("pk", "number", "title")  # all the audit row's object_repr needs
+        for ticket in queryset.select_for_update(skip_locked=True, of=("self",)):
+            result[(content_type_id, ticket.pk)] = ticket
+        unseen = ids - {pk for ct, pk in result if ct == content_type_id}
+        if unseen:  # locked by someone else, or gone
+            present = set(model._base_manager.filter(pk__in=sorted(unseen)).values_list("pk", flat=True))
+            result.update({(content_type_id, pk): None for pk in unseen - present})
+    return result
+
+
+def _settle_batch(clocks, now, rules_cache, tickets):
     recorded_at = timezone.now()
     events, crossed, audits = [], [], []
     for clock in clocks:
@@ -60,8 +95,8 @@ def _settle_batch(clocks, now, rules_cache):
             events.append(_event_row(clock, kind, instant, calendar, percent, recorded_at))
             crossed.append((clock, percent, instant))
     _update_settled(clocks)
+    _refresh_standing(clock for clock, percent, _instant in crossed if percent == BREACH_PERCENT)
     fastsql.insert_dicts(ClockEvent, events)
-    tickets = _tickets_for(c for c, _p, _i in crossed)
     for clock, percent, instant in crossed:
         ticket = tickets.get((clock.content_type_id, clock.object_id))
         audits.append(_audit_row(ticket, ContentType.objects.get_for_id(clock.content_type_id), clock, percent,
@@ -75,22 +110,15 @@ def _update_settled(clocks):
     fastsql.update(clocks, ["state", "due_at", "next_check_at", "breached_at", "warnings_sent"])
 
 
-def _tickets_for(clocks):
+def _refresh_standing(breached_clocks):
+    """A recorded breach changes its ticket's SLA standing (sla.rowstate): one UPDATE per ticket type."""
     by_type = {}
-    for clock in clocks:
+    for clock in breached_clocks:
         by_type.setdefault(clock.content_type_id, set()).add(clock.object_id)
-    result = {}
     for content_type_id, ids in by_type.items():
         model = ContentType.objects.get_for_id(content_type_id).model_class()
-        if model is None:
-            continue
-        names = {f.attname for f in model._meta.concrete_fields}
-        qs = model._default_manager.all()
-        if {"number", "title"} <= names:
-            qs = qs.only("pk", "number", "title")  # all the audit row's object_repr needs
-        for pk, ticket in qs.in_bulk(list(ids)).items():
-            result[(content_type_id, pk)] = ticket
-    return result
+        if model is not None:
+            rowstate.refresh(model, sorted(ids))
 
 
 def _audit_row(ticket, content_type, clock, percent, instant, recorded_at):

@@ -13,6 +13,7 @@ from core.choices import Channel
 from incidents import services
 from incidents.choices import ResolutionCode
 from incidents.models import Incident
+from sla import rowstate
 from sla.choices import ClockKind, ClockState
 from sla.models import SLAClock, SLADefinition
 
@@ -56,6 +57,7 @@ def build_world(*, agent, other_agent, team, end_user, make_user):
             started_at=now - dt.timedelta(hours=2), due_at=now - dt.timedelta(hours=1),
             breached_at=now - dt.timedelta(hours=1) if late else None,
             stopped_at=None if late else now - dt.timedelta(hours=1, minutes=30))
+    rowstate.refresh(Incident, [breached.pk, first.pk])  # as the engine does when it writes clocks
 
     for n, (kind, outcome) in enumerate([(ChangeType.NORMAL, Outcome.SUCCESSFUL),
                                          (ChangeType.EMERGENCY, Outcome.FAILED),
