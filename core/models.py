@@ -288,7 +288,7 @@ class Ticket(models.Model):
     NUMBER_PREFIX = ""
     REQUESTER_FIELD = None
     # Fields whose changes are not worth an audit row of their own.
-    AUDIT_EXCLUDE = frozenset({"updated_at", "version", "search_vector", "sla_breached", "sla_due_at"})
+    AUDIT_EXCLUDE = frozenset({"updated_at", "version", "search_vector", "sla_breached", "sla_due_at", "sla_calendar"})
 
     number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
     title = models.CharField(_("title"), max_length=200)
@@ -309,11 +309,13 @@ class Ticket(models.Model):
     updated_at = models.DateTimeField(_("updated"), default=timezone.now, editable=False)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     # The ticket's SLA standing, kept by the SLA engine whenever one of its clocks changes
-    # (sla.rowstate): a clock recorded a breach, and the earliest due instant of the clocks still
-    # counting. The desk's "Breached" and "Breaching soon" tabs read them from the open-queue
-    # index instead of probing the clocks twice per open ticket (issue 12, twelfth round).
+    # (sla.rowstate): a clock recorded a breach, the earliest due instant of the clocks still
+    # counting, and their business calendar (its id; 0 for the 24×7 default, -1 for several). The
+    # desk's "Breached" and "Breaching soon" tabs read them from the open-queue index instead of
+    # probing the clocks twice per open ticket (issue 12, twelfth round).
     sla_breached = models.BooleanField(_("SLA breached"), default=False, db_default=False, editable=False)
     sla_due_at = models.DateTimeField(_("next SLA due"), null=True, blank=True, editable=False)
+    sla_calendar = models.IntegerField(_("calendar of the next SLA due"), null=True, blank=True, editable=False)
 
     comments = GenericRelation(Comment)
     attachments = GenericRelation(Attachment)

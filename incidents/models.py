@@ -206,9 +206,10 @@ class Incident(Ticket):
             # Every open-work queue (all open, my groups, mine, unassigned) in priority order: a small
             # partial index read in order, filtered on its included columns, stopping at 25 rows.
             # The queue tabs' counts of open work read it alone (an index-only scan): is_security is
-            # there for the visibility rule (IncidentQuerySet.visible_to).
+            # there for the visibility rule (IncidentQuerySet.visible_to), the SLA standing for the
+            # Breached and Breaching soon tabs (sla.rowstate).
             models.Index(fields=["priority", "created_at", "id", "assignment_group", "assigned_to", "is_security",
-                                 "sla_breached", "sla_due_at"],
+                                 "sla_breached", "sla_due_at", "sla_calendar"],
                          condition=Q(state__in=["new", "in_progress", "on_hold"]), name="inc_open_queue_idx"),
             # The API list: ?state=…&assignment_group=… newest first (the default API ordering), and
             # the queue tabs' counts of open states × my groups (index-only).

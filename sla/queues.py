@@ -24,9 +24,9 @@ Definitions (for any ticket type that declares a Lifecycle, core.tickets):
 
 Queries: resolving the window reads the calendars once per process and configuration change
 (core.memo; plus two queries when a calendar changed since it was last built), then each count
-or list is one query. "Breached" reads the ticket's own row (its SLA standing, sla.rowstate);
-"breaching soon" probes the clocks (EXISTS) of the tickets the row puts within reach of the
-window; per-definition questions probe the clocks.
+or list is one query. "Breached" and "breaching soon" read the ticket's own row (its SLA standing, sla.rowstate),
+probing the clocks (EXISTS) only of the few tickets the row cannot answer for; per-definition
+questions probe the clocks.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from django.db.models import Count, Exists, OuterRef, Q, prefetch_related_object
 from django.utils import timezone
 
 from core import memo
-from sla import calendars
+from sla import calendars, rowstate
 from sla.choices import ClockState
 from sla.clock import NoWorkingTime, add_business_minutes
 from sla.models import BusinessCalendar, SLAClock
@@ -154,13 +154,24 @@ def clock_breaching_soon_q(model, soon: Window | None = None):
     """Q over a ticket model: it has a clock breaching within the window (open or not: callers
     that already hold the open states, such as the desk's tab counts, leave them out).
 
-    Only a ticket whose earliest counting due instant (sla.rowstate) falls before the window's
-    furthest end can have one, so its clocks are probed for those few alone: the row's
-    condition comes first, and PostgreSQL's AND stops there for the rest."""
+    Read from the ticket's row (sla.rowstate): its earliest counting due instant is ahead and
+    within the window's end on the calendar its clocks count on. Two kinds of ticket have their
+    clocks probed instead, and only if due before the window's furthest end: one with a clock
+    past due (the earliest instant hides the others) and one whose clocks count on several
+    calendars. The row's conditions come first: PostgreSQL's AND stops there for the rest."""
     soon = soon or window()
     if soon.furthest is None:
         return Q(pk__in=[])
-    return Q(sla_due_at__lte=soon.furthest) & Q(_clocks_of(model, soon.clock_q()))
+    on_calendar = Q()  # some end is set: furthest is one of them
+    for calendar_id, end in soon.ends.items():
+        if end is not None:
+            on_calendar |= Q(sla_calendar=rowstate.DEFAULT_CALENDAR if calendar_id is None else calendar_id,
+                             sla_due_at__lte=end)
+    from_row = Q(sla_due_at__gt=soon.now) & on_calendar
+    probed = (Q(sla_due_at__lte=soon.furthest)
+              & (Q(sla_due_at__lte=soon.now) | Q(sla_calendar=rowstate.SEVERAL_CALENDARS))
+              & Q(_clocks_of(model, soon.clock_q())))
+    return from_row | probed
 
 
 def breaching_soon_q(model, soon: Window | None = None):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from core import audit, events
 from core import services as core_services
 from core.choices import AuditAction
+from sla import rowstate
 from sla.models import (
     BusinessCalendar,
     CalendarException,
@@ -173,6 +174,7 @@ def save_definition(definition: SLADefinition | None, *, actor, channel, fields:
     created = definition is None or definition.pk is None
     definition = SLADefinition() if created else core_services.lock_for_update(definition, expected_version)
     before = _definition_state(definition)
+    calendar_before = definition.calendar_id
     for name, value in fields.items():
         if name in DEFINITION_FIELDS:
             setattr(definition, name, value)
@@ -195,6 +197,8 @@ def save_definition(definition: SLADefinition | None, *, actor, channel, fields:
         for row in rows:
             row.definition = definition
         SLATarget.objects.bulk_create(rows)
+    if not created and definition.calendar_id != calendar_before:
+        rowstate.refresh_definition(definition)  # its tickets' standing names the calendar their clocks count on
     _audit_saved(definition, before=before, after=_definition_state(definition), created=created, actor=actor,
                  channel=channel, event="sla.definition_changed")
     return definition

@@ -24,5 +24,10 @@ class Migration(migrations.Migration):
             name='sla_due_at',
             field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='next SLA due'),
         ),
+        migrations.AddField(
+            model_name='document',
+            name='sla_calendar',
+            field=models.IntegerField(blank=True, editable=False, null=True, verbose_name='calendar of the next SLA due'),
+        ),
         migrations.RunPython(rowstate.backfill('documents', 'document'), migrations.RunPython.noop, elidable=True),
     ]

@@ -25,6 +25,11 @@ class Migration(migrations.Migration):
             field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='next SLA due'),
         ),
         migrations.AddField(
+            model_name='request',
+            name='sla_calendar',
+            field=models.IntegerField(blank=True, editable=False, null=True, verbose_name='calendar of the next SLA due'),
+        ),
+        migrations.AddField(
             model_name='task',
             name='sla_breached',
             field=models.BooleanField(db_default=False, default=False, editable=False, verbose_name='SLA breached'),
@@ -33,6 +38,11 @@ class Migration(migrations.Migration):
             model_name='task',
             name='sla_due_at',
             field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='next SLA due'),
+        ),
+        migrations.AddField(
+            model_name='task',
+            name='sla_calendar',
+            field=models.IntegerField(blank=True, editable=False, null=True, verbose_name='calendar of the next SLA due'),
         ),
         migrations.RunPython(rowstate.backfill('fulfilment', 'request'), migrations.RunPython.noop, elidable=True),
         migrations.RunPython(rowstate.backfill('fulfilment', 'task'), migrations.RunPython.noop, elidable=True),

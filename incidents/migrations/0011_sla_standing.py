@@ -32,9 +32,14 @@ class Migration(migrations.Migration):
             name='sla_due_at',
             field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='next SLA due'),
         ),
+        migrations.AddField(
+            model_name='incident',
+            name='sla_calendar',
+            field=models.IntegerField(blank=True, editable=False, null=True, verbose_name='calendar of the next SLA due'),
+        ),
         migrations.RunPython(rowstate.backfill('incidents', 'incident'), migrations.RunPython.noop, elidable=True),
         migrations.AddIndex(
             model_name='incident',
-            index=models.Index(condition=models.Q(('state__in', ['new', 'in_progress', 'on_hold'])), fields=['priority', 'created_at', 'id', 'assignment_group', 'assigned_to', 'is_security', 'sla_breached', 'sla_due_at'], name='inc_open_queue_idx'),
+            index=models.Index(condition=models.Q(('state__in', ['new', 'in_progress', 'on_hold'])), fields=['priority', 'created_at', 'id', 'assignment_group', 'assigned_to', 'is_security', 'sla_breached', 'sla_due_at', 'sla_calendar'], name='inc_open_queue_idx'),
         ),
     ]

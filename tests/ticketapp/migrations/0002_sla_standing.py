@@ -21,6 +21,11 @@ class Migration(migrations.Migration):
             field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='next SLA due'),
         ),
         migrations.AddField(
+            model_name='caseticket',
+            name='sla_calendar',
+            field=models.IntegerField(blank=True, editable=False, null=True, verbose_name='calendar of the next SLA due'),
+        ),
+        migrations.AddField(
             model_name='deskticket',
             name='sla_breached',
             field=models.BooleanField(db_default=False, default=False, editable=False, verbose_name='SLA breached'),
@@ -29,5 +34,10 @@ class Migration(migrations.Migration):
             model_name='deskticket',
             name='sla_due_at',
             field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='next SLA due'),
+        ),
+        migrations.AddField(
+            model_name='deskticket',
+            name='sla_calendar',
+            field=models.IntegerField(blank=True, editable=False, null=True, verbose_name='calendar of the next SLA due'),
         ),
     ]
