@@ -288,7 +288,8 @@ class Ticket(models.Model):
     NUMBER_PREFIX = ""
     REQUESTER_FIELD = None
     # Fields whose changes are not worth an audit row of their own.
-    AUDIT_EXCLUDE = frozenset({"updated_at", "version", "search_vector", "sla_breached", "sla_due_at", "sla_calendar"})
+    AUDIT_EXCLUDE = frozenset({"updated_at", "version", "search_vector",
+                               "sla_breached", "sla_due_at", "sla_calendar"})
 
     number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
     title = models.CharField(_("title"), max_length=200)

@@ -240,9 +240,12 @@ class _Session:
         self.clocks = list(clocks or ())
 
     def audit(self, **kwargs):
-        """An audit row of the ticket, written at the flush: a new ticket's clocks are planned
-        before its row exists (plan_start)."""
-        self.audits.append(kwargs)
+        """An audit row of the ticket; kept for the flush while the ticket has no row yet (a new
+        ticket's clocks are planned before its INSERT, plan_start)."""
+        if self.ticket.pk is None:
+            self.audits.append(kwargs)
+        else:
+            audit.record(self.ticket, **kwargs)
 
     def calendar(self, definition):
         return calendar_for_definition(definition)
@@ -382,9 +385,10 @@ def _cancel(session, clock, reason):
     clock.next_check_at = None
     session.touch(clock)
     session.event(clock, EventKind.CANCEL, reason=reason)
-    session.audit(actor=session.actor, channel=Channel.SYSTEM, action=AuditAction.SLA, field="sla", new="cancelled",
-                  at=session.now, context={"clock": clock.pk, "definition": clock.definition.name, "kind": clock.kind,
-                                           "reason": reason})
+    session.audit(actor=session.actor, channel=Channel.SYSTEM, action=AuditAction.SLA, field="sla",
+                  new="cancelled", at=session.now,
+                  context={"clock": clock.pk, "definition": clock.definition.name, "kind": clock.kind,
+                           "reason": reason})
 
 
 def _sync_state(session, clock, ticket):

@@ -1,7 +1,9 @@
 """The sweep: running clocks whose next warning or breach is due, settled in batches.
 
 Each batch is one transaction selecting `FOR UPDATE SKIP LOCKED` over the partial index on
-next_check_at, so concurrent sweeps split the work and never wait on each other. Warnings and
+next_check_at, so concurrent sweeps split the work and never wait on each other; it locks the
+clocks' tickets the same way, since a recorded breach writes the ticket's SLA standing
+(sla.rowstate), and leaves a ticket being changed right now to the next sweep. Warnings and
 breaches are recorded at their true instants with plain-row writes (sla.fastsql) and published as
 sla.warning / sla.breached events; the outbox executes their escalations after the batch commits.
 """
@@ -63,11 +65,8 @@ def _lock_tickets(clocks):
     ticket rows too. It skips those locked by a transaction in flight: that one has locked the
     ticket and waits for its clocks (every service locks in that order), which this batch holds;
     waiting for the ticket here would be a deadlock. Their clocks are settled by the next sweep."""
-    by_type = {}
-    for clock in clocks:
-        by_type.setdefault(clock.content_type_id, set()).add(clock.object_id)
     result = {}
-    for content_type_id, ids in by_type.items():
+    for content_type_id, ids in _ids_by_type(clocks).items():
         model = ContentType.objects.get_for_id(content_type_id).model_class()
         if model is None:
             result.update({(content_type_id, pk): None for pk in ids})
@@ -83,6 +82,14 @@ def _lock_tickets(clocks):
             present = set(model._base_manager.filter(pk__in=sorted(unseen)).values_list("pk", flat=True))
             result.update({(content_type_id, pk): None for pk in unseen - present})
     return result
+
+
+def _ids_by_type(clocks):
+    """{content type id: {ticket ids}} of the clocks."""
+    by_type = {}
+    for clock in clocks:
+        by_type.setdefault(clock.content_type_id, set()).add(clock.object_id)
+    return by_type
 
 
 def _settle_batch(clocks, now, rules_cache, tickets):
@@ -112,10 +119,7 @@ def _update_settled(clocks):
 
 def _refresh_standing(breached_clocks):
     """A recorded breach changes its ticket's SLA standing (sla.rowstate): one UPDATE per ticket type."""
-    by_type = {}
-    for clock in breached_clocks:
-        by_type.setdefault(clock.content_type_id, set()).add(clock.object_id)
-    for content_type_id, ids in by_type.items():
+    for content_type_id, ids in _ids_by_type(breached_clocks).items():
         model = ContentType.objects.get_for_id(content_type_id).model_class()
         if model is not None:
             rowstate.refresh(model, sorted(ids))
