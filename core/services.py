@@ -202,13 +202,16 @@ def add_comment(ticket, *, actor, channel, body, internal=False, files=(), now=N
         )
     for upload in files:
         add_attachment(ticket, actor=actor, channel=channel, upload=upload, internal=internal, now=now)
+    # The ticket's row is written (and so locked) before the subscribers run: the SLA engine then
+    # locks the ticket's clocks, and every service takes the two in that order, ticket first. A
+    # comment locking the clocks first could deadlock with a change of the same ticket.
+    touch(ticket, now=now)
     if comment is not None:
         audit.record(ticket, actor=actor, channel=channel, action=AuditAction.COMMENTED,
                      field="work_note" if internal else "comment", new=comment.pk, at=now)
         events.publish(f"{type_name(ticket)}.commented", ticket, actor=actor, channel=channel, at=now,
                        data={"comment": comment.pk, "internal": internal, "by_desk": roles.is_agent(actor),
                              "notify": notify})
-    touch(ticket, now=now)
     return comment
 
 
