@@ -175,8 +175,7 @@ def use_writer(writer: Callable | None) -> None:
 def publish(name: str, record, *, actor=None, channel: str = "", data: dict | None = None, at=None) -> Event:
     """Tell the subscribers inside this transaction and write the event to the outbox."""
     event = Event(name=name, record=record, actor=actor, channel=channel, data=data or {}, at=at)
-    for subscriber in subscribers(name):
-        subscriber(event)
+    _tell(event)
     if _writer is not None:
         _writer([event])
     return event
@@ -187,8 +186,12 @@ def prepare(name: str, record, *, actor=None, channel: str = "", at=None) -> Non
     be written, before its row exists: they may fill in columns that mirror their own state (the
     SLA engine's standing of a ticket), so the row is written once. Nothing reaches the outbox:
     nothing has happened yet."""
-    event = Event(name=name, record=record, actor=actor, channel=channel, at=at)
-    for subscriber in subscribers(name):
+    _tell(Event(name=name, record=record, actor=actor, channel=channel, at=at))
+
+
+def _tell(event: Event) -> None:
+    """Run the in-transaction subscribers of the event's name."""
+    for subscriber in subscribers(event.name):
         subscriber(event)
 
 
@@ -198,8 +201,7 @@ def publish_many(name: str, items, *, channel: str = "", at=None) -> list[Event]
     published = [Event(name=name, record=item[0], channel=channel, data=item[1] or {},
                        at=item[2] if len(item) > 2 else at) for item in items]
     for event in published:
-        for subscriber in subscribers(name):
-            subscriber(event)
+        _tell(event)
     if _writer is not None and published:
         _writer(published)
     return published

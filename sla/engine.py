@@ -302,9 +302,9 @@ def plan_start(ticket, *, now, actor=None):
 
 def start_clocks(ticket, *, now, actor=None):
     """Start a response and a resolution clock for every applicable definition of a new ticket
-    (the ones plan_start worked out, if it did, at the same instant)."""
+    (the ones plan_start worked out before its INSERT, if it did)."""
     planned = ticket.__dict__.pop("_planned_clocks", None)
-    if planned is not None and planned[0].now == now:
+    if planned is not None:
         session, started = planned
         for clock in started:
             clock.object_id = ticket.pk
